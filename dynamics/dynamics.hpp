@@ -1,0 +1,131 @@
+// The training dynamics under study (shared/CLAIMS.md, "The three algorithms").
+//
+// Minimise L = 1/2 ||ZW - Y||_F^2 over Z (n x r) and W (r x m); E = ZW - Y; B (n x r) is the fixed
+// feedback matrix. All updates are simultaneous: every right-hand side uses the current (Z, W).
+//   GD:  Z+ = Z - eta E W^T,  W+ = W - eta Z^T E
+//   FA:  Z+ = Z - eta E W^T,  W+ = W - eta B^T E
+//   FA*: RECONSTRUCTION (the paper's definition was not available to us):
+//        W+ = W - eta B^T E,  Z+ = Z - eta E ((W + W+)/2)^T.
+// FA* is defined in fa_star_step() alone, so a user with the paper can replace it in one place.
+#pragma once
+
+#include "core/scalar.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace fa {
+
+enum class Algorithm { gd, fa, fa_star };
+
+inline std::string algorithm_name(Algorithm a) {
+  switch (a) {
+    case Algorithm::gd: return "GD";
+    case Algorithm::fa: return "FA";
+    case Algorithm::fa_star: return "FA*";
+  }
+  return "?";
+}
+
+inline Algorithm parse_algorithm(const std::string& s) {
+  if (s == "gd" || s == "GD") return Algorithm::gd;
+  if (s == "fa" || s == "FA") return Algorithm::fa;
+  if (s == "fastar" || s == "fa-star" || s == "FA*") return Algorithm::fa_star;
+  throw std::invalid_argument("unknown algorithm '" + s + "' (expected gd, fa or fastar)");
+}
+
+/// The factors being trained.
+template <class T>
+struct Factors {
+  Mat<T> Z;  // n x r, output layer
+  Mat<T> W;  // r x m, hidden layer
+};
+
+/// Scratch space so that a step allocates nothing once warmed up.
+template <class T>
+struct Workspace {
+  Mat<T> E;        // n x m residual ZW - Y
+  Mat<T> G;        // r x m error sent back to W (B^T E or Z^T E)
+  Mat<T> W_mid;    // r x m, FA* only
+};
+
+/// E = ZW - Y.
+template <class T>
+void residual(const Factors<T>& f, const Mat<T>& Y, Mat<T>& E) {
+  E.noalias() = f.Z * f.W;
+  E -= Y;
+}
+
+template <class T>
+T loss(const Factors<T>& f, const Mat<T>& Y) {
+  Mat<T> E = f.Z * f.W - Y;
+  return E.squaredNorm() / 2;
+}
+
+/// GD: W's update uses Z^T E with the old Z, so G is formed before Z moves.
+template <class T>
+void gd_step(Factors<T>& f, const Mat<T>& Y, const T& eta, Workspace<T>& ws) {
+  residual(f, Y, ws.E);
+  ws.G.noalias() = f.Z.transpose() * ws.E;
+  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
+  f.W.noalias() -= eta * ws.G;
+}
+
+/// FA: B^T replaces Z^T in the error sent back to W.
+template <class T>
+void fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, Workspace<T>& ws) {
+  residual(f, Y, ws.E);
+  ws.G.noalias() = B.transpose() * ws.E;
+  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
+  f.W.noalias() -= eta * ws.G;
+}
+
+/// FA* (reconstruction, see the header comment): Z moves with the average of the old and new W,
+/// which makes Q = B^T Z + Z^T B - W W^T exactly invariant (claim X7).
+template <class T>
+void fa_star_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
+                  Workspace<T>& ws) {
+  residual(f, Y, ws.E);
+  ws.G.noalias() = B.transpose() * ws.E;
+  ws.W_mid = f.W;
+  ws.W_mid.noalias() -= (eta / 2) * ws.G;
+  f.Z.noalias() -= eta * (ws.E * ws.W_mid.transpose());
+  f.W.noalias() -= eta * ws.G;
+}
+
+template <class T>
+void reference_step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
+                    Workspace<T>& ws) {
+  switch (a) {
+    case Algorithm::gd: gd_step(f, Y, eta, ws); return;
+    case Algorithm::fa: fa_step(f, Y, B, eta, ws); return;
+    case Algorithm::fa_star: fa_star_step(f, Y, B, eta, ws); return;
+  }
+}
+
+/// The dynamics as seen by trajectories and claim checks. The reference implementation is the
+/// only one reachable from the library; mutation tests (tests/mutants) derive from this interface
+/// to inject plausible mistakes and show that the claim checks catch them.
+template <class T>
+class Dynamics {
+ public:
+  virtual ~Dynamics() = default;
+  virtual std::string name() const { return "reference"; }
+  /// One simultaneous update at step index t (0-based).
+  virtual void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
+                    long /*t*/, Workspace<T>& ws) const {
+    reference_step(a, f, Y, B, eta, ws);
+  }
+  /// Zero initialisation, as the claims that assume it mean it.
+  virtual Factors<T> zero_init(Eigen::Index n, Eigen::Index r, Eigen::Index m) const {
+    return Factors<T>{Mat<T>::Zero(n, r), Mat<T>::Zero(r, m)};
+  }
+};
+
+template <class T>
+const Dynamics<T>& reference_dynamics() {
+  static const Dynamics<T> instance;
+  return instance;
+}
+
+}  // namespace fa

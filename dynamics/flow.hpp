@@ -1,0 +1,52 @@
+// Gradient-flow limits (eta -> 0) of GD and FA, integrated with Boost.Odeint's adaptive,
+// error-controlled Runge-Kutta-Fehlberg 7(8) stepper (high order, so that the tight tolerances
+// of high-precision runs need few steps):
+//   GD flow: dZ/dt = -E W^T, dW/dt = -Z^T E;   FA flow: dZ/dt = -E W^T, dW/dt = -B^T E.
+// In flow, FA conserves Q = B^T Z + Z^T B - W W^T and GD conserves D = Z^T Z - W W^T (F1, F3);
+// the recorded q_residual / d_residual are ||Q_t - Q_0||_F and ||D_t - D_0||_F.
+#pragma once
+
+#include "dynamics/trajectory.hpp"
+
+#include <vector>
+
+namespace fa {
+
+enum class FlowKind { gd, fa };
+
+template <class T>
+struct FlowConfig {
+  FlowKind kind = FlowKind::fa;
+  T end_time = T(1);
+  /// Observation times in (0, end_time]; rows are recorded at 0 and at each of them.
+  std::vector<T> observe_at;
+  /// Odeint's absolute and relative error tolerances per step.
+  T abs_tol = T(1e-10);
+  T rel_tol = T(1e-10);
+  /// Steps allowed between two observations before the run is declared stuck.
+  int max_steps_between_observations = 100000;
+};
+
+template <class T>
+struct FlowTrajectory {
+  Factors<T> final;
+  std::vector<T> times;
+  std::vector<TraceRow<T>> rows;
+  RunStatus status = RunStatus::budget_exhausted;
+  std::string message;
+  std::size_t integrator_steps = 0;
+};
+
+template <class T>
+FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> start,
+                           const FlowConfig<T>& cfg);
+
+#define FA_DECLARE_FLOW(T, EXTERN)                                                          \
+  EXTERN template FlowTrajectory<T> run_flow<T>(const Mat<T>&, const Mat<T>&, Factors<T>,   \
+                                                const FlowConfig<T>&);
+
+FA_DECLARE_FLOW(double, extern)
+FA_DECLARE_FLOW(Mp, extern)
+FA_DECLARE_FLOW(MpVar, extern)
+
+}  // namespace fa

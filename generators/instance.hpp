@@ -1,0 +1,48 @@
+// Instances: the matrices a recipe describes, built in scalar T.
+//   Y = U diag(s) V^T, U (n x k) and V (m x k) the Q factors of Gaussian matrices (orthonormal to
+//   T's precision), s from the recipe's profile: exact rank k in every scalar.
+//   B = G_B / sqrt(n), G_B i.i.d. N(0, 1): entries N(0, 1/n).
+//   eta = 2^step_log2 / (sigma_1 max(1, ||B||_2^2)), computed in double from the double draws, so
+//   it is one double value shared by all scalar types.
+// The raw draws are doubles from seeded streams (generators/random.hpp): every scalar type builds
+// the same mathematical instance, each to its own precision.
+#pragma once
+
+#include "dynamics/dynamics.hpp"
+#include "generators/random.hpp"
+#include "generators/recipe.hpp"
+
+namespace fa {
+
+template <class T>
+struct Instance {
+  Recipe recipe;
+  Mat<T> U, V;       // orthonormal bases of col(Y) and row(Y)
+  Vec<T> s;          // the k singular values, decreasing
+  Mat<T> Y, B;       // target and fixed feedback matrix
+  Factors<T> start;  // initial (Z, W) as the recipe's init asks
+  double eta = 0;    // step size (a double value, exact in every T)
+  T opt_r;           // best rank-r error sum_{i > r} s_i^2
+};
+
+/// The step size the recipe implies (needs only the double draws of B).
+double recipe_step_size(const Recipe& recipe);
+
+/// Builds the instance of a recipe in scalar T. Throws std::invalid_argument on an impossible
+/// recipe (rank above min(n, m), absurd sizes, ...).
+template <class T>
+Instance<T> materialise(const Recipe& recipe);
+
+/// Initial factors for a given init kind, from the recipe's seed (zero or small random).
+template <class T>
+Factors<T> initial_factors(const Recipe& recipe);
+
+#define FA_DECLARE_INSTANCE(T, EXTERN)                                  \
+  EXTERN template Instance<T> materialise<T>(const Recipe&);            \
+  EXTERN template Factors<T> initial_factors<T>(const Recipe&);
+
+FA_DECLARE_INSTANCE(double, extern)
+FA_DECLARE_INSTANCE(Mp, extern)
+FA_DECLARE_INSTANCE(MpVar, extern)
+
+}  // namespace fa
