@@ -50,8 +50,8 @@ namespace detail {
 PropertyOutcome run_property(const std::string& id, const rc::detail::Property& property,
                              const PropertyOptions& options) {
   rc::detail::TestParams params;
-  params.seed = property_seed(id);
-  params.maxSuccess = scaled_cases(options.cases);
+  params.seed = options.seed ? *options.seed : property_seed(id);
+  params.maxSuccess = options.scale_cases ? scaled_cases(options.cases) : options.cases;
   params.maxSize = std::min(options.max_size, 100);
   params.maxDiscardRatio = options.max_discard_ratio;
   params.disableShrinking = !options.shrink;
@@ -62,8 +62,14 @@ PropertyOutcome run_property(const std::string& id, const rc::detail::Property& 
 
   // The reproduce map comes from RC_PARAMS="reproduce=..."; it is keyed by our id.
   SilentListener listener;
-  const auto result = rc::detail::checkProperty(property, metadata, params, listener,
-                                                rc::detail::configuration().reproduce);
+  auto reproduce_map = rc::detail::configuration().reproduce;
+  if (!options.reproduce.empty()) {
+    // Same format as RC_PARAMS="reproduce=...", keyed by the property id it was printed for.
+    reproduce_map =
+        rc::detail::configFromString("reproduce=" + options.reproduce).reproduce;
+  }
+  const auto result =
+      rc::detail::checkProperty(property, metadata, params, listener, reproduce_map);
 
   PropertyOutcome out;
   out.seed = params.seed;

@@ -7,6 +7,7 @@
 #include <rapidcheck.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,9 @@ struct PropertyOptions {
   int max_size = 100;       // RapidCheck size; the Debian build has UB above 100 (TOOLCHAIN.md)
   int max_discard_ratio = 10;
   bool shrink = true;
+  bool scale_cases = true;           // multiply by FA_DEPTH
+  std::optional<std::uint64_t> seed;  // overrides property_seed()
+  std::string reproduce;              // RapidCheck reproduce string (from a failure's output)
 };
 
 struct PropertyOutcome {

@@ -1,0 +1,355 @@
+// Claims as checks: a claim file in theorems/ declares a ClaimSpec and writes its check once, as a
+// template over the scalar type, against a Case<T>. The registration macros at the bottom
+// instantiate it for the scalar types of its kind (the one place where that happens) and register
+// it with the runner (checks/claim_runner.cpp), which drives it with RapidCheck, keeps the worst
+// margin, the minimal counterexample and the reproduction command, and writes a report fragment.
+#pragma once
+
+#include "core/linalg.hpp"
+#include "dynamics/flow.hpp"
+#include "dynamics/trajectory.hpp"
+#include "generators/arbitrary.hpp"
+#include "generators/instance.hpp"
+
+#include <nlohmann/json.hpp>
+#include <rapidcheck.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace fa {
+
+enum class Source { paper_abstract, derived, conjecture };
+
+inline std::string source_name(Source s) {
+  switch (s) {
+    case Source::paper_abstract: return "paper-abstract";
+    case Source::derived: return "derived";
+    case Source::conjecture: return "conjecture";
+  }
+  return "?";
+}
+
+/// A deliberately wrong version of the check: a broken algorithm or a false statement for claims
+/// that hold, a true statement for conjectures. Running it must flip the verdict: that is the
+/// evidence that the check can fail.
+struct Falsifier {
+  std::string name;         // short id, e.g. "gd-as-fa"
+  std::string description;  // what is broken and why the check must catch it
+};
+
+struct ClaimSpec {
+  std::string id;          // as in shared/CLAIMS.md: A1 ... R4
+  std::string title;       // reads as the claim, used in test names
+  Source source = Source::derived;
+  std::string statement;   // our formal statement (never the paper's text)
+  std::string hypotheses;  // each: enforced by the generator / checked as precondition / assumed
+  std::string recipe;      // the instance recipe in words
+  bool exact = false;      // also runs in exact rational arithmetic
+  bool ladder = false;     // precision ladder (53..400 bits) applies: an exact identity
+  bool slow = false;       // outside the quick subset
+  int cases_double = 100;  // RapidCheck cases (times FA_DEPTH)
+  int cases_mp = 10;
+  int cases_exact = 25;
+  std::vector<Falsifier> falsifiers;
+  /// Fixed recipe used by the precision ladder.
+  Recipe ladder_recipe;
+
+  bool expected_to_hold() const { return source != Source::conjecture; }
+};
+
+/// Worst margin seen: margin = (bound - quantity) / |bound| for "quantity <= bound" (1 means far
+/// inside, 0 at the bound, negative violated); for ">=" the roles swap.
+struct Margin {
+  double margin = std::numeric_limits<double>::infinity();
+  std::string quantity;  // full-precision text
+  std::string bound;
+  std::string what;
+  std::string recipe;
+};
+
+/// Everything one run of a claim accumulates across its cases.
+struct ClaimRecord {
+  Margin worst;
+  double max_identity_residual = 0;  // relative residual of exact identities (precision ladder)
+  nlohmann::json last_failure;       // the minimal counterexample once RapidCheck has shrunk
+  nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
+  std::vector<std::string> classes;  // RC_CLASSIFY-like tags of covered instances
+};
+
+struct RunRequest;
+
+template <class T>
+class Case {
+ public:
+  Case(const ClaimSpec& spec, ClaimRecord& record, const Dynamics<T>& dyn, int variant,
+       const Recipe* fixed_recipe)
+      : spec_(spec), record_(record), dyn_(dyn), variant_(variant), fixed_(fixed_recipe) {}
+
+  const Dynamics<T>& dynamics() const { return dyn_; }
+  /// 0: the claim as stated; i >= 1: spec.falsifiers[i-1].
+  int variant() const { return variant_; }
+  bool falsifier(const std::string& name) const {
+    return variant_ >= 1 && spec_.falsifiers[static_cast<std::size_t>(variant_ - 1)].name == name;
+  }
+  ClaimRecord& record() { return record_; }
+
+  /// Draws the recipe of this case (or the ladder's fixed recipe).
+  Recipe draw(const RecipeSpace& space) {
+    recipe_ = fixed_ ? *fixed_ : *recipe_gen(space);
+    recipe_text_ = recipe_.describe();
+    return recipe_;
+  }
+  /// Uses a recipe built by the claim itself (e.g. from drawn integers).
+  void use_recipe(const Recipe& r) {
+    recipe_ = r;
+    recipe_text_ = r.describe();
+  }
+  const Recipe& recipe() const { return recipe_; }
+
+  /// Remembers the instance so a failure can report it as data (all matrices).
+  void note_instance(const Instance<T>& inst) { instance_ = inst; }
+  void note(const std::string& key, const std::string& value) { notes_[key] = value; }
+
+  /// Discards the case (hypothesis not met); RapidCheck draws another.
+  void precondition(bool ok, const std::string& why) {
+    if (!ok) throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Discard, why);
+  }
+
+  void require_le(const std::string& what, const T& quantity, const T& bound) {
+    check(what, quantity, bound, quantity <= bound, "<=");
+  }
+  void require_ge(const std::string& what, const T& quantity, const T& bound) {
+    check(what, quantity, bound, quantity >= bound, ">=");
+  }
+  /// An exact identity: |residual| <= k eps scale (k justified by the caller; 0 in exact mode).
+  void require_identity(const std::string& what, const T& residual, const T& scale, double k) {
+    const T s = scale > 0 ? scale : T(1);
+    const double rel = to_double(T(residual / s));
+    if (rel > record_.max_identity_residual) record_.max_identity_residual = rel;
+    require_le(what, residual, T(k) * epsilon<T>() * s);
+  }
+  /// Fails unconditionally with an explanation (e.g. a run that diverged).
+  [[noreturn]] void fail(const std::string& what) {
+    record_failure(what, "", "", -std::numeric_limits<double>::infinity());
+    throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure, message(what));
+  }
+
+ private:
+  void check(const std::string& what, const T& quantity, const T& bound, bool ok,
+             const char* rel) {
+    double margin;
+    const double q = to_double(quantity), b = to_double(bound);
+    const double scale = std::abs(b) > 0 ? std::abs(b) : 1.0;
+    margin = (rel[0] == '<' ? (b - q) : (q - b)) / scale;
+    if (!is_finite(quantity)) margin = -std::numeric_limits<double>::infinity(), ok = false;
+    if (margin < record_.worst.margin) {
+      record_.worst = Margin{margin, to_text(quantity), to_text(bound), what, recipe_text_};
+    }
+    if (!ok) {
+      const std::string detail = what + ": " + to_text(quantity) + " " + rel + " " +
+                                 to_text(bound) + " is false (margin " + std::to_string(margin) +
+                                 ")";
+      record_failure(what, to_text(quantity), to_text(bound), margin);
+      throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure, message(detail));
+    }
+  }
+
+  std::string message(const std::string& detail) const {
+    std::string m = "claim " + spec_.id + " [" + scalar_name<T>() + "] " + detail +
+                    "\n  recipe " + recipe_text_;
+    for (const auto& [k, v] : notes_) m += "\n  " + k + ": " + v;
+    return m;
+  }
+
+  void record_failure(const std::string& what, const std::string& quantity,
+                      const std::string& bound, double margin);
+
+  const ClaimSpec& spec_;
+  ClaimRecord& record_;
+  const Dynamics<T>& dyn_;
+  int variant_;
+  const Recipe* fixed_;
+  Recipe recipe_;
+  std::string recipe_text_ = "(none)";
+  std::optional<Instance<T>> instance_;
+  std::map<std::string, std::string> notes_;
+};
+
+/// Matrix as JSON: rows of full-precision decimal strings.
+template <class T>
+nlohmann::json matrix_json(const Mat<T>& M) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (Eigen::Index i = 0; i < M.rows(); ++i) {
+    nlohmann::json row = nlohmann::json::array();
+    for (Eigen::Index j = 0; j < M.cols(); ++j) row.push_back(to_text(M(i, j)));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+template <class T>
+void Case<T>::record_failure(const std::string& what, const std::string& quantity,
+                             const std::string& bound, double margin) {
+  nlohmann::json f;
+  f["claim"] = spec_.id;
+  f["scalar"] = scalar_name<T>();
+  f["violated"] = what;
+  f["quantity"] = quantity;
+  f["bound"] = bound;
+  f["margin"] = std::isfinite(margin) ? nlohmann::json(margin) : nlohmann::json(nullptr);
+  f["recipe"] = recipe_text_;
+  nlohmann::json notes = nlohmann::json::object();
+  for (const auto& [k, v] : notes_) notes[k] = v;
+  f["notes"] = notes;
+  if (instance_) {
+    nlohmann::json m;
+    m["Y"] = matrix_json(instance_->Y);
+    m["B"] = matrix_json(instance_->B);
+    m["Z0"] = matrix_json(instance_->start.Z);
+    m["W0"] = matrix_json(instance_->start.W);
+    m["eta"] = to_text(instance_->eta);
+    f["matrices"] = m;
+  }
+  record_.last_failure = f;
+}
+
+/// Small-integer instances for exact arithmetic: Y = L R (integer factors of inner size k, so
+/// rank <= k), B and the initial factors with entries in [-3, 3], eta = 2^step_log2. Every value
+/// is an exact rational, so identities must hold with residual exactly zero.
+template <class T>
+Instance<T> integer_instance(const Recipe& rec) {
+  rec.validate();
+  Engine engine = make_engine(rec.seed, Stream::extra);
+  auto small_int = [&](int lo, int hi) {
+    return static_cast<int>(lo + static_cast<int>(engine() % static_cast<unsigned>(hi - lo + 1)));
+  };
+  auto int_matrix = [&](Eigen::Index r, Eigen::Index c, int lo, int hi) {
+    Mat<T> M(r, c);
+    for (Eigen::Index j = 0; j < c; ++j)
+      for (Eigen::Index i = 0; i < r; ++i) M(i, j) = T(small_int(lo, hi));
+    return M;
+  };
+  Instance<T> inst;
+  inst.recipe = rec;
+  inst.Y = int_matrix(rec.n, rec.k, -2, 2) * int_matrix(rec.k, rec.m, -2, 2);
+  inst.B = int_matrix(rec.n, rec.r, -3, 3);
+  inst.start.Z = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.n, rec.r))
+                                        : int_matrix(rec.n, rec.r, -1, 1);
+  inst.start.W = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.r, rec.m))
+                                        : int_matrix(rec.r, rec.m, -1, 1);
+  inst.eta = std::ldexp(1.0, rec.step_log2);
+  inst.opt_r = T(0);
+  return inst;
+}
+
+/// The instance of a recipe in T: generated (orthonormal bases, controlled spectrum) for floating
+/// types, small integers for exact rationals.
+template <class T>
+Instance<T> make_instance(const Recipe& rec) {
+  if constexpr (std::is_same_v<T, Rational>) {
+    return integer_instance<T>(rec);
+  } else {
+    return materialise<T>(rec);
+  }
+}
+
+// ---- registry -----------------------------------------------------------------------------------
+
+/// Mutant or reference dynamics for each scalar type, chosen by the caller of a run.
+struct DynamicsSet {
+  const Dynamics<double>* d = nullptr;
+  const Dynamics<Mp>* mp = nullptr;
+  const Dynamics<MpVar>* mpvar = nullptr;
+  const Dynamics<Rational>* exact = nullptr;
+  template <class T>
+  const Dynamics<T>& get() const {
+    const Dynamics<T>* p = nullptr;
+    if constexpr (std::is_same_v<T, double>) p = d;
+    if constexpr (std::is_same_v<T, Mp>) p = mp;
+    if constexpr (std::is_same_v<T, MpVar>) p = mpvar;
+    if constexpr (std::is_same_v<T, Rational>) p = exact;
+    return p ? *p : reference_dynamics<T>();
+  }
+};
+
+struct RunRequest {
+  int variant = 0;                 // 0: as stated; i: falsifier i
+  int cases = 0;                   // 0: the claim's default for the scalar (times FA_DEPTH)
+  std::optional<std::uint64_t> seed;
+  std::string reproduce;           // RapidCheck reproduce string for this id
+  DynamicsSet dynamics;
+  bool shrink = true;
+  const Recipe* fixed_recipe = nullptr;  // run one case on this recipe (precision ladder)
+};
+
+struct RunResult {
+  std::string verdict;  // verified / refuted / inconclusive / error
+  bool property_failed = false;
+  int cases = 0;
+  std::uint64_t seed = 0;
+  double seconds = 0;
+  std::string message;
+  std::string reproduce;  // RapidCheck's reproduce string
+  ClaimRecord record;
+};
+
+using ClaimRunner = std::function<RunResult(const ClaimSpec&, const RunRequest&)>;
+
+struct RegisteredClaim {
+  ClaimSpec spec;
+  std::vector<std::pair<std::string, ClaimRunner>> scalars;  // "double", "mp", "exact", "mpfr"
+};
+
+std::vector<RegisteredClaim>& claim_registry();
+
+template <class T>
+RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
+                            void (*check)(Case<T>&));
+
+template <class T>
+ClaimRunner make_runner(void (*check)(Case<T>&)) {
+  return [check](const ClaimSpec& spec, const RunRequest& req) {
+    return run_case_property<T>(spec, req, check);
+  };
+}
+
+struct ClaimRegistrar {
+  ClaimRegistrar(ClaimSpec spec, std::vector<std::pair<std::string, ClaimRunner>> scalars) {
+    claim_registry().push_back(RegisteredClaim{std::move(spec), std::move(scalars)});
+  }
+};
+
+}  // namespace fa
+
+#include "checks/claim_impl.hpp"
+
+#define FA_CLAIM_CONCAT2(a, b) a##b
+#define FA_CLAIM_CONCAT(a, b) FA_CLAIM_CONCAT2(a, b)
+
+/// Registers a claim checked in double and mp.
+#define FA_REGISTER_CLAIM(spec, check)                                                  \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(      \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                   \
+               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)}})
+
+/// Registers an exact identity: double, mp, exact rationals, and the MPFR ladder.
+#define FA_REGISTER_IDENTITY_CLAIM(spec, check)                                         \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(      \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                   \
+               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                   \
+               {"exact", ::fa::make_runner<::fa::Rational>(&check<::fa::Rational>)},    \
+               {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})
+
+/// Registers an identity that is checked in floating point and on the MPFR ladder, not exactly
+/// (it needs square roots or decompositions).
+#define FA_REGISTER_LADDER_CLAIM(spec, check)                                           \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(      \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                   \
+               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                   \
+               {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})

@@ -1,0 +1,89 @@
+// Body of run_case_property: drives a claim's check with RapidCheck (or on one fixed recipe).
+#pragma once
+
+#include "checks/claim.hpp"
+#include "checks/property.hpp"
+
+#include <rapidcheck/GenerationFailure.h>
+
+#include <chrono>
+
+namespace fa {
+
+namespace detail {
+/// Marks a case that failed because our own code threw (not because the claim failed).
+inline const char* const kErrorKey = "error";
+}  // namespace detail
+
+template <class T>
+RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
+                            void (*check)(Case<T>&)) {
+  RunResult out;
+  const std::string scalar = scalar_name<T>();
+  std::string id = spec.id + "/" + scalar;
+  if (req.variant > 0) id += "/" + spec.falsifiers.at(static_cast<std::size_t>(req.variant - 1)).name;
+  const Dynamics<T>& dyn = req.dynamics.template get<T>();
+  const auto start = std::chrono::steady_clock::now();
+  bool errored = false;
+
+  auto one_case = [&](const Recipe* fixed) {
+    Case<T> c(spec, out.record, dyn, req.variant, fixed);
+    try {
+      check(c);
+    } catch (const rc::detail::CaseResult&) {
+      throw;
+    } catch (const rc::GenerationFailure&) {
+      throw;
+    } catch (const std::exception& e) {
+      errored = true;
+      out.record.last_failure[detail::kErrorKey] = e.what();
+      out.record.last_failure["recipe"] = c.recipe().describe();
+      throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure,
+                                   "claim " + spec.id + " [" + scalar +
+                                       "]: error in the check itself: " + e.what() +
+                                       "\n  recipe " + c.recipe().describe());
+    }
+  };
+
+  if (req.fixed_recipe) {
+    out.seed = req.fixed_recipe->seed;
+    try {
+      one_case(req.fixed_recipe);
+      out.cases = 1;
+    } catch (const rc::detail::CaseResult& r) {
+      out.property_failed = r.type == rc::detail::CaseResult::Type::Failure;
+      out.message = r.description;
+    }
+  } else {
+    PropertyOptions opts;
+    const int base = std::is_same_v<T, double>     ? spec.cases_double
+                     : std::is_same_v<T, Rational> ? spec.cases_exact
+                                                   : spec.cases_mp;
+    opts.cases = req.cases > 0 ? req.cases : base;
+    opts.scale_cases = req.cases <= 0;
+    opts.seed = req.seed;
+    opts.reproduce = req.reproduce;
+    opts.shrink = req.shrink;
+    const PropertyOutcome outcome = fa::check_property(id, [&] { one_case(nullptr); }, opts);
+    out.cases = outcome.cases;
+    out.seed = outcome.seed;
+    out.message = outcome.message;
+    out.reproduce = outcome.reproduce;
+    out.property_failed = !outcome.passed && !outcome.gave_up;
+    if (outcome.gave_up) out.verdict = "inconclusive";
+  }
+  out.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (out.verdict.empty()) {
+    if (errored && out.property_failed && out.record.last_failure.contains(detail::kErrorKey)) {
+      out.verdict = "error";
+    } else if (out.property_failed) {
+      out.verdict = "refuted";
+    } else {
+      out.verdict = spec.expected_to_hold() ? "verified" : "inconclusive";
+    }
+  }
+  return out;
+}
+
+}  // namespace fa

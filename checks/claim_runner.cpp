@@ -1,0 +1,369 @@
+// fa-claims: runs the registered claims (theorems/*.cpp), one (claim, scalar) at a time, prints a
+// verdict that explains itself, writes a report fragment, and generates the ctest registrations.
+#include "checks/claim.hpp"
+#include "checks/claim_runner.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace fa {
+
+std::vector<RegisteredClaim>& claim_registry() {
+  static std::vector<RegisteredClaim> registry;
+  return registry;
+}
+
+const RegisteredClaim* find_claim(const std::string& id) {
+  for (const auto& c : claim_registry())
+    if (c.spec.id == id) return &c;
+  return nullptr;
+}
+
+std::string self_path() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("fa-claims") : p.string();
+}
+
+std::filesystem::path report_dir() {
+  if (const char* env = std::getenv("FA_REPORT_DIR")) return env;
+  return FA_DEFAULT_REPORT_DIR;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+void write_atomically(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+std::string test_name(const ClaimSpec& spec, const std::string& scalar) {
+  return spec.id + " " + spec.title + " (" + scalar + ")";
+}
+
+std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar,
+                              const RunResult& r, const std::string& falsifier) {
+  std::string cmd = self_path() + " run " + spec.id + " --scalar " + scalar;
+  if (!falsifier.empty()) cmd += " --falsifier " + falsifier;
+  cmd += " --seed " + std::to_string(r.seed);
+  if (!r.reproduce.empty()) cmd += " --reproduce " + shell_quote(r.reproduce);
+  return cmd;
+}
+
+nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, const RunResult& r,
+                             const std::string& reproduce) {
+  nlohmann::json j;
+  j["id"] = spec.id;
+  j["title"] = spec.title;
+  j["source"] = source_name(spec.source);
+  j["statement"] = spec.statement;
+  j["hypotheses"] = spec.hypotheses;
+  j["recipe"] = spec.recipe;
+  j["scalar"] = scalar;
+  j["precision_bits"] = scalar == "double" ? 53 : scalar == "mp" ? precision_bits<Mp>() : 0;
+  j["verdict"] = r.verdict;
+  j["expected"] = spec.expected_to_hold() ? "holds" : "refuted";
+  j["cases"] = r.cases;
+  j["seed"] = std::to_string(r.seed);
+  j["seconds"] = r.seconds;
+  nlohmann::json wm;
+  if (std::isfinite(r.record.worst.margin)) {
+    wm["margin"] = r.record.worst.margin;
+    wm["quantity"] = r.record.worst.quantity;
+    wm["bound"] = r.record.worst.bound;
+    wm["what"] = r.record.worst.what;
+    wm["recipe"] = r.record.worst.recipe;
+  }
+  j["worst_margin"] = wm.is_null() ? nlohmann::json(nullptr) : wm;
+  j["counterexample"] = r.property_failed && !r.record.last_failure.is_null()
+                            ? r.record.last_failure
+                            : nlohmann::json(nullptr);
+  j["reproduce"] = reproduce;
+  j["message"] = r.message;
+  j["extra"] = r.record.extra;
+  nlohmann::json fals = nlohmann::json::array();
+  for (const auto& f : spec.falsifiers) fals.push_back({{"name", f.name}, {"description", f.description}});
+  j["falsifiers"] = fals;
+  return j;
+}
+
+bool verdict_as_expected(const ClaimSpec& spec, const RunResult& r, bool falsifier) {
+  const bool refuted = r.verdict == "refuted";
+  if (r.verdict == "error") return false;
+  const bool should_be_refuted = spec.expected_to_hold() == falsifier;
+  if (should_be_refuted) return refuted;
+  return spec.expected_to_hold() ? r.verdict == "verified" : r.verdict == "inconclusive";
+}
+
+void print_result(std::ostream& os, const ClaimSpec& spec, const std::string& scalar,
+                  const RunResult& r, const std::string& falsifier, const std::string& reproduce,
+                  bool ok) {
+  os << "claim " << spec.id << " [" << scalar << "] " << spec.title << "\n";
+  os << "  source: " << source_name(spec.source)
+     << (spec.expected_to_hold() ? "" : " (a conjecture: the suite must refute it)") << "\n";
+  if (!falsifier.empty()) {
+    for (const auto& f : spec.falsifiers)
+      if (f.name == falsifier) os << "  FALSIFIER " << f.name << ": " << f.description << "\n";
+    os << "  (the check must "
+       << (spec.expected_to_hold() ? "fail (refuted)" : "find no counterexample") << ")\n";
+  }
+  os << "  verdict: " << r.verdict << " after " << r.cases << " cases in " << r.seconds
+     << " s (seed " << r.seed << ")\n";
+  if (std::isfinite(r.record.worst.margin)) {
+    os << "  worst margin: " << r.record.worst.margin << " on " << r.record.worst.what << ": "
+       << r.record.worst.quantity << " vs bound " << r.record.worst.bound << "\n    at "
+       << r.record.worst.recipe << "\n";
+  }
+  if (r.property_failed) {
+    os << (spec.expected_to_hold() ? "  COUNTEREXAMPLE (minimal after shrinking):\n"
+                                   : "  minimal counterexample (refutes the conjecture):\n");
+    std::istringstream lines(r.message);
+    for (std::string line; std::getline(lines, line);) os << "    " << line << "\n";
+    os << "  reproduce: " << reproduce << "\n";
+  } else if (!r.message.empty() && r.verdict != "verified") {
+    os << "  " << r.message << "\n";
+  }
+  os << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
+}
+
+int run_claim(const std::string& id, const std::string& scalar, const std::string& falsifier,
+              std::optional<std::uint64_t> seed, int cases, const std::string& reproduce,
+              bool write_report) {
+  const RegisteredClaim* claim = find_claim(id);
+  if (!claim) {
+    std::cerr << "fa-claims: no claim '" << id << "' (try: fa-claims list)\n";
+    return 2;
+  }
+  const ClaimSpec& spec = claim->spec;
+  RunRequest req;
+  req.seed = seed;
+  req.cases = cases;
+  req.reproduce = reproduce;
+  if (!falsifier.empty()) {
+    for (std::size_t i = 0; i < spec.falsifiers.size(); ++i)
+      if (spec.falsifiers[i].name == falsifier) req.variant = static_cast<int>(i) + 1;
+    if (req.variant == 0) {
+      std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
+      return 2;
+    }
+  }
+  for (const auto& [name, runner] : claim->scalars) {
+    if (name != scalar) continue;
+    const RunResult r = runner(spec, req);
+    const bool ok = verdict_as_expected(spec, r, req.variant > 0);
+    const std::string repro = reproduce_command(spec, scalar, r, falsifier);
+    print_result(std::cout, spec, scalar, r, falsifier, repro, ok);
+    if (write_report && req.variant == 0 && !req.fixed_recipe) {
+      const auto path = report_dir() / "parts" / (spec.id + "." + scalar + ".json");
+      write_atomically(path, fragment_json(spec, scalar, r, repro).dump(2) + "\n");
+    }
+    return ok ? 0 : 1;
+  }
+  std::cerr << "fa-claims: claim " << id << " does not run in scalar '" << scalar << "'\n";
+  return 2;
+}
+
+/// Precision ladder: the same fixed instance at 53 (double), 114, 201 and 400 bits (MPFR; the
+/// bit counts Boost's decimal-digit precision gives); fits log10(residual) against log10(eps).
+/// An exact identity's residual falls with eps: slope ~1. An approximate one's does not: ~0.
+LadderResult precision_ladder(const RegisteredClaim& claim, int variant) {
+  LadderResult out;
+  RunRequest req;
+  req.variant = variant;
+  req.fixed_recipe = &claim.spec.ladder_recipe;
+  const ClaimRunner* d = nullptr;
+  const ClaimRunner* v = nullptr;
+  for (const auto& [name, runner] : claim.scalars) {
+    if (name == "double") d = &runner;
+    if (name == "mpfr") v = &runner;
+  }
+  if (!d || !v) throw std::runtime_error("claim " + claim.spec.id + " has no precision ladder");
+  auto rung = [&](int bits, const ClaimRunner& runner, double eps) {
+    RunResult r = runner(claim.spec, req);
+    out.rungs.push_back({bits, eps, r.record.max_identity_residual, r.verdict});
+  };
+  rung(53, *d, std::ldexp(1.0, -52));
+  for (int bits : {113, 200, 400}) {
+    const int got = set_mpvar_bits(bits);
+    rung(got, *v, std::ldexp(1.0, 1 - got));
+  }
+  // Least squares on (log10 eps, log10 residual); a residual of exactly 0 (possible at high
+  // precision on lucky data) is floored at eps^2 so it counts as "fell with eps".
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const double n = static_cast<double>(out.rungs.size());
+  for (const auto& g : out.rungs) {
+    const double x = std::log10(g.eps);
+    const double y = std::log10(g.residual > 0 ? g.residual : g.eps * g.eps);
+    sx += x, sy += y, sxx += x * x, sxy += x * y;
+  }
+  out.slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  return out;
+}
+
+int run_ladder(const std::string& id, const std::string& falsifier, bool write_report) {
+  const RegisteredClaim* claim = find_claim(id);
+  if (!claim || !claim->spec.ladder) {
+    std::cerr << "fa-claims: no claim '" << id << "' with a precision ladder\n";
+    return 2;
+  }
+  int variant = 0;
+  for (std::size_t i = 0; i < claim->spec.falsifiers.size(); ++i)
+    if (claim->spec.falsifiers[i].name == falsifier) variant = static_cast<int>(i) + 1;
+  if (!falsifier.empty() && variant == 0) {
+    std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
+    return 2;
+  }
+  const LadderResult lad = precision_ladder(*claim, variant);
+  // An exact identity: the residual is rounding, O(eps): slope 1 within the scatter of rounding
+  // constants across rungs (a factor <= 10 over 105 decades of eps moves the slope < 0.02);
+  // [0.8, 1.2] leaves room and still rejects an approximate identity (slope ~0) outright.
+  const bool exact_like = lad.slope >= 0.8 && lad.slope <= 1.2;
+  const bool ok = variant == 0 ? exact_like : !exact_like;
+  std::cout << "precision ladder " << id << " " << claim->spec.title
+            << (variant ? " with falsifier " + falsifier : std::string()) << "\n";
+  for (const auto& g : lad.rungs)
+    std::cout << "  " << g.bits << " bits  eps=" << g.eps << "  relative residual=" << g.residual
+              << "\n";
+  std::cout << "  slope of log residual vs log eps: " << lad.slope
+            << " (exact identity: ~1, approximate: ~0)\n";
+  std::cout << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
+  if (write_report && variant == 0) {
+    nlohmann::json j;
+    j["id"] = id;
+    j["slope"] = lad.slope;
+    j["recipe"] = claim->spec.ladder_recipe.describe();
+    j["verdict"] = exact_like ? "verified" : "refuted";
+    nlohmann::json rungs = nlohmann::json::array();
+    for (const auto& g : lad.rungs)
+      rungs.push_back({{"bits", g.bits}, {"eps", g.eps}, {"residual", g.residual}});
+    j["rungs"] = rungs;
+    write_atomically(report_dir() / "parts" / (id + ".ladder.json"), j.dump(2) + "\n");
+  }
+  return ok ? 0 : 1;
+}
+
+std::string cmake_quote(const std::string& s) {
+  std::string out = "[==[";
+  out += s;
+  return out + "]==]";
+}
+
+/// Writes the ctest registrations (like catch_discover_tests does for Catch binaries): one test
+/// per claim and scalar, one per falsifier, one per precision ladder, each with its labels.
+void write_ctest_include(const std::string& file, const std::string& binary) {
+  std::ostringstream os;
+  auto add = [&](const std::string& name, const std::string& args, const std::string& labels,
+                 bool report) {
+    os << "add_test(" << cmake_quote(name) << " " << cmake_quote(binary) << " " << args << ")\n";
+    os << "set_tests_properties(" << cmake_quote(name) << " PROPERTIES LABELS "
+       << cmake_quote(labels);
+    if (report) os << " FIXTURES_REQUIRED claims_report";
+    os << ")\n";
+  };
+  for (const auto& c : claim_registry()) {
+    const auto& s = c.spec;
+    const std::string source = s.source == Source::paper_abstract ? "source:paper"
+                               : s.source == Source::derived      ? "source:derived"
+                                                                  : "source:conjecture";
+    const std::string speed = s.slow ? "speed:slow" : "speed:quick;quick";
+    for (const auto& [scalar, runner] : c.scalars) {
+      if (scalar == "mpfr") continue;  // MPFR runs only on the ladder
+      add(test_name(s, scalar), "run " + s.id + " --scalar " + scalar,
+          "claim;" + source + ";scalar:" + scalar + ";" + speed, true);
+    }
+    if (s.ladder)
+      add(s.id + " " + s.title + " (precision ladder)", "ladder " + s.id,
+          "claim;ladder;" + source + ";scalar:mpfr;speed:quick;quick", true);
+    for (const auto& f : s.falsifiers) {
+      add(s.id + " check fails on falsifier " + f.name + " (double)",
+          "run " + s.id + " --scalar double --falsifier " + f.name + " --no-report",
+          "falsifier;" + source + ";scalar:double", false);
+    }
+  }
+  write_atomically(file, os.str());
+}
+
+}  // namespace fa
+
+int main(int argc, char** argv) {
+  using namespace fa;
+  CLI::App app{"fa-claims: check the claims of shared/CLAIMS.md"};
+  app.require_subcommand(1);
+
+  auto* list = app.add_subcommand("list", "list the claims, their scalars and falsifiers");
+
+  std::string id, scalar = "double", falsifier, reproduce;
+  std::uint64_t seed = 0;
+  int cases = 0;
+  bool no_report = false;
+  auto* run = app.add_subcommand("run", "check one claim in one scalar type");
+  run->add_option("id", id, "claim id, e.g. A4")->required();
+  run->add_option("--scalar", scalar, "double, mp or exact")->capture_default_str();
+  run->add_option("--falsifier", falsifier, "run a falsifier instead (the check must flip)");
+  auto* seed_opt = run->add_option("--seed", seed, "RapidCheck seed (default: from the id)");
+  run->add_option("--cases", cases, "number of cases (default: the claim's, times FA_DEPTH)");
+  run->add_option("--reproduce", reproduce, "RapidCheck reproduce string from a failure");
+  run->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  auto* ladder = app.add_subcommand("ladder", "precision ladder of an exact identity");
+  ladder->add_option("id", id)->required();
+  ladder->add_option("--falsifier", falsifier, "ladder of a falsified (approximate) identity");
+  ladder->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  std::string include_file, binary;
+  auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
+  ctest->add_option("file", include_file)->required();
+  ctest->add_option("binary", binary)->required();
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*list) {
+      for (const auto& c : claim_registry()) {
+        std::cout << c.spec.id << "\t" << source_name(c.spec.source) << "\t" << c.spec.title
+                  << "\n  scalars:";
+        for (const auto& [name, runner] : c.scalars) std::cout << " " << name;
+        std::cout << "\n";
+        for (const auto& f : c.spec.falsifiers)
+          std::cout << "  falsifier " << f.name << ": " << f.description << "\n";
+      }
+      return 0;
+    }
+    if (*run) {
+      std::optional<std::uint64_t> s;
+      if (seed_opt->count()) s = seed;
+      return run_claim(id, scalar, falsifier, s, cases, reproduce, !no_report);
+    }
+    if (*ladder) return run_ladder(id, falsifier, !no_report);
+    if (*ctest) {
+      write_ctest_include(include_file, binary);
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "fa-claims: error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,51 @@
+// R4  "GD from exactly zero initialisation converges."                    source: conjecture
+//
+// False: Z = W = 0 is a stationary point of GD (both gradients E W^T and Z^T E vanish), so GD
+// started there never moves and its loss stays 1/2 ||Y||^2. The suite must find and shrink a
+// counterexample; the minimal one is the smallest instance of all (n = m = k = r = 1).
+// Check (of the conjecture): GD from zero reaches loss <= 1e-6 ||Y||^2 within 20000 steps.
+// Falsifier (a true variant): FA from zero with r >= rank(Y) (claim A1) does converge, so the
+// same search must then find no counterexample.
+#include "checks/claim_helpers.hpp"
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "R4";
+  s.title = "conjecture: GD from exactly zero init converges";
+  s.source = Source::conjecture;
+  s.statement = "GD started at Z = 0, W = 0 reaches loss <= 1e-6 ||Y||_F^2 within 20000 steps "
+                "(r >= rank(Y), step from the recipe).";
+  s.hypotheses = "Generator: r >= rank(Y), n, m <= 5, flat or geometric spectrum.";
+  s.recipe = "random recipe with r >= k, zero init";
+  s.falsifiers = {{"fa-instead", "true variant: FA (not GD) from zero init, which converges (A1); "
+                                 "the search must find no counterexample"}};
+  return s;
+}
+
+template <class T>
+void check(Case<T>& c) {
+  RecipeSpace space;
+  space.max_dim = 5;
+  space.relation = RankRelation::r_at_least_k;
+  space.spectra = {Spectrum::flat, Spectrum::geometric};
+  space.max_spread = 2;
+  const Recipe rec = c.draw(space);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  const Algorithm alg = c.falsifier("fa-instead") ? Algorithm::fa : Algorithm::gd;
+  if (alg == Algorithm::fa)  // A1's checked hypothesis, so the true variant is really true
+    c.precondition(feedback_conditioning(inst) >= T(0.05), "B^T U_k ill-conditioned");
+  const T y2 = inst.Y.squaredNorm();
+  const T bound = T(1e-6) * y2;
+  const auto run = run_or_fail(c, inst, alg, 20000, bound);
+  c.note("steps", std::to_string(run.steps_taken));
+  c.require_le("loss after the step budget (" + algorithm_name(alg) + " from zero)",
+               run.final_loss, bound);
+}
+
+}  // namespace
+FA_REGISTER_CLAIM(spec(), check);
+}  // namespace fa::claims

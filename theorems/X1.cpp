@@ -1,0 +1,80 @@
+// X1  FA alignment law (discrete).                                          source: derived
+//
+// Statement (ours): along FA with step eta, Q = B^T Z + Z^T B - W W^T obeys, at every step,
+//     Q_{t+1} = Q_t - eta^2 G_t G_t^T,   G_t = B^T (Z_t W_t - Y).
+// Proof sketch: Z+ = Z - eta E W^T, W+ = W - eta G; expand B^T Z+ + Z+^T B - W+ W+^T: the
+// first-order terms -eta (B^T E W^T + W E^T B) and +eta (G W^T + W G^T) cancel since G = B^T E;
+// the second-order term is -eta^2 G G^T.
+// Hypotheses: none beyond the shapes (any Y, B, initialisation, eta > 0). Enforced by the
+// generator: dimensions <= 5, zero or small random init.
+// Check: the residual of the law at each step, entrywise, against k eps times the size of the
+// terms (exactly 0 in rational arithmetic); precision ladder: residual falls with eps (slope 1).
+#include "checks/claim_helpers.hpp"
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "X1";
+  s.title = "FA alignment law Q+ = Q - eta^2 G G^T";
+  s.source = Source::derived;
+  s.statement =
+      "Along FA, Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t - eta^2 G_t G_t^T with "
+      "G_t = B^T (Z_t W_t - Y), exactly, at every step.";
+  s.hypotheses = "None (any Y, B, initialisation, eta > 0); generator: n, m <= 5, zero or small "
+                 "random init, eta from the recipe.";
+  s.recipe = "random recipe (n, m <= 5, any k, r), zero or small init, 40 steps (3 exact)";
+  s.exact = true;
+  s.ladder = true;
+  s.falsifiers = {
+      {"gd-as-fa", "the W-update uses Z^T E (GD passed off as FA): the law must fail"},
+      {"eta-not-squared", "false statement: Q_{t+1} = Q_t - eta G G^T (wrong power of eta)"}};
+  s.ladder_recipe.n = 5;
+  s.ladder_recipe.m = 4;
+  s.ladder_recipe.k = 3;
+  s.ladder_recipe.r = 2;
+  s.ladder_recipe.init = Init::small;
+  s.ladder_recipe.init_log2 = -2;
+  s.ladder_recipe.seed = 11;
+  return s;
+}
+
+template <class T>
+void check(Case<T>& c) {
+  constexpr bool exact = std::is_same_v<T, Rational>;
+  RecipeSpace space;
+  space.max_dim = exact ? 3 : 5;
+  space.inits = {Init::zero, Init::small};
+  const Recipe rec = c.draw(space);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  const T eta(inst.eta);
+  const Algorithm alg = c.falsifier("gd-as-fa") ? Algorithm::gd : Algorithm::fa;
+  const T coeff = c.falsifier("eta-not-squared") ? eta : T(eta * eta);
+  // Each entry of the terms is a sum of at most d = max(n, m, r) + 2 rounded products, and the
+  // step that produced Z+, W+ adds the same again: 8 d eps covers the four terms of the law.
+  const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
+  Factors<T> f = inst.start;
+  Workspace<T> ws;
+  const int steps = exact ? 3 : 40;
+  for (int t = 0; t < steps; ++t) {
+    const Mat<T> E = f.Z * f.W - inst.Y;
+    const Mat<T> G = inst.B.transpose() * E;
+    const Mat<T> Q = alignment_matrix(f, inst.B);
+    const T scale = T(2) * product_bound<T>(inst.B.transpose(), f.Z) +
+                    product_bound<T>(f.W, f.W.transpose()) +
+                    eta * product_bound<T>(inst.B.transpose(), E) * max_abs(f.W) *
+                        T(static_cast<double>(rec.m)) +
+                    eta * eta * product_bound<T>(G, G.transpose());
+    c.dynamics().step(alg, f, inst.Y, inst.B, eta, t, ws);
+    const Mat<T> law = alignment_matrix(f, inst.B) - (Q - coeff * G * G.transpose());
+    c.note("step", std::to_string(t));
+    c.require_identity("max |Q_{t+1} - Q_t + eta^2 G G^T| at step " + std::to_string(t),
+                       max_abs(law), scale, k);
+  }
+}
+
+}  // namespace
+FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace fa::claims
