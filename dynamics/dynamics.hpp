@@ -10,6 +10,7 @@
 #pragma once
 
 #include "core/scalar.hpp"
+#include "dynamics/kernels.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -63,21 +64,38 @@ T loss(const Factors<T>& f, const Mat<T>& Y) {
 }
 
 /// GD: W's update uses Z^T E with the old Z, so G is formed before Z moves.
+/// The MPFR types go through the in-place kernels of dynamics/kernels.hpp (no temporaries); double
+/// and Rational through Eigen's products. Both compute exactly these formulas (kernels.hpp says
+/// how the results compare with the plain Eigen expressions).
 template <class T>
 void gd_step(Factors<T>& f, const Mat<T>& Y, const T& eta, Workspace<T>& ws) {
-  residual(f, Y, ws.E);
-  ws.G.noalias() = f.Z.transpose() * ws.E;
-  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
-  f.W.noalias() -= eta * ws.G;
+  if constexpr (kernels::is_mpfr_v<T>) {
+    kernels::mpfr_residual(f.Z, f.W, Y, ws.E);
+    kernels::transpose_times(f.Z, ws.E, ws.G);
+    kernels::sub_scaled_times_transpose(f.Z, eta, ws.E, f.W);
+    kernels::sub_scaled(f.W, eta, ws.G);
+  } else {
+    kernels::dense_residual(f.Z, f.W, Y, ws.E);
+    ws.G.noalias() = f.Z.transpose() * ws.E;
+    f.Z.noalias() -= eta * (ws.E * f.W.transpose());
+    f.W.noalias() -= eta * ws.G;
+  }
 }
 
 /// FA: B^T replaces Z^T in the error sent back to W.
 template <class T>
 void fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, Workspace<T>& ws) {
-  residual(f, Y, ws.E);
-  ws.G.noalias() = B.transpose() * ws.E;
-  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
-  f.W.noalias() -= eta * ws.G;
+  if constexpr (kernels::is_mpfr_v<T>) {
+    kernels::mpfr_residual(f.Z, f.W, Y, ws.E);
+    kernels::transpose_times(B, ws.E, ws.G);
+    kernels::sub_scaled_times_transpose(f.Z, eta, ws.E, f.W);
+    kernels::sub_scaled(f.W, eta, ws.G);
+  } else {
+    kernels::dense_residual(f.Z, f.W, Y, ws.E);
+    ws.G.noalias() = B.transpose() * ws.E;
+    f.Z.noalias() -= eta * (ws.E * f.W.transpose());
+    f.W.noalias() -= eta * ws.G;
+  }
 }
 
 /// FA* (reconstruction, see the header comment): Z moves with the average of the old and new W,
@@ -85,12 +103,20 @@ void fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, Work
 template <class T>
 void fa_star_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
                   Workspace<T>& ws) {
-  residual(f, Y, ws.E);
-  ws.G.noalias() = B.transpose() * ws.E;
-  ws.W_mid = f.W;
-  ws.W_mid.noalias() -= (eta / 2) * ws.G;
-  f.Z.noalias() -= eta * (ws.E * ws.W_mid.transpose());
-  f.W.noalias() -= eta * ws.G;
+  if constexpr (kernels::is_mpfr_v<T>) {
+    kernels::mpfr_residual(f.Z, f.W, Y, ws.E);
+    kernels::transpose_times(B, ws.E, ws.G);
+    kernels::assign_sub_scaled(ws.W_mid, f.W, T(eta / 2), ws.G);  // W_mid = W - (eta/2) G
+    kernels::sub_scaled_times_transpose(f.Z, eta, ws.E, ws.W_mid);
+    kernels::sub_scaled(f.W, eta, ws.G);
+  } else {
+    kernels::dense_residual(f.Z, f.W, Y, ws.E);
+    ws.G.noalias() = B.transpose() * ws.E;
+    ws.W_mid = f.W;
+    ws.W_mid.noalias() -= (eta / 2) * ws.G;
+    f.Z.noalias() -= eta * (ws.E * ws.W_mid.transpose());
+    f.W.noalias() -= eta * ws.G;
+  }
 }
 
 template <class T>

@@ -1,0 +1,513 @@
+// fa-bench (issue 7): one FA step and one GD step, each against the limit it can reach, in one run.
+//
+//   double            (64,64,8) (256,256,32) (1024,1024,64)   limit: Eigen's GEMM on the three
+//                                                            products of the step (same shapes)
+//   mp, mpfr at 200b  (16,16,4) (32,32,8) (64,64,16)         limit: a raw MPFR multiply-add loop
+//                                                            on preallocated mpfr_t values
+//   double FA steps vs numpy (bench/compare_numpy.py, /usr/bin/python3), same number of steps
+//
+// A step costs 6 n m r flops (three n x m x r products) = 3 n m r multiply-adds; every rate below
+// uses that count. Each case also runs the plain implementation (the straightforward Eigen
+// expressions the step functions had before issue 7) to show the gain. Timings are the best of
+// --benchmark_repetitions runs (default 3, randomly interleaved), ratios are within this run.
+//
+// Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
+//        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
+#include "dynamics/dynamics.hpp"
+
+#include <benchmark/benchmark.h>
+#include <mpfr.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace fa;
+
+namespace {
+
+// ---- the plain implementation (before issue 7), for the "plain" column and the identity check ----
+namespace plain {
+template <class T>
+void plain_residual(const Factors<T>& f, const Mat<T>& Y, Mat<T>& E) {
+  E.noalias() = f.Z * f.W;
+  E -= Y;
+}
+template <class T>
+void gd_step(Factors<T>& f, const Mat<T>& Y, const T& eta, Workspace<T>& ws) {
+  plain_residual(f, Y, ws.E);
+  ws.G.noalias() = f.Z.transpose() * ws.E;
+  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
+  f.W.noalias() -= eta * ws.G;
+}
+template <class T>
+void fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, Workspace<T>& ws) {
+  plain_residual(f, Y, ws.E);
+  ws.G.noalias() = B.transpose() * ws.E;
+  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
+  f.W.noalias() -= eta * ws.G;
+}
+}  // namespace plain
+
+struct Shape {
+  int n, m, r;
+  std::string str() const {
+    return std::to_string(n) + "x" + std::to_string(m) + "x" + std::to_string(r);
+  }
+  double madds() const { return 3.0 * n * m * r; }  // per step; flops = 2 * madds
+};
+
+const std::vector<Shape> kDoubleShapes = {{64, 64, 8}, {256, 256, 32}, {1024, 1024, 64}};
+const std::vector<Shape> kMpShapes = {{16, 16, 4}, {32, 32, 8}, {64, 64, 16}};
+constexpr int kMpVarBits = 200;
+
+// ---- instances (built here, so that this -march=native binary links nothing of the core) ----
+Mat<double> gaussian(Eigen::Index rows, Eigen::Index cols, std::mt19937_64& g, double scale) {
+  std::normal_distribution<double> nd;
+  Mat<double> M(rows, cols);
+  for (Eigen::Index q = 0; q < M.size(); ++q) M.data()[q] = scale * nd(g);
+  return M;
+}
+
+double spectral_norm(const Mat<double>& A) {
+  Vec<double> v = Vec<double>::Ones(A.cols()).normalized();
+  double s = 0;
+  for (int it = 0; it < 100; ++it) {
+    Vec<double> w = A.transpose() * (A * v);
+    s = std::sqrt(w.norm());
+    v = w.normalized();
+  }
+  return s;
+}
+
+/// Y of rank r, B with N(0, 1/n) entries, small random (Z, W), eta = 0.1 / (s1 max(1, ||B||^2)):
+/// FA and GD both converge on it, so values stay bounded however many steps a benchmark runs.
+template <class T>
+struct State {
+  Mat<T> Y, B;
+  Factors<T> start, f;
+  T eta;
+  Workspace<T> ws;
+};
+
+template <class T>
+State<T> make_state(const Shape& s, std::uint64_t seed = 12345) {
+  std::mt19937_64 g(seed);
+  const Mat<double> Y = gaussian(s.n, s.r, g, 1 / std::sqrt(double(s.n))) *
+                        gaussian(s.r, s.m, g, 1 / std::sqrt(double(s.m)));
+  const Mat<double> B = gaussian(s.n, s.r, g, 1 / std::sqrt(double(s.n)));
+  const Mat<double> Z = gaussian(s.n, s.r, g, 1.0 / 256);
+  const Mat<double> W = gaussian(s.r, s.m, g, 1.0 / 256);
+  const double b = spectral_norm(B);
+  const double eta = 0.1 / (spectral_norm(Y) * std::max(1.0, b * b));
+  State<T> st;
+  st.Y = cast_matrix<T>(Y);
+  st.B = cast_matrix<T>(B);
+  st.start = Factors<T>{cast_matrix<T>(Z), cast_matrix<T>(W)};
+  st.f = st.start;
+  st.eta = T(eta);
+  // Run a few steps first, so that mp values carry full-precision mantissas (not 53-bit ones).
+  for (int t = 0; t < 3; ++t) fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+  st.start = st.f;
+  return st;
+}
+
+template <class T>
+std::string type_label() {
+  if constexpr (std::is_same_v<T, double>) return "double";
+  if constexpr (std::is_same_v<T, Mp>) return "mp";
+  if constexpr (std::is_same_v<T, MpVar>) return "mpfr" + std::to_string(kMpVarBits);
+}
+
+void set_rates(benchmark::State& st, const Shape& s) {
+  st.counters["FLOP/s"] =
+      benchmark::Counter(2 * s.madds(), benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["madd/s"] =
+      benchmark::Counter(s.madds(), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// ---- the benchmarks ---------------------------------------------------------------------------
+template <class T>
+void bm_step(benchmark::State& bs, Shape s, Algorithm a, bool use_plain) {
+  State<T> st = make_state<T>(s);
+  for (auto _ : bs) {
+    if (a == Algorithm::fa) {
+      if (use_plain) plain::fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+      else fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+    } else {
+      if (use_plain) plain::gd_step(st.f, st.Y, st.eta, st.ws);
+      else gd_step(st.f, st.Y, st.eta, st.ws);
+    }
+    benchmark::ClobberMemory();
+  }
+  if (!all_finite(st.f.Z) || !all_finite(st.f.W)) bs.SkipWithError("the run diverged");
+  set_rates(bs, s);
+}
+
+/// The roofline for a double step: Eigen's GEMM on the three products of a step, same shapes
+/// ((n x r)(r x m), (r x n)(n x m), (n x m)(m x r)), into preallocated results.
+void bm_gemm(benchmark::State& bs, Shape s) {
+  State<double> st = make_state<double>(s);
+  Mat<double> E(s.n, s.m), G(s.r, s.m), P(s.n, s.r);
+  for (auto _ : bs) {
+    E.noalias() = st.f.Z * st.f.W;
+    G.noalias() = st.B.transpose() * E;
+    P.noalias() = E * st.f.W.transpose();
+    benchmark::ClobberMemory();
+  }
+  set_rates(bs, s);
+}
+
+/// The floor for any mp matrix kernel: 3 n m r multiply-adds straight on preallocated mpfr_t
+/// values, organised as the three products of a step (3 n m dot products of length r, each
+/// into its own preallocated result), with mul+add (two roundings) or fma (one).
+void bm_mpfr_raw(benchmark::State& bs, Shape s, mpfr_prec_t prec, bool fused) {
+  const int n = s.n, m = s.m, r = s.r;
+  std::mt19937_64 g(777);
+  std::normal_distribution<double> nd;
+  auto make = [&](std::size_t count) {
+    std::vector<mpfr_t> v(count);
+    mpfr_t root2;
+    mpfr_init2(root2, prec);
+    mpfr_sqrt_ui(root2, 2, MPFR_RNDN);
+    for (auto& x : v) {
+      mpfr_init2(x, prec);
+      mpfr_mul_d(x, root2, nd(g), MPFR_RNDN);  // full-length mantissas
+    }
+    mpfr_clear(root2);
+    return v;
+  };
+  std::vector<mpfr_t> a = make(std::size_t(n) * r), b = make(std::size_t(m) * r),
+                      c = make(std::size_t(n) * m);
+  mpfr_t t;
+  mpfr_init2(t, prec);
+  for (auto _ : bs) {
+    for (int pass = 0; pass < 3; ++pass)
+      for (int j = 0; j < m; ++j)
+        for (int i = 0; i < n; ++i) {
+          mpfr_ptr acc = c[std::size_t(j) * n + i];
+          const mpfr_t* ai = &a[std::size_t(i) * r];
+          const mpfr_t* bj = &b[std::size_t(j) * r];
+          if (fused) {
+            mpfr_set_zero(acc, 1);
+            for (int k = 0; k < r; ++k) mpfr_fma(acc, ai[k], bj[k], acc, MPFR_RNDN);
+          } else {
+            mpfr_mul(acc, ai[0], bj[0], MPFR_RNDN);
+            for (int k = 1; k < r; ++k) {
+              mpfr_mul(t, ai[k], bj[k], MPFR_RNDN);
+              mpfr_add(acc, acc, t, MPFR_RNDN);
+            }
+          }
+        }
+    benchmark::ClobberMemory();
+  }
+  mpfr_clear(t);
+  for (auto* v : {&a, &b, &c})
+    for (auto& x : *v) mpfr_clear(x);
+  set_rates(bs, s);
+}
+
+// ---- capture the timings (best of the repetitions) while the console shows the runs ---------
+class CaptureReporter : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, double> best;  // name -> seconds per iteration, best repetition
+  std::vector<std::string> errors;
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    std::vector<Run> shown;
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration) continue;  // aggregates: we keep the best run
+      shown.push_back(run);
+      const std::string name = run.run_name.function_name;
+      if (run.error_occurred) {
+        errors.push_back(name + ": " + run.error_message);
+        continue;
+      }
+      const double sec = run.real_accumulated_time / static_cast<double>(run.iterations);
+      auto it = best.find(name);
+      if (it == best.end() || sec < it->second) best[name] = sec;
+    }
+    if (!shown.empty()) ConsoleReporter::ReportRuns(shown);
+  }
+};
+
+std::string step_name(Algorithm a, const std::string& type, const Shape& s, bool use_plain) {
+  return std::string(a == Algorithm::fa ? "fa-step" : "gd-step") + (use_plain ? "-plain " : " ") +
+         type + " " + s.str();
+}
+
+template <class T>
+void register_steps(const Shape& s) {
+  for (Algorithm a : {Algorithm::fa, Algorithm::gd})
+    for (bool use_plain : {false, true})
+      benchmark::RegisterBenchmark(step_name(a, type_label<T>(), s, use_plain).c_str(),
+                                   [=](benchmark::State& bs) { bm_step<T>(bs, s, a, use_plain); });
+}
+
+// ---- identity / agreement of the fast steps with the plain ones, on this binary's flags -------
+template <class T>
+double max_ulps(const Mat<T>& x, const Mat<T>& y) {
+  double worst = 0;
+  const T eps = fa::epsilon<T>();
+  for (Eigen::Index q = 0; q < x.size(); ++q) {
+    using std::abs;
+    const T scale = std::max(T(abs(y.data()[q])), std::numeric_limits<T>::min());
+    worst = std::max(worst, to_double(T(abs(x.data()[q] - y.data()[q]) / (scale * eps))));
+  }
+  return worst;
+}
+
+template <class T>
+std::string agreement(const Shape& s) {
+  std::ostringstream os;
+  for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
+    State<T> fast = make_state<T>(s);
+    State<T> ref = make_state<T>(s);
+    for (int t = 0; t < 3; ++t) {
+      if (a == Algorithm::fa) {
+        fa_step(fast.f, fast.Y, fast.B, fast.eta, fast.ws);
+        plain::fa_step(ref.f, ref.Y, ref.B, ref.eta, ref.ws);
+      } else {
+        gd_step(fast.f, fast.Y, fast.eta, fast.ws);
+        plain::gd_step(ref.f, ref.Y, ref.eta, ref.ws);
+      }
+    }
+    const bool same = fast.f.Z == ref.f.Z && fast.f.W == ref.f.W;
+    os << (a == Algorithm::fa ? "FA " : "GD ");
+    if (same) {
+      os << "identical";
+    } else {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "differs, max %.2g ulp (relative)",
+                    std::max(max_ulps(fast.f.Z, ref.f.Z), max_ulps(fast.f.W, ref.f.W)));
+      os << buf;
+    }
+    if (a == Algorithm::fa) os << "; ";
+  }
+  return os.str();
+}
+
+// ---- numpy -------------------------------------------------------------------------------------
+int numpy_steps(const Shape& s) {  // same rule as compare_numpy.py
+  return static_cast<int>(std::max(5.0, std::min(2000.0, std::floor(1e9 / (2 * s.madds())))));
+}
+
+double cxx_fa_seconds(const Shape& s, int steps, int repeats) {
+  State<double> st = make_state<double>(s);
+  double best = std::numeric_limits<double>::infinity();
+  for (int rep = 0; rep < repeats; ++rep) {
+    st.f = st.start;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int t = 0; t < steps; ++t) fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+    benchmark::DoNotOptimize(st.f.Z.data());
+    const auto t1 = std::chrono::steady_clock::now();
+    best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
+  }
+  return best;
+}
+
+/// Seconds for `steps` numpy FA steps (best of 3), or a negative value if numpy is unavailable.
+double numpy_fa_seconds(const std::string& python, const Shape& s, int steps) {
+  const std::string cmd = python + " " + FA_BENCH_DIR + "/compare_numpy.py --numpy-only " +
+                          std::to_string(s.n) + " " + std::to_string(s.m) + " " +
+                          std::to_string(s.r) + " " + std::to_string(steps) + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  std::string out;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  const int rc = pclose(p);
+  if (rc != 0) {
+    std::cerr << "numpy baseline failed (" << cmd << "):\n" << out << "\n";
+    return -1;
+  }
+  return std::atof(out.c_str());
+}
+
+// ---- the table --------------------------------------------------------------------------------
+struct Row {
+  std::string name, unit, limit_name, note;
+  double ours, limit, ratio, plain;  // plain < 0: not measured
+};
+
+std::string fmt(double x, int prec = 3) {
+  if (x < 0) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", prec, x);
+  return buf;
+}
+
+int run_fa_steps_mode(int argc, char** argv) {
+  // fa-bench --fa-steps N M R STEPS [--repeats K]
+  if (argc < 6) {
+    std::cerr << "usage: fa-bench --fa-steps N M R STEPS [--repeats K]\n";
+    return 2;
+  }
+  Shape s{std::atoi(argv[2]), std::atoi(argv[3]), std::atoi(argv[4])};
+  const int steps = std::atoi(argv[5]);
+  int repeats = 3;
+  if (argc >= 8 && std::string(argv[6]) == "--repeats") repeats = std::atoi(argv[7]);
+  if (s.n < 1 || s.m < 1 || s.r < 1 || steps < 1 || repeats < 1) {
+    std::cerr << "fa-bench --fa-steps: sizes, steps and repeats must be >= 1\n";
+    return 2;
+  }
+  std::printf("%.9g\n", cxx_fa_seconds(s, steps, repeats));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "--fa-steps") return run_fa_steps_mode(argc, argv);
+
+  std::string json_path = std::string(FA_REPORT_DIR) + "/bench.json";
+  std::string python = "/usr/bin/python3";
+  bool with_numpy = true;
+  // Our defaults first, so that --benchmark_* flags on the command line override them.
+  std::vector<std::string> args = {argv[0], "--benchmark_repetitions=3",
+                                   "--benchmark_enable_random_interleaving=true",
+                                   "--benchmark_min_time=0.2"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--json" && i + 1 < argc) json_path = argv[++i];
+    else if (a == "--python" && i + 1 < argc) python = argv[++i];
+    else if (a == "--no-numpy") with_numpy = false;
+    else if (a == "--help" || a == "-h") {
+      std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] "
+                   "[--benchmark_* flags]\n       fa-bench --fa-steps N M R STEPS [--repeats K]\n";
+      return 0;
+    } else args.push_back(a);
+  }
+  std::vector<char*> cargs;
+  for (auto& a : args) cargs.push_back(a.data());
+  int bargc = static_cast<int>(cargs.size());
+  benchmark::Initialize(&bargc, cargs.data());
+  if (benchmark::ReportUnrecognizedArguments(bargc, cargs.data())) return 2;
+
+  const int bits = set_mpvar_bits(kMpVarBits);
+  const mpfr_prec_t mp_bits = std::numeric_limits<Mp>::digits;
+
+  for (const Shape& s : kDoubleShapes) {
+    register_steps<double>(s);
+    benchmark::RegisterBenchmark(("gemm double " + s.str()).c_str(),
+                                 [=](benchmark::State& bs) { bm_gemm(bs, s); });
+  }
+  auto register_raw = [](const std::string& type, const Shape& s, mpfr_prec_t prec) {
+    for (bool fused : {false, true})
+      benchmark::RegisterBenchmark(
+          ((fused ? "mpfr-raw-fma " : "mpfr-raw-muladd ") + type + " " + s.str()).c_str(),
+          [=](benchmark::State& bs) { bm_mpfr_raw(bs, s, prec, fused); });
+  };
+  for (const Shape& s : kMpShapes) {
+    register_steps<Mp>(s);
+    register_raw(type_label<Mp>(), s, mp_bits);
+    register_steps<MpVar>(s);
+    register_raw(type_label<MpVar>(), s, bits);
+  }
+
+  std::cout << "fa-bench: mp = " << mp_bits << " bits, mpfr" << kMpVarBits << " = " << bits
+            << " bits; best of the repetitions; 6nmr flops = 3nmr multiply-adds per step\n";
+  std::cout << "Fast steps against the plain Eigen expressions (3 steps, this binary's flags):\n";
+  for (const Shape& s : kDoubleShapes)
+    std::cout << "  double " << s.str() << ": " << agreement<double>(s) << "\n";
+  for (const Shape& s : kMpShapes) {
+    std::cout << "  mp " << s.str() << ": " << agreement<Mp>(s) << "\n";
+    std::cout << "  mpfr" << kMpVarBits << " " << s.str() << ": " << agreement<MpVar>(s) << "\n";
+  }
+  std::cout << std::flush;
+
+  CaptureReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  for (const auto& e : reporter.errors) std::cerr << "ERROR " << e << "\n";
+
+  auto sec = [&](const std::string& name) {
+    auto it = reporter.best.find(name);
+    return it == reporter.best.end() ? -1.0 : it->second;
+  };
+  std::vector<Row> rows;
+  for (const Shape& s : kDoubleShapes) {
+    const double t_lim = sec("gemm double " + s.str());
+    for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
+      const double t = sec(step_name(a, "double", s, false));
+      const double tp = sec(step_name(a, "double", s, true));
+      if (t <= 0 || t_lim <= 0) continue;
+      const double flops = 2 * s.madds() / 1e9;
+      rows.push_back({step_name(a, "double", s, false), "GFLOP/s", "gemm", "", flops / t,
+                      flops / t_lim, t_lim / t, tp > 0 ? flops / tp : -1});
+    }
+  }
+  for (const Shape& s : kMpShapes) {
+    for (const std::string& type : {type_label<Mp>(), type_label<MpVar>()}) {
+      const double t_mul = sec("mpfr-raw-muladd " + type + " " + s.str());
+      const double t_fma = sec("mpfr-raw-fma " + type + " " + s.str());
+      if (t_mul <= 0 || t_fma <= 0) continue;
+      const double t_lim = std::min(t_mul, t_fma);  // the faster of the two raw loops
+      for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
+        const double t = sec(step_name(a, type, s, false));
+        const double tp = sec(step_name(a, type, s, true));
+        if (t <= 0) continue;
+        const double ns = 1e9 / s.madds();
+        rows.push_back({step_name(a, type, s, false), "ns/multiply-add", "mpfr-raw",
+                        t_mul <= t_fma ? "raw loop: mul+add" : "raw loop: fma", t * ns,
+                        t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1});
+      }
+    }
+  }
+  if (with_numpy) {
+    for (const Shape& s : kDoubleShapes) {
+      const int steps = numpy_steps(s);
+      const double t_np = numpy_fa_seconds(python, s, steps);
+      if (t_np <= 0) continue;
+      const double t = cxx_fa_seconds(s, steps, 3);
+      const double gflop = 2 * s.madds() * steps / 1e9;
+      rows.push_back({"fa-step double " + s.str() + " vs numpy", "GFLOP/s", "numpy",
+                      std::to_string(steps) + " steps each", gflop / t, gflop / t_np, t_np / t,
+                      -1});
+    }
+  }
+
+  // The table: ours, the limit, ratio (> 1: faster than the limit), and the plain implementation.
+  std::printf("\n%-34s %-16s %10s %10s %-9s %7s %10s %7s\n", "case", "unit", "ours", "limit",
+              "limit", "ratio", "plain", "gain");
+  for (const Row& r : rows) {
+    const bool per_op = r.unit != "GFLOP/s";
+    const double gain = r.plain > 0 ? (per_op ? r.plain / r.ours : r.ours / r.plain) : -1;
+    std::printf("%-34s %-16s %10s %10s %-9s %7.2f %10s %7s  %s\n", r.name.c_str(), r.unit.c_str(),
+                fmt(r.ours).c_str(), fmt(r.limit).c_str(), r.limit_name.c_str(), r.ratio,
+                fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
+  }
+  std::printf("ratio = ours relative to the limit (> 1: faster than it); plain = the same step "
+              "with the plain Eigen expressions; gain = plain time / our time.\n");
+
+  nlohmann::json out = nlohmann::json::array();
+  for (const Row& r : rows) {
+    nlohmann::json o = {{"case", r.name},   {"unit", r.unit},         {"ours", r.ours},
+                        {"limit", r.limit}, {"limit_name", r.limit_name}, {"ratio", r.ratio}};
+    if (r.plain > 0) o["plain"] = r.plain;
+    if (!r.note.empty()) o["note"] = r.note;
+    out.push_back(o);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(json_path).parent_path(), ec);
+  std::ofstream f(json_path);
+  if (!f) {
+    std::cerr << "cannot write " << json_path << "\n";
+    return 1;
+  }
+  f << out.dump(2) << "\n";
+  std::cout << "wrote " << json_path << "\n";
+  return reporter.errors.empty() ? 0 : 1;
+}
