@@ -7,7 +7,7 @@
 #   bash scripts/setup.sh --verify   # ... and verify the claims
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores), CI=true turns
-# warnings into errors.
+# warnings into errors, FA_FUZZ=1 also installs the optional fuzzing packages (clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,12 @@ PACKAGES=(
   gnuplot-nox                            # report plots (SVG)
   python3-numpy                          # bench/compare's numpy baseline
 )
+# Optional, installed only with FA_FUZZ=1: clang and libFuzzer's runtime for fa-check's reader
+# fuzz harnesses (cmake -DFA_BUILD_FUZZ=ON). Nothing else needs them.
+OPTIONAL_PACKAGES=(
+  clang-14 libclang-rt-14-dev            # optional: libFuzzer harnesses (cli/fuzz/)
+)
+if [[ ${FA_FUZZ:-} == 1 ]]; then PACKAGES+=("${OPTIONAL_PACKAGES[@]}"); fi
 
 say() { printf 'setup: %s\n' "$*"; }
 
