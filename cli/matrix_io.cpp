@@ -595,6 +595,7 @@ RawMatrix read_matrix(const std::string& path, const ReadOptions& opt) {
   const fs::file_status st = fs::status(path, ec);
   if (!fs::exists(st)) fail(path + ": no such file");
   if (fs::is_directory(st)) fail(path + ": is a directory, not a matrix file");
+  if (!fs::is_regular_file(st)) fail(path + ": not a regular file (a pipe or device?)");
   const std::uintmax_t size = fs::file_size(path, ec);
   if (ec) fail(path + ": cannot read its size (" + ec.message() + ")");
   if (size == 0) fail(path + ": file is empty");

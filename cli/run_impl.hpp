@@ -104,6 +104,8 @@ int run_check(const RunOptions& opt) {
     usage("--flow-tol " + to_text(opt.flow_tol) + ": must be finite and > 0");
   if (!std::isfinite(opt.tol)) usage("--tol must be finite (negative: run the whole budget)");
   if (opt.record_every < 0) usage("--record-every must be >= 0");
+  if (opt.step_log2 < -60 || opt.step_log2 > 4) usage("--step-log2 must be in [-60, 4]");
+  if (opt.init_log2 < -100 || opt.init_log2 > 10) usage("--init-log2 must be in [-100, 10]");
   if (opt.observations < 1 || opt.observations > 1000000)
     usage("--observations must be in [1, 1000000]");
   if (opt.init != "zero" && opt.init != "small" && opt.init != "given")
