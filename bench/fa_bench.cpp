@@ -9,7 +9,8 @@
 // A step costs 6 n m r flops (three n x m x r products) = 3 n m r multiply-adds; every rate below
 // uses that count. Each case also runs the plain implementation (the straightforward Eigen
 // expressions the step functions had before issue 7) to show the gain. Timings are the best of
-// --benchmark_repetitions runs (default 3, randomly interleaved), ratios are within this run.
+// --benchmark_repetitions runs (default 5 of >= 0.1 s each, randomly interleaved); every ratio
+// is taken within one run.
 //
 // Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
 //        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
@@ -38,7 +39,8 @@ using namespace fa;
 
 namespace {
 
-// ---- the plain implementation (before issue 7), for the "plain" column and the identity check ----
+// ---- the plain implementation (before issue 7), for the "plain" column and the identity check
+// ----
 namespace plain {
 template <class T>
 void plain_residual(const Factors<T>& f, const Mat<T>& Y, Mat<T>& E) {
@@ -144,11 +146,15 @@ void bm_step(benchmark::State& bs, Shape s, Algorithm a, bool use_plain) {
   State<T> st = make_state<T>(s);
   for (auto _ : bs) {
     if (a == Algorithm::fa) {
-      if (use_plain) plain::fa_step(st.f, st.Y, st.B, st.eta, st.ws);
-      else fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+      if (use_plain)
+        plain::fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+      else
+        fa_step(st.f, st.Y, st.B, st.eta, st.ws);
     } else {
-      if (use_plain) plain::gd_step(st.f, st.Y, st.eta, st.ws);
-      else gd_step(st.f, st.Y, st.eta, st.ws);
+      if (use_plain)
+        plain::gd_step(st.f, st.Y, st.eta, st.ws);
+      else
+        gd_step(st.f, st.Y, st.eta, st.ws);
     }
     benchmark::ClobberMemory();
   }
@@ -173,20 +179,28 @@ void bm_gemm(benchmark::State& bs, Shape s) {
 /// The floor for any mp matrix kernel: 3 n m r multiply-adds straight on preallocated mpfr_t
 /// values, organised as the three products of a step (3 n m dot products of length r, each
 /// into its own preallocated result), with mul+add (two roundings) or fma (one).
-void bm_mpfr_raw(benchmark::State& bs, Shape s, mpfr_prec_t prec, bool fused) {
+///
+/// The operands get new random values before every iteration (outside the timed region) unless
+/// `fresh` is false. This matters: MPFR's arithmetic branches on signs, exponent differences and
+/// rounding bits, and on a small problem repeated on the same values the CPU's branch predictor
+/// learns the whole sequence (measured here: 16x16x4 at 168 bits runs about 2.5x faster on
+/// repeated values than on new ones; 64x64x16 is too long a sequence to learn). A step never
+/// sees the same values twice, so the floor it can reach is the loop on fresh values; the
+/// repeated-values loop is reported beside it for reference.
+void bm_mpfr_raw(benchmark::State& bs, Shape s, mpfr_prec_t prec, bool fused, bool fresh) {
   const int n = s.n, m = s.m, r = s.r;
   std::mt19937_64 g(777);
   std::normal_distribution<double> nd;
+  mpfr_t root2;
+  mpfr_init2(root2, prec);
+  mpfr_sqrt_ui(root2, 2, MPFR_RNDN);
+  auto fill = [&](std::vector<mpfr_t>& v) {
+    for (auto& x : v) mpfr_mul_d(x, root2, nd(g), MPFR_RNDN);  // full-length mantissas
+  };
   auto make = [&](std::size_t count) {
     std::vector<mpfr_t> v(count);
-    mpfr_t root2;
-    mpfr_init2(root2, prec);
-    mpfr_sqrt_ui(root2, 2, MPFR_RNDN);
-    for (auto& x : v) {
-      mpfr_init2(x, prec);
-      mpfr_mul_d(x, root2, nd(g), MPFR_RNDN);  // full-length mantissas
-    }
-    mpfr_clear(root2);
+    for (auto& x : v) mpfr_init2(x, prec);
+    fill(v);
     return v;
   };
   std::vector<mpfr_t> a = make(std::size_t(n) * r), b = make(std::size_t(m) * r),
@@ -194,6 +208,12 @@ void bm_mpfr_raw(benchmark::State& bs, Shape s, mpfr_prec_t prec, bool fused) {
   mpfr_t t;
   mpfr_init2(t, prec);
   for (auto _ : bs) {
+    if (fresh) {
+      bs.PauseTiming();
+      fill(a);
+      fill(b);
+      bs.ResumeTiming();
+    }
     for (int pass = 0; pass < 3; ++pass)
       for (int j = 0; j < m; ++j)
         for (int i = 0; i < n; ++i) {
@@ -214,6 +234,7 @@ void bm_mpfr_raw(benchmark::State& bs, Shape s, mpfr_prec_t prec, bool fused) {
     benchmark::ClobberMemory();
   }
   mpfr_clear(t);
+  mpfr_clear(root2);
   for (auto* v : {&a, &b, &c})
     for (auto& x : *v) mpfr_clear(x);
   set_rates(bs, s);
@@ -376,19 +397,23 @@ int main(int argc, char** argv) {
   std::string python = "/usr/bin/python3";
   bool with_numpy = true;
   // Our defaults first, so that --benchmark_* flags on the command line override them.
-  std::vector<std::string> args = {argv[0], "--benchmark_repetitions=3",
+  std::vector<std::string> args = {argv[0], "--benchmark_repetitions=5",
                                    "--benchmark_enable_random_interleaving=true",
-                                   "--benchmark_min_time=0.2"};
+                                   "--benchmark_min_time=0.1"};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--json" && i + 1 < argc) json_path = argv[++i];
-    else if (a == "--python" && i + 1 < argc) python = argv[++i];
-    else if (a == "--no-numpy") with_numpy = false;
+    if (a == "--json" && i + 1 < argc)
+      json_path = argv[++i];
+    else if (a == "--python" && i + 1 < argc)
+      python = argv[++i];
+    else if (a == "--no-numpy")
+      with_numpy = false;
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] "
                    "[--benchmark_* flags]\n       fa-bench --fa-steps N M R STEPS [--repeats K]\n";
       return 0;
-    } else args.push_back(a);
+    } else
+      args.push_back(a);
   }
   std::vector<char*> cargs;
   for (auto& a : args) cargs.push_back(a.data());
@@ -408,7 +433,10 @@ int main(int argc, char** argv) {
     for (bool fused : {false, true})
       benchmark::RegisterBenchmark(
           ((fused ? "mpfr-raw-fma " : "mpfr-raw-muladd ") + type + " " + s.str()).c_str(),
-          [=](benchmark::State& bs) { bm_mpfr_raw(bs, s, prec, fused); });
+          [=](benchmark::State& bs) { bm_mpfr_raw(bs, s, prec, fused, true); });
+    benchmark::RegisterBenchmark(
+        ("mpfr-raw-muladd-repeated " + type + " " + s.str()).c_str(),
+        [=](benchmark::State& bs) { bm_mpfr_raw(bs, s, prec, false, false); });
   };
   for (const Shape& s : kMpShapes) {
     register_steps<Mp>(s);
@@ -455,13 +483,15 @@ int main(int argc, char** argv) {
       const double t_fma = sec("mpfr-raw-fma " + type + " " + s.str());
       if (t_mul <= 0 || t_fma <= 0) continue;
       const double t_lim = std::min(t_mul, t_fma);  // the faster of the two raw loops
+      const double t_rep = sec("mpfr-raw-muladd-repeated " + type + " " + s.str());
       for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
         const double t = sec(step_name(a, type, s, false));
         const double tp = sec(step_name(a, type, s, true));
         if (t <= 0) continue;
         const double ns = 1e9 / s.madds();
-        rows.push_back({step_name(a, type, s, false), "ns/multiply-add", "mpfr-raw",
-                        t_mul <= t_fma ? "raw loop: mul+add" : "raw loop: fma", t * ns,
+        const std::string note = std::string(t_mul <= t_fma ? "mul+add" : "fma") +
+                                 "; on repeated values " + fmt(t_rep * ns) + " ns";
+        rows.push_back({step_name(a, type, s, false), "ns/multiply-add", "mpfr-raw", note, t * ns,
                         t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1});
       }
     }
@@ -489,13 +519,18 @@ int main(int argc, char** argv) {
                 fmt(r.ours).c_str(), fmt(r.limit).c_str(), r.limit_name.c_str(), r.ratio,
                 fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
   }
-  std::printf("ratio = ours relative to the limit (> 1: faster than it); plain = the same step "
-              "with the plain Eigen expressions; gain = plain time / our time.\n");
+  std::printf(
+      "ratio = ours relative to the limit (> 1: faster than it); plain = the same step "
+      "with the plain Eigen expressions; gain = plain time / our time.\n");
 
   nlohmann::json out = nlohmann::json::array();
   for (const Row& r : rows) {
-    nlohmann::json o = {{"case", r.name},   {"unit", r.unit},         {"ours", r.ours},
-                        {"limit", r.limit}, {"limit_name", r.limit_name}, {"ratio", r.ratio}};
+    nlohmann::json o = {{"case", r.name},
+                        {"unit", r.unit},
+                        {"ours", r.ours},
+                        {"limit", r.limit},
+                        {"limit_name", r.limit_name},
+                        {"ratio", r.ratio}};
     if (r.plain > 0) o["plain"] = r.plain;
     if (!r.note.empty()) o["note"] = r.note;
     out.push_back(o);

@@ -106,9 +106,10 @@ inline bool single_pass_product(Eigen::Index rows, Eigen::Index cols, Eigen::Ind
 ///   for tiny sizes). Each entry is then fl(acc + (-y)) = fl(acc - y), the value the plain
 ///   `E = Z*W; E -= Y` gives (which computes fl(fl(0 + acc) - y)), because acc is the same sum in
 ///   both when the product is a single pass over the depth r (r < 128 and within Eigen's depth
-///   block, see single_pass_product); otherwise the plain expression is used. The one possible difference is
-///   the sign of an exact zero (acc = -0 and y = 0), which no later operation of a step can turn
-///   into a different value. tests/unit/test_kernels.cpp checks equality (==) with the plain step.
+///   block, see single_pass_product); otherwise the plain expression is used. The one possible
+///   difference is the sign of an exact zero (acc = -0 and y = 0): a step never divides, so no
+///   later operation turns it into a different value. tests/unit/test_kernels.cpp checks
+///   equality (==) with the plain step.
 ///   Other non-MPFR types (Rational): the plain expression.
 template <class T>
 void dense_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E) {
@@ -123,7 +124,8 @@ void dense_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E
   E -= Y;
 }
 
-// ---- MPFR kernels --------------------------------------------------------------------------------
+// ---- MPFR kernels
+// --------------------------------------------------------------------------------
 
 /// E = Z W - Y (MPFR types).  Entry (i, j): sum_k Z(i,k) W(k,j) left to right, then minus Y(i,j).
 template <class T>

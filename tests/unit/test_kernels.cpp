@@ -41,7 +41,8 @@ void plain_gd_step(Factors<T>& f, const Mat<T>& Y, const T& eta, Workspace<T>& w
   f.W.noalias() -= eta * ws.G;
 }
 template <class T>
-void plain_fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, Workspace<T>& ws) {
+void plain_fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
+                   Workspace<T>& ws) {
   plain_residual(f, Y, ws.E);
   ws.G.noalias() = B.transpose() * ws.E;
   f.Z.noalias() -= eta * (ws.E * f.W.transpose());
@@ -49,7 +50,7 @@ void plain_fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta
 }
 template <class T>
 void plain_fa_star_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
-                  Workspace<T>& ws) {
+                        Workspace<T>& ws) {
   plain_residual(f, Y, ws.E);
   ws.G.noalias() = B.transpose() * ws.E;
   ws.W_mid = f.W;
@@ -61,9 +62,15 @@ template <class T>
 void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
           Workspace<T>& ws) {
   switch (a) {
-    case Algorithm::gd: plain_gd_step(f, Y, eta, ws); return;
-    case Algorithm::fa: plain_fa_step(f, Y, B, eta, ws); return;
-    case Algorithm::fa_star: plain_fa_star_step(f, Y, B, eta, ws); return;
+    case Algorithm::gd:
+      plain_gd_step(f, Y, eta, ws);
+      return;
+    case Algorithm::fa:
+      plain_fa_step(f, Y, B, eta, ws);
+      return;
+    case Algorithm::fa_star:
+      plain_fa_star_step(f, Y, B, eta, ws);
+      return;
   }
 }
 }  // namespace plain
@@ -72,9 +79,15 @@ template <class T>
 void fast_step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
                Workspace<T>& ws) {
   switch (a) {
-    case Algorithm::gd: fa::gd_step(f, Y, eta, ws); return;
-    case Algorithm::fa: fa::fa_step(f, Y, B, eta, ws); return;
-    case Algorithm::fa_star: fa::fa_star_step(f, Y, B, eta, ws); return;
+    case Algorithm::gd:
+      fa::gd_step(f, Y, eta, ws);
+      return;
+    case Algorithm::fa:
+      fa::fa_step(f, Y, B, eta, ws);
+      return;
+    case Algorithm::fa_star:
+      fa::fa_star_step(f, Y, B, eta, ws);
+      return;
   }
 }
 
@@ -181,8 +194,7 @@ std::vector<std::string> violations(const Mat<T>& x, const Mat<T>& y, const Mat<
       const T diff = abs(T(x(i, j) - y(i, j)));
       if (diff > bound(i, j))
         out.push_back(std::string(what) + "(" + std::to_string(i) + "," + std::to_string(j) +
-                      "): |fast - plain| = " + to_text(diff) + " > bound " +
-                      to_text(bound(i, j)));
+                      "): |fast - plain| = " + to_text(diff) + " > bound " + to_text(bound(i, j)));
     }
   return out;
 }
@@ -225,12 +237,11 @@ void compare_steps(const Shape& s, std::uint64_t seed, int steps) {
 // Tiny sizes take Eigen's coefficient-based product, larger ones its blocked GEMM; r = 300
 // exceeds one GEMM depth block (the double kernel then falls back to the plain expression);
 // odd sizes exercise the leftover rows and columns of the blocked kernels.
-const std::vector<Shape> kDoubleShapes = {{1, 1, 1},    {2, 3, 1},      {3, 2, 2},
-                                          {5, 4, 2},    {7, 9, 3},      {16, 12, 4},
-                                          {33, 20, 5},  {64, 64, 8},    {65, 63, 9},
-                                          {130, 97, 17}, {257, 255, 33}, {40, 30, 300}};
-const std::vector<Shape> kMpShapes = {{1, 1, 1},  {2, 3, 1},   {3, 2, 2},   {5, 4, 2},
-                                      {7, 9, 3},  {16, 12, 4}, {17, 23, 5}, {33, 20, 8}};
+const std::vector<Shape> kDoubleShapes = {
+    {1, 1, 1},   {2, 3, 1},   {3, 2, 2},   {5, 4, 2},     {7, 9, 3},      {16, 12, 4},
+    {33, 20, 5}, {64, 64, 8}, {65, 63, 9}, {130, 97, 17}, {257, 255, 33}, {40, 30, 300}};
+const std::vector<Shape> kMpShapes = {{1, 1, 1}, {2, 3, 1},   {3, 2, 2},   {5, 4, 2},
+                                      {7, 9, 3}, {16, 12, 4}, {17, 23, 5}, {33, 20, 8}};
 
 /// Restores MpVar's default precision when a test changes it.
 struct MpVarPrecisionGuard {
