@@ -79,7 +79,14 @@ Mat<T> read_as(const std::string& path, int bits) {
   io::ReadOptions ro;
   ro.keep_text = !std::is_same_v<T, double>;
   ro.max_entries = entry_limit(bits);
-  return io::to_matrix<T>(io::read_matrix(path, ro));
+  const io::RawMatrix raw = io::read_matrix(path, ro);
+  try {
+    return io::to_matrix<T>(raw);
+  } catch (const std::runtime_error& e) {
+    // Every text the reader accepted is a decimal number; MPFR refusing one would be our bug.
+    throw io::MatrixIoError(path + ": an entry the reader accepted does not parse at " +
+                            std::to_string(bits) + " bits (" + e.what() + ")");
+  }
 }
 
 }  // namespace detail

@@ -168,6 +168,17 @@ TEST_CASE("high precision: text entries are parsed at the working precision", "[
   CHECK(fa::to_double(fa::MpVar(abs(M(0, 0) - fa::MpVar(0.1)))) > 1e-18);
   CHECK(M(0, 1) == fa::MpVar(0.25));
   CHECK(fa::to_text(M(0, 0)).substr(0, 30) == "0.1000000000000000000000000000");
+  // Every number form the reader accepts parses in MPFR to the value double reads, when exact.
+  const RawMatrix forms = parse_csv(".5,5.,-0,1E-3,+2,0.125e+1,-.25,1e-320\n", "f.csv", ro);
+  const fa::Mat<fa::MpVar> F = to_matrix<fa::MpVar>(forms);
+  CHECK(F(0, 0) == fa::MpVar(0.5));
+  CHECK(F(0, 1) == fa::MpVar(5));
+  CHECK(F(0, 2) == fa::MpVar(0));
+  CHECK(fa::to_double(F(0, 3)) == 1e-3);
+  CHECK(F(0, 4) == fa::MpVar(2));
+  CHECK(F(0, 5) == fa::MpVar(1.25));
+  CHECK(F(0, 6) == fa::MpVar(-0.25));
+  CHECK(fa::to_double(F(0, 7)) == 1e-320);
   fa::set_mpvar_bits(53);
 }
 
