@@ -56,7 +56,7 @@ std::string npy_bytes(const std::string& dict, const std::vector<double>& data, 
 
 }  // namespace
 
-TEST_CASE("CSV: comments, blanks, CRLF, spaces and signs are read; column-major storage",
+TEST_CASE("CSV: comments, blanks, CRLF, spaces and signs are read, stored column-major",
           "[cli][io][quick]") {
   const RawMatrix m =
       parse_csv("# header comment\r\n1, 2 ,+3\r\n\n  # indented comment\n-4,5e-1,.25\n", "t.csv");
