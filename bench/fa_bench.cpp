@@ -176,66 +176,89 @@ void bm_gemm(benchmark::State& bs, Shape s) {
   set_rates(bs, s);
 }
 
-/// The floor for any mp matrix kernel: 3 n m r multiply-adds straight on preallocated mpfr_t
-/// values, organised as the three products of a step (3 n m dot products of length r, each
-/// into its own preallocated result), with mul+add (two roundings) or fma (one).
+/// The floor for any mp matrix kernel: the 3 n m r multiply-adds of a step's three products,
+/// straight on preallocated mpfr_t values laid out contiguously for each dot product, with
+/// mul+add (two roundings, as the steps round) or fma (one): (ZW)_ij over k, (B^T E)_kj over i,
+/// (E W^T)_ik over j, each into its own preallocated result. Nothing else of a step (no Y, no
+/// updates, no matrices).
 ///
-/// The operands get new random values before every iteration (outside the timed region) unless
-/// `fresh` is false. This matters: MPFR's arithmetic branches on signs, exponent differences and
-/// rounding bits, and on a small problem repeated on the same values the CPU's branch predictor
-/// learns the whole sequence (measured here: 16x16x4 at 168 bits runs about 2.5x faster on
-/// repeated values than on new ones; 64x64x16 is too long a sequence to learn). A step never
-/// sees the same values twice, so the floor it can reach is the loop on fresh values; the
-/// repeated-values loop is reported beside it for reference.
-void bm_mpfr_raw(benchmark::State& bs, Shape s, mpfr_prec_t prec, bool fused, bool fresh) {
+/// The operands are the step's own: before every iteration (outside the timed region) the FA
+/// state advances one step and its Z, W, B and E are copied in, unless `fresh` is false. Both
+/// matter. MPFR's cost depends on the values (cancellation in E = ZW - Y, spread of exponents in
+/// sums over E), so random operands would measure a different workload. And MPFR branches on
+/// signs, exponent differences and rounding bits: on a small problem repeated on the same values
+/// the CPU's branch predictor learns the whole sequence and the loop runs up to 2-3x faster
+/// (measured with the repeated-values variant, reported beside). A step never sees the same
+/// values twice, so the floor it can reach is the loop on fresh operands.
+template <class T>
+void bm_mpfr_raw(benchmark::State& bs, Shape s, bool fused, bool fresh) {
   const int n = s.n, m = s.m, r = s.r;
-  std::mt19937_64 g(777);
-  std::normal_distribution<double> nd;
-  mpfr_t root2;
-  mpfr_init2(root2, prec);
-  mpfr_sqrt_ui(root2, 2, MPFR_RNDN);
-  auto fill = [&](std::vector<mpfr_t>& v) {
-    for (auto& x : v) mpfr_mul_d(x, root2, nd(g), MPFR_RNDN);  // full-length mantissas
-  };
+  State<T> st = make_state<T>(s);
+  const mpfr_prec_t prec = mpfr_get_prec(st.Y(0, 0).backend().data());
   auto make = [&](std::size_t count) {
     std::vector<mpfr_t> v(count);
     for (auto& x : v) mpfr_init2(x, prec);
-    fill(v);
     return v;
   };
-  std::vector<mpfr_t> a = make(std::size_t(n) * r), b = make(std::size_t(m) * r),
-                      c = make(std::size_t(n) * m);
+  // Row i of Z, column j of W, column k of B, column j of E, row i of E, row k of W.
+  std::vector<mpfr_t> zr = make(std::size_t(n) * r), wc = make(std::size_t(m) * r),
+                      bc = make(std::size_t(n) * r), ec = make(std::size_t(n) * m),
+                      er = make(std::size_t(n) * m), wr = make(std::size_t(m) * r);
+  std::vector<mpfr_t> out1 = make(std::size_t(n) * m), out2 = make(std::size_t(r) * m),
+                      out3 = make(std::size_t(n) * r);
+  auto load = [&] {
+    auto set = [](mpfr_t& dst, const T& x) { mpfr_set(dst, x.backend().data(), MPFR_RNDN); };
+    for (int i = 0; i < n; ++i)
+      for (int k = 0; k < r; ++k) {
+        set(zr[std::size_t(i) * r + k], st.f.Z(i, k));
+        set(bc[std::size_t(k) * n + i], st.B(i, k));
+      }
+    for (int j = 0; j < m; ++j)
+      for (int k = 0; k < r; ++k) {
+        set(wc[std::size_t(j) * r + k], st.f.W(k, j));
+        set(wr[std::size_t(k) * m + j], st.f.W(k, j));
+      }
+    for (int j = 0; j < m; ++j)
+      for (int i = 0; i < n; ++i) {
+        set(ec[std::size_t(j) * n + i], st.ws.E(i, j));
+        set(er[std::size_t(i) * m + j], st.ws.E(i, j));
+      }
+  };
+  load();
   mpfr_t t;
   mpfr_init2(t, prec);
+  auto dot = [&](mpfr_ptr acc, const mpfr_t* x, const mpfr_t* y, int len) {
+    if (fused) {
+      mpfr_set_zero(acc, 1);
+      for (int k = 0; k < len; ++k) mpfr_fma(acc, x[k], y[k], acc, MPFR_RNDN);
+    } else {
+      mpfr_mul(acc, x[0], y[0], MPFR_RNDN);
+      for (int k = 1; k < len; ++k) {
+        mpfr_mul(t, x[k], y[k], MPFR_RNDN);
+        mpfr_add(acc, acc, t, MPFR_RNDN);
+      }
+    }
+  };
   for (auto _ : bs) {
     if (fresh) {
       bs.PauseTiming();
-      fill(a);
-      fill(b);
+      fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+      load();
       bs.ResumeTiming();
     }
-    for (int pass = 0; pass < 3; ++pass)
-      for (int j = 0; j < m; ++j)
-        for (int i = 0; i < n; ++i) {
-          mpfr_ptr acc = c[std::size_t(j) * n + i];
-          const mpfr_t* ai = &a[std::size_t(i) * r];
-          const mpfr_t* bj = &b[std::size_t(j) * r];
-          if (fused) {
-            mpfr_set_zero(acc, 1);
-            for (int k = 0; k < r; ++k) mpfr_fma(acc, ai[k], bj[k], acc, MPFR_RNDN);
-          } else {
-            mpfr_mul(acc, ai[0], bj[0], MPFR_RNDN);
-            for (int k = 1; k < r; ++k) {
-              mpfr_mul(t, ai[k], bj[k], MPFR_RNDN);
-              mpfr_add(acc, acc, t, MPFR_RNDN);
-            }
-          }
-        }
+    for (int j = 0; j < m; ++j)
+      for (int i = 0; i < n; ++i)
+        dot(out1[std::size_t(j) * n + i], &zr[std::size_t(i) * r], &wc[std::size_t(j) * r], r);
+    for (int j = 0; j < m; ++j)
+      for (int k = 0; k < r; ++k)
+        dot(out2[std::size_t(j) * r + k], &bc[std::size_t(k) * n], &ec[std::size_t(j) * n], n);
+    for (int k = 0; k < r; ++k)
+      for (int i = 0; i < n; ++i)
+        dot(out3[std::size_t(k) * n + i], &er[std::size_t(i) * m], &wr[std::size_t(k) * m], m);
     benchmark::ClobberMemory();
   }
   mpfr_clear(t);
-  mpfr_clear(root2);
-  for (auto* v : {&a, &b, &c})
+  for (auto* v : {&zr, &wc, &bc, &ec, &er, &wr, &out1, &out2, &out3})
     for (auto& x : *v) mpfr_clear(x);
   set_rates(bs, s);
 }
@@ -429,20 +452,22 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("gemm double " + s.str()).c_str(),
                                  [=](benchmark::State& bs) { bm_gemm(bs, s); });
   }
-  auto register_raw = [](const std::string& type, const Shape& s, mpfr_prec_t prec) {
+  auto register_raw = [](auto tag, const Shape& s) {
+    using T = decltype(tag);
+    const std::string type = type_label<T>();
     for (bool fused : {false, true})
       benchmark::RegisterBenchmark(
           ((fused ? "mpfr-raw-fma " : "mpfr-raw-muladd ") + type + " " + s.str()).c_str(),
-          [=](benchmark::State& bs) { bm_mpfr_raw(bs, s, prec, fused, true); });
+          [=](benchmark::State& bs) { bm_mpfr_raw<T>(bs, s, fused, true); });
     benchmark::RegisterBenchmark(
         ("mpfr-raw-muladd-repeated " + type + " " + s.str()).c_str(),
-        [=](benchmark::State& bs) { bm_mpfr_raw(bs, s, prec, false, false); });
+        [=](benchmark::State& bs) { bm_mpfr_raw<T>(bs, s, false, false); });
   };
   for (const Shape& s : kMpShapes) {
     register_steps<Mp>(s);
-    register_raw(type_label<Mp>(), s, mp_bits);
+    register_raw(Mp(), s);
     register_steps<MpVar>(s);
-    register_raw(type_label<MpVar>(), s, bits);
+    register_raw(MpVar(), s);
   }
 
   std::cout << "fa-bench: mp = " << mp_bits << " bits, mpfr" << kMpVarBits << " = " << bits
