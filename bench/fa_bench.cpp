@@ -384,6 +384,7 @@ double numpy_fa_seconds(const std::string& python, const Shape& s, int steps) {
 struct Row {
   std::string name, unit, limit_name, note;
   double ours, limit, ratio, plain;  // plain < 0: not measured
+  double gflops, ns_per_madd;        // ours in both units
 };
 
 std::string fmt(double x, int prec = 3) {
@@ -499,7 +500,8 @@ int main(int argc, char** argv) {
       if (t <= 0 || t_lim <= 0) continue;
       const double flops = 2 * s.madds() / 1e9;
       rows.push_back({step_name(a, "double", s, false), "GFLOP/s", "gemm", "", flops / t,
-                      flops / t_lim, t_lim / t, tp > 0 ? flops / tp : -1});
+                      flops / t_lim, t_lim / t, tp > 0 ? flops / tp : -1, flops / t,
+                      t * 1e9 / s.madds()});
     }
   }
   for (const Shape& s : kMpShapes) {
@@ -517,7 +519,8 @@ int main(int argc, char** argv) {
         const std::string note = std::string(t_mul <= t_fma ? "mul+add" : "fma") +
                                  "; on repeated values " + fmt(t_rep * ns) + " ns";
         rows.push_back({step_name(a, type, s, false), "ns/multiply-add", "mpfr-raw", note, t * ns,
-                        t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1});
+                        t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1, 2 * s.madds() / t / 1e9,
+                        t * ns});
       }
     }
   }
@@ -529,24 +532,26 @@ int main(int argc, char** argv) {
       const double t = cxx_fa_seconds(s, steps, 3);
       const double gflop = 2 * s.madds() * steps / 1e9;
       rows.push_back({"fa-step double " + s.str() + " vs numpy", "GFLOP/s", "numpy",
-                      std::to_string(steps) + " steps each", gflop / t, gflop / t_np, t_np / t,
-                      -1});
+                      std::to_string(steps) + " steps each", gflop / t, gflop / t_np, t_np / t, -1,
+                      gflop / t, t * 1e9 / (s.madds() * steps)});
     }
   }
 
   // The table: ours, the limit, ratio (> 1: faster than the limit), and the plain implementation.
-  std::printf("\n%-34s %-16s %10s %10s %-9s %7s %10s %7s\n", "case", "unit", "ours", "limit",
-              "limit", "ratio", "plain", "gain");
+  std::printf("\n%-36s %-15s %8s %8s %-9s %6s | %8s %8s | %8s %6s\n", "case", "unit", "ours",
+              "limit", "limit", "ratio", "GFLOP/s", "ns/madd", "plain", "gain");
   for (const Row& r : rows) {
     const bool per_op = r.unit != "GFLOP/s";
     const double gain = r.plain > 0 ? (per_op ? r.plain / r.ours : r.ours / r.plain) : -1;
-    std::printf("%-34s %-16s %10s %10s %-9s %7.2f %10s %7s  %s\n", r.name.c_str(), r.unit.c_str(),
-                fmt(r.ours).c_str(), fmt(r.limit).c_str(), r.limit_name.c_str(), r.ratio,
-                fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
+    std::printf("%-36s %-15s %8s %8s %-9s %6.2f | %8s %8s | %8s %6s  %s\n", r.name.c_str(),
+                r.unit.c_str(), fmt(r.ours).c_str(), fmt(r.limit).c_str(), r.limit_name.c_str(),
+                r.ratio, fmt(r.gflops).c_str(), fmt(r.ns_per_madd).c_str(), fmt(r.plain).c_str(),
+                gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
   }
   std::printf(
-      "ratio = ours relative to the limit (> 1: faster than it); plain = the same step "
-      "with the plain Eigen expressions; gain = plain time / our time.\n");
+      "ratio = ours relative to the limit (> 1: faster than it); GFLOP/s and ns/madd: ours "
+      "(6nmr flops = 3nmr multiply-adds per step);\nplain = the same step with the plain Eigen "
+      "expressions (before issue 7), in the row's unit; gain = plain time / our time.\n");
 
   nlohmann::json out = nlohmann::json::array();
   for (const Row& r : rows) {
@@ -556,6 +561,8 @@ int main(int argc, char** argv) {
                         {"limit", r.limit},
                         {"limit_name", r.limit_name},
                         {"ratio", r.ratio}};
+    o["gflop_per_s"] = r.gflops;
+    o["ns_per_multiply_add"] = r.ns_per_madd;
     if (r.plain > 0) o["plain"] = r.plain;
     if (!r.note.empty()) o["note"] = r.note;
     out.push_back(o);
