@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 #include <rapidcheck.h>
 
+#include <cstdlib>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -103,6 +105,7 @@ class Case {
   Recipe draw(const RecipeSpace& space) {
     recipe_ = fixed_ ? *fixed_ : *recipe_gen(space);
     recipe_text_ = recipe_.describe();
+    if (std::getenv("FA_TRACE_RECIPES")) std::cerr << "case " << recipe_text_ << "\n";
     return recipe_;
   }
   /// Uses a recipe built by the claim itself (e.g. from drawn integers).

@@ -57,3 +57,65 @@ T feedback_conditioning(const Instance<T>& inst) {
 }
 
 }  // namespace fa
+
+namespace fa {
+
+/// The feedback hypotheses of the convergence claims, as checked preconditions (discarded cases
+/// are redrawn): B not degenerate in scale (||B||_2 >= 1/4), of well-conditioned columns
+/// (sigma_r(B) >= 0.1 ||B||_2 when r <= n), and seeing col(Y) (sigma_min(B^T U_k) >= 0.05
+/// ||B||_2). FA's speed and its rounding floor depend on these; without bounds on them no step
+/// budget is meaningful.
+template <class T>
+void require_well_posed_feedback(Case<T>& c, const Instance<T>& inst) {
+  const Vec<T> sb = singular_values<T>(inst.B);
+  const T bnorm = sb(0);
+  c.precondition(bnorm >= T(0.25), "||B||_2 < 1/4");
+  if (inst.B.cols() <= inst.B.rows())
+    c.precondition(T(sb(sb.size() - 1)) >= T(0.1) * bnorm, "sigma_r(B) < 0.1 ||B||_2");
+  c.precondition(feedback_conditioning(inst) >= T(0.05), "sigma_min(B^T U_k) < 0.05 ||B||_2");
+}
+
+/// Rounding floor of a converged loss: an update changes an entry only when it exceeds eps of
+/// it, so ||E|| cannot be resolved below ~eps ||Y|| / (eta sigma_1); with a factor 2^6 of room:
+/// 1/2 (2^6 eps / (eta sigma_1))^2 ||Y||_F^2.
+template <class T>
+T converged_loss_floor(const Instance<T>& inst) {
+  const T rel = T(64) * epsilon<T>() / (T(inst.eta) * T(inst.s(0)));
+  return rel * rel * inst.Y.squaredNorm() / 2;
+}
+
+}  // namespace fa
+
+namespace fa {
+
+/// Runs until the loss changes by at most `still` over a chunk of steps (a stationary point for
+/// the working precision) or the budget is spent; fails the case on divergence. Returns the last
+/// trajectory (its final factors and loss) and sets `steps` to the steps taken in all.
+template <class T>
+Trajectory<T> run_until_stationary(Case<T>& c, const Instance<T>& inst, Algorithm alg,
+                                   Factors<T> start, long budget, const T& still, long& steps,
+                                   long chunk = 1000) {
+  steps = 0;
+  T previous = loss(start, inst.Y);
+  Trajectory<T> run;
+  while (steps < budget) {
+    run = run_or_fail(c, inst, alg, chunk, T(-1), 0, false, &start);
+    steps += run.steps_taken;
+    const T change = run.final_loss > previous ? T(run.final_loss - previous)
+                                               : T(previous - run.final_loss);
+    start = run.final;
+    previous = run.final_loss;
+    if (change <= still) break;
+  }
+  return run;
+}
+
+/// ||Y (I - P)||_F^2 with P the projector onto row(B^T Y): FA's limit error (claim A4).
+template <class T>
+T fa_limit_error(const Instance<T>& inst) {
+  const Mat<T> BtY = inst.B.transpose() * inst.Y;
+  const Mat<T> P = row_space_projector<T>(BtY);
+  return Mat<T>(inst.Y - inst.Y * P).squaredNorm();
+}
+
+}  // namespace fa

@@ -1,0 +1,66 @@
+// fa-claims: the command line over the claim registry (checks/claim_runner.hpp).
+#include "checks/claim_runner.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  using namespace fa;
+  CLI::App app{"fa-claims: check the claims of shared/CLAIMS.md"};
+  app.require_subcommand(1);
+
+  auto* list = app.add_subcommand("list", "list the claims, their scalars and falsifiers");
+
+  std::string id, scalar = "double", falsifier, reproduce;
+  std::uint64_t seed = 0;
+  int cases = 0;
+  bool no_report = false;
+  auto* run = app.add_subcommand("run", "check one claim in one scalar type");
+  run->add_option("id", id, "claim id, e.g. A4")->required();
+  run->add_option("--scalar", scalar, "double, mp or exact")->capture_default_str();
+  run->add_option("--falsifier", falsifier, "run a falsifier instead (the check must flip)");
+  auto* seed_opt = run->add_option("--seed", seed, "RapidCheck seed (default: from the id)");
+  run->add_option("--cases", cases, "number of cases (default: the claim's, times FA_DEPTH)");
+  run->add_option("--reproduce", reproduce, "RapidCheck reproduce string from a failure");
+  run->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  auto* ladder = app.add_subcommand("ladder", "precision ladder of an exact identity");
+  ladder->add_option("id", id)->required();
+  ladder->add_option("--falsifier", falsifier, "ladder of a falsified (approximate) identity");
+  ladder->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  std::string include_file, binary;
+  auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
+  ctest->add_option("file", include_file)->required();
+  ctest->add_option("binary", binary)->required();
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*list) {
+      for (const auto& c : claim_registry()) {
+        std::cout << c.spec.id << "\t" << source_name(c.spec.source) << "\t" << c.spec.title
+                  << "\n  scalars:";
+        for (const auto& [name, runner] : c.scalars) std::cout << " " << name;
+        std::cout << "\n";
+        for (const auto& f : c.spec.falsifiers)
+          std::cout << "  falsifier " << f.name << ": " << f.description << "\n";
+      }
+      return 0;
+    }
+    if (*run) {
+      std::optional<std::uint64_t> s;
+      if (seed_opt->count()) s = seed;
+      return run_claim(id, scalar, falsifier, s, cases, reproduce, !no_report);
+    }
+    if (*ladder) return run_ladder(id, falsifier, !no_report);
+    if (*ctest) {
+      write_ctest_include(include_file, binary);
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "fa-claims: error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+// R2  "The FA loss decreases monotonically from small random init."        source: conjecture
+//
+// Plausible (GD with a small step is a descent method) but false: FA's W-update -eta B^T E is not
+// a descent direction until Z has aligned with B; d/dt L = -||E W^T||^2 - <Z^T E, B^T E>, and the
+// second term can be positive while Z is random. The suite must find and shrink a counterexample.
+// Check (of the conjecture): over 300 FA steps from small random init (2^-4 N(0,1)),
+// L_{t+1} <= L_t (1 + k eps) (k eps: rounding of a loss, so a reported increase is real).
+// Falsifier (a true variant): GD with c = 2^-4 from the same init, which descends (the descent
+// lemma with eta below 2 / (local Lipschitz constant), about 3 sigma_1 on these trajectories).
+#include "checks/claim_helpers.hpp"
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "R2";
+  s.title = "conjecture: the FA loss decreases monotonically from small random init";
+  s.source = Source::conjecture;
+  s.statement = "Along FA from small random init, L_{t+1} <= L_t for all t (300 steps).";
+  s.hypotheses = "Small random init 2^-4 N(0, 1) (enforced); n, m <= 5.";
+  s.recipe = "random recipe, small init, 300 FA steps";
+  s.falsifiers = {{"gd-instead", "true variant: GD (a descent method at this step) instead of "
+                                 "FA; the search must find no increase"}};
+  return s;
+}
+
+template <class T>
+void check(Case<T>& c) {
+  RecipeSpace space;
+  space.max_dim = 5;
+  space.inits = {Init::small};
+  space.init_log2 = -4;
+  if (c.falsifier("gd-instead")) space.step_log2_max = space.step_log2_min = -4;
+  const Recipe rec = c.draw(space);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  const T eta(inst.eta);
+  const Algorithm alg = c.falsifier("gd-instead") ? Algorithm::gd : Algorithm::fa;
+  Factors<T> f = inst.start;
+  Workspace<T> ws;
+  const double k = 16.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
+  T previous = loss(f, inst.Y);
+  for (int t = 0; t < 300; ++t) {
+    c.dynamics().step(alg, f, inst.Y, inst.B, eta, t, ws);
+    const T current = loss(f, inst.Y);
+    c.note("step", std::to_string(t + 1));
+    c.note("loss before", to_text(previous));
+    c.note("loss after", to_text(current));
+    c.require_le("loss at step " + std::to_string(t + 1) + " vs the step before", current,
+                 T(previous * (1 + T(k) * epsilon<T>())));
+    previous = current;
+  }
+}
+
+}  // namespace
+FA_REGISTER_CLAIM(spec(), check);
+}  // namespace fa::claims

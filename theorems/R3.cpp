@@ -1,0 +1,57 @@
+// R3  "FA reaches the optimal error opt_r when r < rank(Y)."             source: conjecture
+//
+// False: FA's limit error is ||Y (I - P)||^2 > opt_r (A4). The suite must find and shrink a
+// counterexample: FA run from zero init to a stationary point, its error compared with opt_r.
+// Check (of the conjecture): err_FA <= opt_r + tol, tol as in A4.
+// Falsifier (a true variant): err_FA compared with ||Y(I-P)||^2 instead (A4's formula).
+#include "checks/claim_helpers.hpp"
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "R3";
+  s.title = "conjecture: FA reaches opt_r when r < rank(Y)";
+  s.source = Source::conjecture;
+  s.statement = "For r < rank(Y), FA from zero init converges to error opt_r = sum_{i>r} "
+                "sigma_i^2.";
+  s.hypotheses = "r < k (enforced); feedback preconditions of A1 (checked).";
+  s.recipe = "n, m <= 5, r < k, any spectrum, zero init, run to a stationary point";
+  s.falsifiers = {{"true-limit", "true variant: FA's error equals ||Y(I-P)||^2 (A4)"}};
+  return s;
+}
+
+template <class T>
+void check(Case<T>& c) {
+  constexpr bool is_double = std::is_same_v<T, double>;
+  RecipeSpace space;
+  space.max_dim = 5;
+  space.relation = RankRelation::r_below_k;
+  const Recipe rec = c.draw(space);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  require_well_posed_feedback(c, inst);
+  const T y2 = inst.Y.squaredNorm();
+  const T tol = is_double ? T(256) * epsilon<T>() * y2 / (T(inst.eta) * inst.s(0))
+                          : T(1e-40) * y2;
+  long steps = 0;
+  const auto run = run_until_stationary(c, inst, Algorithm::fa,
+                                        c.dynamics().zero_init(rec.n, rec.r, rec.m),
+                                        is_double ? 60000 : 150000, tol / 64, steps);
+  const T err_fa = 2 * run.final_loss;
+  c.note("steps", std::to_string(steps));
+  c.note("err_FA", to_text(err_fa));
+  c.note("opt_r", to_text(inst.opt_r));
+  if (c.falsifier("true-limit")) {
+    const T star = fa_limit_error(inst);
+    c.require_le("|err_FA - ||Y(I-P)||^2|", err_fa > star ? T(err_fa - star) : T(star - err_fa),
+                 tol);
+    return;
+  }
+  c.require_le("err_FA vs opt_r + tol", err_fa, T(inst.opt_r + tol));
+}
+
+}  // namespace
+FA_REGISTER_CLAIM(spec(), check);
+}  // namespace fa::claims

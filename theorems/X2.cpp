@@ -1,0 +1,79 @@
+// X2  Trace form of the alignment law.                                    source: derived
+//
+// Statement (ours): along FA,
+//     tr(B^T Z_t) = 1/2 ||W_t||_F^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} ||G_s||_F^2.
+// Proof: the trace of X1, summed over steps (tr Q = 2 tr(B^T Z) - ||W||^2, tr G G^T = ||G||^2).
+// Hypotheses: none beyond the shapes. Generator: n, m <= 5, zero or small random init.
+// Check: the residual at every step against k eps times the size of the terms, times the number
+// of steps accumulated (each step's rounding adds up): exactly 0 in rational arithmetic.
+#include "checks/claim_helpers.hpp"
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "X2";
+  s.title = "FA trace form tr(B^T Z) = 1/2||W||^2 + 1/2 tr Q0 - 1/2 eta^2 sum ||G||^2";
+  s.source = Source::derived;
+  s.statement = "Along FA: tr(B^T Z_t) = 1/2 ||W_t||^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} "
+                "||G_s||^2, exactly, at every step.";
+  s.hypotheses = "None (any Y, B, initialisation, eta > 0).";
+  s.recipe = "random recipe (n, m <= 5), zero or small init, 40 steps (3 exact)";
+  s.exact = true;
+  s.ladder = true;
+  s.falsifiers = {{"no-discretisation-term",
+                   "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "
+                   "-1/2 eta^2 sum ||G||^2 term (true only in the limit eta -> 0)"},
+                  {"redrawn-feedback", "B redrawn at every step of FA (the feedback is not fixed)"}};
+  s.ladder_recipe.n = 5;
+  s.ladder_recipe.m = 4;
+  s.ladder_recipe.k = 3;
+  s.ladder_recipe.r = 2;
+  s.ladder_recipe.init = Init::small;
+  s.ladder_recipe.init_log2 = -2;
+  s.ladder_recipe.seed = 12;
+  return s;
+}
+
+template <class T>
+void check(Case<T>& c) {
+  constexpr bool exact = std::is_same_v<T, Rational>;
+  RecipeSpace space;
+  space.max_dim = exact ? 3 : 5;
+  space.inits = {Init::zero, Init::small};
+  const Recipe rec = c.draw(space);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  const T eta(inst.eta);
+  const T drop = c.falsifier("no-discretisation-term") ? T(0) : T(eta * eta / 2);
+  const Mat<T> Q0 = alignment_matrix(inst.start, inst.B);
+  Factors<T> f = inst.start;
+  Workspace<T> ws;
+  Mat<T> B = inst.B;
+  Engine redraw = make_engine(rec.seed, Stream::extra);
+  T sum_g2(0), scale(0);
+  // Each term is a sum of <= d = max(n, m, r) products; the running sum adds one rounding per
+  // step per term: 4 d eps per step per unit of scale.
+  const double k_per_step = 4.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
+  const int steps = exact ? 3 : 40;
+  for (int t = 0; t < steps; ++t) {
+    const Mat<T> G = B.transpose() * (f.Z * f.W - inst.Y);
+    sum_g2 += G.squaredNorm();
+    c.dynamics().step(Algorithm::fa, f, inst.Y, B, eta, t, ws);
+    if (c.falsifier("redrawn-feedback") && !exact)
+      B = cast_matrix<T>(gaussian_matrix(rec.n, rec.r, redraw)) / T(std::sqrt(double(rec.n)));
+    const T lhs = (inst.B.transpose() * f.Z).trace();
+    const T rhs = f.W.squaredNorm() / 2 + Q0.trace() / 2 - drop * sum_g2;
+    const T term_scale = product_bound<T>(inst.B.transpose(), f.Z) + f.W.squaredNorm() +
+                         max_abs(Q0) * T(double(rec.r)) + eta * eta * sum_g2;
+    if (term_scale > scale) scale = term_scale;
+    c.note("step", std::to_string(t + 1));
+    c.require_identity("|tr(B^T Z_t) - trace form| at step " + std::to_string(t + 1),
+                       lhs > rhs ? T(lhs - rhs) : T(rhs - lhs), scale, k_per_step * (t + 1));
+  }
+}
+
+}  // namespace
+FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace fa::claims

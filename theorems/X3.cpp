@@ -1,0 +1,80 @@
+// X3  GD balance law (discrete).                                          source: derived
+//
+// Statement (ours): along GD, D = Z^T Z - W W^T obeys
+//     D_{t+1} = D_t + eta^2 (W E^T E W^T - Z^T E E^T Z),   E = Z_t W_t - Y.
+// Proof: Z+ = Z - eta E W^T, W+ = W - eta Z^T E; the first-order terms of Z+^T Z+ and W+ W+^T
+// are both -eta (W E^T Z + Z^T E W^T) and cancel; the second-order terms are as stated.
+// Hypotheses: none beyond the shapes. Generator: n, m <= 5, zero or small random init (from zero
+// GD never moves: the law then holds trivially, so small init is where it is tested).
+// Check: residual per step against k eps times the size of the terms; 0 in exact arithmetic.
+#include "checks/claim_helpers.hpp"
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "X3";
+  s.title = "GD balance law D+ = D + eta^2 (W E^T E W^T - Z^T E E^T Z)";
+  s.source = Source::derived;
+  s.statement = "Along GD, D = Z^T Z - W W^T satisfies D_{t+1} = D_t + eta^2 (W E^T E W^T - "
+                "Z^T E E^T Z), exactly, at every step.";
+  s.hypotheses = "None (any Y, initialisation, eta > 0).";
+  s.recipe = "random recipe (n, m <= 5), small random init, 40 steps (3 exact)";
+  s.exact = true;
+  s.ladder = true;
+  s.falsifiers = {{"sequential-update",
+                   "GD with W updated from the new Z (sequential, not simultaneous updates)"},
+                  {"sign-flipped", "false statement: D_{t+1} = D_t - eta^2 (...)"}};
+  s.ladder_recipe.n = 4;
+  s.ladder_recipe.m = 5;
+  s.ladder_recipe.k = 3;
+  s.ladder_recipe.r = 2;
+  s.ladder_recipe.init = Init::small;
+  s.ladder_recipe.init_log2 = -2;
+  s.ladder_recipe.seed = 13;
+  return s;
+}
+
+template <class T>
+void check(Case<T>& c) {
+  constexpr bool exact = std::is_same_v<T, Rational>;
+  RecipeSpace space;
+  space.max_dim = exact ? 3 : 5;
+  space.inits = {Init::small};
+  const Recipe rec = c.draw(space);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  const T eta(inst.eta);
+  const T sign = c.falsifier("sign-flipped") ? T(-1) : T(1);
+  const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
+  Factors<T> f = inst.start;
+  Workspace<T> ws;
+  const int steps = exact ? 3 : 40;
+  for (int t = 0; t < steps; ++t) {
+    const Mat<T> E = f.Z * f.W - inst.Y;
+    const Mat<T> EWt = E * f.W.transpose();  // n x r
+    const Mat<T> ZtE = f.Z.transpose() * E;  // r x m
+    const Mat<T> D = balance_matrix(f);
+    const Mat<T> second = EWt.transpose() * EWt - ZtE * ZtE.transpose();
+    const T scale = product_bound<T>(f.Z.transpose(), f.Z) +
+                    product_bound<T>(f.W, f.W.transpose()) +
+                    T(2) * eta * product_bound<T>(f.Z.transpose(), EWt) +
+                    eta * eta * (product_bound<T>(EWt.transpose(), EWt) +
+                                 product_bound<T>(ZtE, ZtE.transpose()));
+    if (c.falsifier("sequential-update")) {
+      f.Z -= eta * EWt;
+      f.W -= eta * (f.Z.transpose() * (f.Z * f.W - inst.Y));
+    } else {
+      c.dynamics().step(Algorithm::gd, f, inst.Y, inst.B, eta, t, ws);
+    }
+    const Mat<T> law = balance_matrix(f) - (D + sign * eta * eta * second);
+    c.note("step", std::to_string(t));
+    c.require_identity("max |D_{t+1} - D_t - eta^2 (...)| at step " + std::to_string(t),
+                       max_abs(law), scale, k);
+  }
+}
+
+}  // namespace
+FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace fa::claims

@@ -1,0 +1,88 @@
+// X5  Zero-initialisation first steps.                                    source: derived
+//
+// Statement (ours): from Z = W = 0, GD never moves (both of its gradients vanish at 0), while
+// FA moves: W_1 = eta B^T Y, Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.
+// Proof: at 0, E = -Y; GD's E W^T = 0 and Z^T E = 0; FA's W-update is -eta B^T E = eta B^T Y.
+// At step 1, Z_1 = 0 still, so E = -Y again: Z_2 = eta Y W_1^T, W_2 = W_1 + eta B^T Y.
+// Check: GD's iterates are exactly zero in every arithmetic (no rounding can make 0 non-zero);
+// FA's two steps against the formulas, within k eps (0 in exact arithmetic).
+#include "checks/claim_helpers.hpp"
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "X5";
+  s.title = "zero-init first steps: GD stays at 0, FA's W1, Z1, Z2, W2";
+  s.source = Source::derived;
+  s.statement = "From Z = W = 0: GD stays exactly at 0 for all steps; FA gives W_1 = eta B^T Y, "
+                "Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.";
+  s.hypotheses = "Zero initialisation (enforced).";
+  s.recipe = "random recipe (n, m <= 6), zero init; GD for 5 steps, FA for 2";
+  s.exact = true;
+  s.ladder = true;
+  s.falsifiers = {{"nonzero-init",
+                   "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},
+                  {"feedback-scaled",
+                   "FA's feedback scaled by 1.01 (B^T E replaced by 1.01 B^T E)"}};
+  s.ladder_recipe.n = 6;
+  s.ladder_recipe.m = 5;
+  s.ladder_recipe.k = 3;
+  s.ladder_recipe.r = 2;
+  s.ladder_recipe.seed = 15;
+  return s;
+}
+
+template <class T>
+void check(Case<T>& c) {
+  RecipeSpace space;
+  space.max_dim = std::is_same_v<T, Rational> ? 4 : 6;
+  const Recipe rec = c.draw(space);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  const T eta(inst.eta);
+  Factors<T> zero = c.dynamics().zero_init(rec.n, rec.r, rec.m);
+  if (c.falsifier("nonzero-init")) {
+    zero.Z.setConstant(T(std::ldexp(1.0, -30)));
+    zero.W.setConstant(T(std::ldexp(1.0, -30)));
+  }
+  Workspace<T> ws;
+  Factors<T> gd = zero;
+  for (int t = 0; t < 5; ++t) c.dynamics().step(Algorithm::gd, gd, inst.Y, inst.B, eta, t, ws);
+  c.require_le("max |Z|, |W| after 5 GD steps from zero", T(max_abs(gd.Z) + max_abs(gd.W)), T(0));
+
+  Factors<T> fa = zero;
+  const Mat<T> BtY = inst.B.transpose() * inst.Y;
+  const Mat<T> YYtB = inst.Y * (inst.Y.transpose() * inst.B);
+  // W_1 is one product and one scaling; Z_2 two products of inner size <= max(n, m) and one
+  // more scaling: 4 (d + 2) eps covers either.
+  const double k = 4.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
+  const T one_step_scale = eta * product_bound<T>(inst.B.transpose(), inst.Y);
+  const T two_step_scale = eta * eta * T(double(rec.n)) * product_bound<T>(inst.Y, inst.Y.transpose()) *
+                           max_abs(inst.B);
+  const T gain = c.falsifier("feedback-scaled") ? T(1.01) : T(1);
+  auto step = [&](int t) {
+    if (gain != T(1)) {
+      const Mat<T> E = fa.Z * fa.W - inst.Y;
+      const Mat<T> EWt = E * fa.W.transpose();
+      fa.W -= gain * eta * (inst.B.transpose() * E);
+      fa.Z -= eta * EWt;
+    } else {
+      c.dynamics().step(Algorithm::fa, fa, inst.Y, inst.B, eta, t, ws);
+    }
+  };
+  step(0);
+  c.require_identity("max |W_1 - eta B^T Y|", max_abs(Mat<T>(fa.W - eta * BtY)), one_step_scale,
+                     k);
+  c.require_identity("max |Z_1|", max_abs(fa.Z), one_step_scale, k);
+  step(1);
+  c.require_identity("max |Z_2 - eta^2 Y Y^T B|", max_abs(Mat<T>(fa.Z - eta * eta * YYtB)),
+                     two_step_scale, k);
+  c.require_identity("max |W_2 - 2 eta B^T Y|", max_abs(Mat<T>(fa.W - T(2) * eta * BtY)),
+                     one_step_scale, k);
+}
+
+}  // namespace
+FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace fa::claims

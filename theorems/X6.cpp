@@ -1,0 +1,118 @@
+// X6  Explicit FA fixed point for r <= k.                                 source: derived
+//
+// Statement (ours): with W* = B^T Y and Z* = Y W*^T (W* W*^T)^{-1} (W* of full row rank r <= k),
+// E* = Z* W* - Y satisfies E* W*^T = 0 (Z* is the least-squares fit) and B^T E* = 0 (since
+// B^T Z* W* = B^T Y W*^T (W* W*^T)^{-1} W* = W* P = W* = B^T Y): one FA step leaves (Z*, W*)
+// unchanged. When r < k and the non-zero singular values of Y are not all equal, GD's
+// W-gradient there, Z*^T E* = (W* W*^T)^{-1} W* Y^T Y (P - I), is not zero (almost surely in B):
+// FA and GD have different fixed points. With a flat spectrum (Y^T Y = s^2 P_row(Y)) it IS zero:
+// shared/CLAIMS.md's "non-zero when r < k" needs that hypothesis; R5 keeps the unrestricted
+// statement as a conjecture and the suite refutes it.
+// Check: one FA step from (Z*, W*) moves nothing beyond k eps (exactly nothing in rationals);
+// for r < k, ||Z*^T E*||_max is above the rounding level (floating point, Gaussian B only: the
+// statement is almost sure in B, and small integer B is not in general position).
+// Hypotheses: r <= k (enforced); the non-zero singular values of Y not all equal (enforced:
+// non-flat generated spectra); B Gaussian for the second half; W* W*^T well conditioned enough to solve (checked precondition:
+// its smallest eigenvalue is >= 1e-3 of its largest in floating point; in exact arithmetic only
+// invertibility is needed, and a singular draw is discarded).
+#include "checks/claim_helpers.hpp"
+
+#include <Eigen/LU>
+
+namespace fa::claims {
+namespace {
+
+ClaimSpec spec() {
+  ClaimSpec s;
+  s.id = "X6";
+  s.title = "explicit FA fixed point W* = B^T Y, Z* = Y W*^T (W* W*^T)^-1";
+  s.source = Source::derived;
+  s.statement = "For r <= k: (Z*, W*) with W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is a fixed "
+                "point of FA; for r < k and singular values of Y not all equal, GD's W-gradient "
+                "Z*^T E* there is non-zero.";
+  s.hypotheses = "r <= k; singular values of Y not all equal (enforced; checked for integer "
+                 "data); W* W*^T invertible (checked precondition; in floating point "
+                 "lambda_min >= 1e-3 lambda_max so the solve is accurate).";
+  s.recipe = "random recipe (n, m <= 5) with r <= k; exact: small integer Y (rank <= k), B";
+  s.exact = true;
+  s.ladder = true;
+  s.falsifiers = {{"gd-step", "one GD step instead of FA from (Z*, W*): it must move when r < k"},
+                  {"no-inverse", "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
+                                 "plain rescaling W* = 2 B^T Y would NOT do: fixed points are "
+                                 "invariant under (Z, W) -> (Z/c, c W))"}};
+  s.ladder_recipe.n = 5;
+  s.ladder_recipe.m = 5;
+  s.ladder_recipe.k = 3;
+  s.ladder_recipe.r = 2;
+  s.ladder_recipe.seed = 16;
+  return s;
+}
+
+template <class T>
+Mat<T> solve_gram(const Mat<T>& C, const Mat<T>& A) {
+  if constexpr (std::is_same_v<T, Rational>) {
+    Eigen::FullPivLU<Mat<T>> lu(A.transpose());
+    return lu.solve(C.transpose()).transpose();
+  } else {
+    return solve_right<T>(C, A);
+  }
+}
+
+template <class T>
+bool invertible(const Mat<T>& A) {
+  if constexpr (std::is_same_v<T, Rational>) {
+    return Eigen::FullPivLU<Mat<T>>(A).isInvertible();
+  } else {
+    const Vec<T> ev = symmetric_eigenvalues<T>(A);
+    return ev(0) >= T(1e-3) * ev(ev.size() - 1);
+  }
+}
+
+template <class T>
+void check(Case<T>& c) {
+  constexpr bool exact = std::is_same_v<T, Rational>;
+  RecipeSpace space;
+  space.max_dim = exact ? 4 : 5;
+  space.relation = RankRelation::r_at_most_k;
+  space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered};
+  Recipe rec = c.draw(space);
+  rec.spread = std::max(rec.spread, 1);
+  c.use_recipe(rec);
+  const Instance<T> inst = make_instance<T>(rec);
+  c.note_instance(inst);
+  if constexpr (exact) {  // small integer factors can be degenerate; the claim needs rank k
+    c.precondition(Eigen::FullPivLU<Mat<T>>(inst.Y).rank() == rec.k, "integer Y has rank < k");
+  }
+  const T eta(inst.eta);
+  const Mat<T> W_star = inst.B.transpose() * inst.Y;
+  const Mat<T> gram = W_star * W_star.transpose();
+  c.precondition(invertible(gram), "W* W*^T (numerically) singular");
+  const Mat<T> Z_star = c.falsifier("no-inverse")
+                            ? Mat<T>(inst.Y * W_star.transpose())
+                            : solve_gram<T>(Mat<T>(inst.Y * W_star.transpose()), gram);
+  Factors<T> f{Z_star, W_star};
+  Workspace<T> ws;
+  const Algorithm alg = c.falsifier("gd-step") ? Algorithm::gd : Algorithm::fa;
+  c.dynamics().step(alg, f, inst.Y, inst.B, eta, 0, ws);
+  // The solve has backward error ~ d eps cond(gram) <= 1e3 d eps; one step adds d eps more.
+  const double k = 2e3 * (std::max({rec.n, rec.m, rec.r}) + 2);
+  const T scale = eta * (product_bound<T>(Z_star, W_star) + max_abs(inst.Y)) *
+                  (max_abs(W_star) + max_abs(Mat<T>(inst.B))) * T(double(rec.m + rec.n));
+  c.require_identity("max |Z+ - Z*| + max |W+ - W*| after one FA step",
+                     T(max_abs(Mat<T>(f.Z - Z_star)) + max_abs(Mat<T>(f.W - W_star))), scale, k);
+  // The second half is an almost-sure statement in B, so it is checked with Gaussian B only:
+  // small integer B is not in general position (the suite found Y = [3 0; 0 3; 3 3],
+  // B = [0; 0; -3], where B^T Y lies along an eigenvector of Y^T Y and Z*^T E* = 0 exactly).
+  if constexpr (!exact) {
+    if (rec.r < rec.k) {
+      const Mat<T> gd_grad = Z_star.transpose() * (Z_star * W_star - inst.Y);
+      // Non-zero by more than rounding: above the identity tolerance itself.
+      c.require_ge("max |Z*^T E*| (GD's W-gradient at FA's fixed point, r < k)",
+                   max_abs(gd_grad), T(k) * epsilon<T>() * scale);
+    }
+  }
+}
+
+}  // namespace
+FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace fa::claims
