@@ -55,9 +55,9 @@ struct ClaimSpec {
   bool exact = false;      // also runs in exact rational arithmetic
   bool ladder = false;     // precision ladder (53..400 bits) applies: an exact identity
   bool slow = false;       // outside the quick subset
-  int cases_double = 100;  // RapidCheck cases (times FA_DEPTH)
-  int cases_mp = 10;
-  int cases_exact = 25;
+  int cases_double = 200;  // RapidCheck cases (times FA_DEPTH)
+  int cases_mp = 40;
+  int cases_exact = 50;
   std::vector<Falsifier> falsifiers;
   /// Fixed recipe used by the precision ladder.
   Recipe ladder_recipe;

@@ -31,7 +31,6 @@ ClaimSpec spec() {
                  "sigma_r(B) >= 0.1 ||B||_2, sigma_min(B^T U_k) >= 0.05 ||B||_2 (checked "
                  "preconditions; cases that fail them are discarded).";
   s.recipe = "n, m <= 5, r >= k, flat/geometric/gapped/clustered spectrum, zero or small init";
-  s.cases_mp = 10;
   s.falsifiers = {{"gd-as-fa-from-zero",
                    "the FA update replaced by GD's (Z^T for B^T): from zero init nothing moves, "
                    "so the loss stays 1/2 ||Y||^2 and the check must fail"}};

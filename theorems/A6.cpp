@@ -24,8 +24,6 @@ ClaimSpec spec() {
                 "deviation shrinks as N grows (~ sqrt(m/N)).";
   s.hypotheses = "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii).";
   s.recipe = "n, m <= 4, small random init; N = 4 m for (i); N = 16 m and 1024 m for (ii)";
-  s.cases_double = 100;
-  s.cases_mp = 10;
   s.falsifiers = {{"unwhitened", "Gaussian X in part (i): the network dynamics then differ from "
                                  "the matrix dynamics by far more than rounding"}};
   return s;
