@@ -8,10 +8,23 @@ namespace fa {
 
 namespace {
 
-bool rc_params_has(const char* key) {
-  const char* params = std::getenv("RC_PARAMS");
-  return params != nullptr && std::string(params).find(key) != std::string::npos;
+// RC_PARAMS as the user gave it. Without a seed there, RapidCheck would draw a random global seed
+// and announce it ("Using configuration: seed=...") although every property here gets its own
+// seed (property_seed); pinning the unused global seed to 0 keeps the output about real seeds.
+// RapidCheck reads RC_PARAMS lazily, on the first property, so this runs before it.
+const std::string& user_rc_params() {
+  static const std::string params = [] {
+    const char* env = std::getenv("RC_PARAMS");
+    std::string original = env ? env : "";
+    if (original.find("seed=") == std::string::npos)
+      ::setenv("RC_PARAMS", (original.empty() ? "seed=0" : original + " seed=0").c_str(), 1);
+    return original;
+  }();
+  return params;
 }
+const bool captured_at_startup = !user_rc_params().empty() || true;
+
+bool rc_params_has(const char* key) { return user_rc_params().find(key) != std::string::npos; }
 
 std::uint64_t fnv1a(const std::string& s) {
   std::uint64_t h = 1469598103934665603ull;

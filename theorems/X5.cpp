@@ -54,7 +54,9 @@ void check(Case<T>& c) {
 
   Factors<T> fa = zero;
   const Mat<T> BtY = inst.B.transpose() * inst.Y;
-  const Mat<T> YYtB = inst.Y * (inst.Y.transpose() * inst.B);
+  // Associated as (Y Y^T) B, unlike the step's Y (W_1^T): the two agree only up to rounding, so
+  // the precision ladder sees a genuine rounding residual rather than two identical computations.
+  const Mat<T> YYtB = (inst.Y * inst.Y.transpose()) * inst.B;
   // W_1 is one product and one scaling; Z_2 two products of inner size <= max(n, m) and one
   // more scaling: 4 (d + 2) eps covers either.
   const double k = 4.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
