@@ -3,6 +3,7 @@
 #include "checks/claim.hpp"
 #include "checks/claim_runner.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -170,14 +171,21 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
   }
   for (const auto& [name, runner] : claim->scalars) {
     if (name != scalar) continue;
+    const bool writes = write_report && req.variant == 0 && !req.fixed_recipe;
+    const auto part = report_dir() / "parts" / (spec.id + "." + scalar + ".json");
+    if (writes) {
+      // A placeholder first: a run that crashes or is killed (ctest timeout) shows in the
+      // report as an error instead of silently missing.
+      RunResult unfinished;
+      unfinished.verdict = "error";
+      unfinished.message = "started but did not finish (crashed or killed, e.g. by a timeout)";
+      write_atomically(part, fragment_json(spec, scalar, unfinished, "").dump(2) + "\n");
+    }
     const RunResult r = runner(spec, req);
     const bool ok = verdict_as_expected(spec, r, req.variant > 0);
     const std::string repro = reproduce_command(spec, scalar, r, falsifier);
     print_result(std::cout, spec, scalar, r, falsifier, repro, ok);
-    if (write_report && req.variant == 0 && !req.fixed_recipe) {
-      const auto path = report_dir() / "parts" / (spec.id + "." + scalar + ".json");
-      write_atomically(path, fragment_json(spec, scalar, r, repro).dump(2) + "\n");
-    }
+    if (writes) write_atomically(part, fragment_json(spec, scalar, r, repro).dump(2) + "\n");
     return ok ? 0 : 1;
   }
   std::cerr << "fa-claims: claim " << id << " does not run in scalar '" << scalar << "'\n";
@@ -235,6 +243,16 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
     return 2;
   }
+  const auto part = report_dir() / "parts" / (id + ".ladder.json");
+  if (write_report && variant == 0) {
+    nlohmann::json j{{"id", id},
+                     {"slope", nullptr},
+                     {"recipe", claim->spec.ladder_recipe.describe()},
+                     {"verdict", "error"},
+                     {"rungs", nlohmann::json::array()},
+                     {"message", "started but did not finish (crashed or killed)"}};
+    write_atomically(part, j.dump(2) + "\n");
+  }
   const LadderResult lad = precision_ladder(*claim, variant);
   // An exact identity: the residual is rounding, O(eps): slope 1 within the scatter of rounding
   // constants across rungs (a factor <= 10 over 105 decades of eps moves the slope < 0.02);
@@ -259,9 +277,98 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     for (const auto& g : lad.rungs)
       rungs.push_back({{"bits", g.bits}, {"eps", g.eps}, {"residual", g.residual}});
     j["rungs"] = rungs;
-    write_atomically(report_dir() / "parts" / (id + ".ladder.json"), j.dump(2) + "\n");
+    write_atomically(part, j.dump(2) + "\n");
   }
   return ok ? 0 : 1;
+}
+
+std::vector<ClaimJob> claim_jobs() {
+  std::vector<const RegisteredClaim*> claims;
+  for (const auto& c : claim_registry()) claims.push_back(&c);
+  std::sort(claims.begin(), claims.end(),
+            [](const RegisteredClaim* a, const RegisteredClaim* b) { return a->spec.id < b->spec.id; });
+  std::vector<ClaimJob> jobs;
+  for (const RegisteredClaim* c : claims) {
+    for (const char* scalar : {"double", "mp", "exact"})
+      for (const auto& [name, runner] : c->scalars)
+        if (name == scalar) jobs.push_back({c->spec.id, scalar, c->spec.slow});
+    if (c->spec.ladder) jobs.push_back({c->spec.id, "ladder", false});
+  }
+  return jobs;
+}
+
+Shard parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("shard '" + text + "': " + why + " (expected i/n with 0 <= i < n)");
+  };
+  if (slash == std::string::npos) throw bad("no '/'");
+  Shard s;
+  try {
+    std::size_t used = 0;
+    s.index = std::stoi(text.substr(0, slash), &used);
+    if (used != slash) throw bad("i is not a number");
+    const std::string n = text.substr(slash + 1);
+    s.count = std::stoi(n, &used);
+    if (used != n.size()) throw bad("n is not a number");
+  } catch (const std::logic_error&) {
+    throw bad("not numbers");
+  }
+  if (s.count < 1) throw bad("n must be >= 1");
+  if (s.index < 0 || s.index >= s.count) throw bad("i out of range");
+  return s;
+}
+
+int run_all(const RunAllOptions& opt) {
+  const std::vector<ClaimJob> jobs = claim_jobs();
+  auto wanted = [&](const ClaimJob& j) {
+    auto in = [](const std::vector<std::string>& v, const std::string& x) {
+      return v.empty() || std::find(v.begin(), v.end(), x) != v.end();
+    };
+    return in(opt.ids, j.id) && in(opt.scalars, j.scalar) && !(opt.quick_only && j.slow);
+  };
+  for (const auto& id : opt.ids)
+    if (!find_claim(id)) throw std::invalid_argument("no claim '" + id + "' (try: fa-claims list)");
+  nlohmann::json ran = nlohmann::json::array();
+  int failures = 0, count = 0;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const ClaimJob& job = jobs[j];
+    if (static_cast<int>(j % static_cast<std::size_t>(opt.shard.count)) != opt.shard.index) continue;
+    if (!wanted(job)) continue;
+    ++count;
+    if (opt.dry_run) {
+      std::cout << j << "\t" << job.name() << "\n";
+      continue;
+    }
+    int rc = 0;
+    try {
+      rc = job.scalar == "ladder" ? run_ladder(job.id, "", true)
+                                  : run_claim(job.id, job.scalar, "", std::nullopt, 0, "", true);
+    } catch (const std::exception& e) {
+      std::cerr << "fa-claims: " << job.name() << ": error: " << e.what() << "\n";
+      rc = 3;
+    }
+    if (rc != 0) ++failures;
+    ran.push_back({{"job", j}, {"name", job.name()}, {"exit", rc}});
+  }
+  if (opt.dry_run) return 0;
+  nlohmann::json manifest{{"shard", opt.shard.index},
+                          {"of", opt.shard.count},
+                          {"jobs_total", jobs.size()},
+                          {"environment",
+                           {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
+                                                                 : nlohmann::json(nullptr)},
+                            {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
+                                                               : nlohmann::json(nullptr)}}},
+                          {"ran", ran}};
+  write_atomically(report_dir() / "parts" /
+                       ("_shard." + std::to_string(opt.shard.index) + "-of-" +
+                        std::to_string(opt.shard.count) + ".json"),
+                   manifest.dump(2) + "\n");
+  std::cout << "run-all: shard " << opt.shard.index << "/" << opt.shard.count << ": " << count
+            << " jobs, " << (count - failures) << " as expected, " << failures
+            << " not; parts in " << (report_dir() / "parts").string() << "\n";
+  return failures == 0 ? 0 : 1;
 }
 
 std::string cmake_quote(const std::string& s) {

@@ -30,6 +30,20 @@ int main(int argc, char** argv) {
   ladder->add_option("--falsifier", falsifier, "ladder of a falsified (approximate) identity");
   ladder->add_flag("--no-report", no_report, "do not write report/parts/");
 
+  RunAllOptions all;
+  std::string shard_text;
+  auto* run_all_cmd = app.add_subcommand(
+      "run-all", "run every claim in every scalar and every precision ladder (or a shard of them)");
+  run_all_cmd
+      ->add_option("--shard", shard_text,
+                   "i/n: run only jobs j with j mod n = i (default: $FA_SHARD, else 0/1); for "
+                   "job arrays, e.g. --shard $SLURM_ARRAY_TASK_ID/16")
+      ->envname("FA_SHARD");
+  run_all_cmd->add_option("--scalar", all.scalars, "only these: double, mp, exact, ladder");
+  run_all_cmd->add_option("--only", all.ids, "only these claim ids (e.g. --only A4 R1)");
+  run_all_cmd->add_flag("--quick", all.quick_only, "leave out the slow claims");
+  run_all_cmd->add_flag("--dry-run", all.dry_run, "list this shard's jobs, run nothing");
+
   std::string include_file, binary;
   auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
   ctest->add_option("file", include_file)->required();
@@ -54,6 +68,10 @@ int main(int argc, char** argv) {
       return run_claim(id, scalar, falsifier, s, cases, reproduce, !no_report);
     }
     if (*ladder) return run_ladder(id, falsifier, !no_report);
+    if (*run_all_cmd) {
+      if (!shard_text.empty()) all.shard = parse_shard(shard_text);
+      return run_all(all);
+    }
     if (*ctest) {
       write_ctest_include(include_file, binary);
       return 0;

@@ -1,0 +1,394 @@
+// Parts -> claims.json; begin, write and merge.
+#include "reports/report.hpp"
+
+#include <Eigen/Core>
+#include <boost/version.hpp>
+#include <gmp.h>
+#include <mpfr.h>
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace fa::report {
+
+fs::path default_report_dir() {
+  if (const char* env = std::getenv("FA_REPORT_DIR")) return env;
+  return FA_DEFAULT_REPORT_DIR;
+}
+
+void write_atomically(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  fs::rename(tmp, path);
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// Output of a shell command (first line), or "" if it fails.
+std::string command_line(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
+    std::array<char, 512> buf{};
+    while (std::fgets(buf.data(), static_cast<int>(buf.size()), p)) out += buf.data();
+    if (::pclose(p) != 0) return "";
+  }
+  if (auto nl = out.find('\n'); nl != std::string::npos) out.resize(nl);
+  return out;
+}
+
+bool is_part_file(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return p.extension() == ".json" && name.find(".tmp.") == std::string::npos;
+}
+
+int scalar_rank(const std::string& s) {
+  if (s == "double") return 0;
+  if (s == "mp") return 1;
+  if (s == "exact") return 2;
+  return 3;
+}
+
+json machine_info() {
+  json m;
+  utsname u{};
+  if (::uname(&u) == 0) {
+    m["os"] = std::string(u.sysname) + " " + u.release;
+    m["arch"] = u.machine;
+    m["hostname"] = u.nodename;
+  }
+  std::string cpu;
+  std::ifstream info("/proc/cpuinfo");
+  for (std::string line; std::getline(info, line);) {
+    if (line.rfind("model name", 0) == 0) {
+      cpu = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  m["cpu"] = cpu;
+  m["cores"] = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+  return m;
+}
+
+json run_metadata(const Parts& parts, const std::string& plot_status) {
+  json run;
+  run["date_utc"] = utc_now();
+  run["started_utc"] = parts.run_start.is_object() && parts.run_start.contains("started_utc")
+                           ? parts.run_start["started_utc"]
+                           : json(nullptr);
+  const std::string src = FA_SOURCE_DIR;
+  const std::string commit = command_line("git -C '" + src + "' rev-parse HEAD");
+  json git;
+  git["commit"] = commit.empty() ? json(nullptr) : json(commit);
+  git["dirty"] = commit.empty() ? json(nullptr)
+                                : json(!command_line("git -C '" + src +
+                                                     "' status --porcelain --untracked-files=no")
+                                            .empty());
+  run["git"] = git;
+  run["compiler"] = std::string(FA_CXX_COMPILER);
+  run["build_type"] = std::string(FA_BUILD_TYPE);
+  json libs;
+  libs["eigen"] = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) +
+                  "." + std::to_string(EIGEN_MINOR_VERSION);
+  libs["boost"] = std::to_string(BOOST_VERSION / 100000) + "." +
+                  std::to_string(BOOST_VERSION / 100 % 1000) + "." +
+                  std::to_string(BOOST_VERSION % 100);
+  libs["mpfr"] = std::string(MPFR_VERSION_STRING);
+  libs["gmp"] = std::string(gmp_version);
+  libs["nlohmann_json"] = std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
+                          std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
+                          std::to_string(NLOHMANN_JSON_VERSION_PATCH);
+  const std::string rc = command_line("dpkg-query -W -f='${Version}' librapidcheck-dev");
+  libs["rapidcheck"] = rc.empty() ? json(nullptr) : json("Debian " + rc);
+  const std::string gp = gnuplot_version();
+  libs["gnuplot"] = gp.empty() ? json(nullptr) : json(gp);
+  run["libraries"] = libs;
+  run["machine"] = machine_info();
+  auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v ? json(v) : json(nullptr);
+  };
+  // What the claims ran with: from the shard manifests of run-all when there are any (a merge
+  // runs elsewhere), else from this process's environment (ctest passes it on).
+  run["environment"] = {{"FA_DEPTH", env("FA_DEPTH")}, {"FA_SEED", env("FA_SEED")}};
+  for (const auto& m : parts.shards)
+    if (m.contains("environment")) run["environment"] = m["environment"];
+  run["plots"] = plot_status;
+  double seconds = 0;
+  for (const auto& c : parts.claims) seconds += c.value("seconds", 0.0);
+  run["seconds"] = seconds;
+  return run;
+}
+
+bool as_expected(const json& c) {
+  const std::string v = c.value("verdict", "error");
+  return c.value("expected", "holds") == "holds" ? v == "verified" : v == "refuted";
+}
+
+bool is_reconstruction(const json& c) {
+  for (const char* key : {"title", "statement"})
+    if (c.contains(key) && c[key].is_string() &&
+        c[key].get<std::string>().find("FA*") != std::string::npos)
+      return true;
+  return false;
+}
+
+}  // namespace
+
+void begin(const fs::path& dir) {
+  const fs::path parts = dir / "parts";
+  fs::create_directories(parts);
+  std::size_t removed = 0;
+  for (const auto& e : fs::directory_iterator(parts))
+    if (e.is_regular_file() && e.path().extension() == ".json") removed += fs::remove(e.path());
+  write_atomically(parts / "_run.json", json{{"started_utc", utc_now()}}.dump(2) + "\n");
+  std::cout << "fa-report begin: cleared " << removed << " parts in " << parts.string() << "\n";
+}
+
+Parts read_parts(const fs::path& dir) {
+  Parts p;
+  const fs::path parts = dir / "parts";
+  if (!fs::is_directory(parts)) return p;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(parts))
+    if (e.is_regular_file() && is_part_file(e.path())) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    json j;
+    try {
+      j = json::parse(read_text(f));
+    } catch (const json::exception& e) {
+      throw std::runtime_error(f.string() + ": not valid JSON: " + e.what());
+    }
+    const std::string name = f.filename().string();
+    if (name == "_run.json")
+      p.run_start = j;
+    else if (name.rfind("_shard.", 0) == 0)
+      p.shards.push_back(j);
+    else if (name.size() > 12 && name.substr(name.size() - 12) == ".ladder.json")
+      p.ladders.push_back(j);
+    else if (name[0] != '_')
+      p.claims.push_back(j);
+  }
+  return p;
+}
+
+json assemble(const Parts& parts, const json& figures, const std::string& plot_status) {
+  json report;
+  report["format"] = "fa-verify-claims";
+  report["format_version"] = 1;
+  report["run"] = run_metadata(parts, plot_status);
+
+  std::vector<json> claims = parts.claims;
+  for (auto& c : claims) {
+    c["as_expected"] = as_expected(c);
+    c["reconstruction"] = is_reconstruction(c);
+  }
+  std::sort(claims.begin(), claims.end(), [](const json& a, const json& b) {
+    const std::string ia = a.value("id", ""), ib = b.value("id", "");
+    if (ia != ib) return ia < ib;
+    return scalar_rank(a.value("scalar", "")) < scalar_rank(b.value("scalar", ""));
+  });
+  std::vector<json> ladders = parts.ladders;
+  for (auto& l : ladders) l["as_expected"] = l.value("verdict", "error") == "verified";
+  std::sort(ladders.begin(), ladders.end(),
+            [](const json& a, const json& b) { return a.value("id", "") < b.value("id", ""); });
+
+  // Summary: one row per claim id (claims and ladders), verdict per scalar.
+  std::map<std::string, json> rows;
+  for (const auto& c : claims) {
+    json& r = rows[c["id"].get<std::string>()];
+    if (r.is_null()) {
+      r = {{"id", c["id"]},
+           {"title", c.value("title", "")},
+           {"source", c.value("source", "")},
+           {"expected", c.value("expected", "holds")},
+           {"reconstruction", c["reconstruction"]},
+           {"verdicts", json::object()},
+           {"as_expected", true},
+           {"worst_margin", nullptr},
+           {"worst_margin_scalar", nullptr},
+           {"seconds", 0.0}};
+    }
+    r["verdicts"][c["scalar"].get<std::string>()] = c["verdict"];
+    r["as_expected"] = r["as_expected"].get<bool>() && c["as_expected"].get<bool>();
+    r["seconds"] = r["seconds"].get<double>() + c.value("seconds", 0.0);
+    if (c["worst_margin"].is_object()) {
+      const double m = c["worst_margin"]["margin"].get<double>();
+      if (r["worst_margin"].is_null() || m < r["worst_margin"].get<double>()) {
+        r["worst_margin"] = m;
+        r["worst_margin_scalar"] = c["scalar"];
+      }
+    }
+  }
+  for (const auto& l : ladders) {
+    json& r = rows[l["id"].get<std::string>()];
+    if (r.is_null()) {
+      r = {{"id", l["id"]},          {"title", ""},           {"source", ""},
+           {"expected", "holds"},    {"reconstruction", false}, {"verdicts", json::object()},
+           {"as_expected", true},    {"worst_margin", nullptr}, {"worst_margin_scalar", nullptr},
+           {"seconds", 0.0}};
+    }
+    r["verdicts"]["ladder"] = l["verdict"];
+    r["as_expected"] = r["as_expected"].get<bool>() && l["as_expected"].get<bool>();
+  }
+  json summary = json::array();
+  for (auto& [id, r] : rows) summary.push_back(r);
+
+  int results = 0, good = 0, refuted_conjectures = 0;
+  for (const auto& c : claims) {
+    ++results;
+    good += c["as_expected"].get<bool>();
+    refuted_conjectures += c.value("expected", "") == "refuted" && c.value("verdict", "") == "refuted";
+  }
+  for (const auto& l : ladders) ++results, good += l["as_expected"].get<bool>();
+  report["totals"] = {{"results", results},
+                      {"as_expected", good},
+                      {"not_as_expected", results - good},
+                      {"refuted_conjectures", refuted_conjectures}};
+  report["summary"] = summary;
+  report["claims"] = claims;
+  report["ladders"] = ladders;
+  report["figures"] = figures;
+  return report;
+}
+
+json strip_volatile(json report) {
+  std::function<void(json&)> strip = [&](json& j) {
+    if (j.is_object()) {
+      j.erase("seconds");
+      for (auto& [k, v] : j.items()) strip(v);
+    } else if (j.is_array()) {
+      for (auto& v : j) strip(v);
+    }
+  };
+  strip(report);
+  if (report.contains("run")) {
+    report["run"].erase("date_utc");
+    report["run"].erase("started_utc");
+  }
+  return report;
+}
+
+int write_report(const fs::path& dir, bool plots, bool quiet) {
+  const Parts parts = read_parts(dir);
+  json report = assemble(parts, compute_figures(), "pending");
+  std::string status;
+  const std::vector<Plot> drawn = draw_plots(report, dir, status, plots);
+  report["run"]["plots"] = status;
+
+  const json schema = load_schema(default_schema_path());
+  const auto problems = validate(report, schema);
+  if (!problems.empty()) {
+    std::cerr << "fa-report: the assembled claims.json does not match its schema ("
+              << default_schema_path().string() << "):\n";
+    for (const auto& p : problems) std::cerr << "  " << p << "\n";
+    return 3;
+  }
+  write_atomically(dir / "claims.json", report.dump(2) + "\n");
+  write_atomically(dir / "claims.md", render_markdown(report, drawn));
+  write_atomically(dir / "index.html", render_html(report, drawn));
+  if (!quiet) {
+    const json& t = report["totals"];
+    std::cout << "fa-report: " << t["results"] << " results (" << t["as_expected"]
+              << " as expected, " << t["not_as_expected"] << " not) from "
+              << parts.claims.size() + parts.ladders.size() << " parts; plots: " << status
+              << "\n  " << (dir / "index.html").string() << "\n  " << (dir / "claims.md").string()
+              << "\n  " << (dir / "claims.json").string() << "\n";
+  }
+  return 0;
+}
+
+int merge(const std::vector<fs::path>& sources, const fs::path& out, bool allow_partial,
+          bool plots) {
+  // Collect first, write after: a conflict leaves <out> untouched.
+  std::map<std::string, std::pair<json, fs::path>> files;
+  std::vector<json> manifests;
+  for (const auto& src : sources) {
+    const fs::path parts = fs::is_directory(src / "parts") ? src / "parts" : src;
+    if (!fs::is_directory(parts)) throw std::runtime_error(src.string() + ": no such directory");
+    std::error_code ec;
+    if (fs::exists(out / "parts") && fs::equivalent(parts, out / "parts", ec))
+      throw std::runtime_error(src.string() + " is the output's own parts directory");
+    for (const auto& e : fs::directory_iterator(parts)) {
+      if (!e.is_regular_file() || !is_part_file(e.path())) continue;
+      const std::string name = e.path().filename().string();
+      if (name == "_run.json") continue;
+      json j = json::parse(read_text(e.path()));
+      if (name.rfind("_shard.", 0) == 0) manifests.push_back(j);
+      auto it = files.find(name);
+      if (it == files.end()) {
+        files.emplace(name, std::make_pair(j, e.path()));
+      } else if (strip_volatile(it->second.first) != strip_volatile(j)) {
+        throw std::runtime_error("conflicting parts: " + it->second.second.string() + " and " +
+                                 e.path().string() + " differ (shards of different runs?)");
+      }
+    }
+  }
+  // Shard manifests: all n shards of one split must be there, each once.
+  std::set<int> counts, present;
+  for (const auto& m : manifests) counts.insert(m["of"].get<int>()), present.insert(m["shard"].get<int>());
+  std::string missing;
+  for (const auto& m : manifests)
+    if (m.value("environment", json()) != manifests.front().value("environment", json()))
+      throw std::runtime_error("shards ran with different FA_DEPTH / FA_SEED");
+  if (counts.size() > 1) {
+    missing = "shards of different splits (n differs)";
+  } else if (counts.size() == 1) {
+    const int n = *counts.begin();
+    for (int i = 0; i < n; ++i)
+      if (!present.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
+    if (!missing.empty()) missing = "missing shards " + missing + " of " + std::to_string(n);
+  }
+  if (!missing.empty()) {
+    std::cerr << "fa-report merge: " << missing
+              << (allow_partial ? " (--allow-partial: merging what there is)" : "") << "\n";
+    if (!allow_partial) return 1;
+  }
+  const fs::path out_parts = out / "parts";
+  fs::create_directories(out_parts);
+  for (const auto& e : fs::directory_iterator(out_parts))
+    if (e.is_regular_file() && e.path().extension() == ".json") fs::remove(e.path());
+  for (const auto& [name, jf] : files) write_atomically(out_parts / name, jf.first.dump(2) + "\n");
+  std::cout << "fa-report merge: " << files.size() << " parts from " << sources.size()
+            << " directories";
+  if (!counts.empty()) std::cout << " (" << present.size() << " of " << *counts.begin() << " shards)";
+  std::cout << "\n";
+  return write_report(out, plots, false);
+}
+
+}  // namespace fa::report

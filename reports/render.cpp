@@ -1,0 +1,478 @@
+// claims.md and index.html from the assembled claims.json.
+#include "reports/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace fa::report {
+
+namespace {
+
+std::string html(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string md(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == '`' || c == '*' || c == '_' || c == '|' || c == '<' || c == '>' ||
+        c == '[' || c == ']')
+      out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string str(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+std::string fmt(double x, const char* f = "%.3g") {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, x);
+  return buf;
+}
+
+std::string base64(const std::string& in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    out += t[v >> 18 & 63], out += t[v >> 12 & 63], out += t[v >> 6 & 63], out += t[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    const unsigned v = (unsigned char)in[i] << 16;
+    out += t[v >> 18 & 63], out += t[v >> 12 & 63], out += "==";
+  } else if (i + 2 == in.size()) {
+    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+    out += t[v >> 18 & 63], out += t[v >> 12 & 63], out += t[v >> 6 & 63], out += '=';
+  }
+  return out;
+}
+
+struct Verdict {
+  std::string text;
+  std::string cls;  // ok, okc (refuted conjecture), bad
+};
+
+Verdict verdict_of(const std::string& v, const std::string& expected) {
+  if (v == "error") return {"error ✗", "bad"};
+  if (expected == "refuted") {
+    if (v == "refuted") return {"refuted ✓ (expected)", "okc"};
+    return {"not refuted ✗ (" + v + ")", "bad"};
+  }
+  if (v == "verified") return {"verified ✓", "ok"};
+  return {v + " ✗", "bad"};
+}
+
+std::string source_label(const std::string& s) {
+  if (s == "paper-abstract") return "paper abstract";
+  if (s == "conjecture") return "conjecture";
+  return s;
+}
+
+std::string statement_label(const std::string& s) {
+  if (s == "paper-abstract") return "Our formalisation of a statement of the paper's abstract";
+  if (s == "conjecture") return "Conjecture (plausible, believed false: the suite must refute it)";
+  return "Derived fact (ours, with a proof sketch in CLAIMS.md)";
+}
+
+std::string time_text(const json& j) {
+  return j.contains("seconds") && j["seconds"].is_number() ? fmt(j["seconds"].get<double>(), "%.2f s")
+                                                           : "";
+}
+
+std::string margin_text(const json& wm) {
+  if (!wm.is_object()) return "–";
+  return fmt(wm["margin"].get<double>());
+}
+
+std::map<std::string, std::vector<const json*>> by_id(const json& report) {
+  std::map<std::string, std::vector<const json*>> m;
+  for (const auto& c : report["claims"]) m[c["id"].get<std::string>()].push_back(&c);
+  return m;
+}
+
+const json* ladder_of(const json& report, const std::string& id) {
+  for (const auto& l : report["ladders"])
+    if (l["id"] == id) return &l;
+  return nullptr;
+}
+
+const char* kScalars[] = {"double", "mp", "exact", "ladder"};
+
+std::string headline(const json& report) {
+  const json& t = report["totals"];
+  const int bad = t["not_as_expected"];
+  std::ostringstream os;
+  if (t["results"].get<int>() == 0)
+    os << "No results: no claim ran (see how to run them below).";
+  else if (bad == 0)
+    os << "All " << t["results"] << " results as expected";
+  else
+    os << bad << " of " << t["results"] << " results NOT as expected";
+  if (t["refuted_conjectures"].get<int>() > 0)
+    os << "; " << t["refuted_conjectures"]
+       << " refuted conjectures (successes of the suite: it found and shrank a counterexample)";
+  return os.str();
+}
+
+std::string meta_line(const json& run) {
+  std::ostringstream os;
+  os << "written " << str(run, "date_utc") << " · commit "
+     << (run["git"]["commit"].is_string() ? run["git"]["commit"].get<std::string>().substr(0, 12)
+                                          : std::string("?"))
+     << (run["git"]["dirty"] == true ? " (modified)" : "") << " · " << str(run, "compiler") << " ("
+     << str(run, "build_type") << ") · Eigen " << str(run["libraries"], "eigen") << ", Boost "
+     << str(run["libraries"], "boost") << ", MPFR " << str(run["libraries"], "mpfr") << ", GMP "
+     << str(run["libraries"], "gmp") << " · " << str(run["machine"], "cpu") << ", "
+     << run["machine"]["cores"] << " cores, " << str(run["machine"], "os");
+  return os.str();
+}
+
+std::string matrix_html(const json& m) {
+  std::ostringstream os;
+  const std::size_t max = 12;
+  os << "<table class=\"mat\">";
+  for (std::size_t i = 0; i < std::min(max, m.size()); ++i) {
+    os << "<tr>";
+    for (std::size_t j = 0; j < std::min(max, m[i].size()); ++j) {
+      const std::string full = m[i][j];
+      const double x = std::strtod(full.c_str(), nullptr);
+      os << "<td title=\"" << html(full) << "\">" << html(fmt(x, "%.6g")) << "</td>";
+    }
+    os << "</tr>";
+  }
+  os << "</table>";
+  if (m.size() > max || (!m.empty() && m[0].size() > max))
+    os << "<div class=\"note\">first " << max << " x " << max << " shown; all in claims.json</div>";
+  return os.str();
+}
+
+}  // namespace
+
+// ---- Markdown ------------------------------------------------------------------------------------
+
+std::string render_markdown(const json& report, const std::vector<Plot>& plots) {
+  std::ostringstream os;
+  const json& run = report["run"];
+  os << "# fa-verify: claim-by-claim report\n\n"
+     << "Garg & Vempala, *How and When Random Feedback Works* (AISTATS 2022). Only the paper's "
+        "abstract was available: statements are our formalisations (`paper-abstract`), facts we "
+        "derived (`derived`) or false conjectures the suite must refute (`conjecture`); none is "
+        "the paper's text. **FA\\* is our reconstruction** of the paper's variant.\n\n"
+     << "**" << md(headline(report)) << ".**\n\n"
+     << md(meta_line(run)) << "\n\n";
+  os << "| claim | source | double | mp | exact | ladder | worst margin | time |\n"
+     << "|---|---|---|---|---|---|---:|---:|\n";
+  for (const auto& r : report["summary"]) {
+    os << "| [" << md(str(r, "id")) << "](#" << str(r, "id") << ") " << md(str(r, "title"))
+       << (r["reconstruction"] == true ? " (**FA\\* is our reconstruction**)" : "") << " | "
+       << source_label(str(r, "source")) << " |";
+    for (const char* s : kScalars) {
+      if (r["verdicts"].contains(s))
+        os << " " << verdict_of(r["verdicts"][s], s == std::string("ladder") ? "holds" : str(r, "expected")).text << " |";
+      else
+        os << " |";
+    }
+    os << " " << (r["worst_margin"].is_number() ? fmt(r["worst_margin"].get<double>()) : "–")
+       << " | " << time_text(r) << " |\n";
+  }
+  os << "\nMargins: (bound - quantity)/|bound| of the case closest to the bound; 1 far inside, "
+        "0 at the bound, negative violated (as a refuted conjecture's counterexample must be).\n\n";
+  os << "## Plots\n\n";
+  if (plots.empty()) os << "Plots: " << md(str(run, "plots")) << "\n\n";
+  for (const auto& p : plots)
+    os << "### " << md(p.title) << "\n\n![" << md(p.title) << "](plots/" << p.name << ".svg)\n\n"
+       << md(p.caption) << "\n\n";
+  os << "## Claims\n\n";
+  for (const auto& [id, entries] : by_id(report)) {
+    const json& c = *entries.front();
+    os << "<a id=\"" << id << "\"></a>\n### " << md(id) << ": " << md(str(c, "title")) << "\n\n"
+       << "*" << statement_label(str(c, "source")) << "*"
+       << (c["reconstruction"] == true ? " — **involves FA\\*, our reconstruction**" : "")
+       << "\n\n> " << md(str(c, "statement")) << "\n\n"
+       << "- Hypotheses: " << md(str(c, "hypotheses")) << "\n"
+       << "- Instances: " << md(str(c, "recipe")) << "\n"
+       << "- Expected: " << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)")
+       << "\n\n";
+    os << "| scalar | verdict | cases | seed | time | worst margin | at |\n|---|---|---:|---|---:|---:|---|\n";
+    for (const json* e : entries) {
+      const json& wm = (*e)["worst_margin"];
+      os << "| " << str(*e, "scalar") << " (" << (*e)["precision_bits"] << " bits) | "
+         << verdict_of(str(*e, "verdict"), str(*e, "expected")).text << " | " << (*e)["cases"]
+         << " | " << str(*e, "seed") << " | " << time_text(*e) << " | " << margin_text(wm) << " | "
+         << (wm.is_object() ? md(str(wm, "what") + ": " + str(wm, "quantity") + " vs " +
+                                 str(wm, "bound") + " at " + str(wm, "recipe"))
+                            : "")
+         << " |\n";
+    }
+    os << "\n";
+    for (const json* e : entries) {
+      const json& cx = (*e)["counterexample"];
+      if (cx.is_object()) {
+        os << "**Minimal counterexample (" << str(*e, "scalar") << ")**: " << md(str(cx, "violated"))
+           << ": " << md(str(cx, "quantity")) << " vs " << md(str(cx, "bound")) << ", recipe `"
+           << str(cx, "recipe") << "`\n\n";
+        for (const auto& [k, v] : cx["notes"].items())
+          os << "- " << md(k) << ": " << md(v.get<std::string>()) << "\n";
+        if (cx.contains("matrices")) {
+          os << "\n```\n";
+          for (const char* name : {"Y", "B", "Z0", "W0"}) {
+            os << name << " =\n";
+            for (const auto& row : cx["matrices"][name]) {
+              os << " ";
+              for (const auto& x : row) os << " " << x.get<std::string>();
+              os << "\n";
+            }
+          }
+          os << "eta = " << cx["matrices"]["eta"].get<std::string>() << "\n```\n";
+        }
+        os << "\n";
+      }
+      if (!str(*e, "reproduce").empty())
+        os << "Reproduce (" << str(*e, "scalar") << "): `" << str(*e, "reproduce") << "`\n\n";
+    }
+    if (const json* l = ladder_of(report, id)) {
+      os << "Precision ladder on `" << str(*l, "recipe") << "`: slope "
+         << (l->at("slope").is_number() ? fmt(l->at("slope").get<double>(), "%.4f") : "n/a") << " ("
+         << verdict_of(str(*l, "verdict"), "holds").text << ")\n\n| bits | eps | relative residual |\n|---:|---:|---:|\n";
+      for (const auto& g : (*l)["rungs"])
+        os << "| " << g["bits"] << " | " << fmt(g["eps"].get<double>()) << " | "
+           << fmt(g["residual"].get<double>()) << " |\n";
+      os << "\n";
+    }
+  }
+  for (const auto& l : report["ladders"]) {
+    if (by_id(report).count(l["id"].get<std::string>())) continue;
+    os << "### " << md(str(l, "id")) << " (precision ladder only)\n\nslope "
+       << (l["slope"].is_number() ? fmt(l["slope"].get<double>(), "%.4f") : "n/a") << ", "
+       << verdict_of(str(l, "verdict"), "holds").text << "\n\n";
+  }
+  os << "---\nFull data: `claims.json` (schema `reports/claims.schema.json`). Page with embedded "
+        "plots: `index.html`.\n";
+  return os.str();
+}
+
+// ---- HTML ----------------------------------------------------------------------------------------
+
+std::string render_html(const json& report, const std::vector<Plot>& plots) {
+  std::ostringstream os;
+  const json& run = report["run"];
+  const bool all_ok = report["totals"]["not_as_expected"] == 0 && report["totals"]["results"] != 0;
+  os << R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>fa-verify: claim-by-claim report</title>
+<style>
+body{font:15px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:#1b1b1b;margin:0;background:#f6f7f9}
+main{max-width:1240px;margin:0 auto;padding:18px 28px 60px;background:#fff}
+h1{font-size:26px;margin:8px 0 4px}h2{font-size:21px;border-bottom:2px solid #e3e6ea;padding-bottom:4px;margin-top:34px}
+h3{font-size:17px;margin:26px 0 6px}
+.meta{color:#555;font-size:12.5px}.intro{font-size:14px;color:#333}
+.banner{padding:10px 14px;border-radius:6px;font-weight:bold;margin:12px 0}
+.banner.ok{background:#e6f4ea;border:1px solid #9ccfaa;color:#185c2b}.banner.bad{background:#fde8e8;border:1px solid #e6a3a3;color:#8a1c1c}
+table{border-collapse:collapse;font-size:13.5px}
+table.sum{width:100%}table.sum th,table.sum td{border-bottom:1px solid #e3e6ea;padding:5px 7px;text-align:left;vertical-align:top}
+table.sum th{background:#f0f2f5;position:sticky;top:0}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.v{white-space:nowrap;border-radius:4px;padding:1px 6px;font-size:12.5px}
+.v.ok{background:#e6f4ea;color:#185c2b}.v.okc{background:#e3eefc;color:#174ea6}.v.bad{background:#fde8e8;color:#8a1c1c;font-weight:bold}
+.src{font-size:12px;border-radius:10px;padding:1px 8px;white-space:nowrap}
+.src.paper-abstract{background:#fff3d6;color:#6b4b00}.src.derived{background:#eceff3;color:#37474f}.src.conjecture{background:#f3e5f5;color:#6a1b9a}
+.recon{font-size:11.5px;background:#fff0e0;color:#8a4b00;border:1px solid #f0c090;border-radius:4px;padding:0 5px;margin-left:6px;white-space:nowrap}
+a{color:#174ea6;text-decoration:none}a:hover{text-decoration:underline}
+figure{margin:14px 0 22px;display:inline-block;width:49%;vertical-align:top}
+figure img{width:100%;border:1px solid #e3e6ea}
+figcaption{font-size:12.5px;color:#444;padding:4px 6px}
+.claim{border:1px solid #e3e6ea;border-radius:6px;padding:4px 16px 12px;margin:18px 0}
+.claim.recon-box{border-left:5px solid #f0a040}
+.stmt{background:#f7f8fa;border-left:4px solid #b0b7c3;padding:7px 12px;margin:6px 0}
+.label{font-size:12px;color:#555;text-transform:uppercase;letter-spacing:.03em}
+table.res th,table.res td{border:1px solid #e3e6ea;padding:3px 7px;vertical-align:top}
+table.res th{background:#f0f2f5}
+table.mat td{border:1px solid #eee;padding:1px 6px;font:12px monospace;text-align:right}
+table.mat{display:inline-table;margin:2px 12px 6px 0;vertical-align:top}
+.mats>div{display:inline-block;vertical-align:top;margin-right:14px}
+code,pre{font:12.5px "DejaVu Sans Mono",monospace}pre{background:#f3f4f6;padding:6px 10px;white-space:pre-wrap;word-break:break-all;border-radius:4px}
+.cx{border:1px solid #c9daf8;background:#f6f9ff;border-radius:6px;padding:6px 12px;margin:8px 0}
+.note{font-size:12px;color:#666}
+</style></head><body><main>
+<h1>fa-verify: claim-by-claim report</h1>
+<div class="meta">)"
+     << html(meta_line(run)) << R"(</div>
+<p class="intro">Claims of S. Garg and S. S. Vempala, <i>How and When Random Feedback Works: A Case Study of
+Low-Rank Matrix Factorization</i> (AISTATS 2022), checked by property-based tests in double, 50-digit MPFR (mp)
+and exact rationals, with a precision ladder for exact identities. Only the paper's abstract was available:
+every statement below is <b>our formalisation</b> (source <span class="src paper-abstract">paper abstract</span>),
+a fact <span class="src derived">derived</span> by us, or a false <span class="src conjecture">conjecture</span>
+that the suite must refute. None is the paper's theorem text. <b>FA* is our reconstruction</b> of the paper's
+variant (<code>dynamics/dynamics.hpp</code>, <code>fa_star_step</code>).</p>
+<div class="banner )"
+     << (all_ok ? "ok" : "bad") << "\">" << html(headline(report)) << R"(.</div>
+<h2 id="summary">Summary</h2>
+<table class="sum"><tr><th>claim</th><th>source</th><th>double</th><th>mp</th><th>exact</th><th>ladder</th><th>worst margin</th><th>time</th></tr>
+)";
+  for (const auto& r : report["summary"]) {
+    os << "<tr><td><a href=\"#" << html(str(r, "id")) << "\"><b>" << html(str(r, "id"))
+       << "</b></a> " << html(str(r, "title"))
+       << (r["reconstruction"] == true ? "<span class=\"recon\">FA* = our reconstruction</span>" : "")
+       << "</td><td><span class=\"src " << str(r, "source") << "\">"
+       << source_label(str(r, "source")) << "</span></td>";
+    for (const char* s : kScalars) {
+      os << "<td>";
+      if (r["verdicts"].contains(s)) {
+        const Verdict v =
+            verdict_of(r["verdicts"][s], s == std::string("ladder") ? "holds" : str(r, "expected"));
+        os << "<span class=\"v " << v.cls << "\">" << html(v.text) << "</span>";
+      }
+      os << "</td>";
+    }
+    os << "<td class=\"num\">"
+       << (r["worst_margin"].is_number() ? fmt(r["worst_margin"].get<double>()) : "–")
+       << "</td><td class=\"num\">" << time_text(r) << "</td></tr>\n";
+  }
+  os << R"(</table>
+<p class="note">Verdict per scalar: <span class="v ok">verified ✓</span> a claim that holds passed every case;
+<span class="v okc">refuted ✓ (expected)</span> a conjecture the suite refuted with a shrunk counterexample (a success);
+red: not as expected. Worst margin: (bound − quantity)/|bound| of the case closest to the bound, over the scalars
+(1 far inside, 0 at the bound, negative violated, as a refuted conjecture's counterexample is). Ladder: residual of the
+identity at 53…400 bits falls with eps (slope ≈ 1).</p>
+<h2 id="plots">Plots</h2>
+)";
+  if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";
+  for (const auto& p : plots)
+    os << "<figure><img alt=\"" << html(p.title) << "\" src=\"data:image/svg+xml;base64,"
+       << base64(p.svg) << "\"><figcaption>" << html(p.caption) << "</figcaption></figure>\n";
+  os << "<h2 id=\"claims\">Claims</h2>\n";
+  const auto groups = by_id(report);
+  for (const auto& [id, entries] : groups) {
+    const json& c = *entries.front();
+    const bool recon = c["reconstruction"] == true;
+    os << "<section class=\"claim" << (recon ? " recon-box" : "") << "\" id=\"" << html(id)
+       << "\"><h3>" << html(id) << ": " << html(str(c, "title")) << " <span class=\"src "
+       << str(c, "source") << "\">" << source_label(str(c, "source")) << "</span>"
+       << (recon ? "<span class=\"recon\">involves FA*, our reconstruction</span>" : "") << "</h3>\n"
+       << "<div class=\"label\">" << statement_label(str(c, "source")) << "</div>"
+       << "<div class=\"stmt\">" << html(str(c, "statement")) << "</div>\n"
+       << "<p><b>Hypotheses:</b> " << html(str(c, "hypotheses")) << "<br><b>Instances:</b> "
+       << html(str(c, "recipe")) << "<br><b>Expected:</b> "
+       << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)") << "</p>\n"
+       << "<table class=\"res\"><tr><th>scalar</th><th>verdict</th><th>cases</th><th>seed</th>"
+          "<th>time</th><th>worst margin</th><th>closest case</th></tr>\n";
+    for (const json* e : entries) {
+      const json& wm = (*e)["worst_margin"];
+      const Verdict v = verdict_of(str(*e, "verdict"), str(*e, "expected"));
+      os << "<tr><td>" << str(*e, "scalar") << " (" << (*e)["precision_bits"] << " bits)</td>"
+         << "<td><span class=\"v " << v.cls << "\">" << html(v.text) << "</span></td><td class=\"num\">"
+         << (*e)["cases"] << "</td><td><code>" << str(*e, "seed") << "</code></td><td class=\"num\">"
+         << time_text(*e) << "</td><td class=\"num\">" << margin_text(wm) << "</td><td>"
+         << (wm.is_object() ? html(str(wm, "what")) + ": <code>" + html(str(wm, "quantity")) +
+                                  "</code> vs <code>" + html(str(wm, "bound")) + "</code><br><span class=\"note\">" +
+                                  html(str(wm, "recipe")) + "</span>"
+                            : std::string())
+         << "</td></tr>\n";
+    }
+    os << "</table>\n";
+    for (const json* e : entries) {
+      const json& cx = (*e)["counterexample"];
+      if (cx.is_object()) {
+        os << "<div class=\"cx\"><b>"
+           << (str(*e, "expected") == "refuted" ? "Minimal counterexample (refutes the conjecture)"
+                                                : "COUNTEREXAMPLE (minimal after shrinking)")
+           << ", " << str(*e, "scalar") << ":</b> " << html(str(cx, "violated")) << ": <code>"
+           << html(str(cx, "quantity")) << "</code> vs bound <code>" << html(str(cx, "bound"))
+           << "</code><br>recipe <code>" << html(str(cx, "recipe")) << "</code>";
+        for (const auto& [k, v] : cx["notes"].items())
+          os << "<br>" << html(k) << ": <code>" << html(v.get<std::string>()) << "</code>";
+        if (cx.contains("matrices")) {
+          os << "<div class=\"mats\">";
+          for (const char* name : {"Y", "B", "Z0", "W0"})
+            os << "<div><div class=\"label\">" << name << "</div>" << matrix_html(cx["matrices"][name]) << "</div>";
+          os << "<div><div class=\"label\">eta</div><code>" << html(cx["matrices"]["eta"].get<std::string>())
+             << "</code></div></div><div class=\"note\">Entries rounded to 6 digits here (hover for all "
+                "digits); claims.json has them in full.</div>";
+        }
+        os << "</div>\n";
+      }
+      if (!str(*e, "reproduce").empty())
+        os << "<div class=\"label\">reproduce (" << str(*e, "scalar") << ")</div><pre>"
+           << html(str(*e, "reproduce")) << "</pre>\n";
+      else if (str(*e, "verdict") == "error")
+        os << "<p class=\"v bad\">" << html(str(*e, "message")) << "</p>\n";
+      const json& extra = (*e)["extra"];
+      if (extra.contains("family") && id == "A4.family") {
+        os << "<div class=\"label\">family statistics (" << str(*e, "scalar") << ")</div><table class=\"res\"><tr><th>alpha</th><th>k</th><th>draws</th><th>median err_FA/opt_1</th><th>predicted</th><th>10%</th><th>90%</th></tr>";
+        for (const auto& r : extra["family"])
+          os << "<tr><td class=\"num\">" << fmt(r["alpha"].get<double>()) << "</td><td class=\"num\">" << r["k"]
+             << "</td><td class=\"num\">" << r["draws"] << "</td><td class=\"num\">" << fmt(r["median"].get<double>(), "%.4g")
+             << "</td><td class=\"num\">" << fmt(r["predicted"].get<double>(), "%.4g") << "</td><td class=\"num\">"
+             << fmt(r["q10"].get<double>(), "%.4g") << "</td><td class=\"num\">" << fmt(r["q90"].get<double>(), "%.4g") << "</td></tr>";
+        os << "</table>\n";
+      }
+      if (extra.contains("family") && id == "A5.family") {
+        os << "<div class=\"label\">family statistics (" << str(*e, "scalar") << ")</div><table class=\"res\"><tr><th>k</th><th>draws</th><th>mean k cos²</th><th>RMS |cos|</th><th>1/sqrt(k)</th></tr>";
+        for (const auto& r : extra["family"]) {
+          const double k = r["k"].get<double>();
+          os << "<tr><td class=\"num\">" << r["k"] << "</td><td class=\"num\">" << r["draws"]
+             << "</td><td class=\"num\">" << fmt(r["mean_k_cos2"].get<double>(), "%.4g") << "</td><td class=\"num\">"
+             << fmt(std::sqrt(r["mean_k_cos2"].get<double>() / k), "%.4g") << "</td><td class=\"num\">"
+             << fmt(1 / std::sqrt(k), "%.4g") << "</td></tr>";
+        }
+        os << "</table>\n";
+      }
+      if (extra.contains("ratio_examples") && !extra["ratio_examples"].empty()) {
+        std::vector<double> v = extra["ratio_examples"].get<std::vector<double>>();
+        std::sort(v.begin(), v.end());
+        os << "<p class=\"note\">" << str(*e, "scalar") << ": err_FA/opt_r over " << v.size()
+           << " instances: min " << fmt(v.front(), "%.4g") << ", median " << fmt(v[v.size() / 2], "%.4g")
+           << ", max " << fmt(v.back(), "%.4g") << " (all > 1: FA's limit is above the optimum).</p>\n";
+      }
+    }
+    if (const json* l = ladder_of(report, id)) {
+      const Verdict v = verdict_of(str(*l, "verdict"), "holds");
+      os << "<div class=\"label\">precision ladder</div><p>on <code>" << html(str(*l, "recipe"))
+         << "</code>: slope of log residual against log eps "
+         << (l->at("slope").is_number() ? fmt(l->at("slope").get<double>(), "%.4f") : "n/a")
+         << " <span class=\"v " << v.cls << "\">" << html(v.text) << "</span></p><table class=\"res\"><tr><th>bits</th><th>eps</th><th>relative residual</th></tr>";
+      for (const auto& g : (*l)["rungs"])
+        os << "<tr><td class=\"num\">" << g["bits"] << "</td><td class=\"num\">" << fmt(g["eps"].get<double>())
+           << "</td><td class=\"num\">" << fmt(g["residual"].get<double>()) << "</td></tr>";
+      os << "</table>\n";
+    }
+    if (!c["falsifiers"].empty()) {
+      os << "<p class=\"note\"><b>Falsifiers</b> (deliberately wrong versions; the check must flip on each, run as separate tests):";
+      for (const auto& f : c["falsifiers"])
+        os << "<br><code>" << html(str(f, "name")) << "</code>: " << html(str(f, "description"));
+      os << "</p>\n";
+    }
+    os << "</section>\n";
+  }
+  for (const auto& l : report["ladders"]) {
+    if (groups.count(l["id"].get<std::string>())) continue;
+    os << "<section class=\"claim\" id=\"" << html(str(l, "id")) << "\"><h3>" << html(str(l, "id"))
+       << " (precision ladder only)</h3><p>slope "
+       << (l["slope"].is_number() ? fmt(l["slope"].get<double>(), "%.4f") : "n/a") << ", "
+       << html(verdict_of(str(l, "verdict"), "holds").text) << "</p></section>\n";
+  }
+  os << "<h2>Run</h2><pre>" << html(run.dump(2)) << "</pre>\n"
+     << "<p class=\"note\">Data: claims.json beside this page (schema reports/claims.schema.json); "
+        "Markdown: claims.md.</p>\n</main></body></html>\n";
+  return os.str();
+}
+
+}  // namespace fa::report

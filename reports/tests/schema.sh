@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# claims.json matches reports/claims.schema.json: runs a subset of the claims that covers every
+# kind of entry (a refuted conjecture with its counterexample, family statistics, exact
+# rationals, precision ladders), writes the report with and without gnuplot, validates
+# claims.json, and checks that the validator rejects broken files (so it can fail).
+# Usage: schema.sh FA_CLAIMS FA_REPORT WORKDIR
+set -euo pipefail
+claims=$1 report=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+export FA_REPORT_DIR=$work/report
+"$report" begin
+"$claims" run-all --only A3 A4.family R1 R4 X1 X7 > "$work/run.log"
+"$report" write
+"$report" validate "$FA_REPORT_DIR/claims.json"
+for f in claims.md index.html; do [[ -s $FA_REPORT_DIR/$f ]] || { echo "FAIL: no $f"; exit 1; }; done
+grep -q 'refuted ✓ (expected)' "$FA_REPORT_DIR/index.html" || { echo "FAIL: refuted conjecture not shown as a success"; exit 1; }
+grep -q 'FA\* = our reconstruction' "$FA_REPORT_DIR/index.html" || { echo "FAIL: FA* row not marked"; exit 1; }
+if grep -Eq '(src|href)="(https?:)?//' "$FA_REPORT_DIR/index.html"; then echo "FAIL: external resource in index.html"; exit 1; fi
+if command -v gnuplot > /dev/null; then
+  n=$(grep -c 'data:image/svg+xml;base64' "$FA_REPORT_DIR/index.html")
+  [[ $n -ge 5 ]] || { echo "FAIL: only $n plots embedded"; exit 1; }
+fi
+# Without gnuplot the report still writes and says the plots were skipped.
+FA_GNUPLOT=/nonexistent/gnuplot FA_REPORT_DIR=$work/noplots "$report" merge "$work/report"
+grep -q '"plots": "skipped: gnuplot not found' "$work/noplots/claims.json" || { echo "FAIL: skipped plots not reported"; exit 1; }
+"$report" validate "$work/noplots/claims.json"
+
+# The validator must reject: a bad verdict, a missing required key, a counterexample without
+# matrices' required entries, a non-decimal seed.
+j=$FA_REPORT_DIR/claims.json
+bad() {  # bad NAME SED-EXPRESSION
+  sed "$2" "$j" > "$work/bad-$1.json"
+  cmp -s "$j" "$work/bad-$1.json" && { echo "FAIL: mutation $1 changed nothing"; exit 1; }
+  if "$report" validate "$work/bad-$1.json" > "$work/bad-$1.log"; then
+    echo "FAIL: validator accepted $1"; exit 1
+  fi
+}
+bad verdict '0,/"verdict": "verified"/s//"verdict": "maybe"/'
+bad seed '0,/"seed": "\([0-9]*\)"/s//"seed": "x\1"/'
+bad missing-key '0,/"expected": "holds",/s///'
+bad matrix-entry '0,/"W0": \[/s//"W0": 3, "W0x": [/'
+echo "OK: claims.json valid; validator rejects 4 broken variants"
