@@ -144,6 +144,13 @@ std::string num(double x) {
   return os.str();
 }
 
+std::string slope_text(const json& slope) {
+  if (!slope.is_number()) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", slope.get<double>());
+  return buf;
+}
+
 std::string gnuplot_binary() {
   if (const char* env = std::getenv("FA_GNUPLOT")) return env;
   return "gnuplot";
@@ -253,8 +260,10 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
     std::string script =
         "set logscale y\nset format y '1e%T'\nset xlabel 'step'\n"
         "set ylabel 'loss 1/2 ||ZW - Y||^2'\nset key bottom left\n";
-    if (r < 3) script += "set yrange [1e-4:*]\n";
-    else script += "set yrange [1e-34:*]\n";
+    if (r < 3)
+      script += "set yrange [" + num(tr["half_opt_r"].get<double>() / 4) + ":*]\nset key top right\n";
+    else
+      script += "set yrange [1e-34:*]\n";
     draw("loss_" + name,
          "Loss, r = " + std::to_string(r) + (r == 3 ? " = rank Y (A1)" : " < rank Y = 3 (A4)"),
          "GD, FA and FA* on " + tr["recipe"].get<std::string>() + ", eta = " +
@@ -377,12 +386,14 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
       if (l["rungs"].empty()) continue;
       std::ostringstream d;
       for (const auto& g : l["rungs"])
-        d << num(g["eps"]) << " " << num(std::max(g["residual"].get<double>(), 1e-300)) << "\n";
+        d << num(g["eps"]) << " "
+          << num(g["residual"].get<double>() > 0 ? g["residual"].get<double>() : g["eps"].get<double>())
+          << "\n";
       const std::string id = l["id"];
       plot_cmd += std::string(i ? ", " : "") + data_file("ladder_" + id + ".dat", d.str()) +
                   " using 1:2 with linespoints pt " + std::to_string(4 + i % 6) +
                   " ps 1 lw 1.5 lc rgb '" + pal[i % 10] + "' title " +
-                  quote(id + " (slope " + num(std::round(l["slope"].is_number() ? l["slope"].get<double>() * 1000 : 0) / 1000) + ")");
+                  quote(id + " (slope " + slope_text(l["slope"]) + ")");
       ++i;
     }
     if (i > 0) {
@@ -390,9 +401,10 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
       draw("ladder", "Precision ladder: relative residual against eps (53 to 400 bits)",
            "Each exact identity on its fixed instance at 53, 114, 201 and 400 bits. A true "
            "identity's residual is rounding: it falls with eps (slope ~1); an approximate one's "
-           "would stay flat (slope ~0).",
+           "would stay flat (slope ~0). A residual of exactly 0 (every rounding happened to be "
+           "exact) is drawn at eps, as the slope fit counts it.",
            "set logscale xy\nset format x '1e%T'\nset format y '1e%T'\nset xlabel 'eps = 2^(1-bits)'\n"
-           "set ylabel 'relative residual'\nset key top left\nplot " +
+           "set ylabel 'relative residual'\nset key bottom right\nplot " +
                plot_cmd + "\n");
     }
   }
