@@ -309,6 +309,7 @@ table.mat td{border:1px solid #eee;padding:1px 6px;font:12px monospace;text-alig
 table.mat{display:inline-table;margin:2px 12px 6px 0;vertical-align:top}
 .mats>div{display:inline-block;vertical-align:top;margin-right:14px}
 code{word-break:break-all}
+table.res td,.cx,.note,p{overflow-wrap:anywhere}
 code,pre{font:12.5px "DejaVu Sans Mono",monospace}pre{background:#f3f4f6;padding:6px 10px;white-space:pre-wrap;word-break:break-all;border-radius:4px}
 .cx{border:1px solid #c9daf8;background:#f6f9ff;border-radius:6px;padding:6px 12px;margin:8px 0}
 .note{font-size:12px;color:#666}
