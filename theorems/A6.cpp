@@ -7,8 +7,9 @@
 // approximate: the deviation of one update is of order ||X X^T / N - I|| ~ sqrt(m / N).
 // Check: (i) whitened X (X = sqrt(N) Q^T, Q with orthonormal columns): 10 network steps of FA and
 // of GD against the matrix dynamics, equal within k eps t (the scale of the iterates);
-// (ii) Gaussian X: the mean relative deviation of one FA W-update over 8 draws shrinks by at least
-// 2x from N = 16 m to N = 1024 m (the 1/sqrt(N) law predicts 8x).
+// (ii) Gaussian X (double only: a statement about sampling, not rounding): the mean relative
+// deviation of one FA W-update over 32 draws shrinks by at least 2x from N = 16 m to N = 1024 m
+// (the 1/sqrt(N) law predicts 8x).
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
@@ -91,13 +92,20 @@ void check(Case<T>& c) {
     const T update = (mat.W - inst.start.W).norm();
     return to_double(T((net.W - mat.W).norm() / (update > 0 ? update : T(1))));
   };
+  // Statistical, and about sampling rather than rounding: checked in double only (the mp run
+  // checks part (i), where precision matters). 32 draws: the mean of 32 deviations, each of the
+  // order of a half-normal variable, has a relative spread of about 0.76/sqrt(32) = 0.13, so a
+  // drop of only 2x where 8x is expected is a > 10 sigma event (with 8 draws, 20 seeds x 200
+  // cases did produce one).
+  if constexpr (!std::is_same_v<T, double>) return;
+  const int draws = 32;
   double small_n = 0, large_n = 0;
-  for (int d = 0; d < 8; ++d) {
+  for (int d = 0; d < draws; ++d) {
     small_n += deviation(16 * rec.m, d);
     large_n += deviation(1024 * rec.m, d);
   }
-  c.note("mean deviation N=16m", std::to_string(small_n / 8));
-  c.note("mean deviation N=1024m", std::to_string(large_n / 8));
+  c.note("mean deviation N=16m", std::to_string(small_n / draws));
+  c.note("mean deviation N=1024m", std::to_string(large_n / draws));
   c.require_le("Gaussian X: deviation at N = 1024 m vs half that at N = 16 m", T(large_n),
                T(small_n / 2));
 }
