@@ -1,0 +1,466 @@
+// fa-mutants: mutation testing of the dynamics (issue 6). TEST-ONLY driver: runs the registered
+// claims (theorems/*.cpp, linked in through the fa_theorems object library) with a mutant in
+// place of the reference dynamics and records which claims kill it.
+//
+//   fa-mutants list                         the mutants and their descriptions
+//   fa-mutants run NAME [--claim ID --scalar S --seed N --reproduce R] [--no-report]
+//                                           one mutant against the claims; exit 0 when killed
+//   fa-mutants summary                      report/mutants/*.json -> report/mutants.json, .md
+//   fa-mutants all                          run every mutant, then summary
+//   fa-mutants ctest-include FILE BINARY    ctest registrations (a build step)
+//
+// Kill: a claim expected to hold (source paper-abstract or derived) is REFUTED, i.e. its check
+// finds a counterexample, which RapidCheck shrinks. Conjectures (R1-R5) are refuted by design and
+// are not run: their verdict says nothing about a mutant. "error" (the check itself threw) and
+// "inconclusive" (too many discarded cases) are recorded but are not kills.
+//
+// Scalars: every mutant runs every claim in double. The perturbation mutant (precision_only) also
+// runs the claims of kPerturbationMpClaims in mp, and passes only when double misses it and mp
+// catches it. Only the first kill of each scalar is shrunk (the minimal counterexample that the
+// report shows); later kills stop at their first failing case to keep the run short.
+#include "checks/claim_runner.hpp"
+#include "tests/mutants/mutants.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace fa::mutants {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+/// Claims tried first: the exact identities are cheap, catch most step mistakes at once, and
+/// shrink to tiny instances, so the report's "first kill" is a small, readable counterexample.
+const std::vector<std::string> kFirst = {"X1", "X3", "X7", "X5", "X2", "X6", "X4", "A2", "A6"};
+
+/// The claims run in mp against the perturbation mutant: every claim whose mp run is short
+/// (exact identities and the per-step alignment / network checks; the convergence claims take
+/// 10^5 mp steps per case and add nothing here).
+const std::vector<std::string> kPerturbationMpClaims = {"X1", "X2", "X3", "X4", "X5",
+                                                        "X6", "X7", "A2", "A6"};
+
+std::string self_path() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("fa-mutants") : p.string();
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+fs::path part_dir() { return report_dir() / "mutants"; }
+
+std::vector<const RegisteredClaim*> ordered_claims() {
+  std::vector<const RegisteredClaim*> out;
+  for (const auto& id : kFirst)
+    if (const RegisteredClaim* c = find_claim(id)) out.push_back(c);
+  for (const auto& c : claim_registry())
+    if (std::find(kFirst.begin(), kFirst.end(), c.spec.id) == kFirst.end()) out.push_back(&c);
+  return out;
+}
+
+/// One mutant instantiated in every scalar type a claim may ask for.
+struct MutantSet {
+  explicit MutantSet(const MutantInfo& info) : d(info), mp(info), mpvar(info), exact(info) {}
+  Mutant<double> d;
+  Mutant<Mp> mp;
+  Mutant<MpVar> mpvar;
+  Mutant<Rational> exact;
+  DynamicsSet set() const { return DynamicsSet{&d, &mp, &mpvar, &exact}; }
+};
+
+struct RunOptions {
+  std::string only_claim;
+  std::string only_scalar;
+  std::optional<std::uint64_t> seed;
+  std::string reproduce;
+  bool quiet = false;
+};
+
+std::string reproduce_command(const std::string& mutant, const std::string& claim,
+                              const std::string& scalar, const RunResult& r) {
+  std::string cmd = self_path() + " run " + mutant + " --claim " + claim + " --scalar " + scalar +
+                    " --seed " + std::to_string(r.seed);
+  if (!r.reproduce.empty()) cmd += " --reproduce " + shell_quote(r.reproduce);
+  return cmd + " --no-report";
+}
+
+bool counts(const RegisteredClaim& c) { return c.spec.expected_to_hold(); }
+
+/// Runs one mutant; returns its JSON record (see README "Mutation testing" for the keys).
+json run_mutant(const MutantInfo& info, const RunOptions& opt) {
+  const MutantSet mutant(info);
+  json rec;
+  rec["mutant"] = info.name;
+  rec["description"] = info.description;
+  rec["precision_only"] = info.precision_only;
+  json matrix = json::object(), by_scalar = json::object(), verdicts = json::object();
+  json margins = json::object(), controls = json::object();
+  json killed_by = json::array();
+  json first_kill = nullptr;
+  bool killed_double = false, killed_mp = false;
+  const auto t0 = std::chrono::steady_clock::now();
+
+  std::vector<std::string> scalars = {"double"};
+  if (info.precision_only) scalars.push_back("mp");
+  if (!opt.only_scalar.empty()) scalars = {opt.only_scalar};
+
+  for (const auto& c : ordered_claims()) matrix[c->spec.id] = "not run";
+  for (const std::string& scalar : scalars) {
+    json row = json::object();
+    bool shrunk_one = false;
+    for (const RegisteredClaim* c : ordered_claims()) {
+      const std::string& id = c->spec.id;
+      const bool selected = opt.only_claim.empty() ? counts(*c) : id == opt.only_claim;
+      const bool in_scalar =
+          scalar == "double" || !opt.only_claim.empty() ||
+          std::find(kPerturbationMpClaims.begin(), kPerturbationMpClaims.end(), id) !=
+              kPerturbationMpClaims.end();
+      const ClaimRunner* runner = nullptr;
+      for (const auto& [name, r] : c->scalars)
+        if (name == scalar) runner = &r;
+      if (!selected || !in_scalar || !runner) {
+        row[id] = "not run";
+        continue;
+      }
+      RunRequest req;
+      req.dynamics = mutant.set();
+      req.shrink = !shrunk_one;
+      if (!opt.only_claim.empty()) {
+        req.seed = opt.seed;
+        req.reproduce = opt.reproduce;
+      }
+      const RunResult r = (*runner)(c->spec, req);
+      verdicts[scalar][id] = r.verdict;
+      // How far inside its tolerance the check stayed (1: far inside, 0: at the bound, < 0:
+      // violated): for a surviving mutant, how close it came to being killed.
+      if (std::isfinite(r.record.worst.margin)) margins[scalar][id] = r.record.worst.margin;
+      bool killed = counts(*c) && r.verdict == "refuted";
+      // Control: the same claim, scalar, seed and cases with the reference dynamics must pass;
+      // otherwise the check fails on its own (e.g. a tolerance or a statistical bound that a
+      // deeper FA_DEPTH run can break) and the refutation says nothing about the mutant.
+      std::string control;
+      if (killed) {
+        RunRequest ref = req;
+        ref.dynamics = DynamicsSet{};
+        ref.shrink = false;
+        control = (*runner)(c->spec, ref).verdict;
+        controls[scalar][id] = control;
+        if (control != "verified") killed = false;
+      }
+      row[id] = killed                  ? "killed"
+                : !control.empty()      ? "reference fails too"
+                : r.verdict == "error" ? "error"
+                                        : "survived";
+      if (!opt.quiet)
+        std::cout << "  " << info.name << " x " << id << " [" << scalar << "]: " << r.verdict
+                  << (killed ? "  -> KILLED" : "")
+                  << (!control.empty() && !killed ? "  (NOT a kill: the reference fails too)" : "")
+                  << " (" << r.cases << " cases, " << r.seconds << " s)\n";
+      if (!killed) continue;
+      (scalar == "double" ? killed_double : killed_mp) = true;
+      if (std::find(killed_by.begin(), killed_by.end(), json(id)) == killed_by.end())
+        killed_by.push_back(id);
+      matrix[id] = "killed";
+      if (!shrunk_one) {
+        shrunk_one = true;
+        json fk;
+        fk["claim"] = id;
+        fk["scalar"] = scalar;
+        fk["counterexample"] = r.record.last_failure;
+        fk["message"] = r.message;
+        fk["reproduce"] = reproduce_command(info.name, id, scalar, r);
+        if (first_kill.is_null()) first_kill = fk;
+        rec["first_kill_" + scalar] = fk;
+      }
+    }
+    for (auto& [id, v] : row.items())
+      if (matrix[id] == "not run" && v != "not run") matrix[id] = v;
+    by_scalar[scalar] = row;
+  }
+  rec["killed_by"] = killed_by;
+  rec["killed"] = !killed_by.empty();
+  rec["killed_in_double"] = killed_double;
+  rec["killed_in_mp"] = info.precision_only ? json(killed_mp) : json(nullptr);
+  rec["first_kill"] = first_kill;
+  rec["matrix"] = matrix;
+  rec["matrix_by_scalar"] = by_scalar;
+  rec["verdicts"] = verdicts;
+  rec["worst_margins"] = margins;
+  rec["control_reference"] = controls;
+  rec["scalars_run"] = scalars;
+  rec["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rec["generated"] = static_cast<long long>(std::time(nullptr));
+  // The expectation this mutant is held to.
+  bool pass;
+  if (info.precision_only) {
+    pass = !killed_double && killed_mp;
+    rec["expectation"] = "missed by every double run, killed in mp";
+  } else {
+    pass = !killed_by.empty();
+    rec["expectation"] = "killed by at least one claim";
+  }
+  rec["as_expected"] = pass;
+  return rec;
+}
+
+int cmd_run(const std::string& name, const RunOptions& opt, bool write) {
+  const MutantInfo* info = find_mutant(name);
+  if (!info) {
+    std::cerr << "fa-mutants: no mutant '" << name << "' (try: fa-mutants list)\n";
+    return 2;
+  }
+  if (!opt.only_claim.empty() && !find_claim(opt.only_claim)) {
+    std::cerr << "fa-mutants: no claim '" << opt.only_claim << "'\n";
+    return 2;
+  }
+  std::cout << "mutant " << info->name << ": " << info->description << "\n";
+  const json rec = run_mutant(*info, opt);
+  std::cout << "  killed by: " << (rec["killed_by"].empty() ? "(none)" : rec["killed_by"].dump())
+            << "\n";
+  if (info->precision_only)
+    std::cout << "  killed in double: " << rec["killed_in_double"].dump()
+              << ", killed in mp: " << rec["killed_in_mp"].dump() << "\n";
+  if (!rec["first_kill"].is_null()) {
+    const json& fk = rec["first_kill"];
+    std::cout << "  first kill: " << fk["claim"].get<std::string>() << " ["
+              << fk["scalar"].get<std::string>() << "], minimal counterexample:\n";
+    std::istringstream lines(fk["message"].get<std::string>());
+    for (std::string line; std::getline(lines, line);) std::cout << "    " << line << "\n";
+    std::cout << "  reproduce: " << fk["reproduce"].get<std::string>() << "\n";
+  }
+  std::cout << "  (" << rec["seconds"].get<double>() << " s)\n";
+  const bool ok = rec["as_expected"].get<bool>();
+  // A restricted run (one claim or scalar) reproduces a kill; it never overwrites the record.
+  const bool restricted = !opt.only_claim.empty() || !opt.only_scalar.empty();
+  if (write && !restricted)
+    write_atomically(part_dir() / (info->name + ".json"), rec.dump(2) + "\n");
+  if (restricted) {
+    const bool any = !rec["killed_by"].empty();
+    std::cout << (any ? "  RESULT: killed\n" : "  RESULT: survived\n");
+    return any ? 0 : 1;
+  }
+  std::cout << (ok ? "  RESULT: as expected (" : "  RESULT: NOT AS EXPECTED (")
+            << rec["expectation"].get<std::string>() << ")\n";
+  return ok ? 0 : 1;
+}
+
+std::string cell(const json& rec, const std::string& id) {
+  const json& by = rec["matrix_by_scalar"];
+  std::string out;
+  for (const std::string s : {"double", "mp"}) {
+    if (!by.contains(s) || !by[s].contains(id)) continue;
+    const std::string v = by[s][id];
+    if (v == "killed") out += std::string(out.empty() ? "" : " ") + (s == "double" ? "K" : "K(mp)");
+  }
+  if (!out.empty()) return out;
+  const std::string v = rec["matrix"].value(id, "not run");
+  return v == "survived" ? "." : v == "error" ? "err" : v == "reference fails too" ? "ref!" : "-";
+}
+
+/// Assembles report/mutants/*.json (one per mutant of the catalogue) into report/mutants.json
+/// and the kill matrix report/mutants.md. Missing mutants are listed as not run.
+int cmd_summary() {
+  json all = json::array();
+  std::vector<std::string> missing;
+  for (const auto& info : catalogue()) {
+    const fs::path p = part_dir() / (info.name + ".json");
+    std::ifstream in(p);
+    if (!in) {
+      missing.push_back(info.name);
+      all.push_back({{"mutant", info.name}, {"description", info.description},
+                     {"killed_by", json::array()}, {"status", "not run"}});
+      continue;
+    }
+    json rec;
+    in >> rec;
+    rec["status"] = "run";
+    all.push_back(rec);
+  }
+  json doc;
+  doc["about"] =
+      "Mutation testing of the dynamics (tests/mutants): each mutant is a plausible mistake in "
+      "the GD/FA/FA* steps, run against every claim expected to hold (conjectures are not run). "
+      "killed = the claim's check was refuted (a shrunk counterexample). first_kill is the first "
+      "claim, in the order X1, X3, X7, X5, X2, X6, X4, A2, A6, then the rest, that killed it.";
+  doc["mutants"] = all;
+  write_atomically(report_dir() / "mutants.json", doc.dump(2) + "\n");
+
+  std::vector<std::string> ids;
+  for (const auto* c : ordered_claims())
+    if (counts(*c)) ids.push_back(c->spec.id);
+  std::ostringstream md;
+  md << "# Mutation testing: kill matrix\n\n"
+     << "Each row is a mutant of the dynamics (tests/mutants/mutants.hpp), each column a claim "
+        "expected to hold. `K`: killed in double (the claim's check refuted, counterexample "
+        "shrunk, and the same run passes with the reference dynamics); `K(mp)`: killed in "
+        "50-digit MPFR; `.`: survived; `-`: not run; `err`: the check threw; `ref!`: refuted, "
+        "but the reference dynamics fails the same run too (a flaky check, not a kill). Conjectures R1-R5 are not run (refuting them is their expected outcome). "
+        "Flow claims F1-F3 integrate ODEs and do not use the discrete step: they cannot kill "
+        "a step mutant.\n\n";
+  md << "| mutant |";
+  for (const auto& id : ids) md << " " << id << " |";
+  md << " kills |\n|---|";
+  for (std::size_t i = 0; i < ids.size(); ++i) md << ":-:|";
+  md << ":-:|\n";
+  for (const json& rec : all) {
+    md << "| " << rec["mutant"].get<std::string>() << " |";
+    const bool run = rec["status"] == "run";
+    for (const auto& id : ids) md << " " << (run ? cell(rec, id) : "-") << " |";
+    md << " " << rec["killed_by"].size() << " |\n";
+  }
+  md << "\n## Mutants\n\n";
+  for (const json& rec : all) {
+    md << "### " << rec["mutant"].get<std::string>() << "\n\n"
+       << rec["description"].get<std::string>() << ".\n\n";
+    if (rec["status"] != "run") {
+      md << "Not run.\n\n";
+      continue;
+    }
+    std::string by;
+    for (const auto& k : rec["killed_by"]) by += (by.empty() ? "" : ", ") + k.get<std::string>();
+    md << "- killed by: " << (by.empty() ? "NONE (survived every claim)" : by) << "\n";
+    if (rec["precision_only"].get<bool>())
+      md << "- killed in double: " << rec["killed_in_double"].dump()
+         << "; killed in mp: " << rec["killed_in_mp"].dump()
+         << " (a rounding-sized bug: only high precision can see it)\n";
+    if (rec["precision_only"].get<bool>() && rec.contains("verdicts")) {
+      // Double against mp, claim by claim: the double check stays inside its tolerance (margin
+      // > 0: the perturbation is indistinguishable from rounding), the mp check is refuted.
+      md << "\n| claim | double | double worst margin | mp | reference in mp |\n|---|---|--:|---|---|\n";
+      const json& v = rec["verdicts"];
+      const json& wm = rec["worst_margins"];
+      for (const auto& id : ids) {
+        auto get = [&](const json& j, const std::string& s) -> std::string {
+          return j.contains(s) && j[s].contains(id) ? j[s][id].dump() : std::string("-");
+        };
+        std::string dv = get(v, "double"), mv = get(v, "mp");
+        const std::string ctrl = get(rec["control_reference"], "mp");
+        md << "| " << id << " | " << dv << " | " << get(wm, "double") << " | " << mv << " | "
+           << ctrl << " |\n";
+      }
+      md << "\n";
+    }
+    md << "- expectation: " << rec["expectation"].get<std::string>() << ": "
+       << (rec["as_expected"].get<bool>() ? "met" : "NOT MET") << "\n";
+    if (!rec["first_kill"].is_null()) {
+      const json& fk = rec["first_kill"];
+      const json& cx = fk["counterexample"];
+      md << "- first kill: " << fk["claim"].get<std::string>() << " ["
+         << fk["scalar"].get<std::string>() << "]";
+      if (cx.contains("violated")) md << ": " << cx["violated"].get<std::string>();
+      if (cx.contains("quantity") && cx.contains("bound"))
+        md << ": " << cx["quantity"].get<std::string>() << " vs bound "
+           << cx["bound"].get<std::string>();
+      md << "\n";
+      if (cx.contains("recipe")) md << "- minimal instance: `" << cx["recipe"].get<std::string>() << "`\n";
+      md << "- reproduce: `" << fk["reproduce"].get<std::string>() << "`\n";
+    }
+    md << "- time: " << rec["seconds"].get<double>() << " s\n\n";
+  }
+  write_atomically(report_dir() / "mutants.md", md.str());
+  std::cout << "wrote " << (report_dir() / "mutants.json").string() << " and mutants.md ("
+            << all.size() - missing.size() << " of " << all.size() << " mutants run)\n";
+  for (const auto& m : missing) std::cout << "  not run: " << m << "\n";
+  return 0;
+}
+
+std::string cmake_quote(const std::string& s) { return "[==[" + s + "]==]"; }
+
+/// One ctest per mutant (label `mutants`), a setup test that clears old per-mutant records and a
+/// cleanup test that assembles report/mutants.json and report/mutants.md.
+void write_ctest_include(const std::string& file, const std::string& binary) {
+  std::ostringstream os;
+  auto add = [&](const std::string& name, const std::string& args, const std::string& props) {
+    os << "add_test(" << cmake_quote(name) << " " << cmake_quote(binary) << " " << args << ")\n"
+       << "set_tests_properties(" << cmake_quote(name) << " PROPERTIES LABELS "
+       << cmake_quote("mutants") << " " << props << ")\n";
+  };
+  add("mutants: clear old records", "clean", "FIXTURES_SETUP fa_mutants");
+  for (const auto& m : catalogue()) {
+    const std::string name = m.precision_only
+                                 ? "mutant " + m.name + " is missed in double and killed in mp"
+                                 : "mutant " + m.name + " is killed";
+    add(name, "run " + m.name, "FIXTURES_REQUIRED fa_mutants TIMEOUT 600");
+  }
+  add("mutants: kill matrix (report/mutants.json, mutants.md)", "summary",
+      "FIXTURES_CLEANUP fa_mutants");
+  write_atomically(file, os.str());
+}
+
+int cmd_clean() {
+  std::error_code ec;
+  for (const auto& info : catalogue()) fs::remove(part_dir() / (info.name + ".json"), ec);
+  return 0;
+}
+
+}  // namespace
+}  // namespace fa::mutants
+
+int main(int argc, char** argv) {
+  using namespace fa::mutants;
+  CLI::App app{"fa-mutants: mutation testing of the dynamics (test-only)"};
+  app.require_subcommand(1);
+  auto* list = app.add_subcommand("list", "list the mutants");
+  std::string name, include_file, binary;
+  RunOptions opt;
+  std::uint64_t seed = 0;
+  bool no_report = false;
+  auto* run = app.add_subcommand("run", "run the claims against one mutant");
+  run->add_option("mutant", name, "mutant name (fa-mutants list)")->required();
+  run->add_option("--claim", opt.only_claim, "only this claim (reproduces a kill)");
+  run->add_option("--scalar", opt.only_scalar, "only this scalar (double, mp, exact)");
+  auto* seed_opt = run->add_option("--seed", seed, "RapidCheck seed (with --claim)");
+  run->add_option("--reproduce", opt.reproduce, "RapidCheck reproduce string (with --claim)");
+  run->add_flag("--no-report", no_report, "do not write report/mutants/NAME.json");
+  run->add_flag("--quiet", opt.quiet, "no line per claim");
+  auto* summary = app.add_subcommand("summary", "write report/mutants.json and mutants.md");
+  auto* all = app.add_subcommand("all", "run every mutant, then summary");
+  all->add_flag("--quiet", opt.quiet, "no line per claim");
+  auto* clean = app.add_subcommand("clean", "remove the per-mutant records of old runs");
+  auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
+  ctest->add_option("file", include_file)->required();
+  ctest->add_option("binary", binary)->required();
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*list) {
+      for (const auto& m : catalogue())
+        std::cout << m.name << (m.precision_only ? " (precision only)" : "") << "\n  "
+                  << m.description << "\n";
+      return 0;
+    }
+    if (*run) {
+      if (seed_opt->count()) opt.seed = seed;
+      return cmd_run(name, opt, !no_report);
+    }
+    if (*summary) return cmd_summary();
+    if (*clean) return cmd_clean();
+    if (*all) {
+      int rc = 0;
+      for (const auto& m : catalogue()) rc |= cmd_run(m.name, opt, true);
+      cmd_summary();
+      return rc;
+    }
+    if (*ctest) {
+      write_ctest_include(include_file, binary);
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "fa-mutants: error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,215 @@
+// Mutant dynamics for mutation testing (issue 6). TEST-ONLY: this header is included by the
+// fa-mutants driver alone; nothing in the library, fa-claims or fa-check can reach it.
+//
+// Each mutant is a small, plausible mistake in the GD / FA / FA* steps of dynamics/dynamics.hpp,
+// injected through the Dynamics<T> interface (step and zero_init) that the claim checks take from
+// Case<T>::dynamics(). A mutant that no claim kills shows a hole in the suite: the fix is to add
+// or sharpen a claim, never to delete the mutant.
+//
+// The perturbation mutant ("perturbed-2^-50"): every step multiplies W by 1 + (-1)^t 2^-50, a
+// relative change of 2^-50 = 4 eps_double (eps = 2^-52, the suite's epsilon<double>()).
+// Why this size: the issue's example was 1e-10, but the suite's double identity tolerances are
+// k eps scale with k >= 8 (d + 2) >= 24 (X1, X2, X3, X4, X7; X5: 4 (d + 2) >= 12; X6: 2e3 (d + 2))
+// and the terms move by at most 2 x 4 eps of their scale (W W^T: twice W's relative change), so a
+// 1e-10 bug would be caught in double too and prove nothing about precision. 2^-50 lies below
+// every double identity tolerance (so double cannot tell it from rounding) yet some 2^116 times
+// above mp's (168 bits: eps = 2^-167, tolerances ~ 2^-160 relative), so any mp run of an exact
+// identity must catch it. The sign alternates with t so that the error does not build up over a
+// run: the convergence claims' floors in double (A1: 2^6 eps / (eta sigma_1) relative) see a
+// jitter of one step's size only, not a drift.
+#pragma once
+
+#include "dynamics/dynamics.hpp"
+#include "generators/random.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fa::mutants {
+
+enum class Kind {
+  redrawn_feedback,
+  gd_as_fa,
+  gd_uses_feedback,
+  w_sign_flipped,
+  z_step_doubled,
+  sequential_update,
+  feedback_transposed,
+  fastar_new_w,
+  fastar_as_fa,
+  perturbed,
+  nonzero_init,
+  feedback_scaled,
+  stale_residual,
+};
+
+struct MutantInfo {
+  Kind kind;
+  std::string name;
+  std::string description;
+  /// True for the perturbation mutant: double must miss it, mp must catch it.
+  bool precision_only = false;
+};
+
+inline const std::vector<MutantInfo>& catalogue() {
+  static const std::vector<MutantInfo> list = {
+      {Kind::redrawn_feedback, "redrawn-feedback",
+       "FA and FA* draw a fresh N(0, 1/n) feedback matrix at every step instead of keeping B "
+       "fixed (the draw put inside the loop)"},
+      {Kind::gd_as_fa, "gd-as-fa",
+       "FA and FA* send the error back through Z^T instead of B^T: GD passed off as FA"},
+      {Kind::gd_uses_feedback, "gd-uses-feedback",
+       "GD sends the error back through B^T instead of Z^T: FA passed off as GD"},
+      {Kind::w_sign_flipped, "w-sign-flipped",
+       "the W-update's sign is flipped (W+ = W + eta G) in every algorithm"},
+      {Kind::z_step_doubled, "z-step-doubled",
+       "the Z-update takes twice the step (Z+ = Z - 2 eta E W^T): one layer's step doubled"},
+      {Kind::sequential_update, "sequential-update",
+       "sequential instead of simultaneous updates: Z moves first, then E (and GD's Z^T) is "
+       "recomputed with the new Z before W moves"},
+      {Kind::feedback_transposed, "feedback-transposed",
+       "FA and FA* use B E instead of B^T E when B is square (n = r), where the shapes let the "
+       "mistake compile; other shapes are unaffected"},
+      {Kind::fastar_new_w, "fastar-new-w",
+       "FA* moves Z with the new W instead of the average (W + W+)/2"},
+      {Kind::fastar_as_fa, "fastar-as-fa",
+       "FA* falls through to the plain FA step (a switch fall-through)"},
+      {Kind::perturbed, "perturbed-2^-50",
+       "every step multiplies W by 1 + (-1)^t 2^-50 (4 eps_double, relative): a rounding-sized "
+       "bug below double's identity tolerances, far above mp's",
+       true},
+      {Kind::nonzero_init, "nonzero-init",
+       "the 'zero' initialisation leaves Z with entries of size 2^-20 (W is zero): initial Z "
+       "not zero when zero is claimed"},
+      {Kind::feedback_scaled, "feedback-scaled",
+       "FA and FA* scale the feedback by 1.01 (W+ = W - 1.01 eta B^T E)"},
+      {Kind::stale_residual, "stale-residual",
+       "the residual E is cached in the workspace and recomputed only when the workspace is "
+       "fresh: every step after the first uses the first step's E"},
+  };
+  return list;
+}
+
+inline const MutantInfo* find_mutant(const std::string& name) {
+  for (const auto& m : catalogue())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+/// 1 + (-1)^t 2^-50, exact in double and in every wider type.
+inline double perturbation_factor(long t) {
+  const double d = std::ldexp(1.0, -50);
+  return t % 2 == 0 ? 1 + d : 1 - d;
+}
+
+template <class T>
+class Mutant : public Dynamics<T> {
+ public:
+  explicit Mutant(const MutantInfo& info) : info_(info) {}
+  std::string name() const override { return info_.name; }
+  const MutantInfo& info() const { return info_; }
+
+  void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, long t,
+            Workspace<T>& ws) const override {
+    switch (info_.kind) {
+      case Kind::perturbed:
+        reference_step(a, f, Y, B, eta, ws);
+        f.W *= T(perturbation_factor(t));
+        return;
+      case Kind::nonzero_init:
+        reference_step(a, f, Y, B, eta, ws);
+        return;
+      case Kind::fastar_as_fa:
+        reference_step(a == Algorithm::fa_star ? Algorithm::fa : a, f, Y, B, eta, ws);
+        return;
+      default:
+        mutated_step(a, f, Y, B, eta, t, ws);
+        return;
+    }
+  }
+
+  Factors<T> zero_init(Eigen::Index n, Eigen::Index r, Eigen::Index m) const override {
+    Factors<T> f = Dynamics<T>::zero_init(n, r, m);
+    if (info_.kind == Kind::nonzero_init) {
+      // A fixed, non-degenerate pattern of size 2^-20 (what a forgotten setZero() in a reused
+      // buffer, or a "small" init flag left on, would leave behind).
+      for (Eigen::Index j = 0; j < r; ++j)
+        for (Eigen::Index i = 0; i < n; ++i)
+          f.Z(i, j) = T(std::ldexp(1.0 + double((3 * i + 5 * j) % 7) / 7, -20));
+    }
+    return f;
+  }
+
+ private:
+  /// The step written out in plain Eigen (the reference's formulas), with the mutation applied.
+  void mutated_step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
+                    long t, Workspace<T>& ws) const {
+    const Kind k = info_.kind;
+    const bool feedback_alg = a != Algorithm::gd;
+    // Residual (stale-residual: only when the workspace does not hold one yet).
+    Mat<T> E;
+    if (k == Kind::stale_residual && ws.E.rows() == Y.rows() && ws.E.cols() == Y.cols()) {
+      E = ws.E;
+    } else {
+      E = f.Z * f.W - Y;
+      ws.E = E;
+    }
+    // The matrix the error is sent back through, as the W-update sees it: G = back^T E.
+    auto feedback_of = [&](const Mat<T>& Zcur, const Mat<T>& Ecur) -> Mat<T> {
+      if (!feedback_alg) {
+        if (k == Kind::gd_uses_feedback) return B.transpose() * Ecur;
+        return Zcur.transpose() * Ecur;
+      }
+      switch (k) {
+        case Kind::gd_as_fa: return Zcur.transpose() * Ecur;
+        case Kind::redrawn_feedback: {
+          // Stateless and deterministic: a fresh draw per step index and instance.
+          double b00 = to_double(T(B(0, 0)));
+          std::uint64_t bits = 0;
+          std::memcpy(&bits, &b00, sizeof bits);
+          Engine engine = make_engine(splitmix64(bits) ^ static_cast<std::uint64_t>(t + 1),
+                                      Stream::extra);
+          const Mat<T> fresh = cast_matrix<T>(gaussian_matrix(B.rows(), B.cols(), engine)) /
+                               T(std::sqrt(double(B.rows())));
+          return fresh.transpose() * Ecur;
+        }
+        case Kind::feedback_transposed:
+          if (B.rows() == B.cols()) return B * Ecur;
+          return B.transpose() * Ecur;
+        case Kind::feedback_scaled: return T(1.01) * (B.transpose() * Ecur);
+        default: return B.transpose() * Ecur;
+      }
+    };
+    const T w_sign = k == Kind::w_sign_flipped ? T(1) : T(-1);
+    const T z_gain = k == Kind::z_step_doubled ? T(2) : T(1);
+
+    if (k == Kind::sequential_update) {
+      // Z first (with the matrix the algorithm prescribes), then W from the new Z's residual.
+      Mat<T> W_for_z = f.W;
+      if (a == Algorithm::fa_star) {
+        const Mat<T> G0 = feedback_of(f.Z, E);
+        W_for_z = f.W - (eta / 2) * G0;
+      }
+      f.Z -= eta * (E * W_for_z.transpose());
+      const Mat<T> E_new = f.Z * f.W - Y;
+      f.W -= eta * feedback_of(f.Z, E_new);
+      return;
+    }
+
+    const Mat<T> G = feedback_of(f.Z, E);
+    const Mat<T> W_new = f.W + w_sign * eta * G;
+    Mat<T> W_for_z = f.W;
+    if (a == Algorithm::fa_star)
+      W_for_z = k == Kind::fastar_new_w ? W_new : Mat<T>((f.W + W_new) / 2);
+    f.Z -= z_gain * eta * (E * W_for_z.transpose());
+    f.W = W_new;
+  }
+
+  MutantInfo info_;
+};
+
+}  // namespace fa::mutants
