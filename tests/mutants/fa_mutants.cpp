@@ -345,7 +345,8 @@ int cmd_summary() {
       const json& wm = rec["worst_margins"];
       for (const auto& id : ids) {
         auto get = [&](const json& j, const std::string& s) -> std::string {
-          return j.contains(s) && j[s].contains(id) ? j[s][id].dump() : std::string("-");
+          if (!j.contains(s) || !j[s].contains(id)) return "-";
+          return j[s][id].is_string() ? j[s][id].get<std::string>() : j[s][id].dump();
         };
         std::string dv = get(v, "double"), mv = get(v, "mp");
         const std::string ctrl = get(rec["control_reference"], "mp");
