@@ -150,6 +150,7 @@ class Case {
     const double q = to_double(quantity), b = to_double(bound);
     const double scale = std::abs(b) > 0 ? std::abs(b) : 1.0;
     margin = (rel[0] == '<' ? (b - q) : (q - b)) / scale;
+    if (ok && q == 0 && b == 0) margin = 1;  // an exact identity holding exactly: fully inside
     if (!is_finite(quantity)) margin = -std::numeric_limits<double>::infinity(), ok = false;
     if (margin < record_.worst.margin) {
       record_.worst = Margin{margin, to_text(quantity), to_text(bound), what, recipe_text_};

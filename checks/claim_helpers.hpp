@@ -25,6 +25,15 @@ T product_bound(const Mat<T>& A, const Mat<T>& B) {
   return T(static_cast<double>(A.cols())) * max_abs(A) * max_abs(B);
 }
 
+/// Where a run starts: the dynamics' own zero initialisation when the recipe asks for zero init
+/// (so that a dynamics whose "zero" is not zero is caught by every zero-init claim), otherwise the
+/// instance's small random start.
+template <class T>
+Factors<T> starting_point(Case<T>& c, const Instance<T>& inst) {
+  const Recipe& r = inst.recipe;
+  return r.init == Init::zero ? c.dynamics().zero_init(r.n, r.r, r.m) : inst.start;
+}
+
 /// Runs a discrete dynamic for at most `steps`, stopping at `converged_loss` (negative: never);
 /// fails the case with the run's own message if it diverges.
 template <class T>
@@ -39,8 +48,8 @@ Trajectory<T> run_or_fail(Case<T>& c, const Instance<T>& inst, Algorithm alg, lo
   cfg.record_every = record_every;
   cfg.check_every = 10;
   cfg.track_identities = track_identities;
-  Trajectory<T> run =
-      run_dynamics(c.dynamics(), inst.Y, inst.B, start ? *start : inst.start, cfg);
+  Trajectory<T> run = run_dynamics(c.dynamics(), inst.Y, inst.B,
+                                   start ? *start : starting_point(c, inst), cfg);
   if (run.status == RunStatus::diverged)
     c.fail(algorithm_name(alg) + " " + run.message);
   return run;

@@ -320,8 +320,18 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
     return 3;
   }
   write_atomically(dir / "claims.json", report.dump(2) + "\n");
-  write_atomically(dir / "claims.md", render_markdown(report, drawn));
-  write_atomically(dir / "index.html", render_html(report, drawn));
+  // The kill matrix of the mutation tests (tests/mutants), when they have run: shown, not part
+  // of claims.json (it describes the suite's own power, not the claims).
+  json mutants = nullptr;
+  if (fs::exists(dir / "mutants.json")) {
+    try {
+      mutants = json::parse(read_text(dir / "mutants.json"));
+    } catch (const std::exception& e) {
+      std::cerr << "fa-report: ignoring unreadable mutants.json: " << e.what() << "\n";
+    }
+  }
+  write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants));
+  write_atomically(dir / "index.html", render_html(report, drawn, mutants));
   if (!quiet) {
     const json& t = report["totals"];
     std::cout << "fa-report: " << t["results"] << " results (" << t["as_expected"]

@@ -1,6 +1,7 @@
 // claims.md and index.html from the assembled claims.json.
 #include "reports/report.hpp"
 
+#include <set>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -167,7 +168,54 @@ std::string matrix_html(const json& m) {
 
 // ---- Markdown ------------------------------------------------------------------------------------
 
-std::string render_markdown(const json& report, const std::vector<Plot>& plots) {
+
+/// The mutation tests' kill matrix: rows are mutants, columns the claims expected to hold; a cell
+/// is "K" (killed in double), "K(mp)" (killed only in mp), "." (survived) or "-" (not run).
+struct KillMatrix {
+  std::vector<std::string> claims;
+  struct Row {
+    std::string mutant, description;
+    std::vector<std::string> cells;
+    int kills = 0;
+    bool ok = false;
+  };
+  std::vector<Row> rows;
+};
+
+KillMatrix kill_matrix(const json& mutants) {
+  KillMatrix km;
+  if (!mutants.is_object() || !mutants.contains("mutants")) return km;
+  std::set<std::string> ids;
+  for (const auto& m : mutants["mutants"])
+    if (m.contains("matrix"))
+      for (const auto& [id, v] : m["matrix"].items())
+        if (v.get<std::string>() != "not run" || id[0] != 'R') ids.insert(id);
+  km.claims.assign(ids.begin(), ids.end());
+  for (const auto& m : mutants["mutants"]) {
+    KillMatrix::Row row;
+    row.mutant = str(m, "mutant");
+    row.description = str(m, "description");
+    const json by_scalar = m.value("matrix_by_scalar", json::object());
+    for (const auto& id : km.claims) {
+      auto cell = [&](const char* scalar) {
+        return by_scalar.contains(scalar) && by_scalar[scalar].contains(id)
+                   ? by_scalar[scalar][id].get<std::string>()
+                   : std::string("not run");
+      };
+      const std::string d = cell("double"), p = cell("mp");
+      std::string text = d == "killed" ? "K" : p == "killed" ? "K(mp)"
+                         : (d == "not run" && p == "not run") ? "-" : ".";
+      if (text[0] == 'K') ++row.kills;
+      row.cells.push_back(text);
+    }
+    row.ok = row.kills > 0;
+    km.rows.push_back(row);
+  }
+  return km;
+}
+
+std::string render_markdown(const json& report, const std::vector<Plot>& plots,
+                            const json& mutants) {
   std::ostringstream os;
   const json& run = report["run"];
   os << "# fa-verify: claim-by-claim report\n\n"
@@ -263,6 +311,22 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots) 
        << (l["slope"].is_number() ? fmt(l["slope"].get<double>(), "%.4f") : "n/a") << ", "
        << verdict_of(str(l, "verdict"), "holds").text << "\n\n";
   }
+  const KillMatrix km = kill_matrix(mutants);
+  if (!km.rows.empty()) {
+    os << "## Mutation testing: kill matrix\n\nEach mutant is a plausible mistake in the dynamics "
+          "(tests/mutants); K: killed in double, K(mp): killed only in 50-digit MPFR, .: survived, "
+          "-: not run. Details: `mutants.md`, `mutants.json`.\n\n| mutant |";
+    for (const auto& id : km.claims) os << " " << md(id) << " |";
+    os << " kills |\n|---|";
+    for (std::size_t i = 0; i < km.claims.size(); ++i) os << ":-:|";
+    os << ":-:|\n";
+    for (const auto& r : km.rows) {
+      os << "| " << md(r.mutant) << " |";
+      for (const auto& c : r.cells) os << " " << c << " |";
+      os << " " << r.kills << (r.ok ? "" : " (SURVIVED)") << " |\n";
+    }
+    os << "\n";
+  }
   os << "---\nFull data: `claims.json` (schema `reports/claims.schema.json`). Page with embedded "
         "plots: `index.html`.\n";
   return os.str();
@@ -270,7 +334,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots) 
 
 // ---- HTML ----------------------------------------------------------------------------------------
 
-std::string render_html(const json& report, const std::vector<Plot>& plots) {
+std::string render_html(const json& report, const std::vector<Plot>& plots,
+                        const json& mutants) {
   std::ostringstream os;
   const json& run = report["run"];
   const bool all_ok = report["totals"]["not_as_expected"] == 0 && report["totals"]["results"] != 0;
@@ -305,6 +370,10 @@ figcaption{font-size:12.5px;color:#444;padding:4px 6px}
 .label{font-size:12px;color:#555;text-transform:uppercase;letter-spacing:.03em}
 table.res th,table.res td{border:1px solid #e3e6ea;padding:3px 7px;vertical-align:top}
 table.res th{background:#f0f2f5}
+.wide{overflow-x:auto}table.kill th,table.kill td{border:1px solid #e3e6ea;padding:2px 5px;text-align:center;font-size:12.5px}
+table.kill th{background:#f0f2f5}table.kill td:first-child{text-align:left}
+table.kill td.ok{background:#e6f4ea;color:#185c2b}table.kill td.mp{background:#e3eefc;color:#174ea6;font-weight:bold}
+table.kill td.none{color:#999}table.kill td.bad{background:#fde8e8;color:#8a1c1c;font-weight:bold}
 table.mat td{border:1px solid #eee;padding:1px 6px;font:12px monospace;text-align:right}
 table.mat{display:inline-table;margin:2px 12px 6px 0;vertical-align:top}
 .mats>div{display:inline-block;vertical-align:top;margin-right:14px}
@@ -360,6 +429,28 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
   for (const auto& p : plots)
     os << "<figure><img alt=\"" << html(p.title) << "\" src=\"data:image/svg+xml;base64,"
        << base64(p.svg) << "\"><figcaption>" << html(p.caption) << "</figcaption></figure>\n";
+  const KillMatrix km = kill_matrix(mutants);
+  if (!km.rows.empty()) {
+    os << "<h2 id=\"mutants\">Mutation testing: kill matrix</h2>\n<p class=\"note\">Each row is a "
+          "plausible mistake in the dynamics (test-only mutants, tests/mutants), each column a claim "
+          "expected to hold. <b>K</b>: the claim's check refuted the mutant with a shrunk "
+          "counterexample (in double); <b>K(mp)</b>: only in 50-digit MPFR (the rounding-sized "
+          "bug double cannot see); <b>.</b>: survived; <b>-</b>: not run. Every mutant must be killed "
+          "by at least one claim. Details: mutants.md, mutants.json.</p>\n"
+          "<div class=\"wide\"><table class=\"kill\"><tr><th>mutant</th>";
+    for (const auto& id : km.claims) os << "<th>" << html(id) << "</th>";
+    os << "<th>kills</th></tr>\n";
+    for (const auto& r : km.rows) {
+      os << "<tr><td title=\"" << html(r.description) << "\"><code>" << html(r.mutant)
+         << "</code></td>";
+      for (const auto& c : r.cells)
+        os << "<td class=\"" << (c == "K" ? "ok" : c == "K(mp)" ? "mp" : "none") << "\">"
+           << html(c) << "</td>";
+      os << "<td class=\"" << (r.ok ? "ok" : "bad") << "\">" << r.kills
+         << (r.ok ? "" : " survived!") << "</td></tr>\n";
+    }
+    os << "</table></div>\n";
+  }
   os << "<h2 id=\"claims\">Claims</h2>\n";
   const auto groups = by_id(report);
   for (const auto& [id, entries] : groups) {

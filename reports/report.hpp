@@ -54,8 +54,10 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
                              bool enabled);
 std::string gnuplot_version();
 
-std::string render_markdown(const json& report, const std::vector<Plot>& plots);
-std::string render_html(const json& report, const std::vector<Plot>& plots);
+/// `mutants` is report/mutants.json (the mutation tests' kill matrix) or null when absent.
+std::string render_markdown(const json& report, const std::vector<Plot>& plots,
+                            const json& mutants);
+std::string render_html(const json& report, const std::vector<Plot>& plots, const json& mutants);
 
 /// write: parts -> claims.json, claims.md, index.html (+ plots/). Returns the process exit code.
 int write_report(const fs::path& dir, bool plots, bool quiet);

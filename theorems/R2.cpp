@@ -37,7 +37,7 @@ void check(Case<T>& c) {
   c.note_instance(inst);
   const T eta(inst.eta);
   const Algorithm alg = c.falsifier("gd-instead") ? Algorithm::gd : Algorithm::fa;
-  Factors<T> f = inst.start;
+  Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   const double k = 16.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   T previous = loss(f, inst.Y);

@@ -55,7 +55,7 @@ void check(Case<T>& c) {
   // Each entry of the terms is a sum of at most d = max(n, m, r) + 2 rounded products, and the
   // step that produced Z+, W+ adds the same again: 8 d eps covers the four terms of the law.
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
-  Factors<T> f = inst.start;
+  Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   const int steps = exact ? 3 : 40;
   for (int t = 0; t < steps; ++t) {

@@ -47,8 +47,8 @@ void check(Case<T>& c) {
   c.note_instance(inst);
   const T eta(inst.eta);
   const T drop = c.falsifier("no-discretisation-term") ? T(0) : T(eta * eta / 2);
-  const Mat<T> Q0 = alignment_matrix(inst.start, inst.B);
-  Factors<T> f = inst.start;
+  Factors<T> f = starting_point(c, inst);
+  const Mat<T> Q0 = alignment_matrix(f, inst.B);
   Workspace<T> ws;
   Mat<T> B = inst.B;
   Engine redraw = make_engine(rec.seed, Stream::extra);

@@ -48,7 +48,7 @@ void check(Case<T>& c) {
   const T eta(inst.eta);
   const T sign = c.falsifier("sign-flipped") ? T(-1) : T(1);
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
-  Factors<T> f = inst.start;
+  Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   const int steps = exact ? 3 : 40;
   for (int t = 0; t < steps; ++t) {

@@ -49,7 +49,7 @@ void check(Case<T>& c) {
   const T eta(inst.eta);
   const Mat<T> leave_col = Mat<T>::Identity(rec.n, rec.n) - inst.U * inst.U.transpose();
   const Mat<T> leave_row = Mat<T>::Identity(rec.m, rec.m) - inst.V * inst.V.transpose();
-  Factors<T> f = inst.start;
+  Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   Engine noise = make_engine(rec.seed, Stream::extra);
   const double k_per_step = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);

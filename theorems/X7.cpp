@@ -48,17 +48,22 @@ void check(Case<T>& c) {
   c.note_instance(inst);
   const T eta(inst.eta);
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
-  Factors<T> f = inst.start;
+  Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   const int steps = exact ? 3 : 40;
   for (int t = 0; t < steps; ++t) {
     const Mat<T> E = f.Z * f.W - inst.Y;
     const Mat<T> G = inst.B.transpose() * E;
     const Mat<T> Q = alignment_matrix(f, inst.B);
-    const T scale = T(2) * product_bound<T>(inst.B.transpose(), f.Z) +
-                    product_bound<T>(f.W, f.W.transpose()) +
-                    T(2) * eta * product_bound<T>(G, f.W.transpose()) +
-                    eta * eta * product_bound<T>(G, G.transpose());
+    // Q is formed from B^T Z and W W^T on both sides of the step, so the rounding scale is the
+    // size of those terms before AND after it (after matters when B is nearly orthogonal to
+    // col(E): then |G| is small while |B| |Z+| is not, and B^T Z+ cancels).
+    auto q_terms = [&](const Factors<T>& g) {
+      return T(2) * product_bound<T>(inst.B.transpose(), g.Z) +
+             product_bound<T>(g.W, g.W.transpose());
+    };
+    const T before = q_terms(f) + T(2) * eta * product_bound<T>(G, f.W.transpose()) +
+                     eta * eta * product_bound<T>(G, G.transpose());
     if (c.falsifier("new-w-instead-of-average")) {
       const Mat<T> W_new = f.W - eta * G;
       f.Z -= eta * E * W_new.transpose();
@@ -68,6 +73,7 @@ void check(Case<T>& c) {
     } else {
       c.dynamics().step(Algorithm::fa_star, f, inst.Y, inst.B, eta, t, ws);
     }
+    const T scale = before + q_terms(f);
     c.note("step", std::to_string(t));
     c.require_identity("max |Q_{t+1} - Q_t| under FA* at step " + std::to_string(t),
                        max_abs(Mat<T>(alignment_matrix(f, inst.B) - Q)), scale, k);
