@@ -7,7 +7,8 @@
 #   bash scripts/setup.sh --verify   # ... and verify the claims
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores), CI=true turns
-# warnings into errors, FA_FUZZ=1 also installs the optional fuzzing packages (clang).
+# warnings into errors. The build includes the libFuzzer harnesses (their 15 s smoke runs are
+# part of ctest), hence clang-14.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,13 +22,8 @@ PACKAGES=(
   libbenchmark-dev                       # the bench target
   gnuplot-nox                            # report plots (SVG)
   python3-numpy                          # bench/compare's numpy baseline
+  clang-14 libclang-rt-14-dev            # libFuzzer harnesses of fa-check's readers (cli/fuzz/)
 )
-# Optional, installed only with FA_FUZZ=1: clang and libFuzzer's runtime for fa-check's reader
-# fuzz harnesses (cmake -DFA_BUILD_FUZZ=ON). Nothing else needs them.
-OPTIONAL_PACKAGES=(
-  clang-14 libclang-rt-14-dev            # optional: libFuzzer harnesses (cli/fuzz/)
-)
-if [[ ${FA_FUZZ:-} == 1 ]]; then PACKAGES+=("${OPTIONAL_PACKAGES[@]}"); fi
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -65,7 +61,7 @@ JOBS=${JOBS:-$(nproc)}
 WERROR=OFF
 [[ ${CI:-} == true ]] && WERROR=ON
 say "configuring $BUILD_DIR (Release, warnings as errors: $WERROR)"
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DFA_WERROR="$WERROR" >/dev/null
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DFA_WERROR="$WERROR" -DFA_BUILD_FUZZ=ON >/dev/null
 say "building with $JOBS jobs (a first build takes a few minutes on 2 cores)"
 start=$(date +%s)
 cmake --build "$BUILD_DIR" -j "$JOBS"

@@ -1,4 +1,5 @@
-// A5  GD and FA find near-orthogonal representations at nearly equal error.   source: derived
+// A5  GD and FA find near-orthogonal representations at nearly equal error.
+//                                  source: paper abstract (formalisation and proof: ours)
 //
 // The abstract says GD and FA can find near-orthogonal representations at nearly equal error;
 // this is our formalisation (derived), for r = 1 and singular values in a cluster [s_k, s_1]:
@@ -21,7 +22,7 @@ ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A5";
   s.title = "nearly equal error: err_FA - opt_1 <= s_1^2 - s_k^2 for a clustered spectrum";
-  s.source = Source::derived;
+  s.source = Source::paper_abstract;
   s.statement = "r = 1, singular values clustered in [s_k, s_1]: FA from zero converges to an "
                 "error err_FA with err_FA - opt_1 <= s_1^2 - s_k^2, so err_FA/err_GD -> 1 as the "
                 "cluster tightens.";
@@ -67,7 +68,7 @@ ClaimSpec family_spec() {
   ClaimSpec s;
   s.id = "A5.family";
   s.title = "near-orthogonal representations: mean k cos^2(W_FA, W_GD) ~ 1";
-  s.source = Source::derived;
+  s.source = Source::paper_abstract;
   s.statement = "r = 1, n = m = k, tight clustered spectrum: over N seeded draws the mean of "
                 "k cos^2 between the FA and GD representations (W after the run) lies within "
                 "the sampling bound of 1, i.e. |cos| ~ 1/sqrt(k): near-orthogonal.";

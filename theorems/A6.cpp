@@ -1,4 +1,4 @@
-// A6  Two-layer network corollary.                                        source: derived
+// A6  Two-layer network corollary.       source: paper abstract (formalisation and proof: ours)
 //
 // Statement (ours): a linear network x -> W x -> Z W x trained on inputs X (m x N) with
 // X X^T = N I_m and teacher y = A x has loss (1/2N) ||Z W X - A X||_F^2 = 1/2 ||Z W - A||_F^2, and
@@ -19,7 +19,7 @@ ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A6";
   s.title = "two-layer network corollary: whitened data gives the matrix dynamics";
-  s.source = Source::derived;
+  s.source = Source::paper_abstract;
   s.statement = "With X X^T = N I, teacher A: network loss = 1/2 ||ZW - A||^2 and the network's "
                 "GD/FA updates equal the matrix updates with Y = A; with Gaussian X the "
                 "deviation shrinks as N grows (~ sqrt(m/N)).";
