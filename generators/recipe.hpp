@@ -110,6 +110,20 @@ inline bool operator==(const Recipe& a, const Recipe& b) {
          a.init == b.init && a.init_log2 == b.init_log2 && a.singular_values == b.singular_values;
 }
 
+/// A fixed recipe (the precision ladder's instances, examples).
+inline Recipe fixed_recipe(int n, int m, int k, int r, std::uint64_t seed, Init init = Init::zero,
+                           int init_log2 = -8) {
+  Recipe rec;
+  rec.n = n;
+  rec.m = m;
+  rec.k = k;
+  rec.r = r;
+  rec.seed = seed;
+  rec.init = init;
+  rec.init_log2 = init_log2;
+  return rec;
+}
+
 /// RapidCheck prints counterexamples through this.
 inline void showValue(const Recipe& r, std::ostream& os) { os << r.describe(); }
 

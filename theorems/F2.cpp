@@ -28,13 +28,7 @@ ClaimSpec spec() {
   s.ladder = true;
   s.falsifiers = {{"wrong-coefficient",
                    "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"}};
-  s.ladder_recipe.n = 4;
-  s.ladder_recipe.m = 4;
-  s.ladder_recipe.k = 2;
-  s.ladder_recipe.r = 3;
-  s.ladder_recipe.init = Init::small;
-  s.ladder_recipe.init_log2 = -1;
-  s.ladder_recipe.seed = 21;
+  s.ladder_recipe = fixed_recipe(4, 4, 2, 3, 21, Init::small, -1);
   return s;
 }
 

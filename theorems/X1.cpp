@@ -30,13 +30,7 @@ ClaimSpec spec() {
   s.falsifiers = {
       {"gd-as-fa", "the W-update uses Z^T E (GD passed off as FA): the law must fail"},
       {"eta-not-squared", "false statement: Q_{t+1} = Q_t - eta G G^T (wrong power of eta)"}};
-  s.ladder_recipe.n = 5;
-  s.ladder_recipe.m = 4;
-  s.ladder_recipe.k = 3;
-  s.ladder_recipe.r = 2;
-  s.ladder_recipe.init = Init::small;
-  s.ladder_recipe.init_log2 = -2;
-  s.ladder_recipe.seed = 11;
+  s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 11, Init::small, -2);
   return s;
 }
 

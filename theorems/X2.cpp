@@ -26,13 +26,7 @@ ClaimSpec spec() {
                    "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "
                    "-1/2 eta^2 sum ||G||^2 term (true only in the limit eta -> 0)"},
                   {"redrawn-feedback", "B redrawn at every step of FA (the feedback is not fixed)"}};
-  s.ladder_recipe.n = 5;
-  s.ladder_recipe.m = 4;
-  s.ladder_recipe.k = 3;
-  s.ladder_recipe.r = 2;
-  s.ladder_recipe.init = Init::small;
-  s.ladder_recipe.init_log2 = -2;
-  s.ladder_recipe.seed = 12;
+  s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 12, Init::small, -2);
   return s;
 }
 

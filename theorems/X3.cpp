@@ -26,13 +26,7 @@ ClaimSpec spec() {
   s.falsifiers = {{"sequential-update",
                    "GD with W updated from the new Z (sequential, not simultaneous updates)"},
                   {"sign-flipped", "false statement: D_{t+1} = D_t - eta^2 (...)"}};
-  s.ladder_recipe.n = 4;
-  s.ladder_recipe.m = 5;
-  s.ladder_recipe.k = 3;
-  s.ladder_recipe.r = 2;
-  s.ladder_recipe.init = Init::small;
-  s.ladder_recipe.init_log2 = -2;
-  s.ladder_recipe.seed = 13;
+  s.ladder_recipe = fixed_recipe(4, 5, 3, 2, 13, Init::small, -2);
   return s;
 }
 

@@ -27,11 +27,7 @@ ClaimSpec spec() {
                   {"perturbed-steps", "a relative perturbation of 1e-10 added to W at every step "
                                       "(a rounding-sized bug: only a tolerance of a few eps sees "
                                       "it)"}};
-  s.ladder_recipe.n = 6;
-  s.ladder_recipe.m = 5;
-  s.ladder_recipe.k = 2;
-  s.ladder_recipe.r = 3;
-  s.ladder_recipe.seed = 14;
+  s.ladder_recipe = fixed_recipe(6, 5, 2, 3, 14);
   return s;
 }
 

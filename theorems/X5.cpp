@@ -26,11 +26,7 @@ ClaimSpec spec() {
                    "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},
                   {"feedback-scaled",
                    "FA's feedback scaled by 1.01 (B^T E replaced by 1.01 B^T E)"}};
-  s.ladder_recipe.n = 6;
-  s.ladder_recipe.m = 5;
-  s.ladder_recipe.k = 3;
-  s.ladder_recipe.r = 2;
-  s.ladder_recipe.seed = 15;
+  s.ladder_recipe = fixed_recipe(6, 5, 3, 2, 15);
   return s;
 }
 

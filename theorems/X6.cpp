@@ -40,11 +40,7 @@ ClaimSpec spec() {
                   {"no-inverse", "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
                                  "plain rescaling W* = 2 B^T Y would NOT do: fixed points are "
                                  "invariant under (Z, W) -> (Z/c, c W))"}};
-  s.ladder_recipe.n = 5;
-  s.ladder_recipe.m = 5;
-  s.ladder_recipe.k = 3;
-  s.ladder_recipe.r = 2;
-  s.ladder_recipe.seed = 16;
+  s.ladder_recipe = fixed_recipe(5, 5, 3, 2, 16);
   return s;
 }
 

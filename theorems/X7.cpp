@@ -27,13 +27,7 @@ ClaimSpec spec() {
                    "FA* with Z updated using the new W instead of the average (a plausible "
                    "slip): Q then drifts by O(eta^2) per step"},
                   {"plain-fa", "plain FA in place of FA*: Q drifts by -eta^2 G G^T per step"}};
-  s.ladder_recipe.n = 5;
-  s.ladder_recipe.m = 4;
-  s.ladder_recipe.k = 2;
-  s.ladder_recipe.r = 3;
-  s.ladder_recipe.init = Init::small;
-  s.ladder_recipe.init_log2 = -2;
-  s.ladder_recipe.seed = 17;
+  s.ladder_recipe = fixed_recipe(5, 4, 2, 3, 17, Init::small, -2);
   return s;
 }
 
