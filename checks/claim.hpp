@@ -52,7 +52,6 @@ struct ClaimSpec {
   std::string statement;   // our formal statement (never the paper's text)
   std::string hypotheses;  // each: enforced by the generator / checked as precondition / assumed
   std::string recipe;      // the instance recipe in words
-  bool exact = false;      // also runs in exact rational arithmetic
   bool ladder = false;     // precision ladder (53..400 bits) applies: an exact identity
   bool slow = false;       // outside the quick subset
   int cases_double = 200;  // RapidCheck cases (times FA_DEPTH)
@@ -81,7 +80,6 @@ struct ClaimRecord {
   double max_identity_residual = 0;  // relative residual of exact identities (precision ladder)
   nlohmann::json last_failure;       // the minimal counterexample once RapidCheck has shrunk
   nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
-  std::vector<std::string> classes;  // RC_CLASSIFY-like tags of covered instances
 };
 
 struct RunRequest;

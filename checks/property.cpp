@@ -11,7 +11,7 @@ namespace {
 // RC_PARAMS as the user gave it. Without a seed there, RapidCheck would draw a random global seed
 // and announce it ("Using configuration: seed=...") although every property here gets its own
 // seed (property_seed); pinning the unused global seed to 0 keeps the output about real seeds.
-// RapidCheck reads RC_PARAMS lazily, on the first property, so this runs before it.
+// RapidCheck reads RC_PARAMS lazily, on the first property; run_property calls this first.
 const std::string& user_rc_params() {
   static const std::string params = [] {
     const char* env = std::getenv("RC_PARAMS");
@@ -22,8 +22,6 @@ const std::string& user_rc_params() {
   }();
   return params;
 }
-const bool captured_at_startup = !user_rc_params().empty() || true;
-
 bool rc_params_has(const char* key) { return user_rc_params().find(key) != std::string::npos; }
 
 std::uint64_t fnv1a(const std::string& s) {
@@ -62,6 +60,7 @@ namespace detail {
 
 PropertyOutcome run_property(const std::string& id, const rc::detail::Property& property,
                              const PropertyOptions& options) {
+  user_rc_params();  // before RapidCheck reads its configuration
   rc::detail::TestParams params;
   params.seed = options.seed ? *options.seed : property_seed(id);
   params.maxSuccess = options.scale_cases ? scaled_cases(options.cases) : options.cases;

@@ -119,7 +119,6 @@ ClaimSpec family_spec() {
   s.hypotheses = "n = m = k (64 in double, 24 in mp), r = 1, alpha in {1, 2^-3, 2^-6} "
                  "(enforced). err_FA from the limit formula validated per instance by A4.";
   s.recipe = "per case: alpha and a seed; N = 400 (double) / 120 (mp) seeded draws of U, V, b";
-  s.slow = false;
   s.cases_double = 6;
   s.cases_mp = 3;
   s.falsifiers = {{"bounded-ratio", "false statement: the ratio is at most 1 + alpha (FA close "

@@ -24,7 +24,6 @@ ClaimSpec spec() {
                 "point; along the FA flow from zero init ||B^T E(t)|| is non-increasing.";
   s.hypotheses = "Identity: none. Monotonicity: zero init (enforced), so Q = 0.";
   s.recipe = "random recipe (n, m <= 4), small random point for the identity; flow to t = 3";
-  s.exact = true;
   s.ladder = true;
   s.falsifiers = {{"wrong-coefficient",
                    "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"}};

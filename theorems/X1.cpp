@@ -25,7 +25,6 @@ ClaimSpec spec() {
   s.hypotheses = "None (any Y, B, initialisation, eta > 0); generator: n, m <= 5, zero or small "
                  "random init, eta from the recipe.";
   s.recipe = "random recipe (n, m <= 5, any k, r), zero or small init, 40 steps (3 exact)";
-  s.exact = true;
   s.ladder = true;
   s.falsifiers = {
       {"gd-as-fa", "the W-update uses Z^T E (GD passed off as FA): the law must fail"},

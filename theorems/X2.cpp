@@ -20,7 +20,6 @@ ClaimSpec spec() {
                 "||G_s||^2, exactly, at every step.";
   s.hypotheses = "None (any Y, B, initialisation, eta > 0).";
   s.recipe = "random recipe (n, m <= 5), zero or small init, 40 steps (3 exact)";
-  s.exact = true;
   s.ladder = true;
   s.falsifiers = {{"no-discretisation-term",
                    "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "

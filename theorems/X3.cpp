@@ -21,7 +21,6 @@ ClaimSpec spec() {
                 "Z^T E E^T Z), exactly, at every step.";
   s.hypotheses = "None (any Y, initialisation, eta > 0).";
   s.recipe = "random recipe (n, m <= 5), small random init, 40 steps (3 exact)";
-  s.exact = true;
   s.ladder = true;
   s.falsifiers = {{"sequential-update",
                    "GD with W updated from the new Z (sequential, not simultaneous updates)"},

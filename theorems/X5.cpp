@@ -20,7 +20,6 @@ ClaimSpec spec() {
                 "Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.";
   s.hypotheses = "Zero initialisation (enforced).";
   s.recipe = "random recipe (n, m <= 6), zero init; GD for 5 steps, FA for 2";
-  s.exact = true;
   s.ladder = true;
   s.falsifiers = {{"nonzero-init",
                    "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},

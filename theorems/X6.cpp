@@ -34,7 +34,6 @@ ClaimSpec spec() {
                  "data); W* W*^T invertible (checked precondition; in floating point "
                  "lambda_min >= 1e-3 lambda_max so the solve is accurate).";
   s.recipe = "random recipe (n, m <= 5) with r <= k; exact: small integer Y (rank <= k), B";
-  s.exact = true;
   s.ladder = true;
   s.falsifiers = {{"gd-step", "one GD step instead of FA from (Z*, W*): it must move when r < k"},
                   {"no-inverse", "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
