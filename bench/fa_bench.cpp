@@ -15,6 +15,7 @@
 // Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
 //        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
 #include "dynamics/dynamics.hpp"
+#include "tests/support/plain_steps.hpp"
 
 #include <benchmark/benchmark.h>
 #include <mpfr.h>
@@ -39,29 +40,6 @@ using namespace fa;
 
 namespace {
 
-// ---- the plain implementation (before issue 7), for the "plain" column and the identity check
-// ----
-namespace plain {
-template <class T>
-void plain_residual(const Factors<T>& f, const Mat<T>& Y, Mat<T>& E) {
-  E.noalias() = f.Z * f.W;
-  E -= Y;
-}
-template <class T>
-void gd_step(Factors<T>& f, const Mat<T>& Y, const T& eta, Workspace<T>& ws) {
-  plain_residual(f, Y, ws.E);
-  ws.G.noalias() = f.Z.transpose() * ws.E;
-  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
-  f.W.noalias() -= eta * ws.G;
-}
-template <class T>
-void fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, Workspace<T>& ws) {
-  plain_residual(f, Y, ws.E);
-  ws.G.noalias() = B.transpose() * ws.E;
-  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
-  f.W.noalias() -= eta * ws.G;
-}
-}  // namespace plain
 
 struct Shape {
   int n, m, r;
@@ -147,12 +125,12 @@ void bm_step(benchmark::State& bs, Shape s, Algorithm a, bool use_plain) {
   for (auto _ : bs) {
     if (a == Algorithm::fa) {
       if (use_plain)
-        plain::fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+        plain::plain_fa_step(st.f, st.Y, st.B, st.eta, st.ws);
       else
         fa_step(st.f, st.Y, st.B, st.eta, st.ws);
     } else {
       if (use_plain)
-        plain::gd_step(st.f, st.Y, st.eta, st.ws);
+        plain::plain_gd_step(st.f, st.Y, st.eta, st.ws);
       else
         gd_step(st.f, st.Y, st.eta, st.ws);
     }
@@ -322,10 +300,10 @@ std::string agreement(const Shape& s) {
     for (int t = 0; t < 3; ++t) {
       if (a == Algorithm::fa) {
         fa_step(fast.f, fast.Y, fast.B, fast.eta, fast.ws);
-        plain::fa_step(ref.f, ref.Y, ref.B, ref.eta, ref.ws);
+        plain::plain_fa_step(ref.f, ref.Y, ref.B, ref.eta, ref.ws);
       } else {
         gd_step(fast.f, fast.Y, fast.eta, fast.ws);
-        plain::gd_step(ref.f, ref.Y, ref.eta, ref.ws);
+        plain::plain_gd_step(ref.f, ref.Y, ref.eta, ref.ws);
       }
     }
     const bool same = fast.f.Z == ref.f.Z && fast.f.W == ref.f.W;

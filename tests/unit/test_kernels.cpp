@@ -16,6 +16,8 @@
 //   check below shows that it does fail when an entry is perturbed by a relative 1e-30.
 #include "dynamics/dynamics.hpp"
 
+#include "tests/support/plain_steps.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -26,54 +28,6 @@ using namespace fa;
 
 namespace {
 
-// ---- the plain implementation (the step functions as they were before the kernels) ----------
-namespace plain {
-template <class T>
-void plain_residual(const Factors<T>& f, const Mat<T>& Y, Mat<T>& E) {
-  E.noalias() = f.Z * f.W;
-  E -= Y;
-}
-template <class T>
-void plain_gd_step(Factors<T>& f, const Mat<T>& Y, const T& eta, Workspace<T>& ws) {
-  plain_residual(f, Y, ws.E);
-  ws.G.noalias() = f.Z.transpose() * ws.E;
-  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
-  f.W.noalias() -= eta * ws.G;
-}
-template <class T>
-void plain_fa_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
-                   Workspace<T>& ws) {
-  plain_residual(f, Y, ws.E);
-  ws.G.noalias() = B.transpose() * ws.E;
-  f.Z.noalias() -= eta * (ws.E * f.W.transpose());
-  f.W.noalias() -= eta * ws.G;
-}
-template <class T>
-void plain_fa_star_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
-                        Workspace<T>& ws) {
-  plain_residual(f, Y, ws.E);
-  ws.G.noalias() = B.transpose() * ws.E;
-  ws.W_mid = f.W;
-  ws.W_mid.noalias() -= (eta / 2) * ws.G;
-  f.Z.noalias() -= eta * (ws.E * ws.W_mid.transpose());
-  f.W.noalias() -= eta * ws.G;
-}
-template <class T>
-void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
-          Workspace<T>& ws) {
-  switch (a) {
-    case Algorithm::gd:
-      plain_gd_step(f, Y, eta, ws);
-      return;
-    case Algorithm::fa:
-      plain_fa_step(f, Y, B, eta, ws);
-      return;
-    case Algorithm::fa_star:
-      plain_fa_star_step(f, Y, B, eta, ws);
-      return;
-  }
-}
-}  // namespace plain
 
 template <class T>
 void fast_step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
