@@ -68,6 +68,10 @@ void check(Case<T>& c) {
     for (int i = 1; i < 30; ++i) cfg.observe_at.push_back(T(3) * T(i) / T(30));
     const auto run = run_flow(inst.Y, inst.B, c.dynamics().zero_init(rec.n, rec.r, rec.m), cfg);
     if (run.status == RunStatus::diverged) c.fail(run.message);
+    // Integrator error budget for ||G|| = ||B^T (ZW - Y)||: the state's global error is at most
+    // (steps) tol (|x| + 1) (see checks/flow_checks.hpp), |x| <= ||Y|| + 1 on these runs, and G
+    // moves by at most ||B|| (||Z|| + ||W||) times the state's error; 4 x 4 covers both factors
+    // (Z and W) and the observation interpolation with room.
     const T budget = T(4) * T(double(run.integrator_steps + 1)) * tol *
                      (inst.B.norm() + T(1)) * (inst.Y.norm() + T(1)) * T(4);
     for (std::size_t i = 1; i < run.rows.size(); ++i) {
