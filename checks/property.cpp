@@ -9,8 +9,10 @@ namespace fa {
 namespace {
 
 // RC_PARAMS as the user gave it. Without a seed there, RapidCheck would draw a random global seed
-// and announce it ("Using configuration: seed=...") although every property here gets its own
-// seed (property_seed); pinning the unused global seed to 0 keeps the output about real seeds.
+// and announce it on stderr ("Using configuration: seed=<random>") although no property uses it:
+// every property gets its own seed (property_seed), printed with its verdict. Pinning the unused
+// global seed to 0 keeps that announcement constant ("seed=0") instead of a random, misleading
+// number; it cannot be silenced (RapidCheck announces any non-empty RC_PARAMS).
 // RapidCheck reads RC_PARAMS lazily, on the first property; run_property calls this first.
 const std::string& user_rc_params() {
   static const std::string params = [] {
