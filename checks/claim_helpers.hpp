@@ -93,6 +93,27 @@ T converged_loss_floor(const Instance<T>& inst) {
   return rel * rel * inst.Y.squaredNorm() / 2;
 }
 
+/// The loss a convergence claim demands: the rounding floor above in double; in high precision
+/// 1e-40 ||Y||_F^2, eight decades below anything double can reach, so that passing in mp shows
+/// the convergence is real and not a rounding artefact.
+template <class T>
+T convergence_tolerance(const Instance<T>& inst) {
+  if constexpr (std::is_same_v<T, double>) return converged_loss_floor(inst);
+  return T(1e-40) * inst.Y.squaredNorm();
+}
+
+/// How closely an error measured at a stationary point with a non-zero limit (FA for r < k)
+/// must match its predicted value: first order in the rounding floor of E (2 ||E*|| |dE| with
+/// |dE| ~ 2^6 eps ||Y|| / (eta sigma_1), ||E*|| <= ||Y||): 2^8 eps ||Y||^2 / (eta sigma_1) in
+/// double; 1e-40 ||Y||^2 in high precision, as above.
+template <class T>
+T limit_error_tolerance(const Instance<T>& inst) {
+  const T y2 = inst.Y.squaredNorm();
+  if constexpr (std::is_same_v<T, double>)
+    return T(256) * epsilon<T>() * y2 / (T(inst.eta) * inst.s(0));
+  return T(1e-40) * y2;
+}
+
 }  // namespace fa
 
 namespace fa {

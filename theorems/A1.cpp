@@ -56,7 +56,7 @@ void check(Case<T>& c) {
   Factors<T> start = starting_point(c, inst);
   if (c.falsifier("gd-as-fa-from-zero")) start = c.dynamics().zero_init(rec.n, rec.r, rec.m);
   constexpr bool is_double = std::is_same_v<T, double>;
-  const T bound = is_double ? converged_loss_floor(inst) : T(1e-40) * inst.Y.squaredNorm();
+  const T bound = convergence_tolerance(inst);
   const long budget = is_double ? 50000 : 100000;
   const auto run = run_or_fail(c, inst, alg, budget, bound, 0, false, &start);
   c.note("steps", std::to_string(run.steps_taken));

@@ -69,7 +69,7 @@ void check(Case<T>& c) {
   const Algorithm alg = c.falsifier("plain-fa") ? Algorithm::fa : Algorithm::fa_star;
   Factors<T> f = c.dynamics().zero_init(rec.n, rec.r, rec.m);
   Workspace<T> ws;
-  const T bound = is_double ? converged_loss_floor(inst) : T(1e-40) * inst.Y.squaredNorm();
+  const T bound = convergence_tolerance(inst);
   const long budget = is_double ? 50000 : 100000;
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   const T bscale = inst.B.norm() * inst.Y.norm();

@@ -66,9 +66,7 @@ void check(Case<T>& c) {
   c.note_instance(inst);
   require_well_posed_feedback(c, inst);
   c.precondition(inst.s(rec.r - 1) >= T(2) * inst.s(rec.r), "gap sigma_r/sigma_{r+1} < 2");
-  const T y2 = inst.Y.squaredNorm();
-  const T tol = is_double ? T(256) * epsilon<T>() * y2 / (T(inst.eta) * inst.s(0))
-                          : T(1e-40) * y2;
+  const T tol = limit_error_tolerance(inst);
   const long budget = is_double ? 60000 : 150000;
   const T still = tol / 64;
 

@@ -32,9 +32,7 @@ void check(Case<T>& c) {
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);
   require_well_posed_feedback(c, inst);
-  const T y2 = inst.Y.squaredNorm();
-  const T tol = is_double ? T(256) * epsilon<T>() * y2 / (T(inst.eta) * inst.s(0))
-                          : T(1e-40) * y2;
+  const T tol = limit_error_tolerance(inst);
   long steps = 0;
   const auto run = run_until_stationary(c, inst, Algorithm::fa,
                                         c.dynamics().zero_init(rec.n, rec.r, rec.m),
