@@ -5,6 +5,7 @@
 // margin, the minimal counterexample and the reproduction command, and writes a report fragment.
 #pragma once
 
+#include "checks/polynomial.hpp"
 #include "core/linalg.hpp"
 #include "dynamics/flow.hpp"
 #include "dynamics/trajectory.hpp"
@@ -45,6 +46,17 @@ struct Falsifier {
   std::string description;  // what is broken and why the check must catch it
 };
 
+/// A refuted conjecture's minimal counterexample replayed in exact arithmetic (shared/CLAIMS.md:
+/// "a refutation must never be a rounding artefact").
+struct ExactReplay {
+  /// "certified exact": the counterexample, its numbers taken exactly, refutes the conjecture in
+  /// exact arithmetic; "rounding artefact": it does not (then `exact_counterexample` may give one
+  /// that does); "not certified": the replay could not decide (the detail says why).
+  std::string status;
+  std::string detail;                             // what was computed, with the exact numbers
+  nlohmann::json exact_counterexample = nullptr;  // a counterexample certified exact, if found
+};
+
 struct ClaimSpec {
   std::string id;          // as in shared/CLAIMS.md: A1 ... R4
   std::string title;       // reads as the claim, used in test names
@@ -60,6 +72,16 @@ struct ClaimSpec {
   std::vector<Falsifier> falsifiers;
   /// Fixed recipe used by the precision ladder.
   Recipe ladder_recipe;
+  /// The symbolic proof of the statement for every shape (SymPy), a script that names this claim:
+  /// "theorems/proofs/<ID>.py". Empty: none.
+  std::string proof;
+  /// The claim as a polynomial identity of the implementation, for the Schwartz-Zippel check.
+  std::optional<PolynomialIdentity> polynomial;
+  /// Replays a refuted minimal counterexample (the report's JSON: matrices as exact decimal
+  /// text, notes) in exact arithmetic. Conjectures only.
+  ExactReplay (*replay_exactly)(const nlohmann::json& counterexample) = nullptr;
+  /// What keeps the claim from a stronger verdict (the report shows it with the strength).
+  std::string strength_note;
 
   bool expected_to_hold() const { return source != Source::conjecture; }
 };
@@ -134,6 +156,14 @@ class Case {
     const double rel = to_double(T(residual / s));
     if (rel > record_.max_identity_residual) record_.max_identity_residual = rel;
     require_le(what, residual, T(k) * epsilon<T>() * s);
+  }
+  /// Records that this case's statement (`what`) was certified in exact arithmetic
+  /// (certify/certificates.hpp): the report counts certified cases against tested ones. Call it
+  /// last in a case, so that only cases that completed are counted.
+  void certified(const std::string& what) {
+    nlohmann::json& c = record_.extra["certificates"];
+    c["what"] = what;
+    c["certified"] = c.value("certified", 0) + 1;
   }
   /// Fails unconditionally with an explanation (e.g. a run that diverged).
   [[noreturn]] void fail(const std::string& what) {
@@ -299,6 +329,7 @@ struct RunResult {
   std::string message;
   std::string reproduce;  // RapidCheck's reproduce string
   ClaimRecord record;
+  nlohmann::json exact_replay = nullptr;  // a refuted conjecture's counterexample, replayed exactly
 };
 
 using ClaimRunner = std::function<RunResult(const ClaimSpec&, const RunRequest&)>;

@@ -2,9 +2,19 @@
 // case with an explanation instead of passing silently when the dynamics misbehave.
 #pragma once
 
+#include "certify/exact.hpp"
 #include "checks/claim.hpp"
 
 namespace fa {
+
+/// The instance's target in exact form: U diag(s) V^T multiplied exactly from its rounded bases
+/// and singular values, so of rank exactly k. inst.Y is that product rounded to T, which in
+/// general has full rank (rounding adds eps-size singular values).
+template <class T>
+Mat<Rational> exact_target(const Instance<T>& inst) {
+  return exact::to_rational(inst.U) * exact::to_rational(inst.s).asDiagonal() *
+         exact::to_rational(inst.V).transpose();
+}
 
 /// max_ij |M_ij| (no square roots, so it works in exact arithmetic too).
 template <class T>

@@ -2,6 +2,7 @@
 // verdict that explains itself, writes a report fragment, and generates the ctest registrations.
 #include "checks/claim.hpp"
 #include "checks/claim_runner.hpp"
+#include "checks/schwartz_zippel.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -106,6 +108,9 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   nlohmann::json fals = nlohmann::json::array();
   for (const auto& f : spec.falsifiers) fals.push_back({{"name", f.name}, {"description", f.description}});
   j["falsifiers"] = fals;
+  j["proof"] = spec.proof.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.proof);
+  j["strength_note"] = spec.strength_note;
+  j["exact_replay"] = r.exact_replay;
   return j;
 }
 
@@ -115,6 +120,20 @@ bool verdict_as_expected(const ClaimSpec& spec, const RunResult& r, bool falsifi
   const bool should_be_refuted = spec.expected_to_hold() == falsifier;
   if (should_be_refuted) return refuted;
   return spec.expected_to_hold() ? r.verdict == "verified" : r.verdict == "inconclusive";
+}
+
+/// The exact replay of a refuted conjecture's minimal counterexample (ClaimSpec::replay_exactly),
+/// as report data; an exception in the replay is reported, not fatal.
+nlohmann::json replay_counterexample(const ClaimSpec& spec, const nlohmann::json& counterexample) {
+  ExactReplay e;
+  try {
+    e = spec.replay_exactly(counterexample);
+  } catch (const std::exception& ex) {
+    e.status = "not certified";
+    e.detail = std::string("the exact replay failed: ") + ex.what();
+  }
+  return {
+      {"status", e.status}, {"detail", e.detail}, {"exact_counterexample", e.exact_counterexample}};
 }
 
 void print_result(std::ostream& os, const ClaimSpec& spec, const std::string& scalar,
@@ -142,6 +161,9 @@ void print_result(std::ostream& os, const ClaimSpec& spec, const std::string& sc
     std::istringstream lines(r.message);
     for (std::string line; std::getline(lines, line);) os << "    " << line << "\n";
     os << "  reproduce: " << reproduce << "\n";
+    if (r.exact_replay.is_object())
+      os << "  exact replay: " << r.exact_replay["status"].get<std::string>() << ": "
+         << r.exact_replay["detail"].get<std::string>() << "\n";
   } else if (!r.message.empty() && r.verdict != "verified") {
     os << "  " << r.message << "\n";
   }
@@ -181,7 +203,10 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
       unfinished.message = "started but did not finish (crashed or killed, e.g. by a timeout)";
       write_atomically(part, fragment_json(spec, scalar, unfinished, "").dump(2) + "\n");
     }
-    const RunResult r = runner(spec, req);
+    RunResult r = runner(spec, req);
+    if (req.variant == 0 && spec.replay_exactly && r.property_failed &&
+        r.record.last_failure.is_object() && r.record.last_failure.contains("matrices"))
+      r.exact_replay = replay_counterexample(spec, r.record.last_failure);
     const bool ok = verdict_as_expected(spec, r, req.variant > 0);
     const std::string repro = reproduce_command(spec, scalar, r, falsifier);
     print_result(std::cout, spec, scalar, r, falsifier, repro, ok);
@@ -282,6 +307,101 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
   return ok ? 0 : 1;
 }
 
+/// `fa-claims proof ID`: runs the claim's symbolic proof (theorems/proofs/<ID>.py) with Debian's
+/// Python and SymPy, shows its output, and writes report/parts/<ID>.proof.json from its result.
+int run_proof(const std::string& id, bool write_report) {
+  const RegisteredClaim* claim = find_claim(id);
+  if (!claim || claim->spec.proof.empty()) {
+    std::cerr << "fa-claims: no claim '" << id << "' with a symbolic proof\n";
+    return 2;
+  }
+  const std::filesystem::path script = std::filesystem::path(FA_SOURCE_DIR) / claim->spec.proof;
+  const auto part = report_dir() / "parts" / (id + ".proof.json");
+  auto failed = [&](const std::string& why) {
+    nlohmann::json j{{"id", id},           {"kind", "symbolic"},
+                     {"verdict", "error"}, {"script", claim->spec.proof},
+                     {"message", why},     {"seconds", 0}};
+    return j;
+  };
+  if (write_report) write_atomically(part, failed("started but did not finish").dump(2) + "\n");
+  const auto result = std::filesystem::temp_directory_path() /
+                      ("fa-proof-" + id + "-" + std::to_string(::getpid()) + ".json");
+  const std::string cmd = shell_quote(FA_PYTHON3) + " " + shell_quote(script.string()) +
+                          " --claim " + shell_quote(id) + " --json " + shell_quote(result.string());
+  std::cout << std::flush;
+  const int status = std::system(cmd.c_str());
+  nlohmann::json j;
+  std::string problem;
+  if (status != 0 && !std::filesystem::exists(result)) {
+    problem =
+        "the proof script did not run to its verdict (exit status " + std::to_string(status) +
+        "): is Debian's python3-sympy installed (scripts/setup.sh installs it)? command: " + cmd;
+  } else {
+    try {
+      std::ifstream in(result);
+      j = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+      problem = std::string("unreadable proof result: ") + e.what();
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove(result, ec);
+  if (problem.empty() && j.value("id", "") != id)
+    problem =
+        "the script " + claim->spec.proof + " proves claim '" + j.value("id", "?") + "', not " + id;
+  if (!problem.empty()) {
+    std::cout << "claim " << id << ": symbolic proof: ERROR: " << problem
+              << "\n  RESULT: NOT AS EXPECTED\n";
+    if (write_report) write_atomically(part, failed(problem).dump(2) + "\n");
+    return 1;
+  }
+  const bool ok = j.value("verdict", "") == "proved" && status == 0;
+  std::cout << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
+  if (write_report) write_atomically(part, j.dump(2) + "\n");
+  return ok ? 0 : 1;
+}
+
+/// The proofs and the claims name each other: every script in theorems/proofs (but the shared
+/// common.py) belongs to exactly one claim whose ClaimSpec::proof names it, and every named
+/// script exists and declares that claim (CLAIM = "<ID>").
+int check_proof_index() {
+  int problems = 0;
+  const std::filesystem::path dir = std::filesystem::path(FA_SOURCE_DIR) / "theorems" / "proofs";
+  std::map<std::string, std::string> named;  // script -> claim
+  for (const auto& c : claim_registry()) {
+    if (c.spec.proof.empty()) continue;
+    const std::filesystem::path p = std::filesystem::path(FA_SOURCE_DIR) / c.spec.proof;
+    if (named.count(c.spec.proof)) {
+      std::cout << "  " << c.spec.proof << " is named by two claims\n";
+      ++problems;
+    }
+    named[c.spec.proof] = c.spec.id;
+    std::ifstream in(p);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      std::cout << "  claim " << c.spec.id << " names " << c.spec.proof
+                << ", which does not exist\n";
+      ++problems;
+    } else if (text.str().find("CLAIM = \"" + c.spec.id + "\"") == std::string::npos) {
+      std::cout << "  " << c.spec.proof << " does not declare CLAIM = \"" << c.spec.id << "\"\n";
+      ++problems;
+    } else {
+      std::cout << "  " << c.spec.id << " <-> " << c.spec.proof << "\n";
+    }
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() != ".py" || name == "common.py") continue;
+    if (!named.count("theorems/proofs/" + name)) {
+      std::cout << "  theorems/proofs/" << name << " is named by no claim (ClaimSpec::proof)\n";
+      ++problems;
+    }
+  }
+  std::cout << (problems == 0 ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
+  return problems == 0 ? 0 : 1;
+}
+
 std::vector<ClaimJob> claim_jobs() {
   std::vector<const RegisteredClaim*> claims;
   for (const auto& c : claim_registry()) claims.push_back(&c);
@@ -293,7 +413,10 @@ std::vector<ClaimJob> claim_jobs() {
       for (const auto& [name, runner] : c->scalars)
         if (name == scalar) jobs.push_back({c->spec.id, scalar, c->spec.slow});
     if (c->spec.ladder) jobs.push_back({c->spec.id, "ladder", false});
+    if (!c->spec.proof.empty()) jobs.push_back({c->spec.id, "proof", false});
+    if (c->spec.polynomial) jobs.push_back({c->spec.id, "sz", false});
   }
+  jobs.push_back({"implementation", "ties", false});
   return jobs;
 }
 
@@ -328,7 +451,8 @@ int run_all(const RunAllOptions& opt) {
     return in(opt.ids, j.id) && in(opt.scalars, j.scalar) && !(opt.quick_only && j.slow);
   };
   for (const auto& id : opt.ids)
-    if (!find_claim(id)) throw std::invalid_argument("no claim '" + id + "' (try: fa-claims list)");
+    if (!find_claim(id) && id != "implementation")
+      throw std::invalid_argument("no claim '" + id + "' (try: fa-claims list)");
   nlohmann::json ran = nlohmann::json::array();
   int failures = 0, count = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
@@ -342,8 +466,16 @@ int run_all(const RunAllOptions& opt) {
     }
     int rc = 0;
     try {
-      rc = job.scalar == "ladder" ? run_ladder(job.id, "", true)
-                                  : run_claim(job.id, job.scalar, "", std::nullopt, 0, "", true);
+      if (job.scalar == "ladder")
+        rc = run_ladder(job.id, "", true);
+      else if (job.scalar == "proof")
+        rc = run_proof(job.id, true);
+      else if (job.scalar == "sz")
+        rc = run_schwartz_zippel(job.id, "", std::nullopt, 0, true);
+      else if (job.scalar == "ties")
+        rc = run_ties(std::nullopt, true);
+      else
+        rc = run_claim(job.id, job.scalar, "", std::nullopt, 0, "", true);
     } catch (const std::exception& e) {
       std::cerr << "fa-claims: " << job.name() << ": error: " << e.what() << "\n";
       rc = 3;
@@ -408,7 +540,23 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
           "run " + s.id + " --scalar double --falsifier " + f.name + " --no-report",
           "falsifier;" + source + ";scalar:double", false);
     }
+    // The proof tier (label proof): the symbolic proof, the Schwartz-Zippel check of the
+    // implementation and its falsifiers.
+    if (!s.proof.empty())
+      add(s.id + " " + s.title + " (symbolic proof, every shape)", "proof " + s.id,
+          "proof;claim;symbolic;" + source + ";speed:quick;quick", true);
+    if (s.polynomial) {
+      add(s.id + " " + s.title + " (Schwartz-Zippel, all shapes n, m <= 4)", "sz " + s.id,
+          "proof;claim;schwartz-zippel;" + source + ";speed:quick;quick", true);
+      for (const auto& f : s.polynomial->falsifiers)
+        add(s.id + " Schwartz-Zippel fails on falsifier " + f, "sz " + s.id + " --falsifier " + f,
+            "proof;falsifier;schwartz-zippel;" + source, false);
+    }
   }
+  add("proof tier: double and MPFR steps are tied to the proved Rational step", "ties",
+      "proof;claim;schwartz-zippel;speed:quick;quick", true);
+  add("proof tier: every symbolic proof and its claim name each other", "proof-index",
+      "proof;quick", false);
   write_atomically(file, os.str());
 }
 

@@ -33,6 +33,11 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
               std::optional<std::uint64_t> seed, int cases, const std::string& reproduce,
               bool write_report);
 int run_ladder(const std::string& id, const std::string& falsifier, bool write_report);
+/// The symbolic proof of a claim (ClaimSpec::proof), run with Debian's python3 and SymPy; writes
+/// report/parts/<ID>.proof.json. 0 when proved.
+int run_proof(const std::string& id, bool write_report);
+/// Every proof script is named by its claim and names it back. 0 when so.
+int check_proof_index();
 bool verdict_as_expected(const ClaimSpec& spec, const RunResult& r, bool falsifier);
 void write_ctest_include(const std::string& file, const std::string& binary);
 void write_atomically(const std::filesystem::path& path, const std::string& text);
@@ -42,7 +47,8 @@ void write_atomically(const std::filesystem::path& path, const std::string& text
 /// One unit of work of a full run: a claim in one scalar, or a claim's precision ladder.
 struct ClaimJob {
   std::string id;
-  std::string scalar;  // "double", "mp", "exact", or "ladder"
+  std::string scalar;  // "double", "mp", "exact", "ladder", "proof", "sz" (Schwartz-Zippel),
+                       // or "ties" (id "implementation")
   bool slow = false;
   std::string name() const { return id + "." + scalar; }
 };

@@ -1,5 +1,6 @@
 // fa-claims: the command line over the claim registry (checks/claim_runner.hpp).
 #include "checks/claim_runner.hpp"
+#include "checks/schwartz_zippel.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -30,6 +31,29 @@ int main(int argc, char** argv) {
   ladder->add_option("--falsifier", falsifier, "ladder of a falsified (approximate) identity");
   ladder->add_flag("--no-report", no_report, "do not write report/parts/");
 
+  auto* proof = app.add_subcommand("proof", "the claim's symbolic proof (SymPy, every shape)");
+  proof->add_option("id", id)->required();
+  proof->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  int points = 0;
+  auto* sz = app.add_subcommand(
+      "sz",
+      "Schwartz-Zippel check of the implementation on a polynomial identity, all shapes "
+      "n, m <= 4, in exact rationals");
+  sz->add_option("id", id)->required();
+  sz->add_option("--falsifier", falsifier, "run a falsifier (a non-zero residual must be found)");
+  auto* sz_seed = sz->add_option("--seed", seed, "seed of the points (default: from the id)");
+  sz->add_option("--points", points, "points per shape (default: enough for 2^-1000)");
+  sz->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  auto* ties = app.add_subcommand(
+      "ties", "tie the double and MPFR steps to the proved Rational step (exact points)");
+  auto* ties_seed = ties->add_option("--seed", seed, "seed of the points");
+  ties->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  auto* proof_index = app.add_subcommand(
+      "proof-index", "check that every proof script and its claim name each other");
+
   RunAllOptions all;
   std::string shard_text;
   auto* run_all_cmd = app.add_subcommand(
@@ -59,6 +83,10 @@ int main(int argc, char** argv) {
         std::cout << "\n";
         for (const auto& f : c.spec.falsifiers)
           std::cout << "  falsifier " << f.name << ": " << f.description << "\n";
+        if (!c.spec.proof.empty()) std::cout << "  symbolic proof: " << c.spec.proof << "\n";
+        if (c.spec.polynomial)
+          std::cout << "  polynomial identity (Schwartz-Zippel): " << c.spec.polynomial->residual
+                    << ", degree " << c.spec.polynomial->degree << "\n";
       }
       return 0;
     }
@@ -68,6 +96,18 @@ int main(int argc, char** argv) {
       return run_claim(id, scalar, falsifier, s, cases, reproduce, !no_report);
     }
     if (*ladder) return run_ladder(id, falsifier, !no_report);
+    if (*proof) return run_proof(id, !no_report);
+    if (*sz) {
+      std::optional<std::uint64_t> s;
+      if (sz_seed->count()) s = seed;
+      return run_schwartz_zippel(id, falsifier, s, points, !no_report && falsifier.empty());
+    }
+    if (*ties) {
+      std::optional<std::uint64_t> s;
+      if (ties_seed->count()) s = seed;
+      return run_ties(s, !no_report);
+    }
+    if (*proof_index) return check_proof_index();
     if (*run_all_cmd) {
       if (!shard_text.empty()) all.shard = parse_shard(shard_text);
       return run_all(all);

@@ -3,7 +3,9 @@
 //   run      one trajectory, its final factors and trace (cli/run_impl.hpp)
 //   info     shape and spectrum summary of matrix files (checks that they read)
 //   convert  one matrix file into another format (csv, mtx, npy)
+//   certify  the separation certificate of a Y and B, in exact arithmetic (cli/certify.hpp)
 // Errors: one line on stderr, "fa-check: error: ...", exit code 1. A diverged run exits with 2.
+#include "cli/certify.hpp"
 #include "cli/matrix_io.hpp"
 #include "cli/run.hpp"
 #include "core/linalg.hpp"
@@ -156,6 +158,21 @@ int main(int argc, char** argv) {
   convert->add_option("output", conv_out, "output file; its extension chooses the format")
       ->required();
 
+  fa::cli::CertifyOptions cert_opt;
+  CLI::App* certify = app.add_subcommand(
+      "certify",
+      "in exact arithmetic: rank(B^T Y), FA's limit error err* (exact fraction and "
+      "decimal), an upper bound on opt_r, and whether err* - opt_r > 0 is proved");
+  certify->add_option("--y", cert_opt.y_file, "target matrix Y (.csv, .mtx or .npy)")->required();
+  certify->add_option("--b", cert_opt.b_file,
+                      "feedback matrix B (n x r) (default: N(0, 1/n) entries from --seed, as "
+                      "fa-check run draws it)");
+  certify->add_option("--r", cert_opt.r, "inner dimension r (default: columns of --b)");
+  certify->add_option("--seed", cert_opt.seed, "seed of B when --b is not given")
+      ->capture_default_str();
+  certify->add_option("--json", cert_opt.json_file,
+                      "write the certificate as JSON (exact fractions in full) to this file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -171,6 +188,10 @@ int main(int argc, char** argv) {
     if (*run) return do_run(run_opt, precision, run);
     if (*info) return do_info(info_files);
     if (*convert) return do_convert(conv_in, conv_out);
+    if (*certify) {
+      cert_opt.r_given = certify->get_option("--r")->count() > 0;
+      return fa::cli::certify_check(cert_opt);
+    }
   } catch (const UsageError& e) {
     std::cerr << "fa-check: error: " << e.what() << std::endl;
   } catch (const fa::io::MatrixIoError& e) {

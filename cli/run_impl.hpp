@@ -89,6 +89,33 @@ Mat<T> read_as(const std::string& path, int bits) {
   }
 }
 
+/// The checks on r and on B's shape for a Y read from `y_file` (n x m), shared by `fa-check run`
+/// and `fa-check certify` so that both refuse bad input with the same words. r_source says where
+/// r came from ("--r 2", "r = 2 (columns of --b B.csv)").
+inline void check_r_for_file(long long r, const std::string& r_source, const std::string& y_file,
+                             long long n, long long m) {
+  if (r < 1) usage(r_source + ": r must be at least 1");
+  if (r > std::min(n, m))
+    usage(r_source + ": r must be at most min(n, m) = " + std::to_string(std::min(n, m)) +
+          " for Y " + y_file + " (" + shape(n, m) + ")");
+}
+
+template <class T>
+void check_feedback_shape(const Mat<T>& B, const std::string& b_file, Eigen::Index n, long long r,
+                          const std::string& r_source) {
+  if (B.rows() != n || B.cols() != r)
+    usage("B " + b_file + " is " + shape(B.rows(), B.cols()) + ", expected " + shape(n, r) +
+          " (n x r: n = rows of Y, " + r_source + ")");
+}
+
+/// B when no file gives it: N(0, 1/n) entries from the seed's feedback stream, as the suite's
+/// instances draw it.
+template <class T>
+Mat<T> default_feedback(Eigen::Index n, long long r, std::uint64_t seed) {
+  using std::sqrt;
+  return cast_matrix<T>(gaussian_matrix(n, r, seed, Stream::feedback)) / sqrt(T(n));
+}
+
 }  // namespace detail
 
 template <class T>
@@ -172,9 +199,8 @@ int run_check(const RunOptions& opt) {
       usage("--r is required with --y (or give --b / --z0, whose columns are r)");
     }
   }
-  if (r < 1) usage(r_source + ": r must be at least 1");
-
   if (generated) {
+    if (r < 1) usage(r_source + ": r must be at least 1");
     if (r > std::min(opt.n, opt.m))
       usage(r_source + ": r must be at most min(n, m) = " +
             std::to_string(std::min(opt.n, opt.m)) + " for Y " + shape(opt.n, opt.m));
@@ -202,9 +228,7 @@ int run_check(const RunOptions& opt) {
     Y = detail::read_as<T>(opt.y_file, opt.bits);
     out_format = io::format_of_path(opt.y_file);
     const long long n = Y.rows(), m = Y.cols();
-    if (r > std::min(n, m))
-      usage(r_source + ": r must be at most min(n, m) = " + std::to_string(std::min(n, m)) +
-            " for Y " + opt.y_file + " (" + shape(n, m) + ")");
+    detail::check_r_for_file(r, r_source, opt.y_file, n, m);
     rec.n = static_cast<int>(n);
     rec.m = static_cast<int>(m);
     rec.r = static_cast<int>(r);
@@ -212,17 +236,12 @@ int run_check(const RunOptions& opt) {
     rec.init = opt.init == "small" ? Init::small : Init::zero;
     rec.init_log2 = opt.init_log2;
     opt_r = best_rank_error<T>(Y, static_cast<int>(r));
-    if (!B.size()) {
-      using std::sqrt;
-      B = cast_matrix<T>(gaussian_matrix(n, r, opt.seed, Stream::feedback)) / sqrt(T(n));
-    }
+    if (!B.size()) B = detail::default_feedback<T>(n, r, opt.seed);
     y_desc = opt.y_file + " (" + shape(n, m) + ")";
   }
   if (!opt.format.empty()) out_format = io::parse_format(opt.format);
   const Eigen::Index n = Y.rows(), m = Y.cols();
-  if (B.rows() != n || B.cols() != r)
-    usage("B " + opt.b_file + " is " + shape(B.rows(), B.cols()) + ", expected " + shape(n, r) +
-          " (n x r: n = rows of Y, " + r_source + ")");
+  detail::check_feedback_shape(B, opt.b_file, n, r, r_source);
 
   // ---- initial factors ----
   Factors<T> start;

@@ -41,6 +41,18 @@ template <class T>
 FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> start,
                            const FlowConfig<T>& cfg);
 
+/// The flows' right-hand side at f = (Z, W): dZ/dt = -E W^T, dW/dt = -Z^T E (GD) or -B^T E (FA),
+/// E = ZW - Y. run_flow integrates exactly this function; it is plain Eigen, so it also runs in
+/// exact rationals, where checks/schwartz_zippel.cpp evaluates it without Odeint.
+template <class T>
+Factors<T> flow_rhs(FlowKind kind, const Mat<T>& Y, const Mat<T>& B, const Factors<T>& f) {
+  const Mat<T> E = f.Z * f.W - Y;
+  Factors<T> d;
+  d.Z = -(E * f.W.transpose());
+  d.W = kind == FlowKind::fa ? Mat<T>(-(B.transpose() * E)) : Mat<T>(-(f.Z.transpose() * E));
+  return d;
+}
+
 #define FA_DECLARE_FLOW(T, EXTERN)                                                          \
   EXTERN template FlowTrajectory<T> run_flow<T>(const Mat<T>&, const Mat<T>&, Factors<T>,   \
                                                 const FlowConfig<T>&);

@@ -52,16 +52,10 @@ FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> f,
   if (!(cfg.abs_tol > 0) || !(cfg.rel_tol > 0))
     throw std::invalid_argument("flow tolerances must be > 0");
   const detail::FlowState<T> layout{Y.rows(), f.Z.cols(), Y.cols()};
-  const bool fa_flow = cfg.kind == FlowKind::fa;
-
   auto system = [&](const std::vector<T>& x, std::vector<T>& dxdt, T /*t*/) {
     Factors<T> g;
     layout.unpack(x, g);
-    Mat<T> E = g.Z * g.W - Y;
-    Factors<T> d;
-    d.Z = -(E * g.W.transpose());
-    d.W = fa_flow ? Mat<T>(-(B.transpose() * E)) : Mat<T>(-(g.Z.transpose() * E));
-    layout.pack(d, dxdt);
+    layout.pack(flow_rhs(cfg.kind, Y, B, g), dxdt);
   };
 
   FlowTrajectory<T> out;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -201,11 +202,167 @@ Parts read_parts(const fs::path& dir) {
       p.shards.push_back(j);
     else if (name.size() > 12 && name.substr(name.size() - 12) == ".ladder.json")
       p.ladders.push_back(j);
+    else if (name.size() > 11 && name.substr(name.size() - 11) == ".proof.json")
+      p.proofs.push_back(j);
+    else if (name.size() > 8 && name.substr(name.size() - 8) == ".sz.json")
+      p.sz.push_back(j);
+    else if (name.size() > 10 && name.substr(name.size() - 10) == ".ties.json")
+      p.ties = j;
     else if (name[0] != '_')
       p.claims.push_back(j);
   }
   return p;
 }
+
+namespace {
+
+/// "2^-1003" for a log2 bound (rounded up, so the stated bound holds).
+std::string power_of_two_text(double log2_bound) {
+  return "2^" + std::to_string(static_cast<long>(std::floor(log2_bound + 1)));
+}
+
+const json* part_for(const std::vector<json>& parts, const std::string& id) {
+  for (const auto& p : parts)
+    if (p.value("id", "") == id) return &p;
+  return nullptr;
+}
+
+/// The strength of one (claim, scalar) row (shared/CLAIMS.md, "Strength of a verdict") and what
+/// it rests on. proved: the row's statement holds for all inputs (of the shapes stated, with the
+/// stated error probability); certified: proved for every instance the row ran, one at a time, in
+/// exact arithmetic; tested: no counterexample in the row's random cases. Never more than what
+/// the parts show ran and passed in this report.
+void add_strength(json& c, const Parts& parts) {
+  const std::string id = c.value("id", ""), scalar = c.value("scalar", "");
+  const json* sym = part_for(parts.proofs, id);
+  const json* sz = part_for(parts.sz, id);
+  const bool sym_ok = sym && sym->value("verdict", "") == "proved";
+  const bool sz_ok = sz && sz->value("verdict", "") == "proved";
+  const bool ties_ok = parts.ties.is_object() && parts.ties.value("verdict", "") == "proved";
+  const bool holds = c.value("expected", "holds") == "holds";
+  const bool passed = c.value("as_expected", false);
+  json basis;
+  basis["symbolic"] = sym_ok ? json{{"script", (*sym)["script"]},
+                                    {"method", (*sym)["method"]},
+                                    {"shapes", "all (symbolic n, m, r)"},
+                                    {"covers", sym->value("covers", "the statement")},
+                                    {"false_variants", (*sym)["false_variants"].size()}}
+                             : json(nullptr);
+  basis["schwartz_zippel"] =
+      sz_ok ? json{{"shapes", sz->value("shape_range", "")},
+                   {"shape_count", (*sz)["shapes"]},
+                   {"points_per_shape", (*sz)["points_per_shape"]},
+                   {"degree", (*sz)["degree"]},
+                   {"error_probability_per_shape",
+                    "< " + power_of_two_text((*sz)["log2_bound_per_shape"].get<double>())},
+                   {"code", (*sz)["code"]}}
+            : json(nullptr);
+  const json& certs = c["extra"].contains("certificates") ? c["extra"]["certificates"] : json();
+  const int certified = certs.is_object() ? certs.value("certified", 0) : 0;
+  const int cases = c.value("cases", 0);
+  basis["certificates"] =
+      certs.is_object()
+          ? json{{"what", certs.value("what", "")}, {"certified", certified}, {"cases", cases}}
+          : json(nullptr);
+  basis["exact_replay"] = c.contains("exact_replay") ? c["exact_replay"] : json(nullptr);
+  basis["ties"] = nullptr;
+  std::string strength = "tested", why;
+  if (!passed) {
+    why = "the verdict is not the expected one";
+  } else if (!holds) {
+    const json& rep = c.contains("exact_replay") ? c["exact_replay"] : json();
+    const std::string status = rep.is_object() ? rep.value("status", "") : "";
+    if (status == "certified exact") {
+      strength = "certified";
+      why = "the minimal counterexample, replayed in exact arithmetic, refutes the conjecture";
+    } else if (status == "rounding artefact" &&
+               rep.value("exact_counterexample", json()).is_object()) {
+      strength = "certified";
+      why =
+          "the row's counterexample is a rounding artefact; the exact counterexample the replay "
+          "gives refutes the conjecture in exact arithmetic";
+    } else {
+      why = status.empty() ? "no exact replay of the counterexample" : "exact replay: " + status;
+    }
+  } else if (scalar == "exact" && sz_ok) {
+    strength = "proved";
+    why =
+        "the implementation's exact path satisfies the identity for all inputs of every shape "
+        "n, m <= 4 (Schwartz-Zippel)";
+  } else if (scalar == "exact") {
+    strength = "certified";
+    why = "each case is an exact computation on its instance (" + std::to_string(cases) +
+          " instances); no Schwartz-Zippel check (not a polynomial identity)";
+  } else if (certified > 0 && certified >= cases) {
+    strength = "certified";
+    why = "every tested instance (" + std::to_string(certified) +
+          ") certified exactly: " + certs.value("what", "");
+  } else if (sym_ok || sz_ok) {
+    if (ties_ok)
+      basis["ties"] =
+          "the " + scalar +
+          " step equals the proved Rational step at exact points (all 30 shapes n, m <= 4)";
+    why = "the identity is proved (" + std::string(sym_ok ? "symbolically, every shape" : "") +
+          (sym_ok && sz_ok ? "; " : "") + (sz_ok ? "implementation by Schwartz-Zippel" : "") +
+          "); this row checks its rounding (residual <= k eps scale in " + scalar +
+          "), which has no proof";
+  } else {
+    why = c.value("strength_note", "");
+    if (why.empty())
+      why =
+          "a property of runs (convergence, statistics, a numerical tolerance): no exact "
+          "certificate or proof applies";
+  }
+  c["strength"] = strength;
+  basis["why"] = why;
+  c["strength_basis"] = basis;
+}
+
+/// The claim-level strength: proved when the statement's symbolic proof ran and passed (its
+/// `covers` says how much of the statement), else the strongest row's.
+void add_summary_strength(json& row, const std::vector<json>& claims, const Parts& parts) {
+  const std::string id = row.value("id", "");
+  const json* sym = part_for(parts.proofs, id);
+  const json* sz = part_for(parts.sz, id);
+  std::string strength = "tested";
+  std::vector<std::string> scope;
+  if (sym && sym->value("verdict", "") == "proved") {
+    strength = "proved";
+    scope.push_back("symbolic proof for every shape (" + sym->value("script", "") +
+                    "): " + sym->value("covers", "the statement"));
+  }
+  if (sz && sz->value("verdict", "") == "proved")
+    scope.push_back("implementation (exact path) proved for all " +
+                    std::to_string((*sz)["shapes"].get<int>()) + " shapes n, m <= 4 by " +
+                    "Schwartz-Zippel: error probability < " +
+                    power_of_two_text((*sz)["log2_bound_per_shape"].get<double>()) + " per shape");
+  std::string note;
+  for (const auto& c : claims) {
+    if (c.value("id", "") != id) continue;
+    const std::string s = c.value("strength", "tested");
+    if (strength != "proved" && (s == "proved" || (s == "certified" && strength == "tested")))
+      strength = s;
+    const json& b = c["strength_basis"];
+    if (b["certificates"].is_object())
+      scope.push_back(c.value("scalar", "") + ": " +
+                      std::to_string(b["certificates"].value("certified", 0)) + " of " +
+                      std::to_string(c.value("cases", 0)) + " instances certified (" +
+                      b["certificates"].value("what", "") + ")");
+    if (b["exact_replay"].is_object())
+      scope.push_back(c.value("scalar", "") +
+                      " counterexample: " + b["exact_replay"].value("status", "") + " (" +
+                      b["exact_replay"].value("detail", "") + ")");
+    if (note.empty()) note = c.value("strength_note", "");
+  }
+  if (!note.empty()) scope.push_back(note);
+  if (scope.empty()) scope.push_back("tested only: no counterexample in the random cases");
+  std::string text;
+  for (const auto& s : scope) text += (text.empty() ? "" : "; ") + s;
+  row["strength"] = strength;
+  row["strength_scope"] = text;
+}
+
+}  // namespace
 
 json assemble(const Parts& parts, const json& figures, const std::string& plot_status) {
   json report;
@@ -217,6 +374,9 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (auto& c : claims) {
     c["as_expected"] = as_expected(c);
     c["reconstruction"] = is_reconstruction(c);
+    for (const char* key : {"proof", "strength_note", "exact_replay"})
+      if (!c.contains(key)) c[key] = key == std::string("strength_note") ? json("") : json(nullptr);
+    add_strength(c, parts);
   }
   std::sort(claims.begin(), claims.end(), [](const json& a, const json& b) {
     const std::string ia = a.value("id", ""), ib = b.value("id", "");
@@ -266,8 +426,31 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
     r["verdicts"]["ladder"] = l["verdict"];
     r["as_expected"] = r["as_expected"].get<bool>() && l["as_expected"].get<bool>();
   }
+  // Claims with a proof or Schwartz-Zippel part but no run in this report still get a row.
+  for (const auto* list : {&parts.proofs, &parts.sz})
+    for (const auto& p : *list) {
+      json& r = rows[p.value("id", "?")];
+      if (r.is_null())
+        r = {{"id", p["id"]},
+             {"title", p.value("title", "")},
+             {"source", ""},
+             {"expected", "holds"},
+             {"reconstruction", false},
+             {"verdicts", json::object()},
+             {"as_expected", true},
+             {"worst_margin", nullptr},
+             {"worst_margin_scalar", nullptr},
+             {"seconds", 0.0}};
+      const bool ok = p.value("verdict", "") == "proved";
+      r["verdicts"][p.value("kind", "") == "symbolic" ? "symbolic" : "schwartz_zippel"] =
+          ok ? "proved" : p.value("verdict", "error");
+      r["as_expected"] = r["as_expected"].get<bool>() && ok;
+    }
   json summary = json::array();
-  for (auto& [id, r] : rows) summary.push_back(r);
+  for (auto& [id, r] : rows) {
+    add_summary_strength(r, claims, parts);
+    summary.push_back(r);
+  }
 
   int results = 0, good = 0, refuted_conjectures = 0;
   for (const auto& c : claims) {
@@ -276,6 +459,9 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
     refuted_conjectures += c.value("expected", "") == "refuted" && c.value("verdict", "") == "refuted";
   }
   for (const auto& l : ladders) ++results, good += l["as_expected"].get<bool>();
+  for (const auto* list : {&parts.proofs, &parts.sz})
+    for (const auto& p : *list) ++results, good += p.value("verdict", "") == "proved";
+  if (parts.ties.is_object()) ++results, good += parts.ties.value("verdict", "") == "proved";
   report["totals"] = {{"results", results},
                       {"as_expected", good},
                       {"not_as_expected", results - good},
@@ -283,6 +469,13 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   report["summary"] = summary;
   report["claims"] = claims;
   report["ladders"] = ladders;
+  std::vector<json> proofs = parts.proofs, sz = parts.sz;
+  auto by_id = [](const json& a, const json& b) { return a.value("id", "") < b.value("id", ""); };
+  std::sort(proofs.begin(), proofs.end(), by_id);
+  std::sort(sz.begin(), sz.end(), by_id);
+  report["proofs"] = {{"symbolic", proofs},
+                      {"schwartz_zippel", sz},
+                      {"ties", parts.ties.is_object() ? parts.ties : json(nullptr)}};
   report["figures"] = figures;
   return report;
 }

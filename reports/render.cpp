@@ -116,6 +116,139 @@ const json* ladder_of(const json& report, const std::string& id) {
 
 const char* kScalars[] = {"double", "mp", "exact", "ladder"};
 
+/// The three strengths of a verdict (shared/CLAIMS.md), as the report explains them.
+const char* kStrengthLegend =
+    "Strength: **proved**: for all inputs (symbolically for every shape, or for every shape "
+    "n, m <= 4 with the Schwartz-Zippel error probability stated); **certified**: proved in exact "
+    "arithmetic for each instance run, one at a time; **tested**: no counterexample in the random "
+    "cases. A claim is proved when its symbolic proof ran and passed here; its scope says how much "
+    "of the statement that covers and what stays tested.";
+
+std::string bound_text(double log2_bound) {
+  return "2^" + std::to_string(static_cast<long>(std::floor(log2_bound + 1)));
+}
+
+std::string strength_html(const std::string& s) {
+  return "<span class=\"st " + s + "\">" + s + "</span>";
+}
+
+/// The proof tier as Markdown: symbolic proofs, Schwartz-Zippel, ties.
+std::string proof_tier_markdown(const json& proofs) {
+  std::ostringstream os;
+  if (!proofs.is_object()) return "";
+  const bool any = !proofs["symbolic"].empty() || !proofs["schwartz_zippel"].empty() ||
+                   proofs["ties"].is_object();
+  if (!any) return "";
+  os << "## Proof tier\n\n";
+  if (!proofs["symbolic"].empty()) {
+    os << "**Symbolic proofs** (SymPy matrix expressions, symbolic shapes n, m, r: every shape). "
+          "Each prints both sides and the expanded residual; every false variant must leave a "
+          "non-zero residual.\n\n| claim | verdict | script | covers | identities | false variants "
+          "(non-zero) | time |\n|---|---|---|---|---:|---:|---:|\n";
+    for (const auto& p : proofs["symbolic"]) {
+      int nonzero = 0;
+      for (const auto& f : p.value("false_variants", json::array()))
+        nonzero += !f.value("zero", true);
+      os << "| " << md(str(p, "id")) << " | " << md(str(p, "verdict")) << " | `" << str(p, "script")
+         << "` | " << md(p.value("covers", "")) << " | "
+         << p.value("identities", json::array()).size() << " | " << nonzero << " of "
+         << p.value("false_variants", json::array()).size() << " | " << time_text(p) << " |\n";
+    }
+    os << "\n";
+  }
+  if (!proofs["schwartz_zippel"].empty()) {
+    os << "**Schwartz-Zippel** (the implementation's exact path, Dynamics<Rational> / "
+          "flow_rhs<Rational>, at random points with entries uniform in {0, ..., 2^62 - 1}; all "
+          "30 shapes n, m <= 4, 1 <= r <= min(n, m)).\n\n| claim | verdict | degree | points per "
+          "shape | error probability per shape | all shapes | time "
+          "|\n|---|---|---:|---:|---:|---:|---:|\n";
+    for (const auto& p : proofs["schwartz_zippel"])
+      os << "| " << md(str(p, "id")) << " | " << md(str(p, "verdict")) << " | " << p["degree"]
+         << " | " << p["points_per_shape"] << " | < "
+         << bound_text(p["log2_bound_per_shape"].get<double>()) << " | < "
+         << bound_text(p["log2_bound_all_shapes"].get<double>()) << " | " << time_text(p) << " |\n";
+    os << "\n";
+  }
+  if (proofs["ties"].is_object()) {
+    const json& t = proofs["ties"];
+    os << "**Ties of the other code paths to the proved one** (" << md(str(t, "verdict"))
+       << "): " << md(t.value("what", ""))
+       << "\n\n| map | scalar | code | entries | points per shape | "
+          "error probability per shape | tied |\n|---|---|---|---:|---:|---:|---|\n";
+    for (const auto& r : t["ties"])
+      os << "| " << md(str(r, "map")) << " | " << md(str(r, "scalar")) << " ("
+         << r["precision_bits"] << " bits) | " << md(str(r, "code")) << " | < 2^" << r["bits"]
+         << " | " << r["points_per_shape"] << " | < "
+         << bound_text(r["log2_bound_per_shape"].get<double>()) << " | "
+         << (r["passed"] == true ? "yes" : "NO: " + md(str(r, "message"))) << " |\n";
+    os << "\n";
+  }
+  return os.str();
+}
+
+std::string proof_tier_html(const json& proofs) {
+  std::ostringstream os;
+  if (!proofs.is_object()) return "";
+  const bool any = !proofs["symbolic"].empty() || !proofs["schwartz_zippel"].empty() ||
+                   proofs["ties"].is_object();
+  if (!any) return "";
+  os << "<h2 id=\"proofs\">Proof tier</h2>\n";
+  if (!proofs["symbolic"].empty()) {
+    os << "<p class=\"note\"><b>Symbolic proofs</b> (SymPy matrix expressions with symbolic shapes "
+          "n, m, r: every shape). Each prints both sides and the expanded residual; every false "
+          "variant must leave a non-zero residual.</p><table class=\"res\"><tr><th>claim</th>"
+          "<th>verdict</th><th>script</th><th>covers</th><th>false variants "
+          "(residual)</th><th>time</th></tr>\n";
+    for (const auto& p : proofs["symbolic"]) {
+      os << "<tr><td><a href=\"#" << html(str(p, "id")) << "\">" << html(str(p, "id"))
+         << "</a></td><td>" << strength_html(str(p, "verdict") == "proved" ? "proved" : "tested")
+         << "</td><td><code>" << html(str(p, "script")) << "</code></td><td>"
+         << html(p.value("covers", "")) << "</td><td>";
+      for (const auto& f : p.value("false_variants", json::array()))
+        os << "<code>" << html(str(f, "name"))
+           << "</code>: " << (f.value("zero", true) ? "ZERO (bad)" : "non-zero") << "<br>";
+      os << "</td><td class=\"num\">" << time_text(p) << "</td></tr>\n";
+    }
+    os << "</table>\n";
+  }
+  if (!proofs["schwartz_zippel"].empty()) {
+    os << "<p class=\"note\"><b>Schwartz-Zippel</b>: the implementation's exact path "
+          "(Dynamics&lt;Rational&gt;, flow_rhs&lt;Rational&gt;) at random points, entries uniform "
+          "in "
+          "{0, …, 2^62 − 1}, all 30 shapes n, m ≤ 4, 1 ≤ r ≤ min(n, m).</p><table "
+          "class=\"res\"><tr>"
+          "<th>claim</th><th>verdict</th><th>degree</th><th>points per shape</th><th>error "
+          "probability "
+          "per shape</th><th>all shapes</th><th>time</th></tr>\n";
+    for (const auto& p : proofs["schwartz_zippel"])
+      os << "<tr><td><a href=\"#" << html(str(p, "id")) << "\">" << html(str(p, "id"))
+         << "</a></td><td>" << html(str(p, "verdict")) << "</td><td class=\"num\">" << p["degree"]
+         << "</td><td class=\"num\">" << p["points_per_shape"] << "</td><td class=\"num\">&lt; "
+         << bound_text(p["log2_bound_per_shape"].get<double>()) << "</td><td class=\"num\">&lt; "
+         << bound_text(p["log2_bound_all_shapes"].get<double>()) << "</td><td class=\"num\">"
+         << time_text(p) << "</td></tr>\n";
+    os << "</table>\n";
+  }
+  if (proofs["ties"].is_object()) {
+    const json& t = proofs["ties"];
+    os << "<p class=\"note\"><b>Ties of the other code paths to the proved one</b> ("
+       << html(str(t, "verdict")) << "): " << html(t.value("what", ""))
+       << "</p><table class=\"res\"><tr><th>map</th><th>scalar</th>"
+          "<th>code</th><th>entries</th><th>points per shape</th><th>error probability per "
+          "shape</th><th>tied</th></tr>\n";
+    for (const auto& r : t["ties"])
+      os << "<tr><td>" << html(str(r, "map")) << "</td><td>" << html(str(r, "scalar")) << " ("
+         << r["precision_bits"] << " bits)</td><td>" << html(str(r, "code"))
+         << "</td><td class=\"num\">&lt; 2^" << r["bits"] << "</td><td class=\"num\">"
+         << r["points_per_shape"] << "</td><td class=\"num\">&lt; "
+         << bound_text(r["log2_bound_per_shape"].get<double>()) << "</td><td>"
+         << (r["passed"] == true ? std::string("yes") : "NO: " + html(str(r, "message")))
+         << "</td></tr>\n";
+    os << "</table>\n";
+  }
+  return os.str();
+}
+
 std::string headline(const json& report) {
   const json& t = report["totals"];
   const int bad = t["not_as_expected"];
@@ -225,12 +358,12 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
         "the paper's text. **FA\\* is our reconstruction** of the paper's variant.\n\n"
      << "**" << md(headline(report)) << ".**\n\n"
      << md(meta_line(run)) << "\n\n";
-  os << "| claim | source | double | mp | exact | ladder | worst margin | time |\n"
-     << "|---|---|---|---|---|---|---:|---:|\n";
+  os << "| claim | source | strength | double | mp | exact | ladder | worst margin | time |\n"
+     << "|---|---|---|---|---|---|---|---:|---:|\n";
   for (const auto& r : report["summary"]) {
     os << "| [" << md(str(r, "id")) << "](#" << str(r, "id") << ") " << md(str(r, "title"))
        << (r["reconstruction"] == true ? " (**FA\\* is our reconstruction**)" : "") << " | "
-       << source_label(str(r, "source")) << " |";
+       << source_label(str(r, "source")) << " | " << md(str(r, "strength")) << " |";
     for (const char* s : kScalars) {
       if (r["verdicts"].contains(s))
         os << " " << verdict_of(r["verdicts"][s], s == std::string("ladder") ? "holds" : str(r, "expected")).text << " |";
@@ -241,7 +374,9 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
        << " | " << time_text(r) << " |\n";
   }
   os << "\nMargins: (bound - quantity)/|bound| of the case closest to the bound; 1 far inside, "
-        "0 at the bound, negative violated (as a refuted conjecture's counterexample must be).\n\n";
+        "0 at the bound, negative violated (as a refuted conjecture's counterexample must be).\n\n"
+     << kStrengthLegend << "\n\n";
+  os << proof_tier_markdown(report.value("proofs", json()));
   os << "## Plots\n\n";
   if (plots.empty()) os << "Plots: " << md(str(run, "plots")) << "\n\n";
   for (const auto& p : plots)
@@ -257,13 +392,21 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
        << "- Hypotheses: " << md(str(c, "hypotheses")) << "\n"
        << "- Instances: " << md(str(c, "recipe")) << "\n"
        << "- Expected: " << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)")
-       << "\n\n";
-    os << "| scalar | verdict | cases | seed | time | worst margin | at |\n|---|---|---:|---|---:|---:|---|\n";
+       << "\n";
+    for (const auto& r : report["summary"])
+      if (str(r, "id") == id)
+        os << "- Strength: **" << md(str(r, "strength")) << "**: " << md(str(r, "strength_scope"))
+           << "\n";
+    os << "\n";
+    os << "| scalar | verdict | strength | cases | seed | time | worst margin | at |\n"
+          "|---|---|---|---:|---|---:|---:|---|\n";
     for (const json* e : entries) {
       const json& wm = (*e)["worst_margin"];
       os << "| " << str(*e, "scalar") << " (" << (*e)["precision_bits"] << " bits) | "
-         << verdict_of(str(*e, "verdict"), str(*e, "expected")).text << " | " << (*e)["cases"]
-         << " | " << str(*e, "seed") << " | " << time_text(*e) << " | " << margin_text(wm) << " | "
+         << verdict_of(str(*e, "verdict"), str(*e, "expected")).text << " | "
+         << md(str(*e, "strength")) << ": " << md((*e)["strength_basis"].value("why", "")) << " | "
+         << (*e)["cases"] << " | " << str(*e, "seed") << " | " << time_text(*e) << " | "
+         << margin_text(wm) << " | "
          << (wm.is_object() ? md(str(wm, "what") + ": " + str(wm, "quantity") + " vs " +
                                  str(wm, "bound") + " at " + str(wm, "recipe"))
                             : "")
@@ -291,6 +434,10 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
           os << "eta = " << cx["matrices"]["eta"].get<std::string>() << "\n```\n";
         }
         os << "\n";
+        const json& rep = (*e)["exact_replay"];
+        if (rep.is_object())
+          os << "**Exact replay (" << str(*e, "scalar") << ")**: " << md(str(rep, "status")) << ": "
+             << md(str(rep, "detail")) << "\n\n";
       }
       if (!str(*e, "reproduce").empty())
         os << "Reproduce (" << str(*e, "scalar") << "): `" << str(*e, "reproduce") << "`\n\n";
@@ -382,6 +529,8 @@ table.res td,.cx,.note,p{overflow-wrap:anywhere}
 code,pre{font:12.5px "DejaVu Sans Mono",monospace}pre{background:#f3f4f6;padding:6px 10px;white-space:pre-wrap;word-break:break-all;border-radius:4px}
 .cx{border:1px solid #c9daf8;background:#f6f9ff;border-radius:6px;padding:6px 12px;margin:8px 0}
 .note{font-size:12px;color:#666}
+.st{white-space:nowrap;border-radius:4px;padding:1px 6px;font-size:12.5px;font-weight:bold}
+.st.proved{background:#d7f0dc;color:#0d4d1f}.st.certified{background:#e3eefc;color:#174ea6}.st.tested{background:#f0f0f0;color:#555}
 </style></head><body><main>
 <h1>fa-verify: claim-by-claim report</h1>
 <div class="meta">)"
@@ -396,14 +545,16 @@ variant (<code>dynamics/dynamics.hpp</code>, <code>fa_star_step</code>).</p>
 <div class="banner )"
      << (all_ok ? "ok" : "bad") << "\">" << html(headline(report)) << R"(.</div>
 <h2 id="summary">Summary</h2>
-<table class="sum"><tr><th>claim</th><th>source</th><th>double</th><th>mp</th><th>exact</th><th>ladder</th><th>worst margin</th><th>time</th></tr>
+<table class="sum"><tr><th>claim</th><th>source</th><th>strength</th><th>double</th><th>mp</th><th>exact</th><th>ladder</th><th>worst margin</th><th>time</th></tr>
 )";
   for (const auto& r : report["summary"]) {
     os << "<tr><td><a href=\"#" << html(str(r, "id")) << "\"><b>" << html(str(r, "id"))
        << "</b></a> " << html(str(r, "title"))
-       << (r["reconstruction"] == true ? "<span class=\"recon\">FA* = our reconstruction</span>" : "")
+       << (r["reconstruction"] == true ? "<span class=\"recon\">FA* = our reconstruction</span>"
+                                       : "")
        << "</td><td><span class=\"src " << str(r, "source") << "\">"
-       << source_label(str(r, "source")) << "</span></td>";
+       << source_label(str(r, "source")) << "</span></td><td title=\""
+       << html(str(r, "strength_scope")) << "\">" << strength_html(str(r, "strength")) << "</td>";
     for (const char* s : kScalars) {
       os << "<td>";
       if (r["verdicts"].contains(s)) {
@@ -422,8 +573,13 @@ variant (<code>dynamics/dynamics.hpp</code>, <code>fa_star_step</code>).</p>
 <span class="v okc">refuted ✓ (expected)</span> a conjecture the suite refuted with a shrunk counterexample (a success);
 red: not as expected. Worst margin: (bound − quantity)/|bound| of the case closest to the bound, over the scalars
 (1 far inside, 0 at the bound, negative violated, as a refuted conjecture's counterexample is). Ladder: residual of the
-identity at 53…400 bits falls with eps (slope ≈ 1).</p>
-<h2 id="plots">Plots</h2>
+identity at 53…400 bits falls with eps (slope ≈ 1). <span class="st proved">proved</span>: for all inputs
+(symbolically for every shape, or per shape n, m ≤ 4 with the stated Schwartz-Zippel error probability);
+<span class="st certified">certified</span>: proved in exact arithmetic for each instance run;
+<span class="st tested">tested</span>: no counterexample in the random cases (hover for the scope; each claim's
+section says what was proved, certified and tested).</p>
+)" << proof_tier_html(report.value("proofs", json()))
+     << R"(<h2 id="plots">Plots</h2>
 )";
   if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";
   for (const auto& p : plots)
@@ -459,25 +615,34 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
     os << "<section class=\"claim" << (recon ? " recon-box" : "") << "\" id=\"" << html(id)
        << "\"><h3>" << html(id) << ": " << html(str(c, "title")) << " <span class=\"src "
        << str(c, "source") << "\">" << source_label(str(c, "source")) << "</span>"
-       << (recon ? "<span class=\"recon\">involves FA*, our reconstruction</span>" : "") << "</h3>\n"
+       << (recon ? "<span class=\"recon\">involves FA*, our reconstruction</span>" : "")
+       << "</h3>\n"
        << "<div class=\"label\">" << statement_label(str(c, "source")) << "</div>"
        << "<div class=\"stmt\">" << html(str(c, "statement")) << "</div>\n"
        << "<p><b>Hypotheses:</b> " << html(str(c, "hypotheses")) << "<br><b>Instances:</b> "
        << html(str(c, "recipe")) << "<br><b>Expected:</b> "
-       << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)") << "</p>\n"
-       << "<table class=\"res\"><tr><th>scalar</th><th>verdict</th><th>cases</th><th>seed</th>"
-          "<th>time</th><th>worst margin</th><th>closest case</th></tr>\n";
+       << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)") << "</p>\n";
+    for (const auto& r : report["summary"])
+      if (str(r, "id") == id)
+        os << "<p><b>Strength:</b> " << strength_html(str(r, "strength")) << " "
+           << html(str(r, "strength_scope")) << "</p>\n";
+    os << "<table class=\"res\"><tr><th>scalar</th><th>verdict</th><th>strength</th><th>cases</th>"
+          "<th>seed</th><th>time</th><th>worst margin</th><th>closest case</th></tr>\n";
     for (const json* e : entries) {
       const json& wm = (*e)["worst_margin"];
       const Verdict v = verdict_of(str(*e, "verdict"), str(*e, "expected"));
       os << "<tr><td>" << str(*e, "scalar") << " (" << (*e)["precision_bits"] << " bits)</td>"
-         << "<td><span class=\"v " << v.cls << "\">" << html(v.text) << "</span></td><td class=\"num\">"
-         << (*e)["cases"] << "</td><td><code>" << str(*e, "seed") << "</code></td><td class=\"num\">"
-         << time_text(*e) << "</td><td class=\"num\">" << margin_text(wm) << "</td><td>"
-         << (wm.is_object() ? html(str(wm, "what")) + ": <code>" + html(str(wm, "quantity")) +
-                                  "</code> vs <code>" + html(str(wm, "bound")) + "</code><br><span class=\"note\">" +
-                                  html(str(wm, "recipe")) + "</span>"
-                            : std::string())
+         << "<td><span class=\"v " << v.cls << "\">" << html(v.text) << "</span></td><td>"
+         << strength_html(str(*e, "strength")) << "<br><span class=\"note\">"
+         << html((*e)["strength_basis"].value("why", "")) << "</span></td><td class=\"num\">"
+         << (*e)["cases"] << "</td><td><code>" << str(*e, "seed")
+         << "</code></td><td class=\"num\">" << time_text(*e) << "</td><td class=\"num\">"
+         << margin_text(wm) << "</td><td>"
+         << (wm.is_object()
+                 ? html(str(wm, "what")) + ": <code>" + html(str(wm, "quantity")) +
+                       "</code> vs <code>" + html(str(wm, "bound")) +
+                       "</code><br><span class=\"note\">" + html(str(wm, "recipe")) + "</span>"
+                 : std::string())
          << "</td></tr>\n";
     }
     os << "</table>\n";
@@ -500,6 +665,11 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
              << "</code></div></div><div class=\"note\">Entries rounded to 6 digits here (hover for all "
                 "digits); claims.json has them in full.</div>";
         }
+        const json& rep = (*e)["exact_replay"];
+        if (rep.is_object())
+          os << "<br><b>Exact replay:</b> "
+             << strength_html(str(rep, "status") == "certified exact" ? "certified" : "tested")
+             << " " << html(str(rep, "status")) << ": " << html(str(rep, "detail"));
         os << "</div>\n";
       }
       if (!str(*e, "reproduce").empty())

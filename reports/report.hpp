@@ -34,6 +34,9 @@ struct Parts {
   std::vector<json> ladders;  // <ID>.ladder.json
   std::vector<json> shards;   // _shard.<i>-of-<n>.json
   json run_start;             // _run.json from begin, or null
+  std::vector<json> proofs;   // <ID>.proof.json: symbolic proofs (theorems/proofs/<ID>.py)
+  std::vector<json> sz;       // <ID>.sz.json: Schwartz-Zippel checks of the implementation
+  json ties;                  // implementation.ties.json: double / MPFR tied to the proved path
 };
 Parts read_parts(const fs::path& dir);
 

@@ -23,6 +23,9 @@ PACKAGES=(
   gnuplot-nox                            # report plots (SVG)
   python3-numpy                          # bench/compare's numpy baseline
   clang-14 libclang-rt-14-dev            # libFuzzer harnesses of fa-check's readers (cli/fuzz/)
+  python3-sympy                          # symbolic proofs (theorems/proofs/*.py)
+  libflint-dev                           # exact certificates: integer matrices (certify/)
+  python3-sklearn                        # the digits data set of fa-check certify's test
 )
 
 say() { printf 'setup: %s\n' "$*"; }

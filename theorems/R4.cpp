@@ -6,10 +6,35 @@
 // Check (of the conjecture): GD from zero reaches loss <= 1e-6 ||Y||^2 within 20000 steps.
 // Falsifier (a true variant): FA from zero with r >= rank(Y) (claim A1) does converge, so the
 // same search must then find no counterexample.
+// Exact replay of the minimal counterexample (below): one exact GD step from zero stays at zero.
 #include "checks/claim_helpers.hpp"
+#include "checks/exact_replay.hpp"
 
 namespace fa::claims {
 namespace {
+
+// The counterexample's Y, B as exact rationals; one GD step of the proved Rational path from the
+// recorded start (0, 0) returns exactly (0, 0), so by induction GD never moves and its loss stays
+// 1/2 ||Y||^2 > 1e-6 ||Y||^2 (Y != 0) for every step, not only the budget's.
+ExactReplay replay_exactly(const nlohmann::json& cx) {
+  const ExactInstance x = exact_instance(cx);
+  Factors<Rational> f{x.Z0, x.W0};
+  const bool starts_at_zero = f.Z.isZero() && f.W.isZero();
+  Workspace<Rational> ws;
+  reference_dynamics<Rational>().step(Algorithm::gd, f, x.Y, x.B, x.eta, 0, ws);
+  const bool stays = starts_at_zero && f.Z.isZero() && f.W.isZero();
+  const Rational half_y2 = x.Y.squaredNorm() / 2;
+  if (stays && half_y2 > 0)
+    return {"certified exact",
+            "one exact GD step from (Z, W) = (0, 0) gives exactly (0, 0): GD never moves, its loss "
+            "is 1/2 ||Y||^2 = " +
+                exact::decimal(half_y2, 17) + " at every step",
+            nullptr};
+  return {"rounding artefact",
+          starts_at_zero ? "an exact GD step from zero moved (or Y = 0)"
+                         : "the recorded start is not exactly zero",
+          nullptr};
+}
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -22,6 +47,7 @@ ClaimSpec spec() {
   s.recipe = "random recipe with r >= k, zero init";
   s.falsifiers = {{"fa-instead", "true variant: FA (not GD) from zero init, which converges (A1); "
                                  "the search must find no counterexample"}};
+  s.replay_exactly = &replay_exactly;
   return s;
 }
 

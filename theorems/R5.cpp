@@ -8,10 +8,67 @@
 // (err = (k - r) s^2 = opt_r). X6 carries the corrected statement (singular values not all equal).
 // Check (of the conjecture): max |Z*^T E*| above the rounding level for r < k, any spectrum.
 // Falsifier (a true variant): the same search restricted to non-flat spectra (X6's hypothesis).
+// Exact replay of the minimal counterexample (below): GD's gradient at the fixed point, exactly.
 #include "checks/claim_helpers.hpp"
+#include "checks/exact_replay.hpp"
+
+#include <Eigen/LU>
+
+#include <regex>
 
 namespace fa::claims {
 namespace {
+
+/// GD's W-gradient Z*^T E* at FA's fixed point W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1}, exactly;
+/// empty when W* W*^T is singular.
+std::optional<Mat<Rational>> exact_gradient_at_fixed_point(const Mat<Rational>& Y,
+                                                           const Mat<Rational>& B) {
+  const Mat<Rational> W = B.transpose() * Y;
+  const Eigen::FullPivLU<Mat<Rational>> gram(Mat<Rational>(W * W.transpose()));
+  if (!gram.isInvertible()) return std::nullopt;
+  const Mat<Rational> Z = Y * W.transpose() * gram.inverse();
+  return Mat<Rational>(Z.transpose() * (Z * W - Y));
+}
+
+// The counterexample's Y, B as exact rationals and the gradient computed exactly. The double
+// counterexample is a flat spectrum rounded to doubles: exactly, its spectrum is no longer flat,
+// so its gradient is tiny but NOT zero: a rounding artefact. The conjecture is still false
+// exactly: Y = [I_k 0; 0 0] (flat, same shape and rank) with the same B has gradient exactly 0,
+// which the replay checks and reports as the exact counterexample.
+ExactReplay replay_exactly(const nlohmann::json& cx) {
+  const ExactInstance x = exact_instance(cx);
+  const auto grad = exact_gradient_at_fixed_point(x.Y, x.B);
+  if (!grad) return {"not certified", "W* W*^T is singular for the recorded Y, B", nullptr};
+  Rational worst(0);
+  for (Eigen::Index q = 0; q < grad->size(); ++q) {
+    const Rational a = grad->data()[q] < 0 ? Rational(-grad->data()[q]) : grad->data()[q];
+    if (a > worst) worst = a;
+  }
+  if (worst == 0)
+    return {"certified exact", "GD's gradient Z*^T E* at FA's fixed point is exactly 0", nullptr};
+  ExactReplay out{"rounding artefact",
+                  "in exact arithmetic the recorded (rounded) instance has max |Z*^T E*| = " +
+                      exact::decimal(worst, 6) + ", not 0: the " + x.scalar +
+                      " check saw a gradient below its rounding level",
+                  nullptr};
+  std::smatch k_match;
+  const std::string recipe = cx.value("recipe", "");
+  if (std::regex_search(recipe, k_match, std::regex("k=([0-9]+)"))) {
+    const int k = std::stoi(k_match[1]);
+    Mat<Rational> flat = Mat<Rational>::Zero(x.Y.rows(), x.Y.cols());
+    for (int i = 0; i < k && i < flat.rows() && i < flat.cols(); ++i) flat(i, i) = 1;
+    const auto g = exact_gradient_at_fixed_point(flat, x.B);
+    if (g && g->isZero()) {
+      out.detail += "; the conjecture is refuted exactly by Y = [I_" + std::to_string(k) +
+                    " 0; 0 0] (all non-zero singular values 1) with the same B: Z*^T E* = 0 "
+                    "exactly";
+      out.exact_counterexample = {{"Y", matrix_json(flat)},
+                                  {"B", matrix_json(x.B)},
+                                  {"what", "GD's gradient at FA's fixed point is exactly 0"}};
+    }
+  }
+  return out;
+}
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -25,6 +82,7 @@ ClaimSpec spec() {
   s.recipe = "n, m <= 5, r < k, any spectrum (flat included)";
   s.falsifiers = {{"non-flat-spectrum", "true variant: spectra with distinct singular values "
                                         "only (X6's corrected hypothesis)"}};
+  s.replay_exactly = &replay_exactly;
   return s;
 }
 

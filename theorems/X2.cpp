@@ -6,10 +6,34 @@
 // Hypotheses: none beyond the shapes. Generator: n, m <= 5, zero or small random init.
 // Check: the residual at every step against k eps times the size of the terms, times the number
 // of steps accumulated (each step's rounding adds up): exactly 0 in rational arithmetic.
+// Proved: symbolically for every shape (theorems/proofs/X2.py: induction on t, traces expanded by
+// SymPy with tr(AB) = tr(BA), tr(A^T) = tr(A) applied by a canonical form); the induction step of
+// the implementation per shape by Schwartz-Zippel (below).
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
 namespace {
+
+// Schwartz-Zippel: with S = tr(B^T Z) - 1/2 ||W||^2, the claim is S_t + 1/2 eta^2 sum_{s<t}
+// ||G_s||^2 = S_0 (= 1/2 tr Q_0); its induction step, one step of the implementation from an
+// arbitrary point, is S(Z+, W+) - S(Z, W) + 1/2 eta^2 ||G||^2 = 0: a polynomial of total degree 8
+// in the entries of (Y, B, Z, W) and eta (tr(B^T Z+): 1 + 4; ||W+||^2: 2 x 4; eta^2 ||G||^2:
+// 2 + 2 x 3).
+Mat<Rational> polynomial_residual(PolyCase& c) {
+  const PolyPoint& p = c.point();
+  Factors<Rational> f = c.start();
+  const Mat<Rational> G = p.B.transpose() * (f.Z * f.W - p.Y);
+  auto S = [&](const Factors<Rational>& g) {
+    return Rational((p.B.transpose() * g.Z).trace() - g.W.squaredNorm() / 2);
+  };
+  const Rational before = S(f);
+  const Rational drop =
+      c.falsifier("no-discretisation-term") ? Rational(0) : Rational(p.eta * p.eta / 2);
+  c.dynamics().step(Algorithm::fa, f, p.Y, p.B, p.eta, 0, c.workspace());
+  Mat<Rational> res(1, 1);
+  res(0, 0) = S(f) - before + drop * G.squaredNorm();
+  return res;
+}
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -26,6 +50,13 @@ ClaimSpec spec() {
                    "-1/2 eta^2 sum ||G||^2 term (true only in the limit eta -> 0)"},
                   {"redrawn-feedback", "B redrawn at every step of FA (the feedback is not fixed)"}};
   s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 12, Init::small, -2);
+  s.proof = "theorems/proofs/X2.py";
+  s.polynomial =
+      PolynomialIdentity{8,
+                         "S(Z+, W+) - S(Z, W) + 1/2 eta^2 ||G||^2, S = tr(B^T Z) - 1/2 ||W||^2, "
+                         "after one FA step (the induction step)",
+                         &polynomial_residual,
+                         {"no-discretisation-term"}};
   return s;
 }
 

@@ -7,10 +7,34 @@
 // Hypotheses: none beyond the shapes. Generator: n, m <= 5, zero or small random init (from zero
 // GD never moves: the law then holds trivially, so small init is where it is tested).
 // Check: residual per step against k eps times the size of the terms; 0 in exact arithmetic.
+// Proved: symbolically for every shape (theorems/proofs/X3.py, SymPy); the implementation per
+// shape by Schwartz-Zippel (below).
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
 namespace {
+
+// Schwartz-Zippel: one GD step of the implementation from an arbitrary point; the residual
+// D(Z+, W+) - D - eta^2 (W E^T E W^T - Z^T E E^T Z) has total degree 8 in the entries of
+// (Y, B, Z, W) and eta: Z+, W+ have degree 4, so Z+^T Z+ and W+ W+^T have 8; eta^2 W E^T E W^T
+// has 2 + 1 + 2 + 2 + 1 = 8.
+Mat<Rational> polynomial_residual(PolyCase& c) {
+  const PolyPoint& p = c.point();
+  Factors<Rational> f = c.start();
+  const Mat<Rational> E = f.Z * f.W - p.Y;
+  const Mat<Rational> EWt = E * f.W.transpose();
+  const Mat<Rational> ZtE = f.Z.transpose() * E;
+  const Mat<Rational> D = balance_matrix(f);
+  const Mat<Rational> second = EWt.transpose() * EWt - ZtE * ZtE.transpose();
+  const Rational sign = c.falsifier("sign-flipped") ? Rational(-1) : Rational(1);
+  if (c.falsifier("sequential-update")) {
+    f.Z -= p.eta * EWt;
+    f.W -= p.eta * (f.Z.transpose() * (f.Z * f.W - p.Y));
+  } else {
+    c.dynamics().step(Algorithm::gd, f, p.Y, p.B, p.eta, 0, c.workspace());
+  }
+  return balance_matrix(f) - (D + sign * p.eta * p.eta * second);
+}
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -26,6 +50,12 @@ ClaimSpec spec() {
                    "GD with W updated from the new Z (sequential, not simultaneous updates)"},
                   {"sign-flipped", "false statement: D_{t+1} = D_t - eta^2 (...)"}};
   s.ladder_recipe = fixed_recipe(4, 5, 3, 2, 13, Init::small, -2);
+  s.proof = "theorems/proofs/X3.py";
+  s.polynomial =
+      PolynomialIdentity{8,
+                         "D(Z+, W+) - D - eta^2 (W E^T E W^T - Z^T E E^T Z) after one GD step",
+                         &polynomial_residual,
+                         {"sequential-update", "sign-flipped"}};
   return s;
 }
 

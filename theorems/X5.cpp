@@ -6,10 +6,48 @@
 // At step 1, Z_1 = 0 still, so E = -Y again: Z_2 = eta Y W_1^T, W_2 = W_1 + eta B^T Y.
 // Check: GD's iterates are exactly zero in every arithmetic (no rounding can make 0 non-zero);
 // FA's two steps against the formulas, within k eps (0 in exact arithmetic).
+// Proved: symbolically for every shape (theorems/proofs/X5.py, SymPy); the implementation per
+// shape by Schwartz-Zippel (below).
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
 namespace {
+
+// Schwartz-Zippel: from the implementation's own zero initialisation (so a "zero" that is not
+// zero is caught; the point's Z and W are not used), one GD step must give exactly (0, 0) (then,
+// by induction, every step does), and two FA steps the formulas. As polynomials in the entries of
+// (Y, B) and eta: W_1 - eta B^T Y has degree 3, Z_2 - eta^2 Y Y^T B degree 5 (Z_2 = eta Y W_1^T),
+// W_2 - 2 eta B^T Y degree 3: total degree 5.
+Mat<Rational> polynomial_residual(PolyCase& c) {
+  const PolyPoint& p = c.point();
+  const Eigen::Index n = p.Y.rows(), m = p.Y.cols(), r = p.B.cols();
+  Factors<Rational> zero = c.dynamics().zero_init(n, r, m);
+  if (c.falsifier("nonzero-init")) {
+    zero.Z.setConstant(Rational(1) / Rational(1 << 30));
+    zero.W.setConstant(Rational(1) / Rational(1 << 30));
+  }
+  Factors<Rational> gd = zero;
+  c.dynamics().step(Algorithm::gd, gd, p.Y, p.B, p.eta, 0, c.workspace());
+  Factors<Rational> fa = zero;
+  const Rational gain = c.falsifier("feedback-scaled") ? Rational(101) / 100 : Rational(1);
+  auto step = [&](long t) {
+    if (gain != 1) {
+      const Mat<Rational> E = fa.Z * fa.W - p.Y;
+      const Mat<Rational> EWt = E * fa.W.transpose();
+      fa.W -= gain * p.eta * (p.B.transpose() * E);
+      fa.Z -= p.eta * EWt;
+    } else {
+      c.dynamics().step(Algorithm::fa, fa, p.Y, p.B, p.eta, t, c.workspace());
+    }
+  };
+  const Mat<Rational> BtY = p.B.transpose() * p.Y;
+  step(0);
+  const Mat<Rational> w1 = fa.W - p.eta * BtY, z1 = fa.Z;
+  step(1);
+  return stack_residuals({gd.Z, gd.W, w1, z1,
+                          Mat<Rational>(fa.Z - p.eta * p.eta * (p.Y * p.Y.transpose()) * p.B),
+                          Mat<Rational>(fa.W - Rational(2) * p.eta * BtY)});
+}
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -26,6 +64,13 @@ ClaimSpec spec() {
                   {"feedback-scaled",
                    "FA's feedback scaled by 1.01 (B^T E replaced by 1.01 B^T E)"}};
   s.ladder_recipe = fixed_recipe(6, 5, 3, 2, 15);
+  s.proof = "theorems/proofs/X5.py";
+  s.polynomial = PolynomialIdentity{
+      5,
+      "(Z, W) after one GD step from zero; W_1 - eta B^T Y, Z_1, Z_2 - eta^2 Y Y^T B, "
+      "W_2 - 2 eta B^T Y along FA from zero",
+      &polynomial_residual,
+      {"nonzero-init", "feedback-scaled"}};
   return s;
 }
 

@@ -7,10 +7,31 @@
 // Proof: B^T Z+ = B^T Z - eta G W_mid^T, W+ W+^T = W W^T - eta (G W^T + W G^T) + eta^2 G G^T;
 // with W_mid = W - eta/2 G the G G^T terms cancel too.
 // Check: residual per step against k eps times the size of the terms; 0 in exact arithmetic.
+// Proved: symbolically for every shape (theorems/proofs/X7.py, SymPy); the implementation per
+// shape by Schwartz-Zippel (below).
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
 namespace {
+
+// Schwartz-Zippel: one FA* step of the implementation from an arbitrary point; Q(Z+, W+) - Q has
+// total degree 8 in the entries of (Y, B, Z, W) and eta: G = B^T E has 3, W_mid = W - eta/2 G 4,
+// Z+ = Z - eta E W_mid^T 7, so B^T Z+ has 8; W+ = W - eta G has 4 and W+ W+^T 8.
+Mat<Rational> polynomial_residual(PolyCase& c) {
+  const PolyPoint& p = c.point();
+  Factors<Rational> f = c.start();
+  const Mat<Rational> Q = alignment_matrix(f, p.B);
+  if (c.falsifier("new-w-instead-of-average")) {
+    const Mat<Rational> E = f.Z * f.W - p.Y;
+    const Mat<Rational> W_new = f.W - p.eta * (p.B.transpose() * E);
+    f.Z -= p.eta * E * W_new.transpose();
+    f.W = W_new;
+  } else {
+    const Algorithm alg = c.falsifier("plain-fa") ? Algorithm::fa : Algorithm::fa_star;
+    c.dynamics().step(alg, f, p.Y, p.B, p.eta, 0, c.workspace());
+  }
+  return alignment_matrix(f, p.B) - Q;
+}
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -27,6 +48,11 @@ ClaimSpec spec() {
                    "slip): Q then drifts by O(eta^2) per step"},
                   {"plain-fa", "plain FA in place of FA*: Q drifts by -eta^2 G G^T per step"}};
   s.ladder_recipe = fixed_recipe(5, 4, 2, 3, 17, Init::small, -2);
+  s.proof = "theorems/proofs/X7.py";
+  s.polynomial = PolynomialIdentity{8,
+                                    "Q(Z+, W+) - Q(Z, W) after one FA* step",
+                                    &polynomial_residual,
+                                    {"new-w-instead-of-average", "plain-fa"}};
   return s;
 }
 

@@ -15,6 +15,12 @@ export FA_REPORT_DIR=$work/report
 for f in claims.md index.html; do [[ -s $FA_REPORT_DIR/$f ]] || { echo "FAIL: no $f"; exit 1; }; done
 grep -q 'refuted ✓ (expected)' "$FA_REPORT_DIR/index.html" || { echo "FAIL: refuted conjecture not shown as a success"; exit 1; }
 grep -q 'FA\* = our reconstruction' "$FA_REPORT_DIR/index.html" || { echo "FAIL: FA* row not marked"; exit 1; }
+# The proof tier: X1 and X7 proved (symbolic proof and Schwartz-Zippel ran in run-all), R1's
+# counterexample replayed exactly, every row with a strength.
+grep -q '"strength": "proved"' "$FA_REPORT_DIR/claims.json" || { echo "FAIL: no claim proved"; exit 1; }
+grep -q '"kind": "schwartz-zippel"' "$FA_REPORT_DIR/claims.json" || { echo "FAIL: no Schwartz-Zippel part"; exit 1; }
+grep -q '"exact_replay": {' "$FA_REPORT_DIR/claims.json" || { echo "FAIL: no exact replay of R1's counterexample"; exit 1; }
+grep -q 'id="proofs"' "$FA_REPORT_DIR/index.html" || { echo "FAIL: no proof tier section in index.html"; exit 1; }
 if grep -Eq '(src|href)="(https?:)?//' "$FA_REPORT_DIR/index.html"; then echo "FAIL: external resource in index.html"; exit 1; fi
 if command -v gnuplot > /dev/null; then
   n=$(grep -c 'data:image/svg+xml;base64' "$FA_REPORT_DIR/index.html")
@@ -39,4 +45,6 @@ bad verdict '0,/"verdict": "verified"/s//"verdict": "maybe"/'
 bad seed '0,/"seed": "\([0-9]*\)"/s//"seed": "x\1"/'
 bad missing-key '0,/"expected": "holds",/s///'
 bad matrix-entry '0,/"W0": \[/s//"W0": 3, "W0x": [/'
-echo "OK: claims.json valid; validator rejects 4 broken variants"
+bad strength '0,/"strength": "proved"/s//"strength": "probably"/'
+bad strength-basis '0,/"why": /s//"why_not": /'
+echo "OK: claims.json valid; validator rejects 6 broken variants"

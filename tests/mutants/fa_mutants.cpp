@@ -7,6 +7,8 @@
 //                                           one mutant against the claims; exit 0 when killed
 //   fa-mutants summary                      report/mutants/*.json -> report/mutants.json, .md
 //   fa-mutants all                          run every mutant, then summary
+//   fa-mutants prove NAME                   the proof tier against one mutant: Schwartz-Zippel
+//                                           (exact path) and the ties (double, mp, mpfr paths)
 //   fa-mutants ctest-include FILE BINARY    ctest registrations (a build step)
 //
 // Kill: a claim expected to hold (source paper-abstract or derived) is REFUTED, i.e. its check
@@ -19,6 +21,7 @@
 // catches it. Only the first kill of each scalar is shrunk (the minimal counterexample that the
 // report shows); later kills stop at their first failing case to keep the run short.
 #include "checks/claim_runner.hpp"
+#include "checks/schwartz_zippel.hpp"
 #include "tests/mutants/mutants.hpp"
 
 #include <CLI/CLI.hpp>
@@ -385,6 +388,57 @@ int cmd_summary() {
   return 0;
 }
 
+/// The proof tier against one mutant: the Schwartz-Zippel checks of every polynomial identity with
+/// the mutant as the exact path (a broken step must make some residual non-zero), and the ties of
+/// the double, mp and mpfr paths with the mutant in each (it must differ from the proved Rational
+/// step somewhere). Mutants that change only the zero initialisation leave the steps alone: the
+/// ties do not apply to them (X5's Schwartz-Zippel check, which starts from the dynamics' own zero
+/// init, must catch them). Exit 0 when every applicable check catches the mutant.
+int cmd_prove(const std::string& name) {
+  const MutantInfo* info = find_mutant(name);
+  if (!info) {
+    std::cerr << "fa-mutants: no mutant '" << name << "' (try: fa-mutants list)\n";
+    return 2;
+  }
+  const MutantSet mutant(*info);
+  std::cout << "mutant " << info->name << ": " << info->description << "\n";
+  std::string caught_by;
+  for (const auto& c : claim_registry()) {
+    if (!c.spec.polynomial) continue;
+    SzOptions opt;
+    opt.dynamics = &mutant.exact;
+    const SzResult r = schwartz_zippel(c, opt);
+    std::cout << "  Schwartz-Zippel " << c.spec.id << ": " << r.verdict
+              << (r.verdict == "refuted" ? " (" + r.message + ")" : std::string()) << "\n";
+    if (r.verdict == "refuted") {
+      caught_by = c.spec.id;
+      break;  // one catch is the evidence; the rest would only cost time
+    }
+  }
+  bool ties_ok = true;
+  if (info->kind != Kind::nonzero_init) {
+    const std::vector<TieResult> ties =
+        implementation_ties(TieDynamics{&mutant.d, &mutant.mp, &mutant.mpvar},
+                            property_seed("schwartz-zippel/ties"), -1000, true);
+    for (const char* scalar : {"double", "mp", "mpfr"}) {
+      std::string failed;
+      for (const auto& t : ties)
+        if (t.scalar == scalar && !t.passed) failed = t.message;
+      std::cout << "  tie [" << scalar << "]: "
+                << (failed.empty() ? "NOT caught: every map equals the proved Rational step"
+                                   : "caught: " + failed)
+                << "\n";
+      ties_ok = ties_ok && !failed.empty();
+    }
+  } else {
+    std::cout << "  ties: not applicable (the mutant changes the zero initialisation only)\n";
+  }
+  const bool ok = !caught_by.empty() && ties_ok;
+  std::cout << (ok ? "  RESULT: as expected (the proof tier catches the mutant)\n"
+                   : "  RESULT: NOT AS EXPECTED (the proof tier misses the mutant)\n");
+  return ok ? 0 : 1;
+}
+
 std::string cmake_quote(const std::string& s) { return "[==[" + s + "]==]"; }
 
 /// One ctest per mutant (label `mutants`), a setup test that clears old per-mutant records and a
@@ -405,6 +459,13 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
   }
   add("mutants: kill matrix (report/mutants.json, mutants.md)", "summary",
       "FIXTURES_CLEANUP fa_mutants");
+  for (const auto& m : catalogue()) {
+    os << "add_test(" << cmake_quote("mutant " + m.name + " is caught by the proof tier") << " "
+       << cmake_quote(binary) << " prove " << m.name << ")\n"
+       << "set_tests_properties("
+       << cmake_quote("mutant " + m.name + " is caught by the proof tier") << " PROPERTIES LABELS "
+       << cmake_quote("mutants;proof") << " TIMEOUT 300)\n";
+  }
   write_atomically(file, os.str());
 }
 
@@ -438,6 +499,9 @@ int main(int argc, char** argv) {
   auto* all = app.add_subcommand("all", "run every mutant, then summary");
   all->add_flag("--quiet", opt.quiet, "no line per claim");
   auto* clean = app.add_subcommand("clean", "remove the per-mutant records of old runs");
+  auto* prove = app.add_subcommand(
+      "prove", "Schwartz-Zippel and the ties against one mutant (the proof tier must catch it)");
+  prove->add_option("mutant", name, "mutant name (fa-mutants list)")->required();
   auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
   ctest->add_option("file", include_file)->required();
   ctest->add_option("binary", binary)->required();
@@ -455,6 +519,7 @@ int main(int argc, char** argv) {
     }
     if (*summary) return cmd_summary();
     if (*clean) return cmd_clean();
+    if (*prove) return cmd_prove(name);
     if (*all) {
       int rc = 0;
       for (const auto& m : catalogue()) rc |= cmd_run(m.name, opt, true);
