@@ -33,6 +33,9 @@ ClaimSpec spec() {
   s.falsifiers = {{"w-sign-flipped", "FA* with the W-update's sign flipped"},
                   {"plain-fa", "plain FA in place of FA*: it converges too, but Q drifts from 0"},
                   {"redrawn-feedback", "FA* with B redrawn at every step"}};
+  s.strength_note = "Convergence of FA* within a step budget and ||B^T E|| non-increasing along "
+                    "runs are properties of trajectories: tested (the conservation of Q behind "
+                    "them is X7, proved).";
   return s;
 }
 

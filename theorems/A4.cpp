@@ -145,6 +145,9 @@ ClaimSpec family_spec() {
   s.cases_mp = 3;
   s.falsifiers = {{"bounded-ratio", "false statement: the ratio is at most 1 + alpha (FA close "
                                     "to optimal)"}};
+  s.strength_note = "A statistical statement (a median over random draws against a sampling "
+                    "bound): no exact certificate or proof applies; each draw's limit error "
+                    "uses A4's formula.";
   return s;
 }
 

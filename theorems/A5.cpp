@@ -30,6 +30,8 @@ ClaimSpec spec() {
                  "(checked).";
   s.recipe = "n, m in [2, 6], r = 1, k >= 2, clustered spectrum (width (k-1) 2^-(spread+4))";
   s.falsifiers = {{"claims-optimal", "false statement: err_FA <= opt_1 (FA exactly optimal)"}};
+  s.strength_note = "Checked on FA and GD runs (their limits within tolerance): a property of "
+                    "trajectories, so tested.";
   return s;
 }
 
@@ -77,6 +79,8 @@ ClaimSpec family_spec() {
   s.cases_mp = 2;
   s.falsifiers = {{"same-representation",
                    "false statement: the representations coincide (mean k cos^2 >= k/2)"}};
+  s.strength_note = "A statistical statement (the mean of k cos^2 over random draws against a "
+                    "sampling bound): no exact certificate or proof applies.";
   return s;
 }
 
