@@ -326,9 +326,13 @@ void add_summary_strength(json& row, const std::vector<json>& claims, const Part
   const json* sz = part_for(parts.sz, id);
   std::string strength = "tested";
   std::vector<std::string> scope;
+  // Proved only when the symbolic proof covers the whole statement; a partial proof is named in
+  // the scope and the claim takes the strength of its rows.
+  const bool partial = sym && !sym->value("whole_statement", true);
   if (sym && sym->value("verdict", "") == "proved") {
-    strength = "proved";
-    scope.push_back("symbolic proof for every shape (" + sym->value("script", "") +
+    if (!partial) strength = "proved";
+    scope.push_back(std::string(partial ? "partly proved: " : "") +
+                    "symbolic proof for every shape (" + sym->value("script", "") +
                     "): " + sym->value("covers", "the statement"));
   }
   if (sz && sz->value("verdict", "") == "proved")

@@ -40,6 +40,7 @@ prove(
                   kind="trace", description="the GD flow in place of FA's"),
     ],
     hypotheses="none (an identity at every point; the monotonicity half is tested)",
-    covers="the Lyapunov identity at every point; that ||B^T E|| does not increase along integrated "
-    "trajectories is tested",
+    covers="the Lyapunov identity at every point; from zero init Q = 0 (F1), so its right-hand "
+    "side is -||G W^T||^2 - 1/2 ||W^T G||^2 <= 0 and ||B^T E|| cannot increase along the exact "
+    "flow; the integrated (Odeint) trajectories are tested",
 )

@@ -37,4 +37,5 @@ prove(
     hypotheses="W* W*^T invertible (r <= rank(B^T Y))",
     covers="the fixed-point half (W* W*^T invertible); the non-zero GD gradient half is not an "
     "identity (false for flat spectra, R5) and is certified per instance",
+    whole_statement=False,
 )

@@ -206,9 +206,11 @@ def _show(label, expr, width=110):
 
 
 def prove(claim, title, method, identities, false_variants, hypotheses="none",
-          covers="the whole statement"):
+          covers="the whole statement", whole_statement=True):
     """Runs a proof: prints both sides and the expanded residual of every identity and false
-    variant, decides, self-checks the decision, writes --json, and exits (0: proved)."""
+    variant, decides, self-checks the decision, writes --json, and exits (0: proved).
+    covers says what of the claim's statement the proof establishes; whole_statement=False when
+    a part of it is not proved here (the report then does not call the claim proved)."""
     ap = argparse.ArgumentParser(description=f"Symbolic proof of claim {claim}: {title}")
     ap.add_argument("--claim", help="the claim id the caller expects this script to prove")
     ap.add_argument("--json", help="write the result as JSON to this file")
@@ -258,6 +260,7 @@ def prove(claim, title, method, identities, false_variants, hypotheses="none",
             "method": method,
             "hypotheses": hypotheses,
             "covers": covers,
+            "whole_statement": whole_statement,
             "shapes": "all (symbolic n, m, r)",
             "verdict": verdict,
             "sympy": sympy.__version__,
