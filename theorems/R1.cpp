@@ -60,9 +60,10 @@ ExactReplay replay_exactly(const nlohmann::json& cx) {
   };
   const bool decreased = ratio_less(a_now, z_now, a_prev, z_prev);
   const std::string detail =
-      "exact FA from the recorded start, " + std::to_string(s) + " steps: cos(Z_" +
-      std::to_string(s) + ", B) = " + signed_cos(a_now, z_now) + (decreased ? " < " : " >= ") +
-      "cos(Z_" + std::to_string(s - 1) + ", B) = " + signed_cos(a_prev, z_prev) +
+      "exact FA from the recorded start, " + std::to_string(s) + (s == 1 ? " step: " : " steps: ") +
+      "cos(Z_" + std::to_string(s) + ", B) = " + signed_cos(a_now, z_now) +
+      (decreased ? " < " : " >= ") + "cos(Z_" + std::to_string(s - 1) +
+      ", B) = " + signed_cos(a_prev, z_prev) +
       " (decided exactly from tr(B^T Z)^2 ||Z'||^2 against tr(B^T Z')^2 ||Z||^2)";
   return {decreased ? "certified exact" : "rounding artefact", detail, nullptr};
 }

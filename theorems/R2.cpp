@@ -39,10 +39,11 @@ ExactReplay replay_exactly(const nlohmann::json& cx) {
   }
   const bool increased = after > before;
   const std::string detail = "exact FA from the recorded start, " + std::to_string(s) +
-                             " steps: L_" + std::to_string(s) + " = " + exact::decimal(after, 17) +
-                             (increased ? " > " : " <= ") + "L_" + std::to_string(s - 1) + " = " +
-                             exact::decimal(before, 17) + " (exact difference " +
-                             exact::decimal(Rational(after - before), 6) + ")";
+                             (s == 1 ? " step: L_" : " steps: L_") + std::to_string(s) + " = " +
+                             exact::decimal(after, 17) + (increased ? " > " : " <= ") + "L_" +
+                             std::to_string(s - 1) + " = " + exact::decimal(before, 17) +
+                             " (exact difference " + exact::decimal(Rational(after - before), 6) +
+                             ")";
   return {increased ? "certified exact" : "rounding artefact", detail, nullptr};
 }
 
