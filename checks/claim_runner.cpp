@@ -1,9 +1,9 @@
 // fa-claims: runs the registered claims (theorems/*.cpp), one (claim, scalar) at a time, prints a
 // verdict that explains itself, writes a report fragment, and generates the ctest registrations.
-#include "checks/claim.hpp"
 #include "checks/claim_runner.hpp"
-#include "checks/claim_api.hpp"
+#include "checks/claim.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,7 +12,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <unistd.h>
 
 namespace fa {
 
@@ -64,10 +63,9 @@ std::string test_name(const ClaimSpec& spec, const std::string& scalar) {
   return spec.id + " " + spec.title + " (" + scalar + ")";
 }
 
-std::string reproduce_command(const std::string& program, const ClaimSpec& spec,
-                              const std::string& scalar, const RunResult& r,
+std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar, const RunResult& r,
                               const std::string& falsifier) {
-  std::string cmd = program + " run " + spec.id + " --scalar " + scalar;
+  std::string cmd = self_path() + " run " + spec.id + " --scalar " + scalar;
   if (!falsifier.empty()) cmd += " --falsifier " + falsifier;
   cmd += " --seed " + std::to_string(r.seed);
   if (!r.reproduce.empty()) cmd += " --reproduce " + shell_quote(r.reproduce);
@@ -106,7 +104,8 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   j["message"] = r.message;
   j["extra"] = r.record.extra;
   nlohmann::json fals = nlohmann::json::array();
-  for (const auto& f : spec.falsifiers) fals.push_back({{"name", f.name}, {"description", f.description}});
+  for (const auto& f : spec.falsifiers)
+    fals.push_back({{"name", f.name}, {"description", f.description}});
   j["falsifiers"] = fals;
   return j;
 }
@@ -150,72 +149,53 @@ void print_result(std::ostream& os, const ClaimSpec& spec, const std::string& sc
   os << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
 }
 
-int falsifier_variant(const RegisteredClaim& claim, const std::string& falsifier) {
-  for (std::size_t i = 0; i < claim.spec.falsifiers.size(); ++i)
-    if (claim.spec.falsifiers[i].name == falsifier) return static_cast<int>(i) + 1;
-  if (!falsifier.empty())
-    throw std::invalid_argument("claim " + claim.spec.id + " has no falsifier '" + falsifier +
-                                "'");
-  return 0;
-}
-
-ResolvedClaimRun resolve_claim_run(const std::string& id, const std::string& scalar,
-                                   const std::string& falsifier,
-                                   std::optional<std::uint64_t> seed, int cases,
-                                   const std::string& reproduce) {
-  ResolvedClaimRun run;
-  run.claim = find_claim(id);
-  if (!run.claim) throw std::invalid_argument("no claim '" + id + "' (try: fa-claims list)");
-  run.scalar = scalar;
-  run.falsifier = falsifier;
-  run.request.seed = seed;
-  run.request.cases = cases;
-  run.request.reproduce = reproduce;
-  run.request.variant = falsifier_variant(*run.claim, falsifier);
-  for (const auto& [name, runner] : run.claim->scalars)
-    if (name == scalar) run.runner = &runner;
-  if (!run.runner)
-    throw std::invalid_argument("claim " + id + " does not run in scalar '" + scalar + "'");
-  return run;
-}
-
-ClaimOutcome execute_claim_run(const ResolvedClaimRun& run, const std::string& program) {
-  const ClaimSpec& spec = run.claim->spec;
-  ClaimOutcome out;
-  out.result = (*run.runner)(spec, run.request);
-  out.as_expected = verdict_as_expected(spec, out.result, run.request.variant > 0);
-  out.reproduce = reproduce_command(program, spec, run.scalar, out.result, run.falsifier);
-  std::ostringstream text;
-  print_result(text, spec, run.scalar, out.result, run.falsifier, out.reproduce, out.as_expected);
-  out.text = text.str();
-  return out;
-}
-
 int run_claim(const std::string& id, const std::string& scalar, const std::string& falsifier,
               std::optional<std::uint64_t> seed, int cases, const std::string& reproduce,
-              bool write_report) {
-  ResolvedClaimRun run;
-  try {
-    run = resolve_claim_run(id, scalar, falsifier, seed, cases, reproduce);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "fa-claims: " << e.what() << "\n";
+              bool write_report, const std::string& json_out) {
+  const RegisteredClaim* claim = find_claim(id);
+  if (!claim) {
+    std::cerr << "fa-claims: no claim '" << id << "' (try: fa-claims list)\n";
     return 2;
   }
-  const ClaimSpec& spec = run.claim->spec;
-  const bool writes = write_report && run.request.variant == 0 && !run.request.fixed_recipe;
-  const auto part = report_dir() / "parts" / (spec.id + "." + scalar + ".json");
-  if (writes) {
-    // A placeholder first: a run that crashes or is killed (ctest timeout) shows in the
-    // report as an error instead of silently missing.
-    RunResult unfinished;
-    unfinished.verdict = "error";
-    unfinished.message = "started but did not finish (crashed or killed, e.g. by a timeout)";
-    write_atomically(part, fragment_json(spec, scalar, unfinished, "").dump(2) + "\n");
+  const ClaimSpec& spec = claim->spec;
+  RunRequest req;
+  req.seed = seed;
+  req.cases = cases;
+  req.reproduce = reproduce;
+  if (!falsifier.empty()) {
+    for (std::size_t i = 0; i < spec.falsifiers.size(); ++i)
+      if (spec.falsifiers[i].name == falsifier) req.variant = static_cast<int>(i) + 1;
+    if (req.variant == 0) {
+      std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
+      return 2;
+    }
   }
-  const ClaimOutcome out = execute_claim_run(run, self_path());
-  std::cout << out.text;
-  if (writes) write_atomically(part, fragment_json(spec, scalar, out.result, out.reproduce).dump(2) + "\n");
-  return out.as_expected ? 0 : 1;
+  for (const auto& [name, runner] : claim->scalars) {
+    if (name != scalar) continue;
+    const bool writes = write_report && req.variant == 0 && !req.fixed_recipe;
+    const auto part = report_dir() / "parts" / (spec.id + "." + scalar + ".json");
+    if (writes) {
+      // A placeholder first: a run that crashes or is killed (ctest timeout) shows in the
+      // report as an error instead of silently missing.
+      RunResult unfinished;
+      unfinished.verdict = "error";
+      unfinished.message = "started but did not finish (crashed or killed, e.g. by a timeout)";
+      write_atomically(part, fragment_json(spec, scalar, unfinished, "").dump(2) + "\n");
+    }
+    const RunResult r = runner(spec, req);
+    const bool ok = verdict_as_expected(spec, r, req.variant > 0);
+    const std::string repro = reproduce_command(spec, scalar, r, falsifier);
+    print_result(std::cout, spec, scalar, r, falsifier, repro, ok);
+    if (writes) write_atomically(part, fragment_json(spec, scalar, r, repro).dump(2) + "\n");
+    if (!json_out.empty()) {
+      nlohmann::json j = fragment_json(spec, scalar, r, repro);
+      j["as_expected"] = ok;
+      write_atomically(json_out, j.dump(2) + "\n");
+    }
+    return ok ? 0 : 1;
+  }
+  std::cerr << "fa-claims: claim " << id << " does not run in scalar '" << scalar << "'\n";
+  return 2;
 }
 
 /// Precision ladder: the same fixed instance at 53 (double), 114, 201 and 400 bits (MPFR; the
@@ -256,51 +236,18 @@ LadderResult precision_ladder(const RegisteredClaim& claim, int variant) {
   return out;
 }
 
-bool ladder_exact_like(const LadderResult& lad) {
-  // An exact identity: the residual is rounding, O(eps): slope 1 within the scatter of rounding
-  // constants across rungs (a factor <= 10 over 105 decades of eps moves the slope < 0.02);
-  // [0.8, 1.2] leaves room and still rejects an approximate identity (slope ~0) outright.
-  return lad.slope >= 0.8 && lad.slope <= 1.2;
-}
-
-nlohmann::json ladder_json(const RegisteredClaim& claim, const LadderResult& lad) {
-  nlohmann::json j;
-  j["id"] = claim.spec.id;
-  j["slope"] = lad.slope;
-  j["recipe"] = claim.spec.ladder_recipe.describe();
-  j["verdict"] = ladder_exact_like(lad) ? "verified" : "refuted";
-  nlohmann::json rungs = nlohmann::json::array();
-  for (const auto& g : lad.rungs)
-    rungs.push_back({{"bits", g.bits}, {"eps", g.eps}, {"residual", g.residual}});
-  j["rungs"] = rungs;
-  return j;
-}
-
-std::string ladder_text(const RegisteredClaim& claim, const std::string& falsifier,
-                        const LadderResult& lad, bool ok) {
-  std::ostringstream os;
-  os << "precision ladder " << claim.spec.id << " " << claim.spec.title
-     << (falsifier.empty() ? std::string() : " with falsifier " + falsifier) << "\n";
-  for (const auto& g : lad.rungs)
-    os << "  " << g.bits << " bits  eps=" << g.eps << "  relative residual=" << g.residual
-       << "\n";
-  os << "  slope of log residual vs log eps: " << lad.slope
-     << " (exact identity: ~1, approximate: ~0)\n";
-  os << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
-  return os.str();
-}
-
-int run_ladder(const std::string& id, const std::string& falsifier, bool write_report) {
+int run_ladder(const std::string& id, const std::string& falsifier, bool write_report,
+               const std::string& json_out) {
   const RegisteredClaim* claim = find_claim(id);
   if (!claim || !claim->spec.ladder) {
     std::cerr << "fa-claims: no claim '" << id << "' with a precision ladder\n";
     return 2;
   }
   int variant = 0;
-  try {
-    variant = falsifier_variant(*claim, falsifier);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "fa-claims: " << e.what() << "\n";
+  for (std::size_t i = 0; i < claim->spec.falsifiers.size(); ++i)
+    if (claim->spec.falsifiers[i].name == falsifier) variant = static_cast<int>(i) + 1;
+  if (!falsifier.empty() && variant == 0) {
+    std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
     return 2;
   }
   const auto part = report_dir() / "parts" / (id + ".ladder.json");
@@ -314,17 +261,45 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     write_atomically(part, j.dump(2) + "\n");
   }
   const LadderResult lad = precision_ladder(*claim, variant);
-  const bool ok = variant == 0 ? ladder_exact_like(lad) : !ladder_exact_like(lad);
-  std::cout << ladder_text(*claim, falsifier, lad, ok);
-  if (write_report && variant == 0) write_atomically(part, ladder_json(*claim, lad).dump(2) + "\n");
+  // An exact identity: the residual is rounding, O(eps): slope 1 within the scatter of rounding
+  // constants across rungs (a factor <= 10 over 105 decades of eps moves the slope < 0.02);
+  // [0.8, 1.2] leaves room and still rejects an approximate identity (slope ~0) outright.
+  const bool exact_like = lad.slope >= 0.8 && lad.slope <= 1.2;
+  const bool ok = variant == 0 ? exact_like : !exact_like;
+  std::cout << "precision ladder " << id << " " << claim->spec.title
+            << (variant ? " with falsifier " + falsifier : std::string()) << "\n";
+  for (const auto& g : lad.rungs)
+    std::cout << "  " << g.bits << " bits  eps=" << g.eps << "  relative residual=" << g.residual
+              << "\n";
+  std::cout << "  slope of log residual vs log eps: " << lad.slope
+            << " (exact identity: ~1, approximate: ~0)\n";
+  std::cout << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
+  if ((write_report && variant == 0) || !json_out.empty()) {
+    nlohmann::json j;
+    j["id"] = id;
+    j["slope"] = lad.slope;
+    j["recipe"] = claim->spec.ladder_recipe.describe();
+    j["verdict"] = exact_like ? "verified" : "refuted";
+    nlohmann::json rungs = nlohmann::json::array();
+    for (const auto& g : lad.rungs)
+      rungs.push_back({{"bits", g.bits}, {"eps", g.eps}, {"residual", g.residual}});
+    j["rungs"] = rungs;
+    if (write_report && variant == 0) write_atomically(part, j.dump(2) + "\n");
+    if (!json_out.empty()) {
+      j["falsifier"] = falsifier;
+      j["as_expected"] = ok;
+      write_atomically(json_out, j.dump(2) + "\n");
+    }
+  }
   return ok ? 0 : 1;
 }
 
 std::vector<ClaimJob> claim_jobs() {
   std::vector<const RegisteredClaim*> claims;
   for (const auto& c : claim_registry()) claims.push_back(&c);
-  std::sort(claims.begin(), claims.end(),
-            [](const RegisteredClaim* a, const RegisteredClaim* b) { return a->spec.id < b->spec.id; });
+  std::sort(claims.begin(), claims.end(), [](const RegisteredClaim* a, const RegisteredClaim* b) {
+    return a->spec.id < b->spec.id;
+  });
   std::vector<ClaimJob> jobs;
   for (const RegisteredClaim* c : claims) {
     for (const char* scalar : {"double", "mp", "exact"})
@@ -338,7 +313,8 @@ std::vector<ClaimJob> claim_jobs() {
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   auto bad = [&](const std::string& why) {
-    return std::invalid_argument("shard '" + text + "': " + why + " (expected i/n with 0 <= i < n)");
+    return std::invalid_argument("shard '" + text + "': " + why +
+                                 " (expected i/n with 0 <= i < n)");
   };
   if (slash == std::string::npos) throw bad("no '/'");
   Shard s;
@@ -371,7 +347,8 @@ int run_all(const RunAllOptions& opt) {
   int failures = 0, count = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const ClaimJob& job = jobs[j];
-    if (static_cast<int>(j % static_cast<std::size_t>(opt.shard.count)) != opt.shard.index) continue;
+    if (static_cast<int>(j % static_cast<std::size_t>(opt.shard.count)) != opt.shard.index)
+      continue;
     if (!wanted(job)) continue;
     ++count;
     if (opt.dry_run) {
@@ -390,22 +367,23 @@ int run_all(const RunAllOptions& opt) {
     ran.push_back({{"job", j}, {"name", job.name()}, {"exit", rc}});
   }
   if (opt.dry_run) return 0;
-  nlohmann::json manifest{{"shard", opt.shard.index},
-                          {"of", opt.shard.count},
-                          {"jobs_total", jobs.size()},
-                          {"environment",
-                           {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
-                                                                 : nlohmann::json(nullptr)},
-                            {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
-                                                               : nlohmann::json(nullptr)}}},
-                          {"ran", ran}};
+  nlohmann::json manifest{
+      {"shard", opt.shard.index},
+      {"of", opt.shard.count},
+      {"jobs_total", jobs.size()},
+      {"environment",
+       {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
+                                             : nlohmann::json(nullptr)},
+        {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
+                                           : nlohmann::json(nullptr)}}},
+      {"ran", ran}};
   write_atomically(report_dir() / "parts" /
                        ("_shard." + std::to_string(opt.shard.index) + "-of-" +
                         std::to_string(opt.shard.count) + ".json"),
                    manifest.dump(2) + "\n");
   std::cout << "run-all: shard " << opt.shard.index << "/" << opt.shard.count << ": " << count
-            << " jobs, " << (count - failures) << " as expected, " << failures
-            << " not; parts in " << (report_dir() / "parts").string() << "\n";
+            << " jobs, " << (count - failures) << " as expected, " << failures << " not; parts in "
+            << (report_dir() / "parts").string() << "\n";
   return failures == 0 ? 0 : 1;
 }
 
@@ -451,58 +429,3 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
 }
 
 }  // namespace fa
-
-
-// ---- the claims as data (checks/claim_api.hpp) --------------------------------------------------
-
-namespace fa::api {
-
-std::vector<ClaimInfo> list_claims() {
-  std::vector<ClaimInfo> out;
-  for (const auto& c : claim_registry()) {
-    ClaimInfo info;
-    const ClaimSpec& s = c.spec;
-    info.id = s.id;
-    info.title = s.title;
-    info.source = source_name(s.source);
-    info.statement = s.statement;
-    info.hypotheses = s.hypotheses;
-    info.recipe = s.recipe;
-    for (const auto& [name, runner] : c.scalars) info.scalars.push_back(name);
-    for (const auto& f : s.falsifiers) info.falsifiers.emplace_back(f.name, f.description);
-    info.ladder = s.ladder;
-    info.slow = s.slow;
-    info.expected_to_hold = s.expected_to_hold();
-    info.cases_double = s.cases_double;
-    info.cases_mp = s.cases_mp;
-    info.cases_exact = s.cases_exact;
-    out.push_back(std::move(info));
-  }
-  return out;
-}
-
-ClaimReport run_claim(const std::string& id, const std::string& scalar,
-                      const std::string& falsifier, std::optional<std::uint64_t> seed, int cases,
-                      const std::string& reproduce) {
-  const ResolvedClaimRun run = resolve_claim_run(id, scalar, falsifier, seed, cases, reproduce);
-  const ClaimOutcome out = execute_claim_run(run, "fa-claims");
-  return {fragment_json(run.claim->spec, scalar, out.result, out.reproduce).dump(), out.text,
-          out.as_expected};
-}
-
-ClaimReport run_ladder(const std::string& id, const std::string& falsifier) {
-  const RegisteredClaim* claim = find_claim(id);
-  if (!claim || !claim->spec.ladder)
-    throw std::invalid_argument("no claim '" + id + "' with a precision ladder");
-  const int variant = falsifier_variant(*claim, falsifier);
-  // The ladder sets MpVar's process-wide precision rung by rung; give the caller its own back.
-  struct RestorePrecision {
-    unsigned digits10 = MpVar::default_precision();
-    ~RestorePrecision() { MpVar::default_precision(digits10); }
-  } restore;
-  const LadderResult lad = precision_ladder(*claim, variant);
-  const bool ok = variant == 0 ? ladder_exact_like(lad) : !ladder_exact_like(lad);
-  return {ladder_json(*claim, lad).dump(), ladder_text(*claim, falsifier, lad, ok), ok};
-}
-
-}  // namespace fa::api

@@ -26,47 +26,15 @@ LadderResult precision_ladder(const RegisteredClaim& claim, int variant);
 std::filesystem::path report_dir();
 std::vector<RegisteredClaim>& claim_registry();
 
-/// A claim run named by its claim id, scalar and falsifier, resolved against the registry.
-struct ResolvedClaimRun {
-  const RegisteredClaim* claim = nullptr;
-  const ClaimRunner* runner = nullptr;
-  std::string scalar, falsifier;
-  RunRequest request;
-};
-/// Throws std::invalid_argument naming what is unknown (claim, falsifier, scalar).
-ResolvedClaimRun resolve_claim_run(const std::string& id, const std::string& scalar,
-                                   const std::string& falsifier,
-                                   std::optional<std::uint64_t> seed, int cases,
-                                   const std::string& reproduce);
-/// 0 for the claim as stated, i for its i-th falsifier; throws std::invalid_argument if unknown.
-int falsifier_variant(const RegisteredClaim& claim, const std::string& falsifier);
-
-struct ClaimOutcome {
-  RunResult result;
-  bool as_expected = false;
-  std::string reproduce;  // the command that replays it, with `program` as the claim runner
-  std::string text;       // the verdict as fa-claims prints it
-};
-/// Runs a resolved claim (no output, no report file).
-ClaimOutcome execute_claim_run(const ResolvedClaimRun& run, const std::string& program);
-
-/// The report fragment of a run: report/parts/<id>.<scalar>.json (schema: reports/claims.schema.json).
-nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, const RunResult& r,
-                             const std::string& reproduce);
-
-/// The precision ladder's verdict (slope ~1: an exact identity), fragment and printed text.
-bool ladder_exact_like(const LadderResult& lad);
-nlohmann::json ladder_json(const RegisteredClaim& claim, const LadderResult& lad);
-std::string ladder_text(const RegisteredClaim& claim, const std::string& falsifier,
-                        const LadderResult& lad, bool ok);
-
 /// Runs one claim in one scalar (or one of its falsifiers), prints the verdict and, unless
-/// told otherwise, writes report/parts/<id>.<scalar>.json. Returns the process exit code:
-/// 0 when the verdict is the expected one.
+/// told otherwise, writes report/parts/<id>.<scalar>.json. With `json_out`, also writes that
+/// fragment (plus "as_expected") to json_out, for any run, falsifiers included (the Python
+/// module reads it). Returns the process exit code: 0 when the verdict is the expected one.
 int run_claim(const std::string& id, const std::string& scalar, const std::string& falsifier,
               std::optional<std::uint64_t> seed, int cases, const std::string& reproduce,
-              bool write_report);
-int run_ladder(const std::string& id, const std::string& falsifier, bool write_report);
+              bool write_report, const std::string& json_out = "");
+int run_ladder(const std::string& id, const std::string& falsifier, bool write_report,
+               const std::string& json_out = "");
 bool verdict_as_expected(const ClaimSpec& spec, const RunResult& r, bool falsifier);
 void write_ctest_include(const std::string& file, const std::string& binary);
 void write_atomically(const std::filesystem::path& path, const std::string& text);

@@ -140,11 +140,11 @@ struct RunOutcome {
   std::string init;  // zero, small or given
   long long n = 0, m = 0, r = 0;
   int precision_bits = 53;
-  std::string scalar;       // double or mpfr
-  double eta = 0;           // discrete runs
+  std::string scalar;  // double or mpfr
+  double eta = 0;      // discrete runs
   bool eta_given = false;
-  std::string eta_rule;     // "--eta", or the default rule in words
-  double time = 0;          // flows: end time and tolerance
+  std::string eta_rule;  // "--eta", or the default rule in words
+  double time = 0;       // flows: end time and tolerance
   double flow_tol = 0;
   std::uint64_t seed = 0;
   Mat<T> Y, B;
@@ -175,8 +175,8 @@ std::string summary_text(const RunOutcome<T>& out);
 template <class T>
 struct LimitEstimate {
   T err_star, opt_r;
-  int rank_of_bty = 0;    // numerical rank of B^T Y (singular values above 100 eps sigma_1)
-  bool defined = false;   // B^T Y has full row rank r, so P and err* are defined
+  int rank_of_bty = 0;   // numerical rank of B^T Y (singular values above 100 eps sigma_1)
+  bool defined = false;  // B^T Y has full row rank r, so P and err* are defined
 };
 template <class T>
 LimitEstimate<T> limit_estimate(const Mat<T>& Y, const Mat<T>& B);
@@ -192,11 +192,11 @@ inline constexpr int exit_diverged = 2;  // the run diverged
 template <class T>
 int run_check(const RunOptions& opt);
 
-#define FA_DECLARE_RUN(T, EXTERN)                                                           \
+#define FA_DECLARE_RUN(T, EXTERN)                                                         \
   EXTERN template RunOutcome<T> run_problem<T>(const RunInputs<T>&, const ProgressHook&); \
   EXTERN template std::string summary_text<T>(const RunOutcome<T>&);                      \
   EXTERN template LimitEstimate<T> limit_estimate<T>(const Mat<T>&, const Mat<T>&);       \
-  EXTERN template int run_check<T>(const RunOptions&);                                     \
+  EXTERN template int run_check<T>(const RunOptions&);                                    \
   EXTERN template MatrixSource<T> file_source<T>(const std::string&, int);
 
 FA_DECLARE_RUN(double, extern)

@@ -28,7 +28,9 @@ namespace fa::cli {
 
 namespace detail {
 
-[[noreturn]] inline void usage(const std::string& msg) { throw UsageError(msg); }
+[[noreturn]] inline void usage(const std::string& msg) {
+  throw UsageError(msg);
+}
 
 inline std::string shape(Eigen::Index r, Eigen::Index c) {
   return std::to_string(r) + "x" + std::to_string(c);
@@ -38,7 +40,8 @@ inline bool is_flow_algo(const std::string& algo) {
   return algo == "gd-flow" || algo == "fa-flow";
 }
 
-/// Progress on stderr: only when stderr is a terminal (or when asked), at most ten updates a second.
+/// Progress on stderr: only when stderr is a terminal (or when asked), at most ten updates a
+/// second.
 class Progress {
  public:
   Progress(const std::string& mode, long total) : total_(total) {
@@ -156,8 +159,10 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
   if (!generated) {
     // fa-check's parser refuses these combinations before we get here; the module does not.
     const std::pair<const char*, bool> generator_options[] = {
-        {"--n", opt.n != 0},           {"--m", opt.m != 0},
-        {"--rank-of-y", opt.rank_of_y != 0}, {"--spectrum", opt.spectrum != "flat"},
+        {"--n", opt.n != 0},
+        {"--m", opt.m != 0},
+        {"--rank-of-y", opt.rank_of_y != 0},
+        {"--spectrum", opt.spectrum != "flat"},
         {"--spread", opt.spread != 0}};
     for (const auto& [name, set] : generator_options)
       if (set) usage(flag("--y") + " excludes " + flag(name));
@@ -171,8 +176,8 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
       usage(said("--n", std::to_string(opt.n)) + " " + said("--m", std::to_string(opt.m)) +
             ": more than " + std::to_string(limit) + " entries at this precision; refused");
     if (opt.rank_of_y < 1 || opt.rank_of_y > std::min(opt.n, opt.m))
-      usage(said("--rank-of-y", std::to_string(opt.rank_of_y)) + ": must be in [1, min(n, m) = " +
-            std::to_string(std::min(opt.n, opt.m)) + "]");
+      usage(said("--rank-of-y", std::to_string(opt.rank_of_y)) +
+            ": must be in [1, min(n, m) = " + std::to_string(std::min(opt.n, opt.m)) + "]");
   }
   Mat<T>& Y = out.Y;
   Mat<T>& B = out.B;
@@ -208,8 +213,8 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
 
   if (generated) {
     if (r > std::min(opt.n, opt.m))
-      usage(r_source + ": r must be at most min(n, m) = " +
-            std::to_string(std::min(opt.n, opt.m)) + " for Y " + shape(opt.n, opt.m));
+      usage(r_source + ": r must be at most min(n, m) = " + std::to_string(std::min(opt.n, opt.m)) +
+            " for Y " + shape(opt.n, opt.m));
     if (opt.spread < 0 || opt.spread > 60) usage(flag("--spread") + " must be in [0, 60]");
     rec.n = static_cast<int>(opt.n);
     rec.m = static_cast<int>(opt.m);
@@ -295,9 +300,9 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
   out.time = opt.time;
   out.flow_tol = opt.flow_tol;
   out.seed = opt.seed;
-  out.algorithm_name = flow ? (opt.algo == "gd-flow" ? std::string("GD flow")
-                                                     : std::string("FA flow"))
-                            : algorithm_name(algorithm);
+  out.algorithm_name =
+      flow ? (opt.algo == "gd-flow" ? std::string("GD flow") : std::string("FA flow"))
+           : algorithm_name(algorithm);
   if (!flow && algorithm == Algorithm::fa_star) out.algorithm_name += " (reconstruction)";
 
   // ---- run ----
@@ -470,10 +475,9 @@ int run_check(const RunOptions& opt) {
     trace << (o.flow ? "time" : "step") << ",loss,feedback_residual,alignment,cos_z_b,opt_r\n";
     for (std::size_t i = 0; i < o.rows.size(); ++i) {
       const TraceRow<T>& row = o.rows[i];
-      trace << (o.flow ? to_text(o.times[i]) : std::to_string(row.step)) << ','
-            << to_text(row.loss) << ',' << to_text(row.feedback_residual) << ','
-            << to_text(row.alignment) << ',' << to_text(row.cos_z_b) << ',' << to_text(o.opt_r)
-            << '\n';
+      trace << (o.flow ? to_text(o.times[i]) : std::to_string(row.step)) << ',' << to_text(row.loss)
+            << ',' << to_text(row.feedback_residual) << ',' << to_text(row.alignment) << ','
+            << to_text(row.cos_z_b) << ',' << to_text(o.opt_r) << '\n';
     }
     trace.flush();
     if (!trace) throw io::MatrixIoError(trace_path + ": write failed");

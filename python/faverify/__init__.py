@@ -6,8 +6,9 @@ A layer over the same C++ as the command-line tools, not a second implementation
                     the function `fa-check run` calls (bit-identical results, same messages)
   instance()        the matrices of a recipe, exactly as the claims and fa-check draw them
   claims()          the claims of shared/CLAIMS.md, as `fa-claims list` shows them
-  run_claim()       one claim in one arithmetic: the report fragment fa-claims writes
-  ladder()          the precision ladder of an exact identity
+  run_claim()       one claim in one arithmetic: the report fragment fa-claims writes (run by
+                    the fa-claims executable)
+  ladder()          the precision ladder of an exact identity (likewise)
   limit_estimate()  FA's predicted limit error err* and opt_r in floating point, NOT certified
   certify()         the exact certificates of `fa-check certify` (where this build has them)
 
@@ -22,6 +23,7 @@ layout and dtype read in that one pass; your arrays are never written); double r
 handed to numpy without a copy; MPFR results are converted (float64 arrays plus decimal text).
 """
 
+import os as _os
 import sys as _sys
 
 from . import _core
@@ -149,41 +151,125 @@ def instance(*, n, m, rank_of_y, r=None, spectrum="flat", spread=0, seed=0, step
         precision=precision))
 
 
+# ---- claims: run by the fa-claims executable -------------------------------------------------
+# The claims and their RapidCheck runner are not linked into the module: Debian's librapidcheck.a
+# is position-independent executable code (-fPIE), which cannot go into a shared object. So these
+# functions run fa-claims itself, which also makes their results fa-claims' by construction, and
+# Ctrl-C stops them at once (the child process is killed).
+
+
+def _fa_claims():
+    """The fa-claims this package runs: $FA_CLAIMS, else the installed package's bin/fa-claims,
+    else the build tree's."""
+    candidates = [_os.environ.get("FA_CLAIMS"),
+                  _os.path.join(_os.path.dirname(__file__), "bin", "fa-claims")]
+    try:
+        from . import _build_tree
+
+        candidates.append(_build_tree.FA_CLAIMS)
+    except ImportError:
+        pass
+    for path in candidates:
+        if path and _os.access(path, _os.X_OK):
+            return path
+    raise FileNotFoundError("faverify: fa-claims not found (set FA_CLAIMS to the binary; tried "
+                            + ", ".join(p for p in candidates if p) + ")")
+
+
+def _check_int(value, name, low, high, range_text=None):
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
+    value = int(value)
+    if not low <= value <= high:
+        raise InputError(f"{name}={value}: must be in {range_text or f'[{low}, {high}]'}")
+    return value
+
+
+def _check_text(value, name):
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected a string, got {type(value).__name__}")
+    return value
+
+
+def _claims_tool(args, what):
+    """Runs fa-claims with `args` plus --json FILE; returns (fragment, printed text). Its usage
+    errors (exit 2, one line "fa-claims: ...") are InputError with that line's message."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="faverify-") as tmp:
+        out = _os.path.join(tmp, "fragment.json")
+        p = subprocess.run([_fa_claims(), *args, "--json", out], capture_output=True, text=True)
+        if _os.path.exists(out):
+            with open(out) as f:
+                return json.load(f), p.stdout
+    lines = [l for l in p.stderr.splitlines() if l.startswith("fa-claims: ")]
+    if p.returncode == 2 and lines:
+        raise InputError(lines[-1][len("fa-claims: "):])
+    raise RuntimeError(f"fa-claims {what} failed (exit {p.returncode}):\n{p.stdout}{p.stderr}")
+
+
 def claims():
-    """Every claim (as `fa-claims list`): id, title, source, statement, hypotheses, recipe,
+    """Every claim, as `fa-claims list`: id, title, source, statement, hypotheses, recipe,
     scalars, falsifiers, ladder, slow, expected ('holds' or 'refuted'), cases."""
-    return [Result(c) for c in _core.claims()]
+    import json
+    import subprocess
+
+    p = subprocess.run([_fa_claims(), "list", "--json"], capture_output=True, text=True,
+                       check=True)
+    return [Result(c) for c in json.loads(p.stdout)]
 
 
 def run_claim(id, *, scalar="double", falsifier=None, seed=None, cases=None, reproduce=None):
-    """Checks one claim in one arithmetic (double, mp, exact), or one of its falsifiers.
+    """Checks one claim in one arithmetic (double, mp, exact), or one of its falsifiers, with
+    `fa-claims run` (nothing is written to report/).
 
     Returns the report fragment fa-claims writes to report/parts/<id>.<scalar>.json (verdict,
-    cases, seed, worst_margin, counterexample, reproduce, ...; schema
-    reports/claims.schema.json), plus as_expected, text (what fa-claims prints) and
-    reproduce_python. The default seed is the claim's own, so the verdict and seed are
-    fa-claims'. FA_DEPTH / FA_SEED in the environment act as they do for fa-claims.
+    cases, seed, worst_margin, counterexample with its matrices at full precision, reproduce,
+    message, ...; schema reports/claims.schema.json), plus as_expected (the verdict is the one
+    expected: verified, or refuted for a conjecture or a falsifier), text (what fa-claims
+    prints) and reproduce_python. The default seed is the claim's own, so verdict and seed are
+    those of `fa-claims run`. FA_DEPTH and FA_SEED in the environment act as for fa-claims.
     """
-    res = Result(_core.run_claim(id, scalar=scalar, falsifier=falsifier, seed=seed, cases=cases,
-                                 reproduce=reproduce))
-    args = [repr(id), f"scalar={scalar!r}"]
+    args = ["run", _check_text(id, "id"), "--scalar", _check_text(scalar, "scalar"),
+            "--no-report"]
+    if falsifier is not None:
+        args += ["--falsifier", _check_text(falsifier, "falsifier")]
+    if seed is not None:
+        args += ["--seed", str(_check_int(seed, "seed", 0, 2**64 - 1, "[0, 2^64 - 1]"))]
+    if cases is not None:
+        args += ["--cases", str(_check_int(cases, "cases", 1, 2**31 - 1, "[1, 2^31 - 1]"))]
+    if reproduce is not None:
+        args += ["--reproduce", _check_text(reproduce, "reproduce")]
+    fragment, text = _claims_tool(args, "run " + id)
+    res = Result(fragment)
+    res["text"] = text
+    call = [repr(id), f"scalar={scalar!r}"]
     if falsifier:
-        args.append(f"falsifier={falsifier!r}")
-    args.append(f"seed={int(res['seed'])}")
+        call.append(f"falsifier={falsifier!r}")
+    call.append(f"seed={int(res['seed'])}")
     if cases:
-        args.append(f"cases={cases}")
-    # The shrunk counterexample's reproduce string is the tail of fa-claims' command.
+        call.append(f"cases={cases}")
     tail = res.get("reproduce", "").partition(" --reproduce ")[2]
-    if tail:
+    if tail:  # the shrunk counterexample's RapidCheck string, quoted for the shell
         import shlex
-        args.append(f"reproduce={shlex.split(tail)[0]!r}")
-    res["reproduce_python"] = f"faverify.run_claim({', '.join(args)})"
+
+        call.append(f"reproduce={shlex.split(tail)[0]!r}")
+    res["reproduce_python"] = f"faverify.run_claim({', '.join(call)})"
     return res
 
 
 def ladder(id, *, falsifier=None):
-    """The precision ladder of an exact identity (53 to 400 bits): rungs, slope, verdict."""
-    return Result(_core.ladder(id, falsifier=falsifier))
+    """The precision ladder of an exact identity (53 to 400 bits), as `fa-claims ladder`: rungs
+    (bits, eps, residual), slope, verdict, as_expected, text."""
+    args = ["ladder", _check_text(id, "id"), "--no-report"]
+    if falsifier is not None:
+        args += ["--falsifier", _check_text(falsifier, "falsifier")]
+    fragment, text = _claims_tool(args, "ladder " + id)
+    res = Result(fragment)
+    res["text"] = text
+    return res
 
 
 def limit_estimate(y, b, *, precision="double"):

@@ -52,26 +52,32 @@ struct ArrayInput {
         return static_cast<double>(load<float>(b));
       case 'i':
         switch (itemsize) {
-          case 1: return static_cast<double>(load<std::int8_t>(b));
-          case 2: return static_cast<double>(load<std::int16_t>(b));
-          case 4: return static_cast<double>(load<std::int32_t>(b));
-          default: return static_cast<double>(load<std::int64_t>(b));
+          case 1:
+            return static_cast<double>(load<std::int8_t>(b));
+          case 2:
+            return static_cast<double>(load<std::int16_t>(b));
+          case 4:
+            return static_cast<double>(load<std::int32_t>(b));
+          default:
+            return static_cast<double>(load<std::int64_t>(b));
         }
       default:
         switch (itemsize) {
-          case 1: return static_cast<double>(load<std::uint8_t>(b));
-          case 2: return static_cast<double>(load<std::uint16_t>(b));
-          case 4: return static_cast<double>(load<std::uint32_t>(b));
-          default: return static_cast<double>(load<std::uint64_t>(b));
+          case 1:
+            return static_cast<double>(load<std::uint8_t>(b));
+          case 2:
+            return static_cast<double>(load<std::uint16_t>(b));
+          case 4:
+            return static_cast<double>(load<std::uint32_t>(b));
+          default:
+            return static_cast<double>(load<std::uint64_t>(b));
         }
     }
   }
   /// Integers wider than double's 53 bits, taken exactly by MPFR (at >= 64 bits).
   bool wide_integer() const { return kind != 'f' && itemsize == 8; }
   std::int64_t at_int64(Eigen::Index i, Eigen::Index j) const { return raw<std::int64_t>(i, j); }
-  std::uint64_t at_uint64(Eigen::Index i, Eigen::Index j) const {
-    return raw<std::uint64_t>(i, j);
-  }
+  std::uint64_t at_uint64(Eigen::Index i, Eigen::Index j) const { return raw<std::uint64_t>(i, j); }
 
  private:
   template <class V>

@@ -1,5 +1,4 @@
-// What the module's translation units share (python/src/module.cpp, python/src/claims.cpp; two
-// files so that a 2-core build compiles them in parallel).
+// Helpers of the module's translation unit(s) (python/src/module.cpp).
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -9,14 +8,18 @@
 
 namespace fa::py_module {
 
+/// str(h), as text.
+inline std::string text_of(pybind11::handle h) {
+  const auto s = pybind11::reinterpret_steal<pybind11::object>(PyObject_Str(h.ptr()));
+  if (!s) throw pybind11::error_already_set();
+  return s.cast<std::string>();
+}
+
 /// Raises faverify.InputError (a ValueError) with `msg` (through cli::UsageError).
 [[noreturn]] void input_error(const std::string& msg);
 
 /// Held by whatever sets or reads MpVar's process-wide precision (MPFR runs, the ladder). Take it
 /// without the GIL.
 std::mutex& mpfr_mutex();
-
-/// faverify.claims(), run_claim(), ladder() (python/src/claims.cpp).
-void bind_claims(pybind11::module_& m);
 
 }  // namespace fa::py_module

@@ -1,7 +1,7 @@
 // faverify._core: the Python module over fa-verify's C++ (python/faverify/__init__.py is the
 // package users import). A layer, not a second implementation: a run is cli::run_problem, the
 // same function `fa-check run` calls; an instance is fa::materialise, as the claims and fa-check
-// draw it; the claims are the registry fa-claims runs (python/src/claims.cpp).
+// draw it. The claims are run by the fa-claims executable (python/faverify/__init__.py says why).
 //
 // Threads and signals: every run releases the GIL. A progress hook runs during the run; at most
 // every 50 ms it takes the GIL back, calls PyErr_CheckSignals (Ctrl-C: the run stops and
@@ -35,11 +35,15 @@ py::object& input_error_type() {
   return type;
 }
 
-[[noreturn]] void type_error(const std::string& msg) { throw py::type_error(msg); }
+[[noreturn]] void type_error(const std::string& msg) {
+  throw py::type_error(msg);
+}
 
 }  // namespace
 
-[[noreturn]] void input_error(const std::string& msg) { throw cli::UsageError(msg); }
+[[noreturn]] void input_error(const std::string& msg) {
+  throw cli::UsageError(msg);
+}
 
 std::mutex& mpfr_mutex() {
   static std::mutex mutex;
@@ -59,14 +63,15 @@ ArrayInput check_array(const py::object& obj, const std::string& name, int bits)
   const py::dtype dt = arr.dtype();
   const char kind = dt.kind();
   const int itemsize = static_cast<int>(dt.itemsize());
-  const std::string dtype_name = py::str(dt).cast<std::string>();
+  const std::string dtype_name = text_of(dt);
   const bool ok = (kind == 'f' && (itemsize == 8 || itemsize == 4)) ||
                   ((kind == 'i' || kind == 'u') &&
                    (itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8));
   if (!ok)
     type_error(name + ": dtype " + dtype_name +
                " is not accepted (float64, float32 or an integer type; convert with "
-               "numpy.asarray(" + name + ", dtype=float)" +
+               "numpy.asarray(" +
+               name + ", dtype=float)" +
                (kind == 'O' || kind == 'U' || kind == 'S'
                     ? "; for exact decimal text at high precision give a CSV file path instead)"
                     : ")"));
@@ -89,8 +94,7 @@ ArrayInput check_array(const py::object& obj, const std::string& name, int bits)
   const std::int64_t limit = cli::entry_limit(bits);
   if (a.rows > limit / a.cols)
     input_error(name + ": " + std::to_string(a.rows) + "x" + std::to_string(a.cols) +
-                " is more than " + std::to_string(limit) +
-                " entries at this precision; refused");
+                " is more than " + std::to_string(limit) + " entries at this precision; refused");
   a.keep = std::move(arr);
   return a;
 }
@@ -108,7 +112,7 @@ MatrixArg matrix_arg(const py::object& obj, const std::string& name, int bits) {
   if (obj.is_none()) return arg;
   const py::object os_path = py::module_::import("os").attr("PathLike");
   if (py::isinstance<py::str>(obj) || py::isinstance(obj, os_path)) {
-    arg.path = py::str(py::module_::import("os").attr("fspath")(obj)).cast<std::string>();
+    arg.path = text_of(py::module_::import("os").attr("fspath")(obj));
   } else {
     arg.array = check_array(obj, name, bits);
   }
@@ -130,10 +134,12 @@ cli::MatrixSource<T> source_of(const MatrixArg& arg, const std::string& name, in
 
 // ---- numbers from Python ------------------------------------------------------------------------
 
-bool is_given(const py::object& o) { return !o.is_none(); }
+bool is_given(const py::object& o) {
+  return !o.is_none();
+}
 
 std::string type_name(const py::object& o) {
-  return py::str(py::type::of(o).attr("__name__")).cast<std::string>();
+  return text_of(py::type::of(o).attr("__name__"));
 }
 
 long long as_integer(const py::object& o, const std::string& name) {
@@ -142,7 +148,7 @@ long long as_integer(const py::object& o, const std::string& name) {
   const py::int_ v(o);
   if (v < py::int_(std::numeric_limits<long long>::min()) ||
       v > py::int_(std::numeric_limits<long long>::max()))
-    input_error(name + "=" + py::str(v).cast<std::string>() + ": out of range");
+    input_error(name + "=" + text_of(v) + ": out of range");
   return v.cast<long long>();
 }
 
@@ -159,7 +165,7 @@ std::uint64_t as_seed(const py::object& o) {
     type_error("seed: expected an integer, got " + type_name(o));
   const py::int_ v(o);
   if (v < py::int_(0) || v > py::int_(std::numeric_limits<std::uint64_t>::max()))
-    input_error("seed=" + py::str(v).cast<std::string>() + ": must be in [0, 2^64 - 1]");
+    input_error("seed=" + text_of(v) + ": must be in [0, 2^64 - 1]");
   return v.cast<std::uint64_t>();
 }
 
@@ -171,8 +177,7 @@ double as_real(const py::object& o, const std::string& name) {
 }
 
 std::string as_text(const py::object& o, const std::string& name) {
-  if (!py::isinstance<py::str>(o))
-    type_error(name + ": expected a string, got " + type_name(o));
+  if (!py::isinstance<py::str>(o)) type_error(name + ": expected a string, got " + type_name(o));
   return o.cast<std::string>();
 }
 
@@ -182,13 +187,14 @@ int as_bits(const py::object& o) {
   if (py::isinstance<py::str>(o))
     text = o.cast<std::string>();
   else if (!py::isinstance<py::bool_>(o) && PyIndex_Check(o.ptr()))
-    text = py::str(py::int_(o)).cast<std::string>();
+    text = text_of(py::int_(o));
   else
     type_error("precision: expected 'double' or a number of bits, got " + type_name(o));
   return cli::parse_precision(text, cli::Spelling::python);
 }
 
-// ---- MPFR's precision -----------------------------------------------------------------------------
+// ---- MPFR's precision
+// -----------------------------------------------------------------------------
 
 /// Holds the MPFR lock and sets MpVar's precision to `bits` for its lifetime (restoring the
 /// previous one). Construct it without the GIL.
@@ -208,7 +214,8 @@ class MpfrPrecision {
   int bits_ = 0;
 };
 
-// ---- progress and Ctrl-C --------------------------------------------------------------------------
+// ---- progress and Ctrl-C
+// --------------------------------------------------------------------------
 
 /// The run's progress hook: called without the GIL (see the file comment).
 class Watch {
@@ -237,7 +244,8 @@ class Watch {
   Clock::time_point last_call_ = Clock::now() - std::chrono::seconds(1);
 };
 
-// ---- results --------------------------------------------------------------------------------------
+// ---- results
+// --------------------------------------------------------------------------------------
 
 /// A run's outcome with every number as double (and, for MPFR, as decimal text), made while the
 /// precision is still set; turned into Python objects afterwards, with the GIL.
@@ -300,9 +308,9 @@ PlainRun flatten(cli::RunOutcome<T>&& o) {
       for (const T& t : o.times) values.push_back(to_text(t));
       p.trace_text.emplace(p.trace_text.begin(), "time", std::move(values));
     }
-    const std::pair<const char*, const Mat<T>*> mats[] = {
-        {"Z", &o.final.Z}, {"W", &o.final.W}, {"B", &o.B}, {"Y", &o.Y},
-        {"Z0", &o.start.Z}, {"W0", &o.start.W}};
+    const std::pair<const char*, const Mat<T>*> mats[] = {{"Z", &o.final.Z},  {"W", &o.final.W},
+                                                          {"B", &o.B},        {"Y", &o.Y},
+                                                          {"Z0", &o.start.Z}, {"W0", &o.start.W}};
     for (const auto& [name, M] : mats) p.matrix_text.emplace_back(name, texts(*M));
     p.number_text = {{"final_loss", to_text(o.final_loss)},
                      {"opt_r", to_text(o.opt_r)},
@@ -341,7 +349,9 @@ PlainRun flatten(cli::RunOutcome<T>&& o) {
 }
 
 /// A double matrix handed to numpy without a copy: the array owns the moved buffer.
-py::object take(Mat<double>&& M) { return py::cast(std::move(M)); }
+py::object take(Mat<double>&& M) {
+  return py::cast(std::move(M));
+}
 
 py::array text_array(const std::vector<std::string>& column_major, Eigen::Index rows,
                      Eigen::Index cols) {
@@ -425,7 +435,8 @@ py::dict to_python(PlainRun&& p) {
   return d;
 }
 
-// ---- run --------------------------------------------------------------------------------------------
+// ---- run
+// --------------------------------------------------------------------------------------------
 
 template <class T>
 PlainRun run_with(cli::RunInputs<T>& in, const MatrixArg& y, const MatrixArg& b,
@@ -452,15 +463,14 @@ py::dict run_defaults() {
 }
 
 /// Every option left as None keeps fa-check's default (cli::RunOptions).
-py::dict run(const py::object& y, const py::object& r, const py::object& algo,
-             const py::object& b, const py::object& z0, const py::object& w0,
-             const py::object& init, const py::object& init_log2, const py::object& eta,
-             const py::object& step_log2, const py::object& steps, const py::object& time,
-             const py::object& tol, const py::object& flow_tol, const py::object& record_every,
-             const py::object& observations, const py::object& seed,
-             const py::object& precision, const py::object& n, const py::object& m,
-             const py::object& rank_of_y, const py::object& spectrum, const py::object& spread,
-             const py::object& progress) {
+py::dict run(const py::object& y, const py::object& r, const py::object& algo, const py::object& b,
+             const py::object& z0, const py::object& w0, const py::object& init,
+             const py::object& init_log2, const py::object& eta, const py::object& step_log2,
+             const py::object& steps, const py::object& time, const py::object& tol,
+             const py::object& flow_tol, const py::object& record_every,
+             const py::object& observations, const py::object& seed, const py::object& precision,
+             const py::object& n, const py::object& m, const py::object& rank_of_y,
+             const py::object& spectrum, const py::object& spread, const py::object& progress) {
   cli::RunOptions opt;
   if (is_given(algo)) opt.algo = as_text(algo, "algo");
   if ((opt.r_given = is_given(r))) opt.r = as_integer(r, "r");
@@ -514,7 +524,8 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo,
   return to_python(std::move(plain));
 }
 
-// ---- instances ------------------------------------------------------------------------------------
+// ---- instances
+// ------------------------------------------------------------------------------------
 
 /// fa::materialise<T>(rec), as the claims and fa-check build it; `bits` for MpVar.
 template <class T>
@@ -538,9 +549,9 @@ py::dict instance_dict(const Recipe& rec, int bits) {
       opt_r = inst.opt_r;
     } else {
       const Mat<T> sv = inst.s;
-      text = {{"U", texts(inst.U)},        {"V", texts(inst.V)}, {"Y", texts(inst.Y)},
-              {"B", texts(inst.B)},        {"Z0", texts(inst.start.Z)},
-              {"W0", texts(inst.start.W)}, {"s", texts(sv)}};
+      text = {{"U", texts(inst.U)}, {"V", texts(inst.V)},        {"Y", texts(inst.Y)},
+              {"B", texts(inst.B)}, {"Z0", texts(inst.start.Z)}, {"W0", texts(inst.start.W)},
+              {"s", texts(sv)}};
       U = cast_matrix<double>(inst.U), V = cast_matrix<double>(inst.V);
       Y = cast_matrix<double>(inst.Y), B = cast_matrix<double>(inst.B);
       Z0 = cast_matrix<double>(inst.start.Z), W0 = cast_matrix<double>(inst.start.W);
@@ -572,8 +583,8 @@ py::dict instance_dict(const Recipe& rec, int bits) {
   if (!text.empty()) {
     py::dict t;
     const std::map<std::string, std::pair<Eigen::Index, Eigen::Index>> shapes = {
-        {"U", {rec.n, k}},      {"V", {rec.m, k}},      {"Y", {rec.n, rec.m}},
-        {"B", {rec.n, rec.r}},  {"Z0", {rec.n, rec.r}}, {"W0", {rec.r, rec.m}},
+        {"U", {rec.n, k}},     {"V", {rec.m, k}},      {"Y", {rec.n, rec.m}},
+        {"B", {rec.n, rec.r}}, {"Z0", {rec.n, rec.r}}, {"W0", {rec.r, rec.m}},
         {"s", {k, 1}}};
     for (const auto& [name, values] : text) {
       const auto [rows, cols] = shapes.at(name);
@@ -618,7 +629,8 @@ py::dict instance(const py::object& n, const py::object& m, const py::object& ra
   return bits == 0 ? instance_dict<double>(rec, 0) : instance_dict<MpVar>(rec, bits);
 }
 
-// ---- FA's predicted limit (not certified) -----------------------------------------------------------
+// ---- FA's predicted limit (not certified)
+// -----------------------------------------------------------
 
 template <class T>
 py::dict limit_dict(const ArrayInput& y, const ArrayInput& b, int bits) {
@@ -679,7 +691,8 @@ py::dict limit_estimate(const py::object& y, const py::object& b, const py::obje
   return bits == 0 ? limit_dict<double>(ya, ba, 0) : limit_dict<MpVar>(ya, ba, bits);
 }
 
-// ---- certificates (issue 10) -----------------------------------------------------------------------
+// ---- certificates (issue 10)
+// -----------------------------------------------------------------------
 //
 // >>> ISSUE 10 PLACEHOLDER <<<  `fa-check certify --y Y --b B --r R` (exact certificates of
 // rank(B^T Y), FA's limit error err*, an upper bound on opt_r and the separation gap) had not
@@ -699,7 +712,8 @@ py::dict certify(const py::object& /*y*/, const py::object& /*b*/, const py::obj
 
 }  // namespace fa::py_module
 
-// ---- the module -------------------------------------------------------------------------------------
+// ---- the module
+// -------------------------------------------------------------------------------------
 
 PYBIND11_MODULE(_core, m) {
   namespace py = pybind11;
@@ -708,7 +722,8 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "fa-verify's C++ core (use the faverify package, python/faverify/__init__.py)";
 
   // Bad input: one exception type, a ValueError, carrying the CLI's message.
-  input_error_type() = py::exception<fa::cli::UsageError>(m, "InputError", PyExc_ValueError);
+  input_error_type() =
+      py::register_exception<fa::cli::UsageError>(m, "InputError", PyExc_ValueError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -721,20 +736,17 @@ PYBIND11_MODULE(_core, m) {
 
   m.attr("__version__") = FA_VERSION;
   m.def("run_defaults", &run_defaults);
-  m.def("run", &run, "y"_a = py::none(), py::kw_only(), "r"_a = py::none(),
-        "algo"_a = py::none(), "b"_a = py::none(), "z0"_a = py::none(), "w0"_a = py::none(),
-        "init"_a = py::none(), "init_log2"_a = py::none(), "eta"_a = py::none(),
-        "step_log2"_a = py::none(), "steps"_a = py::none(), "time"_a = py::none(),
-        "tol"_a = py::none(), "flow_tol"_a = py::none(), "record_every"_a = py::none(),
-        "observations"_a = py::none(), "seed"_a = py::none(), "precision"_a = py::none(),
-        "n"_a = py::none(), "m"_a = py::none(), "rank_of_y"_a = py::none(),
-        "spectrum"_a = py::none(), "spread"_a = py::none(), "progress"_a = py::none());
+  m.def("run", &run, "y"_a = py::none(), py::kw_only(), "r"_a = py::none(), "algo"_a = py::none(),
+        "b"_a = py::none(), "z0"_a = py::none(), "w0"_a = py::none(), "init"_a = py::none(),
+        "init_log2"_a = py::none(), "eta"_a = py::none(), "step_log2"_a = py::none(),
+        "steps"_a = py::none(), "time"_a = py::none(), "tol"_a = py::none(),
+        "flow_tol"_a = py::none(), "record_every"_a = py::none(), "observations"_a = py::none(),
+        "seed"_a = py::none(), "precision"_a = py::none(), "n"_a = py::none(), "m"_a = py::none(),
+        "rank_of_y"_a = py::none(), "spectrum"_a = py::none(), "spread"_a = py::none(),
+        "progress"_a = py::none());
   m.def("instance", &instance, py::kw_only(), "n"_a, "m"_a, "rank_of_y"_a, "r"_a = py::none(),
-        "spectrum"_a = "flat", "spread"_a = 0, "seed"_a = 0, "step_log2"_a = -3,
-        "init"_a = "zero", "init_log2"_a = -8, "singular_values"_a = py::none(),
-        "precision"_a = "double");
-  m.def("limit_estimate", &limit_estimate, "y"_a, "b"_a, py::kw_only(),
-        "precision"_a = "double");
+        "spectrum"_a = "flat", "spread"_a = 0, "seed"_a = 0, "step_log2"_a = -3, "init"_a = "zero",
+        "init_log2"_a = -8, "singular_values"_a = py::none(), "precision"_a = "double");
+  m.def("limit_estimate", &limit_estimate, "y"_a, "b"_a, py::kw_only(), "precision"_a = "double");
   m.def("certify", &certify, "y"_a, "b"_a, py::kw_only(), "r"_a = py::none());
-  bind_claims(m);
 }
