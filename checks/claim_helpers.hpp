@@ -48,9 +48,10 @@ Trajectory<T> run_or_fail(Case<T>& c, const Instance<T>& inst, Algorithm alg, lo
   cfg.record_every = record_every;
   cfg.check_every = 10;
   cfg.track_identities = track_identities;
-  Trajectory<T> run =
-      run_dynamics(c.dynamics(), inst.Y, inst.B, start ? *start : starting_point(c, inst), cfg);
-  if (run.status == RunStatus::diverged) c.fail(algorithm_name(alg) + " " + run.message);
+  Trajectory<T> run = run_dynamics(c.dynamics(), inst.Y, inst.B,
+                                   start ? *start : starting_point(c, inst), cfg);
+  if (run.status == RunStatus::diverged)
+    c.fail(algorithm_name(alg) + " " + run.message);
   return run;
 }
 
@@ -130,8 +131,8 @@ Trajectory<T> run_until_stationary(Case<T>& c, const Instance<T>& inst, Algorith
   while (steps < budget) {
     run = run_or_fail(c, inst, alg, chunk, T(-1), 0, false, &start);
     steps += run.steps_taken;
-    const T change =
-        run.final_loss > previous ? T(run.final_loss - previous) : T(previous - run.final_loss);
+    const T change = run.final_loss > previous ? T(run.final_loss - previous)
+                                               : T(previous - run.final_loss);
     start = run.final;
     previous = run.final_loss;
     if (change <= still) break;

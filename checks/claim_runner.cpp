@@ -1,9 +1,8 @@
 // fa-claims: runs the registered claims (theorems/*.cpp), one (claim, scalar) at a time, prints a
 // verdict that explains itself, writes a report fragment, and generates the ctest registrations.
-#include "checks/claim_runner.hpp"
 #include "checks/claim.hpp"
+#include "checks/claim_runner.hpp"
 
-#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 namespace fa {
 
@@ -63,8 +63,8 @@ std::string test_name(const ClaimSpec& spec, const std::string& scalar) {
   return spec.id + " " + spec.title + " (" + scalar + ")";
 }
 
-std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar, const RunResult& r,
-                              const std::string& falsifier) {
+std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar,
+                              const RunResult& r, const std::string& falsifier) {
   std::string cmd = self_path() + " run " + spec.id + " --scalar " + scalar;
   if (!falsifier.empty()) cmd += " --falsifier " + falsifier;
   cmd += " --seed " + std::to_string(r.seed);
@@ -104,8 +104,7 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   j["message"] = r.message;
   j["extra"] = r.record.extra;
   nlohmann::json fals = nlohmann::json::array();
-  for (const auto& f : spec.falsifiers)
-    fals.push_back({{"name", f.name}, {"description", f.description}});
+  for (const auto& f : spec.falsifiers) fals.push_back({{"name", f.name}, {"description", f.description}});
   j["falsifiers"] = fals;
   return j;
 }
@@ -297,9 +296,8 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
 std::vector<ClaimJob> claim_jobs() {
   std::vector<const RegisteredClaim*> claims;
   for (const auto& c : claim_registry()) claims.push_back(&c);
-  std::sort(claims.begin(), claims.end(), [](const RegisteredClaim* a, const RegisteredClaim* b) {
-    return a->spec.id < b->spec.id;
-  });
+  std::sort(claims.begin(), claims.end(),
+            [](const RegisteredClaim* a, const RegisteredClaim* b) { return a->spec.id < b->spec.id; });
   std::vector<ClaimJob> jobs;
   for (const RegisteredClaim* c : claims) {
     for (const char* scalar : {"double", "mp", "exact"})
@@ -313,8 +311,7 @@ std::vector<ClaimJob> claim_jobs() {
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   auto bad = [&](const std::string& why) {
-    return std::invalid_argument("shard '" + text + "': " + why +
-                                 " (expected i/n with 0 <= i < n)");
+    return std::invalid_argument("shard '" + text + "': " + why + " (expected i/n with 0 <= i < n)");
   };
   if (slash == std::string::npos) throw bad("no '/'");
   Shard s;
@@ -347,8 +344,7 @@ int run_all(const RunAllOptions& opt) {
   int failures = 0, count = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const ClaimJob& job = jobs[j];
-    if (static_cast<int>(j % static_cast<std::size_t>(opt.shard.count)) != opt.shard.index)
-      continue;
+    if (static_cast<int>(j % static_cast<std::size_t>(opt.shard.count)) != opt.shard.index) continue;
     if (!wanted(job)) continue;
     ++count;
     if (opt.dry_run) {
@@ -367,23 +363,22 @@ int run_all(const RunAllOptions& opt) {
     ran.push_back({{"job", j}, {"name", job.name()}, {"exit", rc}});
   }
   if (opt.dry_run) return 0;
-  nlohmann::json manifest{
-      {"shard", opt.shard.index},
-      {"of", opt.shard.count},
-      {"jobs_total", jobs.size()},
-      {"environment",
-       {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
-                                             : nlohmann::json(nullptr)},
-        {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
-                                           : nlohmann::json(nullptr)}}},
-      {"ran", ran}};
+  nlohmann::json manifest{{"shard", opt.shard.index},
+                          {"of", opt.shard.count},
+                          {"jobs_total", jobs.size()},
+                          {"environment",
+                           {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
+                                                                 : nlohmann::json(nullptr)},
+                            {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
+                                                               : nlohmann::json(nullptr)}}},
+                          {"ran", ran}};
   write_atomically(report_dir() / "parts" /
                        ("_shard." + std::to_string(opt.shard.index) + "-of-" +
                         std::to_string(opt.shard.count) + ".json"),
                    manifest.dump(2) + "\n");
   std::cout << "run-all: shard " << opt.shard.index << "/" << opt.shard.count << ": " << count
-            << " jobs, " << (count - failures) << " as expected, " << failures << " not; parts in "
-            << (report_dir() / "parts").string() << "\n";
+            << " jobs, " << (count - failures) << " as expected, " << failures
+            << " not; parts in " << (report_dir() / "parts").string() << "\n";
   return failures == 0 ? 0 : 1;
 }
 
@@ -429,3 +424,4 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
 }
 
 }  // namespace fa
+

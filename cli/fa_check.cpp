@@ -32,16 +32,14 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
                              "generated Y: singular-value profile, sigma_1 = 1: flat, geometric "
                              "(condition 2^spread), gapped (gap after sigma_r), clustered")
                  ->capture_default_str();
-  auto* spread = run->add_option("--spread", o.spread,
-                                 "generated Y: log2 of the condition "
-                                 "number / gap / cluster width")
+  auto* spread = run->add_option("--spread", o.spread, "generated Y: log2 of the condition "
+                                                       "number / gap / cluster width")
                      ->capture_default_str();
   for (CLI::Option* opt : {n, m, k, sp, spread}) opt->excludes("--y");
   run->add_option("--seed", o.seed,
                   "seed of every random draw: generated Y, B (unless --b), small init")
       ->capture_default_str();
-  run->add_option("--algo", o.algo,
-                  "gd | fa | fastar (FA*, our reconstruction) | gd-flow | fa-flow")
+  run->add_option("--algo", o.algo, "gd | fa | fastar (FA*, our reconstruction) | gd-flow | fa-flow")
       ->capture_default_str();
   run->add_option("--r", o.r,
                   "inner dimension r of ZW, 1 <= r <= min(n, m) (default: columns of --b or "
@@ -52,10 +50,10 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   run->add_option("--step-log2", o.step_log2, "log2 of c in the default step size")
       ->capture_default_str();
   run->add_option("--steps", o.steps, "step budget of a discrete run")->capture_default_str();
-  run->add_option("--time", o.time, "end time of a flow (gd-flow, fa-flow)")->capture_default_str();
-  run->add_option("--init", o.init,
-                  "initial factors: zero | small (2^init-log2 N(0,1) from "
-                  "--seed) | given (--z0, --w0)")
+  run->add_option("--time", o.time, "end time of a flow (gd-flow, fa-flow)")
+      ->capture_default_str();
+  run->add_option("--init", o.init, "initial factors: zero | small (2^init-log2 N(0,1) from "
+                                    "--seed) | given (--z0, --w0)")
       ->capture_default_str();
   run->add_option("--init-log2", o.init_log2, "log2 of the small-init scale")
       ->capture_default_str();

@@ -54,15 +54,15 @@ T fa_limit_error(const Mat<T>& Y, const Mat<T>& B) {
   return Mat<T>(Y - Y * P).squaredNorm();
 }
 
-#define FA_DECLARE_LINALG(T, EXTERN)                                               \
-  EXTERN template Mat<T> orthonormal_columns<T>(const Mat<T>&);                    \
-  EXTERN template Vec<T> singular_values<T>(const Mat<T>&);                        \
-  EXTERN template Vec<T> symmetric_eigenvalues<T>(const Mat<T>&);                  \
-  EXTERN template Mat<T> row_space_projector<T>(const Mat<T>&);                    \
-  EXTERN template Vec<T> principal_angle_cosines<T>(const Mat<T>&, const Mat<T>&); \
-  EXTERN template Mat<T> solve_right<T>(const Mat<T>&, const Mat<T>&);             \
-  EXTERN template T spectral_norm<T>(const Mat<T>&);                               \
-  EXTERN template T best_rank_error<T>(const Mat<T>&, int);                        \
+#define FA_DECLARE_LINALG(T, EXTERN)                                                          \
+  EXTERN template Mat<T> orthonormal_columns<T>(const Mat<T>&);                               \
+  EXTERN template Vec<T> singular_values<T>(const Mat<T>&);                                   \
+  EXTERN template Vec<T> symmetric_eigenvalues<T>(const Mat<T>&);                             \
+  EXTERN template Mat<T> row_space_projector<T>(const Mat<T>&);                               \
+  EXTERN template Vec<T> principal_angle_cosines<T>(const Mat<T>&, const Mat<T>&);           \
+  EXTERN template Mat<T> solve_right<T>(const Mat<T>&, const Mat<T>&);                        \
+  EXTERN template T spectral_norm<T>(const Mat<T>&);                                          \
+  EXTERN template T best_rank_error<T>(const Mat<T>&, int);                                   \
   EXTERN template int numerical_rank<T>(const Mat<T>&, const T&);
 
 FA_DECLARE_LINALG(double, extern)

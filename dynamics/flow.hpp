@@ -45,8 +45,8 @@ template <class T>
 FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> start,
                            const FlowConfig<T>& cfg);
 
-#define FA_DECLARE_FLOW(T, EXTERN)                                                        \
-  EXTERN template FlowTrajectory<T> run_flow<T>(const Mat<T>&, const Mat<T>&, Factors<T>, \
+#define FA_DECLARE_FLOW(T, EXTERN)                                                          \
+  EXTERN template FlowTrajectory<T> run_flow<T>(const Mat<T>&, const Mat<T>&, Factors<T>,   \
                                                 const FlowConfig<T>&);
 
 FA_DECLARE_FLOW(double, extern)
