@@ -23,34 +23,40 @@ ENDLESS = {
 }
 
 
-@pytest.mark.parametrize("kind", ENDLESS)
-def test_ctrl_c_interrupts_a_long_run(kind):
-    script = textwrap.dedent(f"""
-        import time, faverify
-        print("started", flush=True)
-        t0 = time.monotonic()
-        try:
-            {ENDLESS[kind]}
-            print("finished?!", flush=True)
-        except KeyboardInterrupt:
-            print("interrupted", flush=True)
-        res = faverify.run(n=5, m=4, rank_of_y=2, steps=10)
-        print("usable", res.status, flush=True)
-    """)
-    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=os.environ)
+def test_ctrl_c_interrupts_a_long_run():
+    """One child process per kind of run, side by side; each gets SIGINT once its run is going."""
+    children = {}
+    for kind, call in ENDLESS.items():
+        script = textwrap.dedent(f"""
+            import faverify
+            print("started", flush=True)
+            try:
+                {call}
+                print("finished?!", flush=True)
+            except KeyboardInterrupt:
+                print("interrupted", flush=True)
+            res = faverify.run(n=5, m=4, rank_of_y=2, steps=10)
+            print("usable", res.status, flush=True)
+        """)
+        children[kind] = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True, env=os.environ)
     try:
-        assert p.stdout.readline().strip() == "started"
-        # Let the run get going (import and setup take well under this), then press Ctrl-C.
-        threading.Event().wait(1.0)
-        p.send_signal(signal.SIGINT)
-        # Not a timing test: the deadline only turns a hang into a failure.
-        out, err = p.communicate(timeout=120)
+        for kind, p in children.items():
+            assert p.stdout.readline().strip() == "started", kind
+        # Let the runs get going (the call itself starts within milliseconds), then Ctrl-C.
+        threading.Event().wait(0.5)
+        for p in children.values():
+            p.send_signal(signal.SIGINT)
+        for kind, p in children.items():
+            # Not a timing test: the deadline only turns a hang into a failure.
+            out, err = p.communicate(timeout=120)
+            assert p.returncode == 0, f"{kind}: {err}"
+            assert out.split("\n")[:2] == ["interrupted", "usable budget exhausted"], \
+                f"{kind}: {out}{err}"
     finally:
-        if p.poll() is None:
-            p.kill()
-    assert p.returncode == 0, err
-    assert out.split("\n")[:2] == ["interrupted", "usable budget exhausted"], out + err
+        for p in children.values():
+            if p.poll() is None:
+                p.kill()
 
 
 def test_progress_callback_sees_the_run():
