@@ -129,9 +129,8 @@ struct RunInputs {
 /// NaN). It may throw to abort the run; the exception leaves run_problem.
 using ProgressHook = std::function<void(double done, double total, double loss)>;
 
-/// Everything a run produced, and what it was run on.
-template <class T>
-struct RunOutcome {
+/// What a run was and how it ended, without its matrices and high-precision numbers.
+struct RunDescription {
   bool flow = false;
   std::string algo;            // as asked: gd, fa, fastar, gd-flow, fa-flow
   std::string algorithm_name;  // GD, FA, FA* (reconstruction), GD flow, FA flow
@@ -147,18 +146,50 @@ struct RunOutcome {
   double time = 0;       // flows: end time and tolerance
   double flow_tol = 0;
   std::uint64_t seed = 0;
-  Mat<T> Y, B;
-  Factors<T> start, final;
-  std::vector<TraceRow<T>> rows;
-  std::vector<T> times;  // flows: the time of each row
   RunStatus status = RunStatus::budget_exhausted;
   std::string message;
   long steps = 0;  // steps taken (flows: integrator steps)
   long diverged_at = -1;
-  T final_loss, opt_r, converged_loss;
   bool have_ratio = false;  // opt_r is not zero to working precision
-  T ratio;                  // ||ZW - Y||_F^2 / opt_r when have_ratio
 };
+
+/// Everything a run produced, and what it was run on.
+template <class T>
+struct RunOutcome : RunDescription {
+  Mat<T> Y, B;
+  Factors<T> start, final;
+  std::vector<TraceRow<T>> rows;
+  std::vector<T> times;  // flows: the time of each row
+  T final_loss, opt_r, converged_loss;
+  T ratio;  // ||ZW - Y||_F^2 / opt_r when have_ratio
+};
+
+/// The run's summary, field by field in summary.json's order, for each front end to write in
+/// its own form (fa-check: JSON text; the module: Python numbers). `out` has
+///   text(key, std::string), integer(key, integer), step(key, long; -1 for none),
+///   number(key, value of T or double, present).
+template <class T, class Fields>
+void summary_fields(const RunOutcome<T>& o, Fields& out) {
+  out.text("y", o.y_desc);
+  out.text("algorithm", o.algo);
+  out.integer("n", o.n);
+  out.integer("m", o.m);
+  out.integer("r", o.r);
+  out.integer("precision_bits", o.precision_bits);
+  out.text("scalar", o.scalar);
+  out.number("eta", o.eta, !o.flow);
+  out.text("eta_rule", o.eta_rule);
+  out.integer("seed", o.seed);
+  out.text("init", o.init);
+  out.text("status", status_name(o.status));
+  out.text("message", o.message);
+  out.integer("steps", o.steps);
+  out.step("diverged_at", o.diverged_at);
+  out.number("final_loss", o.final_loss, true);
+  out.number("opt_r", o.opt_r, true);
+  out.number("ratio", o.ratio, o.have_ratio);
+  out.number("converged_loss", o.converged_loss, true);
+}
 
 /// Validates the inputs, builds the problem (Y, B, start, eta) and runs it. Throws UsageError,
 /// fa::io::MatrixIoError (from a loader) or std::invalid_argument on bad input; a diverged run is

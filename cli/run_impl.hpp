@@ -89,6 +89,21 @@ Mat<T> read_as(const std::string& path, int bits) {
   }
 }
 
+/// summary.json's fields (summary_fields): every number as full-precision text, "" for none.
+struct JsonFields {
+  nlohmann::json j;
+  void text(const char* key, const std::string& v) { j[key] = v; }
+  template <class I>
+  void integer(const char* key, I v) {
+    j[key] = v;
+  }
+  void step(const char* key, long v) { j[key] = v; }
+  template <class U>
+  void number(const char* key, const U& v, bool present) {
+    j[key] = present ? to_text(v) : std::string();
+  }
+};
+
 }  // namespace detail
 
 template <class T>
@@ -483,26 +498,9 @@ int run_check(const RunOptions& opt) {
     if (!trace) throw io::MatrixIoError(trace_path + ": write failed");
     written.push_back(trace_path);
 
-    nlohmann::json j;
-    j["y"] = o.y_desc;
-    j["algorithm"] = o.algo;
-    j["n"] = o.n;
-    j["m"] = o.m;
-    j["r"] = o.r;
-    j["precision_bits"] = o.precision_bits;
-    j["scalar"] = scalar_name<T>();
-    j["eta"] = o.flow ? std::string("") : to_text(o.eta);
-    j["eta_rule"] = o.eta_rule;
-    j["seed"] = o.seed;
-    j["init"] = o.init;
-    j["status"] = status_name(o.status);
-    j["message"] = o.message;
-    j["steps"] = o.steps;
-    j["diverged_at"] = o.diverged_at;
-    j["final_loss"] = to_text(o.final_loss);
-    j["opt_r"] = to_text(o.opt_r);
-    j["ratio"] = o.have_ratio ? to_text(o.ratio) : std::string("");
-    j["converged_loss"] = to_text(o.converged_loss);
+    detail::JsonFields fields;
+    summary_fields(o, fields);
+    const nlohmann::json& j = fields.j;
     const std::string summary_path = (dir / "summary.json").string();
     std::ofstream summary(summary_path);
     summary << j.dump(2) << '\n';

@@ -326,33 +326,14 @@ PlainRun flatten(cli::RunOutcome<T>&& o) {
                      {"opt_r", to_text(o.opt_r)},
                      {"ratio", o.have_ratio ? to_text(o.ratio) : std::string()},
                      {"converged_loss", to_text(o.converged_loss)}};
-    m.flow = o.flow;
-    m.algo = o.algo;
-    m.algorithm_name = o.algorithm_name;
-    m.y_desc = o.y_desc;
-    m.generated = o.generated;
-    m.init = o.init;
-    m.n = o.n, m.m = o.m, m.r = o.r;
-    m.precision_bits = o.precision_bits;
-    m.scalar = o.scalar;
-    m.eta = o.eta;
-    m.eta_given = o.eta_given;
-    m.eta_rule = o.eta_rule;
-    m.time = o.time;
-    m.flow_tol = o.flow_tol;
-    m.seed = o.seed;
+    static_cast<cli::RunDescription&>(m) = o;
     m.Y = cast_matrix<double>(o.Y);
     m.B = cast_matrix<double>(o.B);
     m.start = {cast_matrix<double>(o.start.Z), cast_matrix<double>(o.start.W)};
     m.final = {cast_matrix<double>(o.final.Z), cast_matrix<double>(o.final.W)};
-    m.status = o.status;
-    m.message = o.message;
-    m.steps = o.steps;
-    m.diverged_at = o.diverged_at;
     m.final_loss = to_double(o.final_loss);
     m.opt_r = to_double(o.opt_r);
     m.converged_loss = to_double(o.converged_loss);
-    m.have_ratio = o.have_ratio;
     m.ratio = to_double(o.ratio);
   }
   return p;
@@ -375,29 +356,28 @@ py::array text_array(const std::vector<std::string>& column_major, Eigen::Index 
   return py::module_::import("numpy").attr("array")(out, "dtype"_a = "U");
 }
 
+/// summary.json's fields (cli::summary_fields) as Python numbers, None where it writes "" or -1.
+struct PythonFields {
+  py::dict& d;
+  void text(const char* key, const std::string& v) { d[key] = v; }
+  template <class I>
+  void integer(const char* key, I v) {
+    d[key] = v;
+  }
+  void step(const char* key, long v) {
+    d[key] = v >= 0 ? py::object(py::int_(v)) : py::object(py::none());
+  }
+  void number(const char* key, double v, bool present) {
+    d[key] = present ? py::object(py::float_(v)) : py::object(py::none());
+  }
+};
+
 py::dict to_python(PlainRun&& p) {
   cli::RunOutcome<double>& o = p.meta;
   py::dict d;
   // The keys of fa-check's summary.json, with numbers as numbers (None where it writes "" / -1).
-  d["y"] = o.y_desc;
-  d["algorithm"] = o.algo;
-  d["n"] = o.n;
-  d["m"] = o.m;
-  d["r"] = o.r;
-  d["precision_bits"] = o.precision_bits;
-  d["scalar"] = o.scalar;
-  d["eta"] = o.flow ? py::object(py::none()) : py::object(py::float_(o.eta));
-  d["eta_rule"] = o.eta_rule;
-  d["seed"] = o.seed;
-  d["init"] = o.init;
-  d["status"] = status_name(o.status);
-  d["message"] = o.message;
-  d["steps"] = o.steps;
-  d["diverged_at"] = o.diverged_at >= 0 ? py::object(py::int_(o.diverged_at)) : py::none();
-  d["final_loss"] = o.final_loss;
-  d["opt_r"] = o.opt_r;
-  d["ratio"] = o.have_ratio ? py::object(py::float_(o.ratio)) : py::none();
-  d["converged_loss"] = o.converged_loss;
+  PythonFields fields{d};
+  cli::summary_fields(o, fields);
   // More than summary.json has.
   d["algorithm_name"] = o.algorithm_name;
   d["generated"] = o.generated;

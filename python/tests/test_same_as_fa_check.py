@@ -34,6 +34,7 @@ def assert_same_run(out, res, flow=False):
     for col in TRACE_COLUMNS:
         assert identical(trace[col], res.trace[col]), col
     summary = read_summary(out / "summary.json")
+    assert set(summary) <= set(res)  # every key of summary.json (cli::summary_fields)
     for key in ["algorithm", "n", "m", "r", "precision_bits", "scalar", "seed", "init", "status",
                 "message", "steps"]:
         assert summary[key] == res[key], key
