@@ -30,8 +30,10 @@ using namespace pybind11::literals;
 
 namespace {
 
-py::object& input_error_type() {
-  static py::object type;
+/// faverify.InputError, kept as a raw, never-released reference: a static py::object would be
+/// released after the interpreter has shut down.
+PyObject*& input_error_type() {
+  static PyObject* type = nullptr;
   return type;
 }
 
@@ -713,14 +715,15 @@ PYBIND11_MODULE(_core, m) {
 
   // Bad input: one exception type, a ValueError, carrying the CLI's message.
   input_error_type() =
-      py::register_exception<fa::cli::UsageError>(m, "InputError", PyExc_ValueError);
+      py::register_exception<fa::cli::UsageError>(m, "InputError", PyExc_ValueError).ptr();
+  Py_INCREF(input_error_type());
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const fa::io::MatrixIoError& e) {
-      PyErr_SetString(input_error_type().ptr(), e.what());
+      PyErr_SetString(input_error_type(), e.what());
     } catch (const std::invalid_argument& e) {
-      PyErr_SetString(input_error_type().ptr(), e.what());
+      PyErr_SetString(input_error_type(), e.what());
     }
   });
 
