@@ -52,7 +52,8 @@ FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> f,
   if (!(cfg.abs_tol > 0) || !(cfg.rel_tol > 0))
     throw std::invalid_argument("flow tolerances must be > 0");
   const detail::FlowState<T> layout{Y.rows(), f.Z.cols(), Y.cols()};
-  auto system = [&](const std::vector<T>& x, std::vector<T>& dxdt, T /*t*/) {
+  auto system = [&](const std::vector<T>& x, std::vector<T>& dxdt, T t) {
+    if (cfg.on_progress) cfg.on_progress(to_double(t));
     Factors<T> g;
     layout.unpack(x, g);
     layout.pack(flow_rhs(cfg.kind, Y, B, g), dxdt);
