@@ -101,6 +101,12 @@ int main(int argc, char** argv) {
                        {"ladder", spec.ladder},
                        {"slow", spec.slow},
                        {"expected", spec.expected_to_hold() ? "holds" : "refuted"},
+                       {"proof", spec.proof.empty() ? nlohmann::json(nullptr)
+                                                    : nlohmann::json(spec.proof)},
+                       {"polynomial",
+                        spec.polynomial ? nlohmann::json{{"degree", spec.polynomial->degree},
+                                                         {"residual", spec.polynomial->residual}}
+                                        : nlohmann::json(nullptr)},
                        {"cases",
                         {{"double", spec.cases_double},
                          {"mp", spec.cases_mp},
