@@ -325,6 +325,13 @@ std::string agreement(const Shape& s) {
   return os.str();
 }
 
+std::string fmt(double x, int prec = 3) {
+  if (x < 0) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", prec, x);
+  return buf;
+}
+
 // ---- peers: numpy (OpenBLAS 1 thread / all cores, reference BLAS) and PyTorch ----------------
 // Each peer runs in its own /usr/bin/python3 process (bench/peers.py) on the instance written
 // here, for the same number of FA steps; the script reports its best time, the BLAS it really
@@ -333,6 +340,11 @@ const std::vector<Shape> kPeerShapes = {
     {8, 6, 3}, {64, 64, 8}, {256, 256, 32}, {1024, 1024, 64}, {4096, 512, 16}};
 constexpr const char* kReferenceBlasPath =  // Debian's reference BLAS and LAPACK (libblas3)
     "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack";
+// OpenBLAS picks its kernels for the CPU it finds (here Cooperlake: AVX-512), unless
+// OPENBLAS_CORETYPE names one; some machines set it (this one: Haswell, AVX2 only, about 35%
+// slower in DGEMM here). The peers run with OpenBLAS's own choice, the faster one, unless
+// fa-bench is given --openblas-coretype-from-env. The table says which kernels ran.
+std::string g_openblas_env = "env -u OPENBLAS_CORETYPE";
 
 struct Peer {
   std::string limit_name;   // as in report/bench.json
@@ -341,6 +353,7 @@ struct Peer {
   std::string env;          // prefix for the command line
 };
 const std::vector<Peer> kPeers = {
+    {"gemm-openblas", "gemm", 1, ""},  // the roofline: OpenBLAS's GEMM on the step's products
     {"numpy-openblas", "numpy", 1, ""},
     {"numpy-openblas-mt", "numpy", 0, ""},
     {"numpy-reference-blas", "numpy", 1, std::string("LD_LIBRARY_PATH=") + kReferenceBlasPath},
@@ -419,9 +432,9 @@ double cxx_run_seconds(State<double>& st, int steps, int record_every, int repea
 /// Runs one peer; returns its JSON report (empty object if it failed, with the reason printed).
 nlohmann::json run_peer(const std::string& python, const Peer& peer,
                         const std::filesystem::path& dir, int steps, int record_every) {
-  std::string cmd = (peer.env.empty() ? "" : peer.env + " ") + python + " " + FA_BENCH_DIR +
-                    "/peers.py run --dir '" + dir.string() + "' --peer " + peer.script_peer +
-                    " --steps " + std::to_string(steps) + " --threads " +
+  std::string cmd = g_openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " +
+                    FA_BENCH_DIR + "/peers.py run --dir '" + dir.string() + "' --peer " +
+                    peer.script_peer + " --steps " + std::to_string(steps) + " --threads " +
                     std::to_string(peer.threads) + " --record-every " +
                     std::to_string(record_every) + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
@@ -439,6 +452,12 @@ nlohmann::json run_peer(const std::string& python, const Peer& peer,
     return nlohmann::json::object();
   }
   return j;
+}
+
+/// "; agreement X" (how far the peer's final factors are from ours), when the peer ran steps.
+std::string agreement_words(const nlohmann::json& j) {
+  if (!j.contains("agreement") || !j["agreement"].is_number()) return "";
+  return "; agreement " + fmt(j["agreement"].get<double>(), 2);
 }
 
 /// Which library a peer used, in a few words for the table's note.
@@ -468,13 +487,6 @@ struct Row {
   double gflops, ns_per_madd;        // ours in both units
 };
 
-std::string fmt(double x, int prec = 3) {
-  if (x < 0) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g", prec, x);
-  return buf;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -495,13 +507,16 @@ int main(int argc, char** argv) {
       python = argv[++i];
     else if (a == "--no-peers")
       with_peers = false;
+    else if (a == "--openblas-coretype-from-env")
+      g_openblas_env = "env";
     else if (a == "--claims" && i + 1 < argc)
       claims_json = argv[++i];
     else if (a == "--work-dir" && i + 1 < argc)
       work_dir = argv[++i];
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-peers] [--claims "
-                   "CLAIMS_JSON] [--work-dir DIR] [--benchmark_* flags]\n";
+                   "CLAIMS_JSON] [--work-dir DIR] [--openblas-coretype-from-env] "
+                   "[--benchmark_* flags]\n";
       return 0;
     } else
       args.push_back(a);
@@ -602,16 +617,19 @@ int main(int argc, char** argv) {
       State<double> st = make_state<double>(s);
       const std::filesystem::path dir = work_dir / ("step-" + s.str());
       write_instance(dir, st);
-      const double t = cxx_fa_seconds(st, steps, 3);
+      cxx_fa_seconds(st, steps, 1);  // the final factors, for the peers' agreement
       write_npy(dir / "ours_Z.npy", st.f.Z);
       write_npy(dir / "ours_W.npy", st.f.W);
       const double gflop = 2 * s.madds() * steps / 1e9;
       for (const Peer& peer : kPeers) {
+        // Ours is timed right before each peer, so each ratio compares neighbouring moments
+        // (on a shared machine the load changes between peers).
+        const double t = cxx_fa_seconds(st, steps, 3);
         const nlohmann::json j = run_peer(python, peer, dir, steps, 0);
         if (j.empty()) continue;
         const double tp = j["seconds"].get<double>();
-        const std::string note = std::to_string(steps) + " steps; " + blas_words(j) +
-                                 "; agreement " + fmt(j.value("agreement", -1.0), 2);
+        const std::string note =
+            std::to_string(steps) + " steps; " + blas_words(j) + agreement_words(j);
         std::cout << "  " << s.str() << " " << peer.limit_name << ": ours " << fmt(t) << " s, "
                   << fmt(tp) << " s; " << note << "\n"
                   << std::flush;
@@ -627,17 +645,18 @@ int main(int argc, char** argv) {
     State<double> st = make_state<double>(s);
     const std::filesystem::path dir = work_dir / ("run-" + s.str());
     write_instance(dir, st);
-    const double t = cxx_run_seconds(st, steps, every, 3);
+    cxx_run_seconds(st, steps, every, 1);
     write_npy(dir / "ours_Z.npy", st.f.Z);
     write_npy(dir / "ours_W.npy", st.f.W);
     for (const Peer& peer : kPeers) {
-      if (peer.limit_name == "numpy-openblas-mt") continue;  // nothing to share at 32x32
+      // Nothing to share between cores at 32x32; the roofline is the step rows' business.
+      if (peer.limit_name == "numpy-openblas-mt" || peer.script_peer == "gemm") continue;
+      const double t = cxx_run_seconds(st, steps, every, 3);
       const nlohmann::json j = run_peer(python, peer, dir, steps, every);
       if (j.empty()) continue;
       const double tp = j["seconds"].get<double>();
       const std::string note = "10^4 steps, " + std::to_string(j.value("records", 0)) +
-                               " records; " + blas_words(j) + "; agreement " +
-                               fmt(j.value("agreement", -1.0), 2);
+                               " records; " + blas_words(j) + agreement_words(j);
       rows.push_back(
           {"fa-run double " + s.str() + " 10^4 steps, record every 10 vs " + peer.limit_name,
            "runs/s", peer.limit_name, note, 1 / t, 1 / tp, tp / t, -1,

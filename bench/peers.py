@@ -14,6 +14,8 @@ PEER is one of
                   libopenblas0-pthread is installed); fa-bench runs the reference BLAS by
                   putting Debian's reference libblas/liblapack first on LD_LIBRARY_PATH.
   torch           PyTorch float64 tensors on the CPU under no_grad: @, sub_(..., alpha=eta).
+  gemm            not a peer but the roofline: the three products of a step (ZW, B^T E, E W^T,
+                  same shapes) through numpy's BLAS into preallocated outputs, nothing else.
   torch-autograd  PyTorch as FA libraries implement it: a custom torch.autograd.Function whose
                   backward sends the error back through B instead of Z^T, loss.backward() and
                   torch.optim.SGD(lr=eta) (one zero_grad/forward/backward/step per FA step).
@@ -34,7 +36,7 @@ import os
 import sys
 import time
 
-STEP_KINDS = ("numpy", "torch", "torch-autograd")
+STEP_KINDS = ("numpy", "torch", "torch-autograd", "gemm")
 
 
 def loaded_blas():
@@ -113,6 +115,23 @@ def numpy_run(inst, steps, record_every):
             record(t + 1)
     seconds = time.perf_counter() - t0
     return seconds, Z, W, len(rows)
+
+
+def gemm_run(inst, steps):
+    import numpy as np
+
+    Y, B = inst["Y"], inst["B"]
+    Z = np.array(inst["Z0"], order="F")
+    W = np.array(inst["W0"], order="F")
+    E = np.asfortranarray(Z @ W - Y)
+    EZW, G, P = np.empty_like(E), np.empty((B.shape[1], E.shape[1])), np.empty_like(Z)
+    Bt, Wt = B.T, W.T
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        np.matmul(Z, W, out=EZW)
+        np.matmul(Bt, E, out=G)
+        np.matmul(E, Wt, out=P)
+    return time.perf_counter() - t0, None, None, 0
 
 
 # ---- PyTorch ------------------------------------------------------------------------------------
@@ -212,14 +231,16 @@ def cmd_run(args):
     for _ in range(args.repeats):
         if args.peer == "numpy":
             sec, Z, W, records = numpy_run(inst, args.steps, args.record_every)
+        elif args.peer == "gemm":
+            sec, Z, W, records = gemm_run(inst, args.steps)
         else:
             sec, Z, W, records = torch_run(inst, args.steps, args.record_every,
                                            args.peer == "torch-autograd")
         best = min(best, sec)
-    if not (np.all(np.isfinite(Z)) and np.all(np.isfinite(W))):
+    if Z is not None and not (np.all(np.isfinite(Z)) and np.all(np.isfinite(W))):
         raise SystemExit(f"{args.peer} FA run diverged")
     agreement = None
-    if ours:
+    if ours and Z is not None:
         scale = max(float(np.max(np.abs(ours["Z"]))), float(np.max(np.abs(ours["W"]))), 1e-300)
         agreement = max(float(np.max(np.abs(Z - ours["Z"]))),
                         float(np.max(np.abs(W - ours["W"])))) / scale
