@@ -24,6 +24,9 @@ PACKAGES=(
   python3-numpy python3-torch            # bench/peers.py: the numpy and PyTorch peers
   python3-threadpoolctl                  # ... and which BLAS / how many threads they used
   libopenblas0-pthread                   # OpenBLAS (numpy's BLAS once installed; bench peers)
+  pybind11-dev python3-pybind11 python3-dev  # the Python module faverify (python/)
+  python3-pytest                         # its tests (ctest label python)
+  python3-matplotlib python3-sklearn     # its example (python/examples/)
   clang-14 libclang-rt-14-dev            # libFuzzer harnesses of fa-check's readers (cli/fuzz/)
 )
 
