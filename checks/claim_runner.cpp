@@ -103,6 +103,7 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   j["reproduce"] = reproduce;
   j["message"] = r.message;
   j["extra"] = r.record.extra;
+  j["region"] = r.record.region.to_json();
   nlohmann::json fals = nlohmann::json::array();
   for (const auto& f : spec.falsifiers) fals.push_back({{"name", f.name}, {"description", f.description}});
   j["falsifiers"] = fals;
@@ -359,7 +360,10 @@ int run_all(const RunAllOptions& opt) {
                            {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
                                                                  : nlohmann::json(nullptr)},
                             {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
-                                                               : nlohmann::json(nullptr)}}},
+                                                               : nlohmann::json(nullptr)},
+                            {"FA_PROFILE", std::getenv("FA_PROFILE")
+                                               ? nlohmann::json(std::getenv("FA_PROFILE"))
+                                               : nlohmann::json(nullptr)}}},
                           {"ran", ran}};
   write_atomically(report_dir() / "parts" /
                        ("_shard." + std::to_string(opt.shard.index) + "-of-" +

@@ -113,6 +113,7 @@ int run_check(const RunOptions& opt) {
   if (opt.record_every < 0) usage("--record-every must be >= 0");
   if (opt.step_log2 < -60 || opt.step_log2 > 4) usage("--step-log2 must be in [-60, 4]");
   if (opt.init_log2 < -100 || opt.init_log2 > 10) usage("--init-log2 must be in [-100, 10]");
+  if (opt.b_scale_log2 < -30 || opt.b_scale_log2 > 30) usage("--b-scale-log2 must be in [-30, 30]");
   if (opt.observations < 1 || opt.observations > 1000000)
     usage("--observations must be in [1, 1000000]");
   if (opt.init != "zero" && opt.init != "small" && opt.init != "given")
@@ -192,6 +193,7 @@ int run_check(const RunOptions& opt) {
     rec.seed = opt.seed;
     rec.init = opt.init == "small" ? Init::small : Init::zero;
     rec.init_log2 = opt.init_log2;
+    rec.b_scale_log2 = opt.b_scale_log2;
     rec.validate();
     Instance<T> inst = materialise<T>(rec);
     Y = std::move(inst.Y);
@@ -215,6 +217,7 @@ int run_check(const RunOptions& opt) {
     if (!B.size()) {
       using std::sqrt;
       B = cast_matrix<T>(gaussian_matrix(n, r, opt.seed, Stream::feedback)) / sqrt(T(n));
+      if (opt.b_scale_log2 != 0) B *= T(std::ldexp(1.0, opt.b_scale_log2));  // as materialise
     }
     y_desc = opt.y_file + " (" + shape(n, m) + ")";
   }

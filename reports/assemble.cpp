@@ -144,7 +144,8 @@ json run_metadata(const Parts& parts, const std::string& plot_status) {
   };
   // What the claims ran with: from the shard manifests of run-all when there are any (a merge
   // runs elsewhere), else from this process's environment (ctest passes it on).
-  run["environment"] = {{"FA_DEPTH", env("FA_DEPTH")}, {"FA_SEED", env("FA_SEED")}};
+  run["environment"] = {
+      {"FA_DEPTH", env("FA_DEPTH")}, {"FA_SEED", env("FA_SEED")}, {"FA_PROFILE", env("FA_PROFILE")}};
   for (const auto& m : parts.shards)
     if (m.contains("environment")) run["environment"] = m["environment"];
   run["plots"] = plot_status;
@@ -330,8 +331,23 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
       std::cerr << "fa-report: ignoring unreadable mutants.json: " << e.what() << "\n";
     }
   }
-  write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants));
-  write_atomically(dir / "index.html", render_html(report, drawn, mutants));
+  // The regime map (fa-map's regimes.json), when it has run: its own section and heatmaps.
+  json regimes = nullptr;
+  if (fs::exists(dir / "regimes.json")) {
+    try {
+      regimes = json::parse(read_text(dir / "regimes.json"));
+    } catch (const std::exception& e) {
+      std::cerr << "fa-report: ignoring unreadable regimes.json: " << e.what() << "\n";
+    }
+  }
+  const std::vector<Plot> regime_plots = draw_regime_plots(regimes, dir, plots);
+  write_atomically(dir / "claims.md",
+                   render_markdown(report, drawn, mutants) + regimes_markdown(regimes, regime_plots));
+  std::string page = render_html(report, drawn, mutants);
+  const std::string regime_section = regimes_html(regimes, regime_plots);
+  if (const auto at = page.rfind("<h2>Run</h2>"); !regime_section.empty() && at != std::string::npos)
+    page.insert(at, regime_section);
+  write_atomically(dir / "index.html", page);
   if (!quiet) {
     const json& t = report["totals"];
     std::cout << "fa-report: " << t["results"] << " results (" << t["as_expected"]

@@ -166,6 +166,14 @@ std::string matrix_html(const json& m) {
 
 }  // namespace
 
+std::string html_escape(const std::string& s) { return html(s); }
+std::string markdown_escape(const std::string& s) { return md(s); }
+
+std::string figure_html(const Plot& p) {
+  return "<figure><img alt=\"" + html(p.title) + "\" src=\"data:image/svg+xml;base64," +
+         base64(p.svg) + "\"><figcaption>" + html(p.caption) + "</figcaption></figure>\n";
+}
+
 // ---- Markdown ------------------------------------------------------------------------------------
 
 
@@ -426,9 +434,7 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
 <h2 id="plots">Plots</h2>
 )";
   if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";
-  for (const auto& p : plots)
-    os << "<figure><img alt=\"" << html(p.title) << "\" src=\"data:image/svg+xml;base64,"
-       << base64(p.svg) << "\"><figcaption>" << html(p.caption) << "</figcaption></figure>\n";
+  for (const auto& p : plots) os << figure_html(p);
   const KillMatrix km = kill_matrix(mutants);
   if (!km.rows.empty()) {
     os << "<h2 id=\"mutants\">Mutation testing: kill matrix</h2>\n<p class=\"note\">Each row is a "

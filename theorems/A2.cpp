@@ -10,7 +10,8 @@
 // NOT claimed: that cos(Z_t, B) grows monotonically; it does not (conjecture R1, refuted).
 // Tolerance: lambda_min(S_t) >= -k eps scale, scale the size of the terms, k from the sums of
 // d = max(n, m, r) products per entry, accumulated over t steps.
-// Hypotheses: zero init (enforced). Any r, k; n, m <= 5.
+// Hypotheses: zero init (enforced). Any r, k; the wide region otherwise (wide_region: n, m up
+// to 48 / 12, every spectrum, c in [2^-8, 2^-1], B scale 2^-3..2^3).
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
@@ -24,8 +25,8 @@ ClaimSpec spec() {
   s.statement = "Along FA from zero init: sym(B^T Z_t) + 1/2 eta^2 sum_{s<t} G_s G_s^T = "
                 "1/2 W_t W_t^T, hence positive semidefinite, at every step, tr(B^T Z_t) >= 0, and at the end of the run "
                 "(200 steps) tr(B^T Z) > 0 and cos(Z, B) > 0.";
-  s.hypotheses = "Zero initialisation (enforced); n, m <= 5, any k and r.";
-  s.recipe = "random recipe (n, m <= 5), zero init, 200 FA steps";
+  s.hypotheses = "Zero initialisation (enforced); any k and r; drawn across the wide region.";
+  s.recipe = "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, 2^-1]; B scale 2^-3..2^3), zero init, 200 FA steps";
   s.falsifiers = {{"redrawn-feedback",
                    "B redrawn at every step (the feedback is not fixed): Z then aligns with no "
                    "fixed matrix, and the PSD structure against the original B breaks"},
@@ -35,8 +36,8 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
-  space.max_dim = 5;
+  RecipeSpace space = wide_region<T>();
+  space.inits = {Init::zero};
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);

@@ -118,6 +118,7 @@ ClaimSpec family_spec() {
                  "(enforced). err_FA from the limit formula validated per instance by A4.";
   s.recipe = "per case: alpha and a seed; N = 400 (double) / 120 (mp) seeded draws of U, V, b";
   s.cases_double = 6;
+  s.family = true;
   s.cases_mp = 3;
   s.falsifiers = {{"bounded-ratio", "false statement: the ratio is at most 1 + alpha (FA close "
                                     "to optimal)"}};

@@ -74,6 +74,7 @@ ClaimSpec family_spec() {
                  "from zero, GD from 2^-8 N(0,1) init, 3000 steps each.";
   s.recipe = "per case a seed; N = 200 (double) / 40 (mp) draws";
   s.cases_double = 4;
+  s.family = true;
   s.cases_mp = 2;
   s.falsifiers = {{"same-representation",
                    "false statement: the representations coincide (mean k cos^2 >= k/2)"}};

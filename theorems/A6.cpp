@@ -24,7 +24,8 @@ ClaimSpec spec() {
                 "GD/FA updates equal the matrix updates with Y = A; with Gaussian X the "
                 "deviation shrinks as N grows (~ sqrt(m/N)).";
   s.hypotheses = "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii).";
-  s.recipe = "n, m <= 4, small random init; N = 4 m for (i); N = 16 m and 1024 m for (ii)";
+  s.recipe = "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, 2^-1]; B scale 2^-3..2^3), small init 2^-8, 2^-2 or 1; N = 4 m for (i); N = 16 m and 1024 m for (ii), "
+             "checked for m <= 12 (double)";
   s.falsifiers = {{"unwhitened", "Gaussian X in part (i): the network dynamics then differ from "
                                  "the matrix dynamics by far more than rounding"}};
   return s;
@@ -45,8 +46,7 @@ Factors<T> network_step(const Factors<T>& f, const Mat<T>& X, const Mat<T>& A, c
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
-  space.max_dim = 4;
+  RecipeSpace space = wide_region<T>();
   space.inits = {Init::small};
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
@@ -98,6 +98,9 @@ void check(Case<T>& c) {
   // drop of only 2x where 8x is expected is a > 10 sigma event (with 8 draws, 20 seeds x 200
   // cases did produce one).
   if constexpr (!std::is_same_v<T, double>) return;
+  // N = 1024 m samples cost 2 r m N per network step: part (ii) is a statement about
+  // sampling, the same at every size, so it is checked where it is cheap (m <= 12).
+  if (rec.m > 12) return;
   const int draws = 32;
   double small_n = 0, large_n = 0;
   for (int d = 0; d < draws; ++d) {

@@ -19,8 +19,8 @@ ClaimSpec spec() {
   s.source = Source::derived;
   s.statement = "Along FA* (our reconstruction: Z moves with the average of the old and new W), "
                 "Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t exactly.";
-  s.hypotheses = "None (any Y, B, initialisation, eta > 0).";
-  s.recipe = "random recipe (n, m <= 5), zero or small init, 40 steps (3 exact)";
+  s.hypotheses = "None (any Y, B, initialisation, eta > 0); drawn across the wide region.";
+  s.recipe = "the wide region: n, m <= 48 (double) / 12 (mp) / 3 (exact), every spectrum (spread <= 12), c in [2^-8, 2^-1], zero or small init (2^-8, 2^-2, 1), B scale 2^-3..2^3; 40 steps (3 exact)";
   s.ladder = true;
   s.falsifiers = {{"new-w-instead-of-average",
                    "FA* with Z updated using the new W instead of the average (a plausible "
@@ -33,10 +33,7 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool exact = std::is_same_v<T, Rational>;
-  RecipeSpace space;
-  space.max_dim = exact ? 3 : 5;
-  space.inits = {Init::zero, Init::small};
-  const Recipe rec = c.draw(space);
+  const Recipe rec = c.draw(wide_region<T>());
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);
   const T eta(inst.eta);
