@@ -143,7 +143,7 @@ json run_cell(const CellSpec& spec) {
             principal_angle_cosines<double>(dominant_rows(a.W), dominant_rows(b.W));
         const double overlap = cosines.squaredNorm() / static_cast<double>(cosines.size());
         const double smallest = std::clamp(cosines(cosines.size() - 1), -1.0, 1.0);
-        const double angle = std::acos(smallest) * 180.0 / M_PI;
+        const double angle = std::acos(smallest) * 180.0 / std::acos(-1.0);
         overlaps.push_back(overlap);
         max_angles.push_back(angle);
         rep["fa_gd_overlap"] = overlap;
