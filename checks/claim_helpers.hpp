@@ -57,6 +57,27 @@ Factors<T> starting_point(Case<T>& c, const Instance<T>& inst) {
   return r.init == Init::zero ? c.dynamics().zero_init(r.n, r.r, r.m) : inst.start;
 }
 
+/// Whether the run an identity claim follows has diverged in run_dynamics' sense (loss not
+/// finite, or above 1e8 max(its starting loss, 1/2 ||Y||^2)). The wide region's corner (c up to
+/// 2^-1 with a small B or a unit-scale init: the regime map's stability grid) diverges within a
+/// few dozen steps, and past that point the iterates overflow and no floating-point residual can
+/// be evaluated: the identity is checked at every step up to divergence. Cases that ended this way
+/// are counted in extra.runs_ended_by_divergence. Never in exact arithmetic (no overflow).
+template <class T>
+bool stop_at_divergence(Case<T>& c, const Factors<T>& f, const Mat<T>& Y, const T& start_loss) {
+  if constexpr (std::is_same_v<T, Rational>) {
+    return false;
+  } else {
+    const T l = loss(f, Y);
+    const T half_y = Y.squaredNorm() / 2;
+    const T scale = start_loss > half_y ? start_loss : half_y;
+    if (is_finite(l) && !(l > T(1e8) * scale)) return false;
+    nlohmann::json& count = c.record().extra["runs_ended_by_divergence"];
+    count = count.is_number() ? count.get<int>() + 1 : 1;
+    return true;
+  }
+}
+
 /// Runs a discrete dynamic for at most `steps`, stopping at `converged_loss` (negative: never);
 /// fails the case with the run's own message if it diverges.
 template <class T>

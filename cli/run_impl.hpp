@@ -194,6 +194,7 @@ int run_check(const RunOptions& opt) {
     rec.init = opt.init == "small" ? Init::small : Init::zero;
     rec.init_log2 = opt.init_log2;
     rec.b_scale_log2 = opt.b_scale_log2;
+    rec.step_log2 = opt.step_log2;  // as the recipe is described (eta is computed below)
     rec.validate();
     Instance<T> inst = materialise<T>(rec);
     Y = std::move(inst.Y);

@@ -125,7 +125,9 @@ inline rc::Gen<Recipe> recipe_gen(const RecipeSpace& space) {
           rec.seed = std::get<6>(t);
           rec.step_log2 = space.step_log2_max - std::get<7>(t);
           rec.init = space.inits[static_cast<std::size_t>(std::get<8>(t))];
-          rec.init_log2 = scales[static_cast<std::size_t>(std::get<9>(t))];
+          // A zero-init recipe carries the default scale (it is not used, and not printed).
+          rec.init_log2 = rec.init == Init::small ? scales[static_cast<std::size_t>(std::get<9>(t))]
+                                                  : space.init_log2;
           rec.b_scale_log2 = b_scales[static_cast<std::size_t>(std::get<10>(t))];
           return rec;
         });

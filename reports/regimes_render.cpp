@@ -8,12 +8,15 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <unistd.h>
 
 namespace fa::report {
 
 namespace {
+
+const double kMissing = std::numeric_limits<double>::quiet_NaN();  // a cell without a value
 
 std::string fmt(double x, const char* f) {
   char buf[64];
@@ -94,7 +97,7 @@ void fill(Heatmap& h, const json& cells, const std::function<bool(const json&)>&
     const auto [v, text] = value(c);
     entries.push_back({axis_index(h.xs, x(c)), axis_index(h.ys, y(c)), v, text});
   }
-  h.values.assign(h.ys.size(), std::vector<double>(h.xs.size(), NAN));
+  h.values.assign(h.ys.size(), std::vector<double>(h.xs.size(), kMissing));
   h.labels.assign(h.ys.size(), std::vector<std::string>(h.xs.size(), "n/a"));
   for (const auto& e : entries) h.values[e.y][e.x] = e.v, h.labels[e.y][e.x] = e.text;
 }
@@ -148,7 +151,7 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
         [](const json& c) { return fmt(c["at"]["gap"].get<double>(), "%.4g"); },
         [](const json& c) {
           const json& q = c["result"]["fa_limit_ratio"];
-          if (q.is_null()) return std::make_pair(NAN, std::string("n/a"));
+          if (q.is_null()) return std::make_pair(kMissing, std::string("n/a"));
           const double m = q["q50"].get<double>();
           return std::make_pair(std::log10(m), fmt(m, "%.3g") + " [" + fmt(q["q10"].get<double>(), "%.3g") +
                                                    ", " + fmt(q["q90"].get<double>(), "%.3g") + "]");
@@ -208,7 +211,7 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
     h.palette = "(0 '#ffffff', 1 '#9467bd')";
     // Two rows, one per metric: each cell of the grid gives a value in both.
     auto median_of = [](const json& q) {
-      if (q.is_null()) return std::make_pair(NAN, std::string("n/a"));
+      if (q.is_null()) return std::make_pair(kMissing, std::string("n/a"));
       const double v = q["q50"].get<double>();
       return std::make_pair(v, fmt(v, "%.3f"));
     };
@@ -248,11 +251,12 @@ std::vector<std::string> finding_lines(const json& regimes) {
     }
   }
   if (f.contains("slowest_regime")) {
-    const json& s = f["slowest_regime"];
-    lines.push_back("Slowest regime: " + s["at"].dump() + ", censored " +
-                    fmt(100 * s["censored"].get<double>(), "%.0f") + "% at a budget of " +
-                    s["steps_budget"].dump() + " steps (reproduce: " +
-                    s["command"].get<std::string>() + ")");
+    for (const auto& [alg, s] : f["slowest_regime"].items())
+      lines.push_back("Slowest regime of " + alg + ": " + s["at"].dump() + ", censored " +
+                      fmt(100 * s["censored"].get<double>(), "%.0f") + "% at a budget of " +
+                      s["steps_budget"].dump() + " steps, median of the converged " +
+                      fmt(s["median_steps_of_converged"].get<double>(), "%.3g") +
+                      " (reproduce: " + s["command"].get<std::string>() + ")");
   }
   if (f.contains("widest_separation")) {
     const json& s = f["widest_separation"];

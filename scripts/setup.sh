@@ -23,6 +23,8 @@ PACKAGES=(
   gnuplot-nox                            # report plots (SVG)
   python3-numpy                          # bench/compare's numpy baseline
   clang-14 libclang-rt-14-dev            # libFuzzer harnesses of fa-check's readers (cli/fuzz/)
+  slurm-wlm munge                        # the one-node SLURM cluster of ctest -L slurm
+  python3                                # tests/regimes/reproduce.sh
 )
 
 say() { printf 'setup: %s\n' "$*"; }

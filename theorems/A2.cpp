@@ -25,7 +25,8 @@ ClaimSpec spec() {
   s.statement = "Along FA from zero init: sym(B^T Z_t) + 1/2 eta^2 sum_{s<t} G_s G_s^T = "
                 "1/2 W_t W_t^T, hence positive semidefinite, at every step, tr(B^T Z_t) >= 0, and at the end of the run "
                 "(200 steps) tr(B^T Z) > 0 and cos(Z, B) > 0.";
-  s.hypotheses = "Zero initialisation (enforced); any k and r; drawn across the wide region.";
+  s.hypotheses = "Zero initialisation (enforced); any k and r; drawn across the wide region; "
+                 "checked at every step until the run diverges (then the case ends).";
   s.recipe = "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, 2^-1]; B scale 2^-3..2^3), zero init, 200 FA steps";
   s.falsifiers = {{"redrawn-feedback",
                    "B redrawn at every step (the feedback is not fixed): Z then aligns with no "
@@ -49,7 +50,9 @@ void check(Case<T>& c) {
   Engine redraw = make_engine(rec.seed, Stream::extra);
   const double k_per_step = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   const int steps = 200;
+  const T start_loss = loss(f, inst.Y);
   for (int t = 0; t < steps; ++t) {
+    if (stop_at_divergence(c, f, inst.Y, start_loss)) return;  // see claim_helpers.hpp
     const Mat<T> G = B.transpose() * (f.Z * f.W - inst.Y);
     sum_gg += G * G.transpose();
     if (c.falsifier("w-sign-flipped")) {

@@ -84,6 +84,7 @@ void check(Case<T>& c) {
   if (fa_alg == Algorithm::gd) fa_start = initial_factors<T>([&] {
       Recipe small = rec;
       small.init = Init::small;
+      small.init_log2 = -8;
       return small;
     }());
   long fa_steps = 0;
@@ -100,6 +101,7 @@ void check(Case<T>& c) {
 
   Recipe gd_rec = rec;
   gd_rec.init = Init::small;
+  gd_rec.init_log2 = -8;  // GD's start is 2^-8 N(0, 1), whatever scale the recipe carries
   long gd_steps = 0;
   const auto gd_run = run_until_stationary(c, inst, Algorithm::gd, initial_factors<T>(gd_rec),
                                            budget, still, gd_steps);

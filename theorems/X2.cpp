@@ -19,7 +19,7 @@ ClaimSpec spec() {
   s.source = Source::derived;
   s.statement = "Along FA: tr(B^T Z_t) = 1/2 ||W_t||^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} "
                 "||G_s||^2, exactly, at every step.";
-  s.hypotheses = "None (any Y, B, initialisation, eta > 0); drawn across the wide region.";
+  s.hypotheses = "None (any Y, B, initialisation, eta > 0); drawn across the wide region; checked at every step until the run diverges.";
   s.recipe = "the wide region: n, m <= 48 (double) / 12 (mp) / 3 (exact), every spectrum (spread <= 12), c in [2^-8, 2^-1], zero or small init (2^-8, 2^-2, 1), B scale 2^-3..2^3; 40 steps (3 exact)";
   s.ladder = true;
   s.falsifiers = {{"no-discretisation-term",
@@ -48,7 +48,9 @@ void check(Case<T>& c) {
   // step per term: 4 d eps per step per unit of scale.
   const double k_per_step = 4.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   const int steps = exact ? 3 : 40;
+  const T start_loss = loss(f, inst.Y);
   for (int t = 0; t < steps; ++t) {
+    if (stop_at_divergence(c, f, inst.Y, start_loss)) break;  // see claim_helpers.hpp
     const Mat<T> G = B.transpose() * (f.Z * f.W - inst.Y);
     sum_g2 += G.squaredNorm();
     c.dynamics().step(Algorithm::fa, f, inst.Y, B, eta, t, ws);

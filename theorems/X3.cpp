@@ -44,7 +44,9 @@ void check(Case<T>& c) {
   Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   const int steps = exact ? 3 : 40;
+  const T start_loss = loss(f, inst.Y);
   for (int t = 0; t < steps; ++t) {
+    if (stop_at_divergence(c, f, inst.Y, start_loss)) break;  // see claim_helpers.hpp
     const Mat<T> E = f.Z * f.W - inst.Y;
     const Mat<T> EWt = E * f.W.transpose();  // n x r
     const Mat<T> ZtE = f.Z.transpose() * E;  // r x m
