@@ -183,7 +183,16 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
       write_atomically(part, fragment_json(spec, scalar, unfinished, "").dump(2) + "\n");
     }
     const RunResult r = runner(spec, req);
-    const bool ok = verdict_as_expected(spec, r, req.variant > 0);
+    bool ok = verdict_as_expected(spec, r, req.variant > 0);
+    // A claim must draw its region, not mostly throw draws away (issue 11): more discarded than
+    // kept cases (preconditions) is a failure of the claim's generator.
+    const RegionSeen& region = r.record.region;
+    if (req.variant == 0 && region.discards > region.cases && r.verdict != "refuted") {
+      std::cout << "  DISCARDS: " << region.discards << " of " << region.cases + region.discards
+                << " draws failed a precondition (more than half): the generator must draw the "
+                   "region better\n";
+      ok = false;
+    }
     const std::string repro = reproduce_command(spec, scalar, r, falsifier);
     print_result(std::cout, spec, scalar, r, falsifier, repro, ok);
     if (writes) write_atomically(part, fragment_json(spec, scalar, r, repro).dump(2) + "\n");

@@ -158,21 +158,17 @@ int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
   const nlohmann::json cell = fa::regimes::run_cell(spec);
   std::cout << "fa-check run: cell of " << spec.replicates << " instances of " << rec.describe()
             << " (seeds from " << rec.seed << "), " << fa::regimes::algorithms_name(spec.algorithms)
-            << ", budget " << spec.steps << " steps
-";
+            << ", budget " << spec.steps << " steps\n";
   for (const auto& [alg, v] : cell["runs"].items()) {
     std::cout << "  " << alg << ": diverged " << v["diverged"] << ", converged " << v["converged"]
               << ", censored " << v["censored"] << "; steps (converged) " << v["steps_converged"].dump()
-              << "; err/opt_r " << v["ratio"].dump() << "; cos(Z,B) " << v["cos_zb"].dump() << "
-";
+              << "; err/opt_r " << v["ratio"].dump() << "; cos(Z,B) " << v["cos_zb"].dump() << "\n";
   }
   if (!cell["fa_limit_ratio"].is_null())
-    std::cout << "  FA limit ||Y(I-P)||^2/opt_r " << cell["fa_limit_ratio"].dump() << "
-";
+    std::cout << "  FA limit ||Y(I-P)||^2/opt_r " << cell["fa_limit_ratio"].dump() << "\n";
   if (!cell["fa_gd_overlap"].is_null())
     std::cout << "  FA-GD representations: mean cos^2 " << cell["fa_gd_overlap"].dump()
-              << ", largest angle (deg) " << cell["fa_gd_max_angle_deg"].dump() << "
-";
+              << ", largest angle (deg) " << cell["fa_gd_max_angle_deg"].dump() << "\n";
   if (!o.out_dir.empty()) {
     std::filesystem::create_directories(o.out_dir);
     const auto path = std::filesystem::path(o.out_dir) / "cell.json";

@@ -21,7 +21,7 @@
 // double (first order in the rounding floor of E, see A1); 1e-40 ||Y||^2 in mp. GD: the same
 // against opt_r. Separation: err* - opt_r must exceed twice that tolerance.
 // Hypotheses: r < k, spectrum gapped or geometric with sigma_r / sigma_{r+1} >= 2 (enforced);
-// n, m up to 32 (double; 6 in mp), c in [2^-5, 2^-1] (mp 2^-4..2^-1), B scale 2^-2 .. 2^2
+// n, m up to 40 (double; 6 in mp), c in [2^-5, 2^-1] (mp 2^-4..2^-1), B scale 2^-2 .. 2^2
 // (double); the feedback hypotheses of A1 (checked preconditions); the step budget derived as
 // 4 fa_step_budget (at least the old 60000 / 150000), at most 2^19 (double) / 2^18 (mp). Zero init for FA (so it stays in Y's
 // subspaces, X4); small random init 2^-8 for GD (GD from zero never moves, R4).
@@ -41,11 +41,11 @@ ClaimSpec spec() {
   s.statement = "For r < rank(Y) with sigma_r > sigma_{r+1}: FA from zero converges to error "
                 "||Y(I-P)||_F^2 (P projects onto row(B^T Y)), which is > opt_r; GD from small "
                 "random init reaches opt_r.";
-  s.hypotheses = "r < k, gapped/geometric spectrum with a gap >= 2 after sigma_r, n, m <= 32 "
+  s.hypotheses = "r < k, gapped/geometric spectrum with a gap >= 2 after sigma_r, n, m <= 40 "
                  "(mp 6), c in [2^-5, 2^-1], B scale 2^-2..2^2 (enforced); "
                  "||B||_2 >= 1/4, sigma_r(B) >= 0.1 ||B||_2, sigma_min(B^T U_k) >= 0.05 ||B||_2 "
                  "(checked preconditions).";
-  s.recipe = "n, m <= 32 (mp 6), r < k, gapped or geometric spectrum (spread 1..3), c 2^-5..2^-1, "
+  s.recipe = "n, m <= 40 (mp 6), r < k, gapped or geometric spectrum (spread 1..3), c 2^-5..2^-1, "
              "B 2^-2..2^2, FA from zero, GD from 2^-8 N(0,1) init";
   s.falsifiers = {{"claims-optimal", "false statement: FA's limit error equals opt_r (R3's "
                                      "conjecture, stated as a claim)"},
@@ -60,7 +60,7 @@ void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.relation = RankRelation::r_below_k;
   space.inits = {Init::zero};
-  space.max_dim = is_double ? 32 : 6;  // two runs to stationarity per case
+  space.max_dim = is_double ? 40 : 6;  // two runs to stationarity per case
   space.step_log2_min = is_double ? -5 : -4;
   space.b_scale_log2_min = is_double ? -2 : 0, space.b_scale_log2_max = is_double ? 2 : 0;
   space.spectra = {Spectrum::gapped, Spectrum::geometric};

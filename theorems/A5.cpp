@@ -26,10 +26,10 @@ ClaimSpec spec() {
   s.statement = "r = 1, singular values clustered in [s_k, s_1]: FA from zero converges to an "
                 "error err_FA with err_FA - opt_1 <= s_1^2 - s_k^2, so err_FA/err_GD -> 1 as the "
                 "cluster tightens.";
-  s.hypotheses = "r = 1 and a clustered spectrum; n, m <= 32 (mp 6), c in [2^-5, 2^-1] (mp "
+  s.hypotheses = "r = 1 and a clustered spectrum; n, m <= 40 (mp 6), c in [2^-5, 2^-1] (mp "
                  "2^-4..2^-1), B scale 2^-2..2^2 (double) (enforced); feedback preconditions of "
                  "A1 and a derived budget (as A4) <= 2^19 (mp 2^18) steps (checked).";
-  s.recipe = "n, m in [2, 32] (mp 6), r = 1, k >= 2, clustered spectrum (width (k-1) "
+  s.recipe = "n, m in [2, 40] (mp 6), r = 1, k >= 2, clustered spectrum (width (k-1) "
              "2^-(spread+4), spread <= 6), c 2^-5..2^-1, B 2^-2..2^2 (double)";
   s.falsifiers = {{"claims-optimal", "false statement: err_FA <= opt_1 (FA exactly optimal)"}};
   return s;
@@ -40,7 +40,7 @@ void check(Case<T>& c) {
   constexpr bool is_double = std::is_same_v<T, double>;
   RecipeSpace space = wide_region<T>();
   space.min_dim = 2;
-  space.max_dim = is_double ? 32 : 6;
+  space.max_dim = is_double ? 40 : 6;
   space.relation = RankRelation::r_below_k;
   space.spectra = {Spectrum::clustered};
   space.max_spread = 6;
