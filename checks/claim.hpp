@@ -95,7 +95,7 @@ struct ClaimRecord {
   double max_identity_residual = 0;  // relative residual of exact identities (precision ladder)
   nlohmann::json last_failure;       // the minimal counterexample once RapidCheck has shrunk
   nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
-  RegionSeen region;  // what the cases drew, and the discards (checks/region.hpp)
+  RegionSeen region;         // what the cases drew, and the discards (checks/region.hpp)
   bool failed_once = false;  // after the first failure RapidCheck shrinks: not counted in region
 };
 

@@ -114,8 +114,9 @@ T feedback_conditioning(const Instance<T>& inst) {
 namespace fa {
 
 /// The feedback hypotheses of the convergence claims, as checked preconditions (discarded cases
-/// are redrawn): B not degenerate in scale (||B||_2 >= 1/4 of its recipe's scale), of well-conditioned columns
-/// (sigma_r(B) >= 0.1 ||B||_2 when r <= n), and seeing col(Y) (sigma_min(B^T U_k) >= 0.05
+/// are redrawn): B not degenerate in scale (||B||_2 >= 1/4 of its recipe's scale), of
+/// well-conditioned columns (sigma_r(B) >= 0.1 ||B||_2 when r <= n), and seeing col(Y)
+/// (sigma_min(B^T U_k) >= 0.05
 /// ||B||_2). FA's speed and its rounding floor depend on these; without bounds on them no step
 /// budget is meaningful.
 template <class T>
@@ -188,14 +189,16 @@ double fa_step_budget(const Instance<T>& inst, double start_loss, double target)
 /// convergence claims' region: c (sigma_k/sigma_1)^(2/3) >= 2^-9, i.e. spread <= 3/2 (9 + log2 c):
 /// each halving of c doubles the steps, and so does each factor 2^(3/2) of conditioning
 /// (fa_step_budget).
-inline int fa_spread_allowed(int step_log2) { return std::max(0, 3 * (9 + step_log2) / 2); }
+inline int fa_spread_allowed(int step_log2) {
+  return std::max(0, 3 * (9 + step_log2) / 2);
+}
 
 /// A convergence claim's budget for FA (and for GD to opt_r, which relaxes no slower on these
 /// regions): 4 fa_step_budget with the old fixed budget as a floor, refused above `cap`.
 template <class T>
 long stationary_budget(Case<T>& c, const Instance<T>& inst, const T& tol, long floor, double cap) {
-  const double derived = 4 * fa_step_budget(inst, to_double(T(inst.Y.squaredNorm() / 2)),
-                                            to_double(tol));
+  const double derived =
+      4 * fa_step_budget(inst, to_double(T(inst.Y.squaredNorm() / 2)), to_double(tol));
   c.precondition(derived <= cap, "derived budget above the cap");
   return std::max(floor, static_cast<long>(std::ceil(derived)));
 }

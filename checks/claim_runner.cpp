@@ -362,18 +362,18 @@ int run_all(const RunAllOptions& opt) {
     ran.push_back({{"job", j}, {"name", job.name()}, {"exit", rc}});
   }
   if (opt.dry_run) return 0;
-  nlohmann::json manifest{{"shard", opt.shard.index},
-                          {"of", opt.shard.count},
-                          {"jobs_total", jobs.size()},
-                          {"environment",
-                           {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
-                                                                 : nlohmann::json(nullptr)},
-                            {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
-                                                               : nlohmann::json(nullptr)},
-                            {"FA_PROFILE", std::getenv("FA_PROFILE")
-                                               ? nlohmann::json(std::getenv("FA_PROFILE"))
-                                               : nlohmann::json(nullptr)}}},
-                          {"ran", ran}};
+  nlohmann::json manifest{
+      {"shard", opt.shard.index},
+      {"of", opt.shard.count},
+      {"jobs_total", jobs.size()},
+      {"environment",
+       {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
+                                             : nlohmann::json(nullptr)},
+        {"FA_SEED",
+         std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED")) : nlohmann::json(nullptr)},
+        {"FA_PROFILE", std::getenv("FA_PROFILE") ? nlohmann::json(std::getenv("FA_PROFILE"))
+                                                 : nlohmann::json(nullptr)}}},
+      {"ran", ran}};
   write_atomically(report_dir() / "parts" /
                        ("_shard." + std::to_string(opt.shard.index) + "-of-" +
                         std::to_string(opt.shard.count) + ".json"),

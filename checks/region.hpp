@@ -25,7 +25,8 @@ struct RegionSeen {
   std::set<int> step_log2, b_scale_log2;
   std::set<std::string> inits, spectra, rank_relations;
   double min_sigma_ratio = 1;  // smallest sigma_k / sigma_1 drawn
-  double min_gap = std::numeric_limits<double>::infinity();  // smallest sigma_r / sigma_{r+1}, r < k
+  double min_gap =
+      std::numeric_limits<double>::infinity();  // smallest sigma_r / sigma_{r+1}, r < k
 
   void add(const Recipe& rec) {
     ++cases;
@@ -42,8 +43,8 @@ struct RegionSeen {
     if (!s.empty() && s.front() > 0) {
       min_sigma_ratio = std::min(min_sigma_ratio, s.back() / s.front());
       if (rec.r < rec.k)
-        min_gap = std::min(min_gap, s[static_cast<std::size_t>(rec.r - 1)] /
-                                        s[static_cast<std::size_t>(rec.r)]);
+        min_gap = std::min(
+            min_gap, s[static_cast<std::size_t>(rec.r - 1)] / s[static_cast<std::size_t>(rec.r)]);
     }
   }
 
@@ -52,7 +53,8 @@ struct RegionSeen {
     const long drawn = cases + discards;
     j["cases"] = cases;
     j["discards"] = discards;
-    j["discard_rate"] = drawn > 0 ? static_cast<double>(discards) / static_cast<double>(drawn) : 0.0;
+    j["discard_rate"] =
+        drawn > 0 ? static_cast<double>(discards) / static_cast<double>(drawn) : 0.0;
     if (cases == 0) {
       j["drawn"] = nullptr;
       return j;

@@ -41,11 +41,12 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   auto* n = run->add_option("--n", o.n, "generated Y: rows");
   auto* m = run->add_option("--m", o.m, "generated Y: columns");
   auto* k = run->add_option("--rank-of-y", o.rank_of_y, "generated Y: rank k");
-  auto* sp = run->add_option("--spectrum", o.spectrum,
-                             "generated Y: singular-value profile, sigma_1 = 1: flat, geometric "
-                             "(condition 2^spread), gapped (gap after sigma_r), clustered, near-tie "
-                             "(sigma_{r+1} = 1 - 2^-spread after sigma_1..sigma_r = 1)")
-                 ->capture_default_str();
+  auto* sp =
+      run->add_option("--spectrum", o.spectrum,
+                      "generated Y: singular-value profile, sigma_1 = 1: flat, geometric "
+                      "(condition 2^spread), gapped (gap after sigma_r), clustered, near-tie "
+                      "(sigma_{r+1} = 1 - 2^-spread after sigma_1..sigma_r = 1)")
+          ->capture_default_str();
   auto* spread = run->add_option("--spread", o.spread, "generated Y: log2 of the condition "
                                                        "number / gap / cluster width")
                      ->capture_default_str();
@@ -74,7 +75,8 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   run->add_option("--z0", o.z0_file, "initial Z (n x r) for --init given");
   run->add_option("--w0", o.w0_file, "initial W (r x m) for --init given");
   auto* b_file = run->add_option(
-      "--b", o.b_file, "feedback matrix B (n x r) from a file (default: N(0, 1/n) entries from --seed)");
+      "--b", o.b_file,
+      "feedback matrix B (n x r) from a file (default: N(0, 1/n) entries from --seed)");
   run->add_option("--b-scale-log2", o.b_scale_log2,
                   "scale of the drawn B: 2^x N(0, 1/n) entries, as a recipe's b_scale_log2 "
                   "(not with --b)")
@@ -161,8 +163,9 @@ int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
             << ", budget " << spec.steps << " steps\n";
   for (const auto& [alg, v] : cell["runs"].items()) {
     std::cout << "  " << alg << ": diverged " << v["diverged"] << ", converged " << v["converged"]
-              << ", censored " << v["censored"] << "; steps (converged) " << v["steps_converged"].dump()
-              << "; err/opt_r " << v["ratio"].dump() << "; cos(Z,B) " << v["cos_zb"].dump() << "\n";
+              << ", censored " << v["censored"] << "; steps (converged) "
+              << v["steps_converged"].dump() << "; err/opt_r " << v["ratio"].dump() << "; cos(Z,B) "
+              << v["cos_zb"].dump() << "\n";
   }
   if (!cell["fa_limit_ratio"].is_null())
     std::cout << "  FA limit ||Y(I-P)||^2/opt_r " << cell["fa_limit_ratio"].dump() << "\n";

@@ -32,13 +32,13 @@ enum class RankRelation {
 /// builds it here; claims.json records what was actually drawn (checks/claim.hpp, RegionSeen).
 struct RecipeSpace {
   int min_dim = 1;
-  int max_dim = 6;      // largest n, m (at RapidCheck's largest size)
-  int dim_growth = 1;   // largest dimension at size s: min_dim + (max_dim - min_dim) (s/100)^this
+  int max_dim = 6;     // largest n, m (at RapidCheck's largest size)
+  int dim_growth = 1;  // largest dimension at size s: min_dim + (max_dim - min_dim) (s/100)^this
   RankRelation relation = RankRelation::any;
   std::vector<Spectrum> spectra{Spectrum::flat, Spectrum::geometric, Spectrum::gapped,
                                 Spectrum::clustered};
-  int min_spread = 0;   // for non-flat spectra (near-tie uses at least 1)
-  int max_spread = 3;   // reached at the largest size (grows linearly with it)
+  int min_spread = 0;  // for non-flat spectra (near-tie uses at least 1)
+  int max_spread = 3;  // reached at the largest size (grows linearly with it)
   std::vector<Init> inits{Init::zero};
   int step_log2_max = -3;  // c in eta = c / (sigma_1 max(1, ||B||^2)): 2^[min, max],
   int step_log2_min = -3;  // shrinks toward the largest step in range
@@ -75,8 +75,8 @@ inline std::vector<int> b_scale_order(int lo, int hi) {
 inline rc::Gen<Recipe> recipe_gen(const RecipeSpace& space) {
   namespace gen = rc::gen;
   return gen::withSize([space](int size) {
-    const int lo = space.relation == RankRelation::r_below_k ? std::max(2, space.min_dim)
-                                                             : space.min_dim;
+    const int lo =
+        space.relation == RankRelation::r_below_k ? std::max(2, space.min_dim) : space.min_dim;
     const int top = std::max(lo, space.max_dim);
     const int hi = std::max(lo, detail::grown(lo, top, size, space.dim_growth));
     const int spread_hi =

@@ -31,7 +31,8 @@ inline std::string spectrum_name(Spectrum s) {
     case Spectrum::geometric: return "geometric";
     case Spectrum::gapped: return "gapped";
     case Spectrum::clustered: return "clustered";
-    case Spectrum::near_tie: return "near-tie";
+    case Spectrum::near_tie:
+      return "near-tie";
     case Spectrum::explicit_values: return "explicit";
   }
   return "?";
@@ -145,6 +146,8 @@ inline void showValue(const Recipe& r, std::ostream& os) { os << r.describe(); }
 std::vector<double> recipe_singular_values(const Recipe& recipe);
 
 /// 2^b_scale_log2: the factor that multiplies the N(0, 1/n) feedback draw.
-inline double feedback_scale(const Recipe& recipe) { return std::ldexp(1.0, recipe.b_scale_log2); }
+inline double feedback_scale(const Recipe& recipe) {
+  return std::ldexp(1.0, recipe.b_scale_log2);
+}
 
 }  // namespace fa

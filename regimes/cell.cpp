@@ -36,8 +36,8 @@ std::vector<Algorithm> parse_algorithms(const std::string& name) {
   std::size_t start = 0;
   while (start <= name.size()) {
     const std::size_t plus = name.find('+', start);
-    out.push_back(parse_algorithm(name.substr(start, plus == std::string::npos ? std::string::npos
-                                                                                : plus - start)));
+    out.push_back(parse_algorithm(
+        name.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
     if (plus == std::string::npos) break;
     start = plus + 1;
   }
@@ -59,7 +59,9 @@ json quantiles(const std::vector<double>& v) {
   return {{"q10", quantile(v, 0.1)}, {"q50", quantile(v, 0.5)}, {"q90", quantile(v, 0.9)}};
 }
 
-json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+json finite_or_null(double x) {
+  return std::isfinite(x) ? json(x) : json(nullptr);
+}
 
 struct RunNumbers {
   std::string status;
@@ -171,14 +173,13 @@ json run_cell(const CellSpec& spec) {
       if (std::isfinite(r.rel_excess)) excess.push_back(r.rel_excess);
       if (std::isfinite(r.cos_zb)) cosines.push_back(r.cos_zb);
     }
-    per_algorithm[algorithm_name(alg)] = {
-        {"diverged", diverged / n},
-        {"converged", converged / n},
-        {"censored", (n - diverged - converged) / n},
-        {"steps_converged", quantiles(steps)},
-        {"ratio", quantiles(ratios)},
-        {"rel_excess", quantiles(excess)},
-        {"cos_zb", quantiles(cosines)}};
+    per_algorithm[algorithm_name(alg)] = {{"diverged", diverged / n},
+                                          {"converged", converged / n},
+                                          {"censored", (n - diverged - converged) / n},
+                                          {"steps_converged", quantiles(steps)},
+                                          {"ratio", quantiles(ratios)},
+                                          {"rel_excess", quantiles(excess)},
+                                          {"cos_zb", quantiles(cosines)}};
   }
   out["runs"] = per_algorithm;
   out["fa_limit_ratio"] = quantiles(limit_ratios);
@@ -191,12 +192,12 @@ json run_cell(const CellSpec& spec) {
 std::string cell_command(const CellSpec& spec, const std::string& fa_check) {
   const Recipe& r = spec.recipe;
   std::ostringstream os;
-  os << fa_check << " run --n " << r.n << " --m " << r.m << " --rank-of-y " << r.k << " --r "
-     << r.r << " --spectrum " << spectrum_name(r.spectrum) << " --spread " << r.spread
-     << " --step-log2 " << r.step_log2 << " --b-scale-log2 " << r.b_scale_log2 << " --init "
-     << init_name(r.init) << " --init-log2 " << r.init_log2 << " --algo "
-     << algorithms_name(spec.algorithms) << " --steps " << spec.steps << " --tol " << spec.tol
-     << " --seed " << r.seed << " --replicates " << spec.replicates;
+  os << fa_check << " run --n " << r.n << " --m " << r.m << " --rank-of-y " << r.k << " --r " << r.r
+     << " --spectrum " << spectrum_name(r.spectrum) << " --spread " << r.spread << " --step-log2 "
+     << r.step_log2 << " --b-scale-log2 " << r.b_scale_log2 << " --init " << init_name(r.init)
+     << " --init-log2 " << r.init_log2 << " --algo " << algorithms_name(spec.algorithms)
+     << " --steps " << spec.steps << " --tol " << spec.tol << " --seed " << r.seed
+     << " --replicates " << spec.replicates;
   return os.str();
 }
 

@@ -27,7 +27,8 @@ struct CellSpec {
   /// small init 2^init_log2 N(0, 1) when the recipe's init is zero (GD never leaves zero, R4).
   std::vector<Algorithm> algorithms{Algorithm::fa};
   long steps = 20000;  // budget per run (a run that does not converge within it is censored)
-  double tol = 1e-10;  // converged: 1/2 ||ZW - Y||^2 <= opt_r / 2 + tol 1/2 ||Y||^2 (fa-check's rule)
+  double tol =
+      1e-10;  // converged: 1/2 ||ZW - Y||^2 <= opt_r / 2 + tol 1/2 ||Y||^2 (fa-check's rule)
   int replicates = 8;
 };
 

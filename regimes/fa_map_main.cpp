@@ -40,8 +40,9 @@ nlohmann::json load(const std::string& path) {
 
 int main(int argc, char** argv) {
   using namespace fa::regimes;
-  CLI::App app{"fa-map: the regime map of when FA works (stability, separation, speed, "
-               "alignment), written to <dir>/regimes.json"};
+  CLI::App app{
+      "fa-map: the regime map of when FA works (stability, separation, speed, "
+      "alignment), written to <dir>/regimes.json"};
   app.require_subcommand(1);
   std::string dir = default_dir().string();
   app.add_option("--dir", dir, "report directory (default: $FA_REPORT_DIR, else <repo>/report)");

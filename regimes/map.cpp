@@ -1,5 +1,6 @@
 #include "regimes/map.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -9,7 +10,6 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace fa::regimes {
 
@@ -81,10 +81,10 @@ std::vector<GridCell> map_cells(bool reduced, int depth) {
   // Stability edge: fraction of runs that diverge, against c and the scale of B. Small init
   // 2^-8 for both (GD never leaves zero); 16 x 16, rank 4 = r, condition number 4.
   {
-    const std::vector<int> cs = reduced ? std::vector<int>{-4, 0, 2}
-                                        : std::vector<int>{-6, -5, -4, -3, -2, -1, 0, 1, 2};
-    const std::vector<int> bs = reduced ? std::vector<int>{-3, 0, 3}
-                                        : std::vector<int>{-3, -2, -1, 0, 1, 2, 3};
+    const std::vector<int> cs =
+        reduced ? std::vector<int>{-4, 0, 2} : std::vector<int>{-6, -5, -4, -3, -2, -1, 0, 1, 2};
+    const std::vector<int> bs =
+        reduced ? std::vector<int>{-3, 0, 3} : std::vector<int>{-3, -2, -1, 0, 1, 2, 3};
     for (int b : bs)
       for (int c : cs) {
         Recipe rec = shape(16, 16, 4, 4, Spectrum::geometric, 2);
@@ -92,8 +92,8 @@ std::vector<GridCell> map_cells(bool reduced, int depth) {
         rec.b_scale_log2 = b;
         rec.init = Init::small;
         rec.init_log2 = -8;
-        add("stability", {{"c_log2", c}, {"b_scale_log2", b}}, rec,
-            {Algorithm::fa, Algorithm::gd}, reduced ? 400 : 2000, reduced ? 3 : 16);
+        add("stability", {{"c_log2", c}, {"b_scale_log2", b}}, rec, {Algorithm::fa, Algorithm::gd},
+            reduced ? 400 : 2000, reduced ? 3 : 16);
       }
   }
   // Separation: FA's error against opt_r, r/k against the gap sigma_r / sigma_{r+1}. FA from
@@ -102,14 +102,11 @@ std::vector<GridCell> map_cells(bool reduced, int depth) {
     const int k = 8;
     const std::vector<int> rs = reduced ? std::vector<int>{1, 4} : std::vector<int>{1, 2, 4, 6, 7};
     const std::vector<std::pair<Spectrum, int>> gaps =
-        reduced ? std::vector<std::pair<Spectrum, int>>{{Spectrum::near_tie, 4},
-                                                        {Spectrum::gapped, 2}}
-                : std::vector<std::pair<Spectrum, int>>{{Spectrum::near_tie, 8},
-                                                        {Spectrum::near_tie, 4},
-                                                        {Spectrum::near_tie, 2},
-                                                        {Spectrum::gapped, 1},
-                                                        {Spectrum::gapped, 2},
-                                                        {Spectrum::gapped, 4}};
+        reduced
+            ? std::vector<std::pair<Spectrum, int>>{{Spectrum::near_tie, 4}, {Spectrum::gapped, 2}}
+            : std::vector<std::pair<Spectrum, int>>{
+                  {Spectrum::near_tie, 8}, {Spectrum::near_tie, 4}, {Spectrum::near_tie, 2},
+                  {Spectrum::gapped, 1},   {Spectrum::gapped, 2},   {Spectrum::gapped, 4}};
     for (const auto& [spectrum, spread] : gaps)
       for (int r : rs) {
         const int dim = reduced ? 12 : 24;
@@ -149,7 +146,8 @@ std::vector<GridCell> map_cells(bool reduced, int depth) {
   // FA and GD representations, against r/k. FA from zero, GD from 2^-8 N(0, 1).
   {
     const int k = 4;
-    const std::vector<int> rs = reduced ? std::vector<int>{2, 6} : std::vector<int>{1, 2, 3, 4, 6, 8};
+    const std::vector<int> rs =
+        reduced ? std::vector<int>{2, 6} : std::vector<int>{1, 2, 3, 4, 6, 8};
     for (int r : rs) {
       Recipe rec = shape(12, 12, k, r, Spectrum::geometric, 2);
       add("alignment", {{"r", r}, {"k", k}, {"r_over_k", static_cast<double>(r) / k}}, rec,
@@ -161,36 +159,40 @@ std::vector<GridCell> map_cells(bool reduced, int depth) {
 
 json grid_descriptions(bool reduced) {
   json g;
-  g["stability"] = {
-      {"title", "Stability edge: fraction of runs that diverge"},
-      {"axes", {"c_log2", "b_scale_log2"}},
-      {"instance", "16 x 16, rank 4 = r, geometric spectrum (condition 4), small init 2^-8 "
-                   "N(0,1) for FA and GD; eta = 2^c_log2 / (sigma_1 max(1, ||B||_2^2)), "
-                   "B = 2^b_scale_log2 N(0, 1/n)"},
-      {"value", "runs.FA.diverged and runs.GD.diverged"}};
+  g["stability"] = {{"title", "Stability edge: fraction of runs that diverge"},
+                    {"axes", {"c_log2", "b_scale_log2"}},
+                    {"instance",
+                     "16 x 16, rank 4 = r, geometric spectrum (condition 4), small init 2^-8 "
+                     "N(0,1) for FA and GD; eta = 2^c_log2 / (sigma_1 max(1, ||B||_2^2)), "
+                     "B = 2^b_scale_log2 N(0, 1/n)"},
+                    {"value", "runs.FA.diverged and runs.GD.diverged"}};
   g["separation"] = {
       {"title", "Separation: err_FA / opt_r"},
       {"axes", {"r_over_k", "gap"}},
       {"instance", std::string(reduced ? "12 x 12" : "24 x 24") +
                        ", k = 8, sigma_1..sigma_r = 1 and the rest 1 - 2^-s (near-tie) or 2^-s "
                        "(gapped); FA from zero, c = 2^-3"},
-      {"value", "fa_limit_ratio (||Y(I-P)||^2 / opt_r, the limit FA converges to, claim A4): "
-                "q10, q50, q90; runs.FA.ratio: the same after the step budget"}};
-  g["speed"] = {
-      {"title", "Speed: steps to 1/2||ZW-Y||^2 <= opt_r/2 + 1e-10 1/2||Y||^2"},
-      {"axes", {"r_minus_k", "init"}},
-      {"instance", "10 x 10, k = 3, geometric spectrum (condition 4), c = 2^-3; FA and GD "
-                   "separately from the same init"},
-      {"value", "runs.<alg>.steps_converged.q50 (median over converged runs) and "
-                "runs.<alg>.censored (share not converged within the budget)"}};
+      {"value",
+       "fa_limit_ratio (||Y(I-P)||^2 / opt_r, the limit FA converges to, claim A4): "
+       "q10, q50, q90; runs.FA.ratio: the same after the step budget"}};
+  g["speed"] = {{"title", "Speed: steps to 1/2||ZW-Y||^2 <= opt_r/2 + 1e-10 1/2||Y||^2"},
+                {"axes", {"r_minus_k", "init"}},
+                {"instance",
+                 "10 x 10, k = 3, geometric spectrum (condition 4), c = 2^-3; FA and GD "
+                 "separately from the same init"},
+                {"value",
+                 "runs.<alg>.steps_converged.q50 (median over converged runs) and "
+                 "runs.<alg>.censored (share not converged within the budget)"}};
   g["alignment"] = {
       {"title", "Alignment at the end of the budget"},
       {"axes", {"r_over_k"}},
-      {"instance", "12 x 12, k = 4, geometric spectrum (condition 4), c = 2^-3; FA from zero, GD "
-                   "from 2^-8 N(0,1)"},
-      {"value", "runs.FA.cos_zb (cos(Z, B)), fa_gd_overlap (mean cos^2 of the principal angles "
-                "between the dominant min(r,k)-dim row spaces of W_FA and W_GD) and "
-                "fa_gd_max_angle_deg"}};
+      {"instance",
+       "12 x 12, k = 4, geometric spectrum (condition 4), c = 2^-3; FA from zero, GD "
+       "from 2^-8 N(0,1)"},
+      {"value",
+       "runs.FA.cos_zb (cos(Z, B)), fa_gd_overlap (mean cos^2 of the principal angles "
+       "between the dominant min(r,k)-dim row spaces of W_FA and W_GD) and "
+       "fa_gd_max_angle_deg"}};
   return g;
 }
 
@@ -220,8 +222,8 @@ int run_shard(const MapOptions& opt) {
     json result = run_cell(c.spec);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "fa-map: " << c.grid << "/" << c.index << " " << c.at.dump() << " ("
-              << seconds << " s)\n";
+    std::cout << "fa-map: " << c.grid << "/" << c.index << " " << c.at.dump() << " (" << seconds
+              << " s)\n";
     out.push_back({{"job", j},
                    {"grid", c.grid},
                    {"index", c.index},
@@ -240,10 +242,10 @@ int run_shard(const MapOptions& opt) {
             {"grids", opt.grids},
             {"cells_total", cells.size()},
             {"cells", out}};
-  write_atomically(opt.dir / "regimes-parts" /
-                       ("cells." + std::to_string(opt.shard) + "-of-" +
-                        std::to_string(opt.shards) + ".json"),
-                   part.dump(1) + "\n");
+  write_atomically(
+      opt.dir / "regimes-parts" /
+          ("cells." + std::to_string(opt.shard) + "-of-" + std::to_string(opt.shards) + ".json"),
+      part.dump(1) + "\n");
   return count;
 }
 
@@ -285,8 +287,9 @@ json findings(const std::map<std::string, std::vector<json>>& grids) {
       edges[alg] = list;
     }
     f["stability_edges"] = {
-        {"note", "per scale of B: the largest c with no run diverging, and the smallest c with "
-                 "at least half of the runs diverging (null: none on the grid)"},
+        {"note",
+         "per scale of B: the largest c with no run diverging, and the smallest c with "
+         "at least half of the runs diverging (null: none on the grid)"},
         {"by_algorithm", edges}};
   }
   if (grids.count("speed")) {
@@ -302,7 +305,8 @@ json findings(const std::map<std::string, std::vector<json>>& grids) {
         return std::make_pair(r["censored"].get<double>(), median);
       };
       for (const auto& c : grids.at("speed")) {
-        if (c["at"]["algorithm"] != alg || (c["at"]["init"] == "zero" && c["at"]["algorithm"] == "GD"))
+        if (c["at"]["algorithm"] != alg ||
+            (c["at"]["init"] == "zero" && c["at"]["algorithm"] == "GD"))
           continue;
         if (!worst || key(c) > key(*worst)) worst = &c;
       }
@@ -347,7 +351,8 @@ json merge_parts(const std::vector<fs::path>& sources, const fs::path& dir) {
     std::sort(files.begin(), files.end());
     for (const auto& f : files) parts.push_back(json::parse(read_file(f)));
   }
-  if (parts.empty()) throw std::runtime_error("no regime map parts (regimes-parts/cells.*.json) found");
+  if (parts.empty())
+    throw std::runtime_error("no regime map parts (regimes-parts/cells.*.json) found");
   const json& first = parts.front();
   std::set<int> present;
   for (const auto& p : parts) {
@@ -377,10 +382,11 @@ json merge_parts(const std::vector<fs::path>& sources, const fs::path& dir) {
   out["format_version"] = 1;
   out["reduced"] = first["reduced"];
   out["depth"] = first["depth"];
-  out["shards"] = n;
-  out["note"] = "Each cell: N seeded instances (replicates) of one recipe, in double; 'command' "
-                "recomputes the cell's 'result' exactly (fa-check run --replicates N). Seeds are "
-                "fixed per cell (FNV-1a of grid/index). Deterministic apart from 'seconds'.";
+  // (How many shards ran it is not recorded here: a merged map equals the unsharded one.)
+  out["note"] =
+      "Each cell: N seeded instances (replicates) of one recipe, in double; 'command' "
+      "recomputes the cell's 'result' exactly (fa-check run --replicates N). Seeds are "
+      "fixed per cell (FNV-1a of grid/index). Deterministic apart from 'seconds'.";
   const json desc = grid_descriptions(first["reduced"].get<bool>());
   json g = json::object();
   for (const char* name : kGrids) {

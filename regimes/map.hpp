@@ -21,9 +21,9 @@ namespace fa::regimes {
 namespace fs = std::filesystem;
 
 struct GridCell {
-  std::string grid;    // stability, separation, speed, alignment
-  int index = 0;       // position in its grid
-  nlohmann::json at;   // the cell's coordinates on the grid's axes
+  std::string grid;   // stability, separation, speed, alignment
+  int index = 0;      // position in its grid
+  nlohmann::json at;  // the cell's coordinates on the grid's axes
   CellSpec spec;
 };
 
@@ -38,8 +38,8 @@ struct MapOptions {
   bool reduced = false;
   int depth = 1;
   int shard = 0, shards = 1;
-  std::vector<std::string> grids;  // empty: all
-  fs::path dir;                    // report directory
+  std::vector<std::string> grids;     // empty: all
+  fs::path dir;                       // report directory
   std::string fa_check = "fa-check";  // program name in the printed commands
   bool dry_run = false;
 };

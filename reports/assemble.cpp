@@ -144,8 +144,9 @@ json run_metadata(const Parts& parts, const std::string& plot_status) {
   };
   // What the claims ran with: from the shard manifests of run-all when there are any (a merge
   // runs elsewhere), else from this process's environment (ctest passes it on).
-  run["environment"] = {
-      {"FA_DEPTH", env("FA_DEPTH")}, {"FA_SEED", env("FA_SEED")}, {"FA_PROFILE", env("FA_PROFILE")}};
+  run["environment"] = {{"FA_DEPTH", env("FA_DEPTH")},
+                        {"FA_SEED", env("FA_SEED")},
+                        {"FA_PROFILE", env("FA_PROFILE")}};
   for (const auto& m : parts.shards)
     if (m.contains("environment")) run["environment"] = m["environment"];
   run["plots"] = plot_status;
@@ -341,11 +342,12 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
     }
   }
   const std::vector<Plot> regime_plots = draw_regime_plots(regimes, dir, plots);
-  write_atomically(dir / "claims.md",
-                   render_markdown(report, drawn, mutants) + regimes_markdown(regimes, regime_plots));
+  write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants) +
+                                          regimes_markdown(regimes, regime_plots));
   std::string page = render_html(report, drawn, mutants);
   const std::string regime_section = regimes_html(regimes, regime_plots);
-  if (const auto at = page.rfind("<h2>Run</h2>"); !regime_section.empty() && at != std::string::npos)
+  if (const auto at = page.rfind("<h2>Run</h2>");
+      !regime_section.empty() && at != std::string::npos)
     page.insert(at, regime_section);
   write_atomically(dir / "index.html", page);
   if (!quiet) {

@@ -198,7 +198,9 @@ bool draw_svg(const fs::path& tmp, const fs::path& out_dir, const std::string& n
   return true;
 }
 
-std::string gnuplot_quote(const std::string& s) { return quote(s); }
+std::string gnuplot_quote(const std::string& s) {
+  return quote(s);
+}
 
 std::string gnuplot_version() {
   std::string out;

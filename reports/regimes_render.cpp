@@ -4,13 +4,13 @@
 // recomputes it.
 #include "reports/report.hpp"
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <sstream>
-#include <unistd.h>
 
 namespace fa::report {
 
@@ -24,7 +24,9 @@ std::string fmt(double x, const char* f) {
   return buf;
 }
 
-double number_or(const json& j, double fallback) { return j.is_number() ? j.get<double>() : fallback; }
+double number_or(const json& j, double fallback) {
+  return j.is_number() ? j.get<double>() : fallback;
+}
 
 const json& cells_of(const json& regimes, const char* grid) {
   static const json empty = json::array();
@@ -65,10 +67,10 @@ void draw_heatmap(const Heatmap& h, const fs::path& tmp, const fs::path& out_dir
   gp << "set xrange [-0.5:" << h.xs.size() - 0.5 << "]\nset yrange [-0.5:" << h.ys.size() - 0.5
      << "]\nset xtics " << tics(h.xs) << "\nset ytics " << tics(h.ys) << "\nset xlabel "
      << gnuplot_quote(h.xlabel) << "\nset ylabel " << gnuplot_quote(h.ylabel) << "\nset cblabel "
-     << gnuplot_quote(h.cblabel) << "\nset cbrange [" << h.lo << ":" << h.hi << "]\nset palette defined "
-     << h.palette << "\nunset key\nunset grid\nset tics scale 0\n"
-     << "plot " << gnuplot_quote((tmp / (h.name + ".dat")).string())
-     << " using 1:2:3 with image, " << gnuplot_quote((tmp / (h.name + ".labels")).string())
+     << gnuplot_quote(h.cblabel) << "\nset cbrange [" << h.lo << ":" << h.hi
+     << "]\nset palette defined " << h.palette << "\nunset key\nunset grid\nset tics scale 0\n"
+     << "plot " << gnuplot_quote((tmp / (h.name + ".dat")).string()) << " using 1:2:3 with image, "
+     << gnuplot_quote((tmp / (h.name + ".labels")).string())
      << " using 1:2:3 with labels font ',9'\n";
   draw_svg(tmp, out_dir, h.name, h.title, h.caption, gp.str(), plots);
 }
@@ -102,7 +104,9 @@ void fill(Heatmap& h, const json& cells, const std::function<bool(const json&)>&
   for (const auto& e : entries) h.values[e.y][e.x] = e.v, h.labels[e.y][e.x] = e.text;
 }
 
-std::string pow2(const json& v) { return v.is_null() ? std::string("-") : "2^" + v.dump(); }
+std::string pow2(const json& v) {
+  return v.is_null() ? std::string("-") : "2^" + v.dump();
+}
 
 }  // namespace
 
@@ -118,7 +122,8 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
     Heatmap h;
     h.name = std::string("regimes-stability-") + (alg[0] == 'F' ? "fa" : "gd");
     h.title = std::string("Stability edge (") + alg + "): fraction of runs that diverge";
-    h.caption = std::string(alg) + " from small init 2^-8 on 16 x 16 instances of rank 4 = r; "
+    h.caption = std::string(alg) +
+                " from small init 2^-8 on 16 x 16 instances of rank 4 = r; "
                 "eta = c / (sigma_1 max(1, ||B||_2^2)), B = 2^b N(0, 1/n). Divergence: the loss "
                 "above 1e8 times its scale, or not finite, within the budget.";
     h.xlabel = "c";
@@ -138,9 +143,10 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
     Heatmap h;
     h.name = "regimes-separation";
     h.title = "Separation: err_FA / opt_r, median [10%, 90%]";
-    h.caption = "FA's limit error ||Y(I-P)||^2 over opt_r (the limit FA converges to, claim A4), "
-                "over the cell's instances; colour log10 of the median. k = 8; the gap is "
-                "sigma_r / sigma_{r+1} (near-ties: sigma_{r+1} = 1 - 2^-s).";
+    h.caption =
+        "FA's limit error ||Y(I-P)||^2 over opt_r (the limit FA converges to, claim A4), "
+        "over the cell's instances; colour log10 of the median. k = 8; the gap is "
+        "sigma_r / sigma_{r+1} (near-ties: sigma_{r+1} = 1 - 2^-s).";
     h.xlabel = "r / k";
     h.ylabel = "gap sigma_r / sigma_{r+1}";
     h.cblabel = "log10 median ratio";
@@ -153,8 +159,9 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
           const json& q = c["result"]["fa_limit_ratio"];
           if (q.is_null()) return std::make_pair(kMissing, std::string("n/a"));
           const double m = q["q50"].get<double>();
-          return std::make_pair(std::log10(m), fmt(m, "%.3g") + " [" + fmt(q["q10"].get<double>(), "%.3g") +
-                                                   ", " + fmt(q["q90"].get<double>(), "%.3g") + "]");
+          return std::make_pair(std::log10(m), fmt(m, "%.3g") + " [" +
+                                                   fmt(q["q10"].get<double>(), "%.3g") + ", " +
+                                                   fmt(q["q90"].get<double>(), "%.3g") + "]");
         });
     double hi = 0.1;
     for (const auto& row : h.values)
@@ -166,19 +173,20 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
   for (const char* alg : {"FA", "GD"}) {
     Heatmap h;
     h.name = std::string("regimes-speed-") + (alg[0] == 'F' ? "fa" : "gd");
-    h.title = std::string("Speed (") + alg + "): median steps to 1e-10 relative loss; censored share";
-    h.caption = "10 x 10, k = 3, c = 2^-3; steps until 1/2||ZW-Y||^2 <= opt_r/2 + 1e-10 "
-                "1/2||Y||^2, median over the runs that got there; 'c' is the share censored at "
-                "the budget (no convergence within it). Colour: log10 median steps (censored "
-                "cells at the budget).";
+    h.title =
+        std::string("Speed (") + alg + "): median steps to 1e-10 relative loss; censored share";
+    h.caption =
+        "10 x 10, k = 3, c = 2^-3; steps until 1/2||ZW-Y||^2 <= opt_r/2 + 1e-10 "
+        "1/2||Y||^2, median over the runs that got there; 'c' is the share censored at "
+        "the budget (no convergence within it). Colour: log10 median steps (censored "
+        "cells at the budget).";
     h.xlabel = "r - k";
     h.ylabel = "init";
     h.cblabel = "log10 steps";
     h.palette = "(0 '#ffffff', 1 '#2ca02c')";
     double budget = 1;
     fill(
-        h, cells_of(regimes, "speed"),
-        [alg](const json& c) { return c["at"]["algorithm"] == alg; },
+        h, cells_of(regimes, "speed"), [alg](const json& c) { return c["at"]["algorithm"] == alg; },
         [](const json& c) { return c["at"]["r_minus_k"].dump(); },
         [](const json& c) { return c["at"]["init"].get<std::string>(); },
         [alg, &budget](const json& c) {
@@ -189,9 +197,10 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
                                  ? std::string("-")
                                  : fmt(r["steps_converged"]["q50"].get<double>(), "%.3g");
           if (censored > 0) text += " c" + fmt(100 * censored, "%.0f") + "%";
-          const double v = r["steps_converged"].is_null()
-                               ? std::log10(number_or(c["result"]["steps_budget"], 1))
-                               : std::log10(std::max(1.0, r["steps_converged"]["q50"].get<double>()));
+          const double v =
+              r["steps_converged"].is_null()
+                  ? std::log10(number_or(c["result"]["steps_budget"], 1))
+                  : std::log10(std::max(1.0, r["steps_converged"]["q50"].get<double>()));
           return std::make_pair(v, text);
         });
     h.hi = std::log10(budget);
@@ -201,10 +210,11 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
     Heatmap h;
     h.name = "regimes-alignment";
     h.title = "Alignment at the end of the budget (medians)";
-    h.caption = "FA from zero, GD from 2^-8 N(0,1), 12 x 12, k = 4, c = 2^-3. cos(Z, B): FA's "
-                "output layer against the feedback. overlap: mean cos^2 of the principal angles "
-                "between the dominant min(r,k)-dimensional row spaces of W_FA and W_GD (1: the "
-                "same representation).";
+    h.caption =
+        "FA from zero, GD from 2^-8 N(0,1), 12 x 12, k = 4, c = 2^-3. cos(Z, B): FA's "
+        "output layer against the feedback. overlap: mean cos^2 of the principal angles "
+        "between the dominant min(r,k)-dimensional row spaces of W_FA and W_GD (1: the "
+        "same representation).";
     h.xlabel = "r / k";
     h.ylabel = "";
     h.cblabel = "value";
@@ -242,8 +252,9 @@ std::vector<std::string> finding_lines(const json& regimes) {
   const json f = regimes.value("findings", json::object());
   if (f.contains("stability_edges")) {
     for (const auto& [alg, list] : f["stability_edges"]["by_algorithm"].items()) {
-      std::string line = alg + " stability edge (largest c with no divergence / first c with >= "
-                               "half diverging), per scale of B:";
+      std::string line = alg +
+                         " stability edge (largest c with no divergence / first c with >= "
+                         "half diverging), per scale of B:";
       for (const auto& e : list)
         line += " B=" + pow2(e["b_scale_log2"]) + ": " + pow2(e["largest_stable_c_log2"]) + " / " +
                 pow2(e["first_unstable_c_log2"]) + ";";
@@ -261,8 +272,8 @@ std::vector<std::string> finding_lines(const json& regimes) {
   if (f.contains("widest_separation")) {
     const json& s = f["widest_separation"];
     lines.push_back("Widest separation: " + s["at"].dump() + ", err_FA/opt_r median " +
-                    fmt(s["fa_limit_ratio"]["q50"].get<double>(), "%.3g") + " (90%: " +
-                    fmt(s["fa_limit_ratio"]["q90"].get<double>(), "%.3g") + ")");
+                    fmt(s["fa_limit_ratio"]["q50"].get<double>(), "%.3g") +
+                    " (90%: " + fmt(s["fa_limit_ratio"]["q90"].get<double>(), "%.3g") + ")");
   }
   return lines;
 }
@@ -275,14 +286,16 @@ std::string regimes_markdown(const json& regimes, const std::vector<Plot>& plots
   os << "\n## The regime map: when FA works\n\n"
      << markdown_escape(regimes.value("note", "")) << " Written by `fa-map`"
      << (regimes.value("reduced", false) ? " (reduced map)" : "") << ", depth "
-     << regimes.value("depth", 1) << ", " << regimes.value("shards", 1) << " shard(s).\n\n";
+     << regimes.value("depth", 1) << ".\n\n";
   for (const auto& line : finding_lines(regimes)) os << "- " << markdown_escape(line) << "\n";
   os << "\n";
   for (const auto& p : plots)
     os << "### " << markdown_escape(p.title) << "\n\n![" << markdown_escape(p.title) << "](plots/"
-       << p.name << ".svg)\n\n" << markdown_escape(p.caption) << "\n\n";
+       << p.name << ".svg)\n\n"
+       << markdown_escape(p.caption) << "\n\n";
   for (const auto& [grid, g] : regimes["grids"].items()) {
-    os << "### Cells: " << grid << "\n\n" << markdown_escape(g.value("instance", "")) << "\n\n"
+    os << "### Cells: " << grid << "\n\n"
+       << markdown_escape(g.value("instance", "")) << "\n\n"
        << "| cell | at | command |\n|---|---|---|\n";
     for (const auto& c : g["cells"])
       os << "| " << c["index"] << " | " << markdown_escape(c["at"].dump()) << " | `"
@@ -298,14 +311,13 @@ std::string regimes_html(const json& regimes, const std::vector<Plot>& plots) {
   os << "<h2 id=\"regimes\">The regime map: when FA works</h2>\n<p class=\"note\">"
      << html_escape(regimes.value("note", "")) << " Written by fa-map"
      << (regimes.value("reduced", false) ? " (reduced map)" : "") << ", depth "
-     << regimes.value("depth", 1) << ", " << regimes.value("shards", 1)
-     << " shard(s). Data: regimes.json.</p>\n<ul>\n";
+     << regimes.value("depth", 1) << ". Data: regimes.json.</p>\n<ul>\n";
   for (const auto& line : finding_lines(regimes)) os << "<li>" << html_escape(line) << "</li>\n";
   os << "</ul>\n";
   for (const auto& p : plots) os << figure_html(p);
   for (const auto& [grid, g] : regimes["grids"].items()) {
-    os << "<details><summary>Cells of the " << html_escape(grid) << " grid ("
-       << g["cells"].size() << "), each with the command that recomputes it</summary><p>"
+    os << "<details><summary>Cells of the " << html_escape(grid) << " grid (" << g["cells"].size()
+       << "), each with the command that recomputes it</summary><p>"
        << html_escape(g.value("instance", "")) << "</p><table><tr><th>cell</th><th>at</th>"
        << "<th>command</th></tr>\n";
     for (const auto& c : g["cells"])

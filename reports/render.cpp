@@ -123,10 +123,11 @@ std::string region_text(const json& e) {
     os << "; n " << range(d["n"]) << ", m " << range(d["m"]) << ", k <= " << d["k_max"]
        << ", r <= " << d["r_max"] << "; c 2^" << range(d["c_log2"]) << "; B scale 2^"
        << range(d["b_scale_log2"]) << "; init " << join(d["inits"]) << "; spectra "
-       << join(d["spectra"]) << " (" << join(d["rank_relations"]) << "); sigma_k/sigma_1 >= "
-       << fmt(d["min_sigma_k_over_sigma_1"].get<double>(), "%.3g");
+       << join(d["spectra"]) << " (" << join(d["rank_relations"])
+       << "); sigma_k/sigma_1 >= " << fmt(d["min_sigma_k_over_sigma_1"].get<double>(), "%.3g");
     if (d["min_gap_sigma_r_over_sigma_r1"].is_number())
-      os << ", sigma_r/sigma_{r+1} >= " << fmt(d["min_gap_sigma_r_over_sigma_r1"].get<double>(), "%.4g");
+      os << ", sigma_r/sigma_{r+1} >= "
+         << fmt(d["min_gap_sigma_r_over_sigma_r1"].get<double>(), "%.4g");
   }
   return os.str();
 }
@@ -195,8 +196,12 @@ std::string matrix_html(const json& m) {
 
 }  // namespace
 
-std::string html_escape(const std::string& s) { return html(s); }
-std::string markdown_escape(const std::string& s) { return md(s); }
+std::string html_escape(const std::string& s) {
+  return html(s);
+}
+std::string markdown_escape(const std::string& s) {
+  return md(s);
+}
 
 std::string figure_html(const Plot& p) {
   return "<figure><img alt=\"" + html(p.title) + "\" src=\"data:image/svg+xml;base64," +
@@ -308,7 +313,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
     }
     os << "\n";
     for (const json* e : entries)
-      if (const std::string t = region_text(*e); !t.empty()) os << "- Region drawn, " << md(t) << "\n";
+      if (const std::string t = region_text(*e); !t.empty())
+        os << "- Region drawn, " << md(t) << "\n";
     os << "\n";
     for (const json* e : entries) {
       const json& cx = (*e)["counterexample"];

@@ -37,18 +37,21 @@ ClaimSpec spec() {
   s.id = "A1";
   s.title = "FA reaches the optimum when r >= rank(Y)";
   s.source = Source::paper_abstract;
-  s.statement = "For r >= rank(Y), FA from zero init (or small random init 2^-8 N(0,1) when "
-                "r = k) with "
-                "step c/(sigma_1 max(1, ||B||^2)) reaches loss <= tol within its derived budget "
-                "ln(L0/tol) / (eta (sigma_min(B^T U_k) sigma_k/sigma_1)^(2/3)); tol = 1/2 "
-                "(2^6 eps/(eta sigma_1))^2 ||Y||^2 in double, 1e-40 ||Y||^2 in mp.";
-  s.hypotheses = "r >= k; n, m <= 48 (double) / 12 (mp); c in [2^-8, 2^-1], B scale 2^-3..2^3 "
-                 "(mp: c 2^-4..2^-1, B 2^-1..2^1); sigma_k/sigma_1 >= 2^-6 with c "
-                 "(sigma_k/sigma_1)^(2/3) >= 2^-9; small init 2^-8 N(0,1) only, with r = k "
-                 "(enforced). sigma_min(B^T U_k) >= 2^-6 ||B||_2 and a derived budget <= 2^18 "
-                 "(mp 2^15) steps (checked preconditions).";
-  s.recipe = "the wide region with r >= k, flat/geometric/clustered spectra, zero or small init "
-             "2^-8 (r = k)";
+  s.statement =
+      "For r >= rank(Y), FA from zero init (or small random init 2^-8 N(0,1) when "
+      "r = k) with "
+      "step c/(sigma_1 max(1, ||B||^2)) reaches loss <= tol within its derived budget "
+      "ln(L0/tol) / (eta (sigma_min(B^T U_k) sigma_k/sigma_1)^(2/3)); tol = 1/2 "
+      "(2^6 eps/(eta sigma_1))^2 ||Y||^2 in double, 1e-40 ||Y||^2 in mp.";
+  s.hypotheses =
+      "r >= k; n, m <= 48 (double) / 12 (mp); c in [2^-8, 2^-1], B scale 2^-3..2^3 "
+      "(mp: c 2^-4..2^-1, B 2^-1..2^1); sigma_k/sigma_1 >= 2^-6 with c "
+      "(sigma_k/sigma_1)^(2/3) >= 2^-9; small init 2^-8 N(0,1) only, with r = k "
+      "(enforced). sigma_min(B^T U_k) >= 2^-6 ||B||_2 and a derived budget <= 2^18 "
+      "(mp 2^15) steps (checked preconditions).";
+  s.recipe =
+      "the wide region with r >= k, flat/geometric/clustered spectra, zero or small init "
+      "2^-8 (r = k)";
   s.falsifiers = {{"gd-as-fa-from-zero",
                    "the FA update replaced by GD's (Z^T for B^T): from zero init nothing moves, "
                    "so the loss stays 1/2 ||Y||^2 and the check must fail"}};

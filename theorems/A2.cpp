@@ -3,8 +3,8 @@
 // The abstract says the forward weights and the random feedback matrix come closer during FA and
 // that the paper derives this. Our formalisation (derived; see X1, X2, F1): from zero init,
 //   (i)  S_t := sym(B^T Z_t) + 1/2 eta^2 sum_{s<t} G_s G_s^T equals 1/2 W_t W_t^T (checked as an
-//        identity) and so is positive semidefinite at every step (in the flow sym(B^T Z) = 1/2 W W^T itself is PSD; the
-//        discrete defect is O(eta^2));
+//        identity) and so is positive semidefinite at every step (in the flow sym(B^T Z) = 1/2 W
+//        W^T itself is PSD; the discrete defect is O(eta^2));
 //   (ii) the alignment tr(B^T Z_t) is not negative beyond rounding and is positive once W != 0
 //        at the end of the run, with cos(Z, B) > 0.
 // NOT claimed: that cos(Z_t, B) grows monotonically; it does not (conjecture R1, refuted).
@@ -25,9 +25,12 @@ ClaimSpec spec() {
   s.statement = "Along FA from zero init: sym(B^T Z_t) + 1/2 eta^2 sum_{s<t} G_s G_s^T = "
                 "1/2 W_t W_t^T, hence positive semidefinite, at every step, tr(B^T Z_t) >= 0, and at the end of the run "
                 "(200 steps) tr(B^T Z) > 0 and cos(Z, B) > 0.";
-  s.hypotheses = "Zero initialisation (enforced); any k and r; drawn across the wide region; "
-                 "checked at every step until the run diverges (then the case ends).";
-  s.recipe = "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, 2^-1]; B scale 2^-3..2^3), zero init, 200 FA steps";
+  s.hypotheses =
+      "Zero initialisation (enforced); any k and r; drawn across the wide region; "
+      "checked at every step until the run diverges (then the case ends).";
+  s.recipe =
+      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
+      "2^-1]; B scale 2^-3..2^3), zero init, 200 FA steps";
   s.falsifiers = {{"redrawn-feedback",
                    "B redrawn at every step (the feedback is not fixed): Z then aligns with no "
                    "fixed matrix, and the PSD structure against the original B breaks"},

@@ -7,8 +7,8 @@
 //        Lyapunov function F2, which needs Q >= 0; here Q = 0 exactly);
 //   (ii) FA* converges: loss <= tol ||Y||^2 within the budget (tolerances as in A1);
 //   (iii) it does so aligned with B: Q = 0 is conserved (X7; checked at the end), so
-//        sym(B^T Z) = 1/2 W W^T >= 0 at the end (a run that converges with Z aligned to -B, as FA with a sign error does,
-//        is not the claimed mechanism).
+//        sym(B^T Z) = 1/2 W W^T >= 0 at the end (a run that converges with Z aligned to -B, as FA
+//        with a sign error does, is not the claimed mechanism).
 // Tolerances: (i) ||B^T E_{t+1}|| <= ||B^T E_t|| + k eps (||B|| ||Y|| + ||B^T E_t||), the
 // rounding of one residual; (ii) as A1.
 // Hypotheses: A1's region with zero init (r >= k; n, m up to 48 / 12; c 2^-8..2^-1 jointly with
@@ -24,12 +24,14 @@ ClaimSpec spec() {
   s.id = "A3";
   s.title = "FA* (reconstruction) converges with ||B^T E|| non-increasing";
   s.source = Source::paper_abstract;
-  s.statement = "For r >= rank(Y), FA* (our reconstruction) from zero init with step "
-                "c/(sigma_1 max(1, ||B||^2)): ||B^T E_t||_F is non-increasing "
-                "and the loss reaches the tolerance of A1 within A1's derived budget, "
-                "with Q = 0 and sym(B^T Z) >= 0 (aligned with B) at the end.";
-  s.hypotheses = "A1's region with zero init (enforced) and A1's checked preconditions. FA* is "
-                 "a reconstruction of the paper's algorithm.";
+  s.statement =
+      "For r >= rank(Y), FA* (our reconstruction) from zero init with step "
+      "c/(sigma_1 max(1, ||B||^2)): ||B^T E_t||_F is non-increasing "
+      "and the loss reaches the tolerance of A1 within A1's derived budget, "
+      "with Q = 0 and sym(B^T Z) >= 0 (aligned with B) at the end.";
+  s.hypotheses =
+      "A1's region with zero init (enforced) and A1's checked preconditions. FA* is "
+      "a reconstruction of the paper's algorithm.";
   s.recipe = "the wide region with r >= k (as A1), zero init";
   s.falsifiers = {{"w-sign-flipped", "FA* with the W-update's sign flipped"},
                   {"plain-fa", "plain FA in place of FA*: it converges too, but Q drifts from 0"},

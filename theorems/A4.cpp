@@ -23,8 +23,9 @@
 // Hypotheses: r < k, spectrum gapped or geometric with sigma_r / sigma_{r+1} >= 2 (enforced);
 // n, m up to 40 (double; 6 in mp), c in [2^-5, 2^-1] (mp 2^-4..2^-1), B scale 2^-2 .. 2^2
 // (double); the feedback hypotheses of A1 (checked preconditions); the step budget derived as
-// 4 fa_step_budget (at least the old 60000 / 150000), at most 2^19 (double) / 2^18 (mp). Zero init for FA (so it stays in Y's
-// subspaces, X4); small random init 2^-8 for GD (GD from zero never moves, R4).
+// 4 fa_step_budget (at least the old 60000 / 150000), at most 2^19 (double) / 2^18 (mp). Zero init
+// for FA (so it stays in Y's subspaces, X4); small random init 2^-8 for GD (GD from zero never
+// moves, R4).
 #include "checks/claim_helpers.hpp"
 
 #include <algorithm>
@@ -41,12 +42,14 @@ ClaimSpec spec() {
   s.statement = "For r < rank(Y) with sigma_r > sigma_{r+1}: FA from zero converges to error "
                 "||Y(I-P)||_F^2 (P projects onto row(B^T Y)), which is > opt_r; GD from small "
                 "random init reaches opt_r.";
-  s.hypotheses = "r < k, gapped/geometric spectrum with a gap >= 2 after sigma_r, n, m <= 40 "
-                 "(mp 6), c in [2^-5, 2^-1], B scale 2^-2..2^2 (enforced); "
-                 "||B||_2 >= 1/4, sigma_r(B) >= 0.1 ||B||_2, sigma_min(B^T U_k) >= 0.05 ||B||_2 "
-                 "(checked preconditions).";
-  s.recipe = "n, m <= 40 (mp 6), r < k, gapped or geometric spectrum (spread 1..3), c 2^-5..2^-1, "
-             "B 2^-2..2^2, FA from zero, GD from 2^-8 N(0,1) init";
+  s.hypotheses =
+      "r < k, gapped/geometric spectrum with a gap >= 2 after sigma_r, n, m <= 40 "
+      "(mp 6), c in [2^-5, 2^-1], B scale 2^-2..2^2 (enforced); "
+      "||B||_2 >= 1/4, sigma_r(B) >= 0.1 ||B||_2, sigma_min(B^T U_k) >= 0.05 ||B||_2 "
+      "(checked preconditions).";
+  s.recipe =
+      "n, m <= 40 (mp 6), r < k, gapped or geometric spectrum (spread 1..3), c 2^-5..2^-1, "
+      "B 2^-2..2^2, FA from zero, GD from 2^-8 N(0,1) init";
   s.falsifiers = {{"claims-optimal", "false statement: FA's limit error equals opt_r (R3's "
                                      "conjecture, stated as a claim)"},
                   {"fa-as-gd", "FA's W-update replaced by GD's: the limit is then opt_r, not "
@@ -73,8 +76,8 @@ void check(Case<T>& c) {
   require_well_posed_feedback(c, inst);
   c.precondition(inst.s(rec.r - 1) >= T(2) * inst.s(rec.r), "gap sigma_r/sigma_{r+1} < 2");
   const T tol = limit_error_tolerance(inst);
-  const long budget =
-      stationary_budget(c, inst, T(tol / 64), is_double ? 60000 : 150000, is_double ? 524288 : 262144);
+  const long budget = stationary_budget(c, inst, T(tol / 64), is_double ? 60000 : 150000,
+                                        is_double ? 524288 : 262144);
   const T still = tol / 64;
 
   c.note("budget", std::to_string(budget));

@@ -26,11 +26,13 @@ ClaimSpec spec() {
   s.statement = "r = 1, singular values clustered in [s_k, s_1]: FA from zero converges to an "
                 "error err_FA with err_FA - opt_1 <= s_1^2 - s_k^2, so err_FA/err_GD -> 1 as the "
                 "cluster tightens.";
-  s.hypotheses = "r = 1 and a clustered spectrum; n, m <= 40 (mp 6), c in [2^-5, 2^-1] (mp "
-                 "2^-4..2^-1), B scale 2^-2..2^2 (double) (enforced); feedback preconditions of "
-                 "A1 and a derived budget (as A4) <= 2^19 (mp 2^18) steps (checked).";
-  s.recipe = "n, m in [2, 40] (mp 6), r = 1, k >= 2, clustered spectrum (width (k-1) "
-             "2^-(spread+4), spread <= 6), c 2^-5..2^-1, B 2^-2..2^2 (double)";
+  s.hypotheses =
+      "r = 1 and a clustered spectrum; n, m <= 40 (mp 6), c in [2^-5, 2^-1] (mp "
+      "2^-4..2^-1), B scale 2^-2..2^2 (double) (enforced); feedback preconditions of "
+      "A1 and a derived budget (as A4) <= 2^19 (mp 2^18) steps (checked).";
+  s.recipe =
+      "n, m in [2, 40] (mp 6), r = 1, k >= 2, clustered spectrum (width (k-1) "
+      "2^-(spread+4), spread <= 6), c 2^-5..2^-1, B 2^-2..2^2 (double)";
   s.falsifiers = {{"claims-optimal", "false statement: err_FA <= opt_1 (FA exactly optimal)"}};
   return s;
 }
@@ -54,12 +56,11 @@ void check(Case<T>& c) {
   c.note_instance(inst);
   require_well_posed_feedback(c, inst);
   const T tol = limit_error_tolerance(inst);
-  const long budget =
-      stationary_budget(c, inst, T(tol / 64), is_double ? 60000 : 150000, is_double ? 524288 : 262144);
+  const long budget = stationary_budget(c, inst, T(tol / 64), is_double ? 60000 : 150000,
+                                        is_double ? 524288 : 262144);
   long steps = 0;
-  const auto run = run_until_stationary(c, inst, Algorithm::fa,
-                                        c.dynamics().zero_init(rec.n, rec.r, rec.m), budget,
-                                        tol / 64, steps);
+  const auto run = run_until_stationary(
+      c, inst, Algorithm::fa, c.dynamics().zero_init(rec.n, rec.r, rec.m), budget, tol / 64, steps);
   const T err_fa = 2 * run.final_loss;
   const T width = inst.s(0) * inst.s(0) - inst.s(rec.k - 1) * inst.s(rec.k - 1);
   const T allowed = c.falsifier("claims-optimal") ? T(0) : width;

@@ -23,11 +23,15 @@ ClaimSpec spec() {
   s.statement = "With X X^T = N I, teacher A: network loss = 1/2 ||ZW - A||^2 and the network's "
                 "GD/FA updates equal the matrix updates with Y = A; with Gaussian X the "
                 "deviation shrinks as N grows (~ sqrt(m/N)).";
-  s.hypotheses = "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii). "
-                 "Small init 2^-8 or 2^-2 and c in [2^-8, 2^-2] (enforced: a non-expanding run, "
-                 "which the k eps t tolerance of (i) assumes).";
-  s.recipe = "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, 2^-1]; B scale 2^-3..2^3), small init 2^-8 or 2^-2, c <= 2^-2; N = 4 m for (i); N = 16 m and 1024 m for (ii), "
-             "checked for m <= 12 (double)";
+  s.hypotheses =
+      "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii). "
+      "Small init 2^-8 or 2^-2 and c in [2^-8, 2^-2] (enforced: a non-expanding run, "
+      "which the k eps t tolerance of (i) assumes).";
+  s.recipe =
+      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
+      "2^-1]; B scale 2^-3..2^3), small init 2^-8 or 2^-2, c <= 2^-2; N = 4 m for (i); N = 16 m "
+      "and 1024 m for (ii), "
+      "checked for m <= 12 (double)";
   s.falsifiers = {{"unwhitened", "Gaussian X in part (i): the network dynamics then differ from "
                                  "the matrix dynamics by far more than rounding"}};
   return s;

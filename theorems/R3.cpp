@@ -17,8 +17,9 @@ ClaimSpec spec() {
   s.statement = "For r < rank(Y), FA from zero init converges to error opt_r = sum_{i>r} "
                 "sigma_i^2.";
   s.hypotheses = "r < k (enforced); feedback preconditions of A1 (checked).";
-  s.recipe = "n, m <= 12 (mp 5), r < k, any spectrum (spread <= 3), c 2^-4..2^-1, B "
-             "2^-1..2^1, zero init, run to a stationary point";
+  s.recipe =
+      "n, m <= 12 (mp 5), r < k, any spectrum (spread <= 3), c 2^-4..2^-1, B "
+      "2^-1..2^1, zero init, run to a stationary point";
   s.falsifiers = {{"true-limit", "true variant: FA's error equals ||Y(I-P)||^2 (A4)"}};
   return s;
 }

@@ -18,8 +18,9 @@ ClaimSpec spec() {
   s.source = Source::conjecture;
   s.statement = "GD started at Z = 0, W = 0 reaches loss <= 1e-6 ||Y||_F^2 within 20000 steps "
                 "(r >= rank(Y), step from the recipe).";
-  s.hypotheses = "Generator: r >= rank(Y), flat or geometric spectrum (spread <= 2), the wide "
-                 "region otherwise (n, m <= 48 / 12, c 2^-8..2^-1, B 2^-3..2^3).";
+  s.hypotheses =
+      "Generator: r >= rank(Y), flat or geometric spectrum (spread <= 2), the wide "
+      "region otherwise (n, m <= 48 / 12, c 2^-8..2^-1, B 2^-3..2^3).";
   s.recipe = "random recipe with r >= k, zero init";
   s.falsifiers = {{"fa-instead", "true variant: FA (not GD) from zero init, which converges (A1); "
                                  "the search must find no counterexample"}};

@@ -20,22 +20,24 @@ ClaimSpec spec() {
   s.id = "R6";
   s.title = "conjecture: A1 holds from small init at every scale up to 1";
   s.source = Source::conjecture;
-  s.statement = "For r = rank(Y), FA from small random init 2^x N(0,1), x in {-8, -2, 0}, with "
-                "step c/(sigma_1 max(1, ||B||^2)) reaches A1's tolerance within A1's derived "
-                "budget, across A1's region. (A1 before the wide region narrowed it.)";
-  s.hypotheses = "A1's region and checked preconditions, with small init at 2^-8, 2^-2 and 1 "
-                 "(enforced).";
+  s.statement =
+      "For r = rank(Y), FA from small random init 2^x N(0,1), x in {-8, -2, 0}, with "
+      "step c/(sigma_1 max(1, ||B||^2)) reaches A1's tolerance within A1's derived "
+      "budget, across A1's region. (A1 before the wide region narrowed it.)";
+  s.hypotheses =
+      "A1's region and checked preconditions, with small init at 2^-8, 2^-2 and 1 "
+      "(enforced).";
   s.recipe = "A1's region, small init 2^-8, 2^-2 or 1, r = k";
-  s.falsifiers = {{"a1-hypothesis", "true variant: A1's hypothesis (small init 2^-8 only); the "
-                                      "search must find no counterexample"}};
+  s.falsifiers = {{"a1-hypothesis",
+                   "true variant: A1's hypothesis (small init 2^-8 only); the "
+                   "search must find no counterexample"}};
   return s;
 }
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space =
-      optimum_region<T>(c.falsifier("a1-hypothesis") ? std::vector<int>{-8}
-                                                       : std::vector<int>{-8, -2, 0});
+  RecipeSpace space = optimum_region<T>(c.falsifier("a1-hypothesis") ? std::vector<int>{-8}
+                                                                     : std::vector<int>{-8, -2, 0});
   space.inits = {Init::small};
   check_reaches_optimum(c, space, Algorithm::fa);
 }

@@ -20,7 +20,7 @@ eval "$(bash "$cluster" env)"
 start=$(date +%s)
 array=$(sbatch --parsable --array=0-3 --job-name=fa-map --chdir="$work" \
   --output="$work/shard-%a.out" --error="$work/shard-%a.out" \
-  --wrap="'$fa_map' --dir '$work/shard\$SLURM_ARRAY_TASK_ID' run --reduced --shard \$SLURM_ARRAY_TASK_ID/4")
+  --wrap="'$fa_map' --dir \"$work/shard\$SLURM_ARRAY_TASK_ID\" run --reduced --shard \$SLURM_ARRAY_TASK_ID/4")
 merge=$(sbatch --parsable --wait --dependency=afterok:"$array" --job-name=fa-map-merge \
   --chdir="$work" --output="$work/merge.out" \
   --wrap="'$fa_map' --dir '$work/merged' merge '$work/shard0' '$work/shard1' '$work/shard2' '$work/shard3'") || {
