@@ -1,7 +1,8 @@
 // fa-claims: runs the registered claims (theorems/*.cpp), one (claim, scalar) at a time, prints a
 // verdict that explains itself, writes a report fragment, and generates the ctest registrations.
-#include "checks/claim.hpp"
 #include "checks/claim_runner.hpp"
+#include "checks/claim.hpp"
+#include "core/atomic_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -49,14 +50,7 @@ std::string shell_quote(const std::string& s) {
 }
 
 void write_atomically(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::create_directories(path.parent_path());
-  const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
+  write_file_atomically(path, text);
 }
 
 std::string test_name(const ClaimSpec& spec, const std::string& scalar) {

@@ -25,26 +25,42 @@ RecipeSpace optimum_region(const std::vector<int>& small_init_scales) {
   return space;
 }
 
-/// FA from the recipe's init (small init only with r = k) reaches loss <= tol within
-/// fa_step_budget. Preconditions: sigma_min(B^T U_k) >= 2^-6 ||B||_2; the derived budget at most
-/// 2^18 steps (double) / 2^15 (mp). `algorithm`: FA, or GD for a falsifier.
+/// Draws a case of A1's region: small init only with r = k (with r > k from small init FA can
+/// need millions of steps), the spread bounded jointly with c (fa_spread_allowed), and the
+/// checked precondition sigma_min(B^T U_k) >= 2^-6 ||B||_2.
 template <class T>
-void check_reaches_optimum(Case<T>& c, const RecipeSpace& space, Algorithm algorithm) {
-  constexpr bool is_double = std::is_same_v<T, double>;
+Instance<T> draw_optimum_instance(Case<T>& c, const RecipeSpace& space) {
   Recipe rec = c.draw(space);
-  if (rec.init == Init::small) rec.r = rec.k;  // with r > k from small init: millions of steps
+  if (rec.init == Init::small) rec.r = rec.k;
   if (rec.spectrum == Spectrum::geometric)
     rec.spread = std::min(rec.spread, fa_spread_allowed(rec.step_log2));
   c.use_recipe(rec);
-  const Instance<T> inst = make_instance<T>(rec);
+  Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);
   c.precondition(feedback_conditioning(inst) >= T(1.0 / 64), "sigma_min(B^T U_k) < 2^-6 ||B||_2");
+  return inst;
+}
+
+/// fa_step_budget from `start_loss` down to `tol`, refused (precondition) above 2^18 steps in
+/// double and 2^15 in mp (cost), plus the run's check interval.
+template <class T>
+long optimum_budget(Case<T>& c, const Instance<T>& inst, const T& start_loss, const T& tol) {
+  const double derived = fa_step_budget(inst, to_double(start_loss), to_double(tol));
+  c.precondition(derived <= (std::is_same_v<T, double> ? 262144.0 : 32768.0),
+                 "derived budget above the cap");
+  return static_cast<long>(std::ceil(derived)) + 10;
+}
+
+/// FA from the recipe's init reaches loss <= tol within its derived budget (A1's check).
+/// `algorithm`: FA, or GD for a falsifier.
+template <class T>
+void check_reaches_optimum(Case<T>& c, const RecipeSpace& space, Algorithm algorithm) {
+  const Instance<T> inst = draw_optimum_instance(c, space);
+  const Recipe& rec = inst.recipe;
   Factors<T> start = starting_point(c, inst);
   if (algorithm == Algorithm::gd) start = c.dynamics().zero_init(rec.n, rec.r, rec.m);
   const T bound = convergence_tolerance(inst);
-  const double derived = fa_step_budget(inst, to_double(loss(start, inst.Y)), to_double(bound));
-  c.precondition(derived <= (is_double ? 262144.0 : 32768.0), "derived budget above the cap");
-  const long budget = static_cast<long>(std::ceil(derived)) + 10;  // + the check interval
+  const long budget = optimum_budget(c, inst, loss(start, inst.Y), bound);
   const auto run = run_or_fail(c, inst, algorithm, budget, bound, 0, false, &start);
   c.note("steps", std::to_string(run.steps_taken));
   c.note("status", status_name(run.status));

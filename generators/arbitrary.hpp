@@ -50,6 +50,34 @@ struct RecipeSpace {
   int b_scale_log2_max = 0;
 };
 
+/// The wide region of the claims (issue 11), which each claim narrows to its hypotheses: n, m
+/// up to `max_dim` (48 in double, 12 in mp, 3 in exact rationals: claim_helpers.hpp's
+/// wide_region), the largest dimension growing with RapidCheck's size as (size/100)^3 so that
+/// only the last cases pay for it and shrunk counterexamples stay small; every spectrum, spread up
+/// to 12 (condition numbers and gaps up to 2^12, near-ties sigma_{r+1} = 1 - 2^-12, growing with
+/// the size); c from 2^-8 to 2^-1; zero or small init at scales 2^-8, 2^-2, 1; B scaled by
+/// 2^-3 .. 2^3.
+inline RecipeSpace wide_space(int max_dim) {
+  RecipeSpace s;
+  s.max_dim = max_dim;
+  s.dim_growth = 3;
+  s.spectra = {Spectrum::flat, Spectrum::geometric, Spectrum::gapped, Spectrum::clustered,
+               Spectrum::near_tie};
+  s.max_spread = 12;
+  s.step_log2_max = -1;
+  s.step_log2_min = -8;
+  s.inits = {Init::zero, Init::small};
+  s.init_scales_log2 = {-8, -2, 0};
+  s.b_scale_log2_min = -3;
+  s.b_scale_log2_max = 3;
+  return s;
+}
+
+/// The wide region in words, for the claims' statements of their recipes.
+inline const char* const kWideRegionText =
+    "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
+    "2^-1]; B scale 2^-3..2^3)";
+
 namespace detail {
 /// Largest value a size-dependent bound reaches at `size` (RapidCheck's sizes run 0..100).
 inline int grown(int lo, int hi, int size, int growth) {

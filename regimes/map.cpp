@@ -1,6 +1,7 @@
 #include "regimes/map.hpp"
 
-#include <unistd.h>
+#include "core/atomic_file.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -31,25 +32,6 @@ Recipe shape(int n, int m, int k, int r, Spectrum spectrum, int spread) {
   rec.spectrum = spectrum;
   rec.spread = spread;
   return rec;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + p.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_atomically(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  fs::rename(tmp, path);
 }
 
 int grid_rank(const std::string& g) {
@@ -242,7 +224,7 @@ int run_shard(const MapOptions& opt) {
             {"grids", opt.grids},
             {"cells_total", cells.size()},
             {"cells", out}};
-  write_atomically(
+  write_file_atomically(
       opt.dir / "regimes-parts" /
           ("cells." + std::to_string(opt.shard) + "-of-" + std::to_string(opt.shards) + ".json"),
       part.dump(1) + "\n");
@@ -349,7 +331,7 @@ json merge_parts(const std::vector<fs::path>& sources, const fs::path& dir) {
         files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& f : files) parts.push_back(json::parse(read_file(f)));
+    for (const auto& f : files) parts.push_back(json::parse(read_whole_file(f)));
   }
   if (parts.empty())
     throw std::runtime_error("no regime map parts (regimes-parts/cells.*.json) found");
@@ -399,7 +381,7 @@ json merge_parts(const std::vector<fs::path>& sources, const fs::path& dir) {
   double seconds = 0;
   for (const auto& c : cells) seconds += c.value("seconds", 0.0);
   out["seconds"] = seconds;
-  write_atomically(dir / "regimes.json", out.dump(1) + "\n");
+  write_file_atomically(dir / "regimes.json", out.dump(1) + "\n");
   return out;
 }
 

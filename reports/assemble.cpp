@@ -1,6 +1,8 @@
 // Parts -> claims.json; begin, write and merge.
 #include "reports/report.hpp"
 
+#include "core/atomic_file.hpp"
+
 #include <Eigen/Core>
 #include <boost/version.hpp>
 #include <gmp.h>
@@ -30,22 +32,11 @@ fs::path default_report_dir() {
 }
 
 void write_atomically(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  fs::rename(tmp, path);
+  write_file_atomically(path, text);
 }
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_whole_file(path);
 }
 
 namespace {
@@ -324,23 +315,20 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
   write_atomically(dir / "claims.json", report.dump(2) + "\n");
   // The kill matrix of the mutation tests (tests/mutants), when they have run: shown, not part
   // of claims.json (it describes the suite's own power, not the claims).
-  json mutants = nullptr;
-  if (fs::exists(dir / "mutants.json")) {
-    try {
-      mutants = json::parse(read_text(dir / "mutants.json"));
-    } catch (const std::exception& e) {
-      std::cerr << "fa-report: ignoring unreadable mutants.json: " << e.what() << "\n";
+  auto optional_json = [&](const char* name) {
+    json j = nullptr;
+    if (fs::exists(dir / name)) {
+      try {
+        j = json::parse(read_text(dir / name));
+      } catch (const std::exception& e) {
+        std::cerr << "fa-report: ignoring unreadable " << name << ": " << e.what() << "\n";
+      }
     }
-  }
+    return j;
+  };
+  const json mutants = optional_json("mutants.json");
   // The regime map (fa-map's regimes.json), when it has run: its own section and heatmaps.
-  json regimes = nullptr;
-  if (fs::exists(dir / "regimes.json")) {
-    try {
-      regimes = json::parse(read_text(dir / "regimes.json"));
-    } catch (const std::exception& e) {
-      std::cerr << "fa-report: ignoring unreadable regimes.json: " << e.what() << "\n";
-    }
-  }
+  const json regimes = optional_json("regimes.json");
   const std::vector<Plot> regime_plots = draw_regime_plots(regimes, dir, plots);
   write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants) +
                                           regimes_markdown(regimes, regime_plots));

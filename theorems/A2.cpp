@@ -28,9 +28,7 @@ ClaimSpec spec() {
   s.hypotheses =
       "Zero initialisation (enforced); any k and r; drawn across the wide region; "
       "checked at every step until the run diverges (then the case ends).";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), zero init, 200 FA steps";
+  s.recipe = std::string(kWideRegionText) + ", zero init, 200 FA steps";
   s.falsifiers = {{"redrawn-feedback",
                    "B redrawn at every step (the feedback is not fixed): Z then aligns with no "
                    "fixed matrix, and the PSD structure against the original B breaks"},

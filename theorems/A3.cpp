@@ -14,7 +14,7 @@
 // Hypotheses: A1's region with zero init (r >= k; n, m up to 48 / 12; c 2^-8..2^-1 jointly with
 // the conditioning, B 2^-3..2^3; mp narrower, see A1) and A1's checked preconditions; the
 // budget is A1's derived budget.
-#include "checks/claim_helpers.hpp"
+#include "checks/convergence.hpp"
 
 namespace fa::claims {
 namespace {
@@ -55,24 +55,10 @@ class RedrawnFeedback : public Dynamics<T> {
 
 template <class T>
 void check(Case<T>& c) {
-  constexpr bool is_double = std::is_same_v<T, double>;
-  RecipeSpace space = wide_region<T>();  // the region of A1, zero init
-  space.relation = RankRelation::r_at_least_k;
-  space.spectra = {Spectrum::flat, Spectrum::geometric, Spectrum::clustered};
+  RecipeSpace space = optimum_region<T>({});  // A1's region, zero init
   space.inits = {Init::zero};
-  space.max_spread = 6;
-  if (!is_double) {
-    space.step_log2_min = -4;
-    space.b_scale_log2_min = -1, space.b_scale_log2_max = 1;
-    space.max_spread = 2;
-  }
-  Recipe rec = c.draw(space);
-  if (rec.spectrum == Spectrum::geometric)
-    rec.spread = std::min(rec.spread, fa_spread_allowed(rec.step_log2));
-  c.use_recipe(rec);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
-  c.precondition(feedback_conditioning(inst) >= T(1.0 / 64), "sigma_min(B^T U_k) < 2^-6 ||B||_2");
+  const Instance<T> inst = draw_optimum_instance(c, space);
+  const Recipe& rec = inst.recipe;
   const T eta(inst.eta);
   RedrawnFeedback<T> redrawn(rec.seed);
   const Dynamics<T>& dyn = c.falsifier("redrawn-feedback") ? redrawn : c.dynamics();
@@ -82,10 +68,7 @@ void check(Case<T>& c) {
   const T bound = convergence_tolerance(inst);
   // FA*'s budget is FA's (A1, fa_step_budget): the same layers relax at the same rates; FA*
   // only averages the W seen by Z.
-  const double derived =
-      fa_step_budget(inst, to_double(T(inst.Y.squaredNorm() / 2)), to_double(bound));
-  c.precondition(derived <= (is_double ? 262144.0 : 32768.0), "derived budget above the cap");
-  const long budget = static_cast<long>(std::ceil(derived)) + 10;
+  const long budget = optimum_budget(c, inst, T(inst.Y.squaredNorm() / 2), bound);
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   const T bscale = inst.B.norm() * inst.Y.norm();
   T g_prev = (inst.B.transpose() * (f.Z * f.W - inst.Y)).norm();

@@ -27,11 +27,10 @@ ClaimSpec spec() {
       "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii). "
       "Small init 2^-8 or 2^-2 and c in [2^-8, 2^-2] (enforced: a non-expanding run, "
       "which the k eps t tolerance of (i) assumes).";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), small init 2^-8 or 2^-2, c <= 2^-2; N = 4 m for (i); N = 16 m "
-      "and 1024 m for (ii), "
-      "checked for m <= 12 (double)";
+  s.recipe = std::string(kWideRegionText) +
+             ", small init 2^-8 or 2^-2, c <= 2^-2; N = 4 m for (i); N = 16 m "
+             "and 1024 m for (ii), "
+             "checked for m <= 12 (double)";
   s.falsifiers = {{"unwhitened", "Gaussian X in part (i): the network dynamics then differ from "
                                  "the matrix dynamics by far more than rounding"}};
   return s;

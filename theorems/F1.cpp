@@ -22,9 +22,7 @@ ClaimSpec spec() {
   s.hypotheses =
       "None (any Y, B, init); drawn across the wide region (c "
       "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), small init 2^-1, 2^-8, 2^-2 or 1, flow to t = 3";
+  s.recipe = std::string(kWideRegionText) + ", small init 2^-1, 2^-8, 2^-2 or 1, flow to t = 3";
   s.falsifiers = {{"gd-flow", "the GD flow in place of the FA flow: Q is not conserved"}};
   return s;
 }

@@ -23,10 +23,9 @@ ClaimSpec spec() {
   s.statement = "d/dt 1/2 ||G||^2 = -||G W^T||^2 - 1/2 ||W^T G||^2 - 1/2 tr(G^T Q G) at every "
                 "point; along the FA flow from zero init ||B^T E(t)|| is non-increasing.";
   s.hypotheses = "Identity: none. Monotonicity: zero init (enforced), so Q = 0.";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3); small random point (2^-1, 2^-8, 2^-2 or 1) for the identity; "
-      "flow to t = 3";
+  s.recipe = std::string(kWideRegionText) +
+             "; small random point (2^-1, 2^-8, 2^-2 or 1) for the identity; "
+             "flow to t = 3";
   s.ladder = true;
   s.falsifiers = {{"wrong-coefficient",
                    "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"}};

@@ -19,9 +19,7 @@ ClaimSpec spec() {
   s.source = Source::conjecture;
   s.statement = "Along FA from zero init, cos(Z_{t+1}, B) >= cos(Z_t, B) for all t (300 steps).";
   s.hypotheses = "Zero init (enforced); the wide region otherwise.";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), zero init, 300 FA steps";
+  s.recipe = std::string(kWideRegionText) + ", zero init, 300 FA steps";
   s.falsifiers = {{"trace-bound", "true variant: tr(B^T Z_t) <= 1/2 ||W_t||^2 + k eps scale, "
                                   "which X2 proves from zero init"}};
   return s;

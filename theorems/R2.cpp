@@ -21,9 +21,7 @@ ClaimSpec spec() {
   s.hypotheses =
       "Small random init 2^x N(0, 1), x in {-4, -8, -2, 0} (enforced); the wide "
       "region otherwise.";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), small init, 300 FA steps";
+  s.recipe = std::string(kWideRegionText) + ", small init, 300 FA steps";
   s.falsifiers = {{"gd-instead", "true variant: GD (a descent method at this step) instead of "
                                  "FA; the search must find no increase"}};
   return s;

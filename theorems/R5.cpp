@@ -22,9 +22,7 @@ ClaimSpec spec() {
                 "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (shared/CLAIMS.md X6, "
                 "second half, as written.)";
   s.hypotheses = "r < k (enforced); W* W*^T well conditioned (checked precondition).";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), r < k, any spectrum (flat included)";
+  s.recipe = std::string(kWideRegionText) + ", r < k, any spectrum (flat included)";
   s.falsifiers = {{"non-flat-spectrum", "true variant: spectra with distinct singular values "
                                         "only (X6's corrected hypothesis)"}};
   return s;

@@ -23,13 +23,8 @@ ClaimSpec spec() {
   s.statement =
       "Along FA, Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t - eta^2 G_t G_t^T with "
       "G_t = B^T (Z_t W_t - Y), exactly, at every step.";
-  s.hypotheses =
-      "None (any Y, B, initialisation, eta > 0); drawn across the wide region; checked at every "
-      "step until the run diverges.";
-  s.recipe =
-      "the wide region: n, m <= 48 (double) / 12 (mp) / 3 (exact), every spectrum (spread <= 12), "
-      "c in [2^-8, 2^-1], zero or small init (2^-8, 2^-2, 1), B scale 2^-3..2^3; 40 steps (3 "
-      "exact)";
+  s.hypotheses = kStepIdentityHypotheses;
+  s.recipe = step_identity_recipe();
   s.ladder = true;
   s.falsifiers = {
       {"gd-as-fa", "the W-update uses Z^T E (GD passed off as FA): the law must fail"},

@@ -19,13 +19,8 @@ ClaimSpec spec() {
   s.source = Source::derived;
   s.statement = "Along FA: tr(B^T Z_t) = 1/2 ||W_t||^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} "
                 "||G_s||^2, exactly, at every step.";
-  s.hypotheses =
-      "None (any Y, B, initialisation, eta > 0); drawn across the wide region; checked at every "
-      "step until the run diverges.";
-  s.recipe =
-      "the wide region: n, m <= 48 (double) / 12 (mp) / 3 (exact), every spectrum (spread <= 12), "
-      "c in [2^-8, 2^-1], zero or small init (2^-8, 2^-2, 1), B scale 2^-3..2^3; 40 steps (3 "
-      "exact)";
+  s.hypotheses = kStepIdentityHypotheses;
+  s.recipe = step_identity_recipe();
   s.ladder = true;
   s.falsifiers = {{"no-discretisation-term",
                    "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "

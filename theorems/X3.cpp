@@ -22,9 +22,7 @@ ClaimSpec spec() {
   s.hypotheses =
       "None (any Y, initialisation, eta > 0); drawn across the wide region with small "
       "init (2^-8, 2^-2, 1).";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), small init 2^-8, 2^-2 or 1; 40 steps (3 exact)";
+  s.recipe = std::string(kWideRegionText) + ", small init 2^-8, 2^-2 or 1; 40 steps (3 exact)";
   s.ladder = true;
   s.falsifiers = {{"sequential-update",
                    "GD with W updated from the new Z (sequential, not simultaneous updates)"},

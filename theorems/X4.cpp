@@ -20,9 +20,7 @@ ClaimSpec spec() {
   s.statement = "Along FA from Z = W = 0: col(Z_t) in col(Y) and row(W_t) in row(Y) for all t.";
   s.hypotheses = "Zero initialisation (enforced); rank(Y) = k < min(n, m) so the subspaces are "
                  "proper (enforced: k is drawn below min(n, m) when possible).";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), zero init, 60 steps";
+  s.recipe = std::string(kWideRegionText) + ", zero init, 60 steps";
   s.ladder = true;
   s.falsifiers = {{"small-init", "small random init instead of zero: the components outside "
                                  "col(Y)/row(Y) are there from the start"},

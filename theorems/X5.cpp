@@ -20,8 +20,7 @@ ClaimSpec spec() {
                 "Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.";
   s.hypotheses = "Zero initialisation (enforced); drawn across the wide region otherwise.";
   s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3) (exact: n, m <= 3), zero init; GD for 5 steps, FA for 2";
+      std::string(kWideRegionText) + " (exact: n, m <= 3), zero init; GD for 5 steps, FA for 2";
   s.ladder = true;
   s.falsifiers = {{"nonzero-init",
                    "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},

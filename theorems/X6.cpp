@@ -33,11 +33,10 @@ ClaimSpec spec() {
   s.hypotheses = "r <= k; singular values of Y not all equal (enforced; checked for integer "
                  "data); W* W*^T invertible (checked precondition; in floating point "
                  "lambda_min >= 1e-3 lambda_max so the solve is accurate).";
-  s.recipe =
-      "the wide region (n, m <= 48 double / 12 mp; every spectrum, spread <= 12; c in [2^-8, "
-      "2^-1]; B scale 2^-3..2^3), r <= k, spectra with distinct values (geometric, gapped, "
-      "clustered, "
-      "near-tie); exact: small integer Y (rank <= k), B, n, m <= 4";
+  s.recipe = std::string(kWideRegionText) +
+             ", r <= k, spectra with distinct values (geometric, gapped, "
+             "clustered, "
+             "near-tie); exact: small integer Y (rank <= k), B, n, m <= 4";
   s.ladder = true;
   s.falsifiers = {{"gd-step", "one GD step instead of FA from (Z*, W*): it must move when r < k"},
                   {"no-inverse", "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "

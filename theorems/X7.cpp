@@ -19,13 +19,8 @@ ClaimSpec spec() {
   s.source = Source::derived;
   s.statement = "Along FA* (our reconstruction: Z moves with the average of the old and new W), "
                 "Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t exactly.";
-  s.hypotheses =
-      "None (any Y, B, initialisation, eta > 0); drawn across the wide region; checked at every "
-      "step until the run diverges.";
-  s.recipe =
-      "the wide region: n, m <= 48 (double) / 12 (mp) / 3 (exact), every spectrum (spread <= 12), "
-      "c in [2^-8, 2^-1], zero or small init (2^-8, 2^-2, 1), B scale 2^-3..2^3; 40 steps (3 "
-      "exact)";
+  s.hypotheses = kStepIdentityHypotheses;
+  s.recipe = step_identity_recipe();
   s.ladder = true;
   s.falsifiers = {{"new-w-instead-of-average",
                    "FA* with Z updated using the new W instead of the average (a plausible "

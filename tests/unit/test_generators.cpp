@@ -152,17 +152,8 @@ TEST_CASE("a false property on recipes shrinks to the known minimal recipe",
 
 TEST_CASE("recipe dimensions and spreads grow with RapidCheck's size, within the region",
           "[unit][generators][region]") {
-  RecipeSpace space;
-  space.max_dim = 48;
-  space.dim_growth = 3;
+  RecipeSpace space = wide_space(48);
   space.spectra = {Spectrum::geometric, Spectrum::near_tie};
-  space.max_spread = 12;
-  space.step_log2_min = -8;
-  space.step_log2_max = -1;
-  space.inits = {Init::zero, Init::small};
-  space.init_scales_log2 = {-8, -2, 0};
-  space.b_scale_log2_min = -3;
-  space.b_scale_log2_max = 3;
   const rc::Gen<Recipe> gen = recipe_gen(space);
   int largest = 0, smallest_c = 0, largest_c = -9, b_lo = 0, b_hi = 0;
   std::set<int> scales;
