@@ -5,6 +5,7 @@
 // margin, the minimal counterexample and the reproduction command, and writes a report fragment.
 #pragma once
 
+#include "checks/region.hpp"
 #include "core/linalg.hpp"
 #include "dynamics/flow.hpp"
 #include "dynamics/trajectory.hpp"
@@ -60,12 +61,26 @@ struct ClaimSpec {
   int cases_double = 200;  // RapidCheck cases (times FA_DEPTH)
   int cases_mp = 40;
   int cases_exact = 50;
+  /// A statistical family (A4.family, A5.family): each case is a batch of draws. The main job
+  /// (FA_PROFILE=main, see main_job_multiplier) runs 10x its batches in every scalar.
+  bool family = false;
   std::vector<Falsifier> falsifiers;
   /// Fixed recipe used by the precision ladder.
   Recipe ladder_recipe;
 
   bool expected_to_hold() const { return source != Source::conjecture; }
 };
+
+/// The main job's depth (README's first command, scripts/verify.sh sets FA_PROFILE=main): every
+/// claim with 10x its double cases (200 -> 2000), 5x its mp cases (40 -> 200), 4x its exact
+/// cases (50 -> 200); a statistical family 10x its batches in every scalar. Without
+/// FA_PROFILE=main (ctest's default) 1. FA_DEPTH multiplies either.
+inline int main_job_multiplier(const ClaimSpec& spec, const std::string& scalar) {
+  const char* profile = std::getenv("FA_PROFILE");
+  if (!profile || std::string(profile) != "main") return 1;
+  if (spec.family) return 10;
+  return scalar == "double" ? 10 : scalar == "mp" ? 5 : 4;
+}
 
 /// Worst margin seen: margin = (bound - quantity) / |bound| for "quantity <= bound" (1 means far
 /// inside, 0 at the bound, negative violated); for ">=" the roles swap.
@@ -83,6 +98,8 @@ struct ClaimRecord {
   double max_identity_residual = 0;  // relative residual of exact identities (precision ladder)
   nlohmann::json last_failure;       // the minimal counterexample once RapidCheck has shrunk
   nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
+  RegionSeen region;         // what the cases drew, and the discards (checks/region.hpp)
+  bool failed_once = false;  // after the first failure RapidCheck shrinks: not counted in region
 };
 
 struct RunRequest;
@@ -107,9 +124,12 @@ class Case {
   /// Uses a recipe built by the claim itself (e.g. from drawn integers).
   void use_recipe(const Recipe& r) {
     recipe_ = r;
+    drawn_ = true;
     recipe_text_ = r.describe();
   }
   const Recipe& recipe() const { return recipe_; }
+  /// Whether the case has a recipe yet (draw or use_recipe ran).
+  bool drawn() const { return drawn_; }
 
   /// Remembers the instance so a failure can report it as data (all matrices).
   void note_instance(const Instance<T>& inst) { instance_ = inst; }
@@ -146,6 +166,7 @@ class Case {
   int variant_;
   const Recipe* fixed_;
   Recipe recipe_;
+  bool drawn_ = false;
   std::string recipe_text_ = "(none)";
   std::optional<Instance<T>> instance_;
   std::map<std::string, std::string> notes_;
@@ -157,6 +178,7 @@ class Case {
 template <class T>
 Recipe Case<T>::draw(const RecipeSpace& space) {
   recipe_ = fixed_ ? *fixed_ : *recipe_gen(space);
+  drawn_ = true;
   recipe_text_ = recipe_.describe();
   if (std::getenv("FA_TRACE_RECIPES")) std::cerr << "case " << recipe_text_ << "\n";
   return recipe_;
@@ -256,11 +278,11 @@ Instance<T> integer_instance(const Recipe& rec) {
   Instance<T> inst;
   inst.recipe = rec;
   inst.Y = int_matrix(rec.n, rec.k, -2, 2) * int_matrix(rec.k, rec.m, -2, 2);
-  inst.B = int_matrix(rec.n, rec.r, -3, 3);
-  inst.start.Z =
-      rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.n, rec.r)) : int_matrix(rec.n, rec.r, -1, 1);
-  inst.start.W =
-      rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.r, rec.m)) : int_matrix(rec.r, rec.m, -1, 1);
+  inst.B = int_matrix(rec.n, rec.r, -3, 3) * T(feedback_scale(rec));
+  inst.start.Z = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.n, rec.r))
+                                        : int_matrix(rec.n, rec.r, -1, 1);
+  inst.start.W = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.r, rec.m))
+                                        : int_matrix(rec.r, rec.m, -1, 1);
   inst.eta = std::ldexp(1.0, rec.step_log2);
   inst.opt_r = T(0);
   return inst;

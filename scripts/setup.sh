@@ -28,6 +28,8 @@ PACKAGES=(
   python3-pytest                         # its tests (ctest label python)
   python3-matplotlib python3-sklearn     # its example (python/examples/)
   clang-14 libclang-rt-14-dev            # libFuzzer harnesses of fa-check's readers (cli/fuzz/)
+  slurm-wlm munge                        # the one-node SLURM cluster of ctest -L slurm
+  python3                                # tests/regimes/reproduce.sh
 )
 
 say() { printf 'setup: %s\n' "$*"; }
