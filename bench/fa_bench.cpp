@@ -14,7 +14,7 @@
 //
 // Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
 //        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
-#include "dynamics/dynamics.hpp"
+#include "dynamics/trajectory_impl.hpp"
 #include "tests/support/plain_steps.hpp"
 
 #include <benchmark/benchmark.h>
@@ -38,8 +38,12 @@
 
 using namespace fa;
 
-namespace {
+// run_dynamics for double, compiled here with this binary's flags (it links nothing of the core).
+template fa::Trajectory<double> fa::run_dynamics<double>(const Dynamics<double>&,
+                                                         const Mat<double>&, const Mat<double>&,
+                                                         Factors<double>, const RunConfig<double>&);
 
+namespace {
 
 struct Shape {
   int n, m, r;
@@ -321,13 +325,76 @@ std::string agreement(const Shape& s) {
   return os.str();
 }
 
-// ---- numpy -------------------------------------------------------------------------------------
-int numpy_steps(const Shape& s) {  // same rule as compare_numpy.py
-  return static_cast<int>(std::max(5.0, std::min(2000.0, std::floor(1e9 / (2 * s.madds())))));
+std::string fmt(double x, int prec = 3) {
+  if (x < 0) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", prec, x);
+  return buf;
 }
 
-double cxx_fa_seconds(const Shape& s, int steps, int repeats) {
-  State<double> st = make_state<double>(s);
+// ---- peers: numpy (OpenBLAS 1 thread / all cores, reference BLAS) and PyTorch ----------------
+// Each peer runs in its own /usr/bin/python3 process (bench/peers.py) on the instance written
+// here, for the same number of FA steps; the script reports its best time, the BLAS it really
+// loaded and how far its final (Z, W) is from ours.
+const std::vector<Shape> kPeerShapes = {
+    {8, 6, 3}, {64, 64, 8}, {256, 256, 32}, {1024, 1024, 64}, {4096, 512, 16}};
+constexpr const char* kReferenceBlasPath =  // Debian's reference BLAS and LAPACK (libblas3)
+    "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack";
+// OpenBLAS picks its kernels for the CPU it finds (here Cooperlake: AVX-512), unless
+// OPENBLAS_CORETYPE names one; some machines set it (this one: Haswell, AVX2 only, about 35%
+// slower in DGEMM here). The peers run with OpenBLAS's own choice, the faster one, unless
+// fa-bench is given --openblas-coretype-from-env. The table says which kernels ran.
+std::string g_openblas_env = "env -u OPENBLAS_CORETYPE";
+
+struct Peer {
+  std::string limit_name;   // as in report/bench.json
+  std::string script_peer;  // peers.py --peer
+  int threads;              // 0: the libraries' default (all cores)
+  std::string env;          // prefix for the command line
+};
+const std::vector<Peer> kPeers = {
+    {"gemm-openblas", "gemm", 1, ""},  // the roofline: OpenBLAS's GEMM on the step's products
+    {"numpy-openblas", "numpy", 1, ""},
+    {"numpy-openblas-mt", "numpy", 0, ""},
+    {"numpy-reference-blas", "numpy", 1, std::string("LD_LIBRARY_PATH=") + kReferenceBlasPath},
+    {"pytorch", "torch", 1, ""},
+    {"pytorch-autograd", "torch-autograd", 1, ""},
+};
+
+int peer_steps(const Shape& s) {  // about 1e9 flops of FA steps, at least 5, at most 10000
+  return static_cast<int>(std::max(5.0, std::min(1e4, std::floor(1e9 / (2 * s.madds())))));
+}
+
+/// A .npy file (float64, Fortran order: Eigen's column-major data as it is).
+void write_npy(const std::filesystem::path& file, const Mat<double>& M) {
+  std::string header = "{'descr': '<f8', 'fortran_order': True, 'shape': (" +
+                       std::to_string(M.rows()) + ", " + std::to_string(M.cols()) + "), }";
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::ofstream f(file, std::ios::binary);
+  const unsigned short len = static_cast<unsigned short>(header.size());
+  f.write("\x93NUMPY\x01\x00", 8);
+  f.put(static_cast<char>(len & 0xff)).put(static_cast<char>(len >> 8));
+  f << header;
+  f.write(reinterpret_cast<const char*>(M.data()),
+          static_cast<std::streamsize>(sizeof(double) * M.size()));
+  if (!f) throw std::runtime_error("cannot write " + file.string());
+}
+
+void write_instance(const std::filesystem::path& dir, const State<double>& st) {
+  std::filesystem::create_directories(dir);
+  write_npy(dir / "Y.npy", st.Y);
+  write_npy(dir / "B.npy", st.B);
+  write_npy(dir / "Z0.npy", st.start.Z);
+  write_npy(dir / "W0.npy", st.start.W);
+  char hex[64];
+  std::snprintf(hex, sizeof hex, "%a\n", st.eta);
+  std::ofstream(dir / "eta.txt") << hex;
+}
+
+/// Seconds for `steps` of our FA step from the instance's start (best of `repeats`); leaves the
+/// final factors in st.f.
+double cxx_fa_seconds(State<double>& st, int steps, int repeats) {
   double best = std::numeric_limits<double>::infinity();
   for (int rep = 0; rep < repeats; ++rep) {
     st.f = st.start;
@@ -340,22 +407,77 @@ double cxx_fa_seconds(const Shape& s, int steps, int repeats) {
   return best;
 }
 
-/// Seconds for `steps` numpy FA steps (best of 3), or a negative value if numpy is unavailable.
-double numpy_fa_seconds(const std::string& python, const Shape& s, int steps) {
-  const std::string cmd = python + " " + FA_BENCH_DIR + "/compare_numpy.py --numpy-only " +
-                          std::to_string(s.n) + " " + std::to_string(s.m) + " " +
-                          std::to_string(s.r) + " " + std::to_string(steps) + " 2>&1";
+/// A whole run as the suite does it: run_dynamics (the trajectory code every claim uses) with a
+/// record every `record_every` steps and the divergence check at the same cadence.
+double cxx_run_seconds(State<double>& st, int steps, int record_every, int repeats) {
+  RunConfig<double> cfg;
+  cfg.algorithm = Algorithm::fa;
+  cfg.eta = st.eta;
+  cfg.max_steps = steps;
+  cfg.record_every = record_every;
+  cfg.check_every = record_every;
+  double best = std::numeric_limits<double>::infinity();
+  for (int rep = 0; rep < repeats; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Trajectory<double> run = run_dynamics(reference_dynamics<double>(), st.Y, st.B, st.start, cfg);
+    const auto t1 = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(run.rows.data());
+    if (run.status == RunStatus::diverged) throw std::runtime_error("whole run: " + run.message);
+    st.f = run.final;
+    best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
+  }
+  return best;
+}
+
+/// Runs one peer; returns its JSON report (empty object if it failed, with the reason printed).
+nlohmann::json run_peer(const std::string& python, const Peer& peer,
+                        const std::filesystem::path& dir, int steps, int record_every) {
+  std::string cmd = g_openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " +
+                    FA_BENCH_DIR + "/peers.py run --dir '" + dir.string() + "' --peer " +
+                    peer.script_peer + " --steps " + std::to_string(steps) + " --threads " +
+                    std::to_string(peer.threads) + " --record-every " +
+                    std::to_string(record_every) + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
+  if (!p) return nlohmann::json::object();
   std::string out;
-  char buf[256];
+  char buf[4096];
   while (std::fgets(buf, sizeof buf, p)) out += buf;
   const int rc = pclose(p);
-  if (rc != 0) {
-    std::cerr << "numpy baseline failed (" << cmd << "):\n" << out << "\n";
-    return -1;
+  // The report is the last line that starts with '{' (warnings may come before it).
+  const std::size_t nl = out.rfind("\n{");
+  nlohmann::json j =
+      nlohmann::json::parse(nl == std::string::npos ? out : out.substr(nl + 1), nullptr, false);
+  if (rc != 0 || j.is_discarded() || !j.contains("seconds")) {
+    std::cerr << "peer " << peer.limit_name << " failed (" << cmd << "):\n" << out << "\n";
+    return nlohmann::json::object();
   }
-  return std::atof(out.c_str());
+  return j;
+}
+
+/// "; agreement X" (how far the peer's final factors are from ours), when the peer ran steps.
+std::string agreement_words(const nlohmann::json& j) {
+  if (!j.contains("agreement") || !j["agreement"].is_number()) return "";
+  return "; agreement " + fmt(j["agreement"].get<double>(), 2);
+}
+
+/// Which library a peer used, in a few words for the table's note.
+std::string blas_words(const nlohmann::json& j) {
+  std::string words;
+  if (j.contains("blas") && j["blas"].contains("libraries"))
+    for (const auto& lib : j["blas"]["libraries"]) {
+      const std::string path = lib.get<std::string>();
+      if (path.find("liblapack") != std::string::npos) continue;
+      words += (words.empty() ? "" : ", ") + std::filesystem::path(path).filename().string();
+    }
+  if (j.contains("blas") && j["blas"].contains("threadpoolctl") &&
+      j["blas"]["threadpoolctl"].is_array())
+    for (const auto& pool : j["blas"]["threadpoolctl"])
+      if (pool.value("internal_api", "") == "openblas")
+        words += " (" + pool.value("architecture", std::string("?")) + " kernels, " +
+                 std::to_string(pool.value("num_threads", 0)) + " threads)";
+  if (j.contains("torch_threads"))
+    words += "; torch threads " + std::to_string(j["torch_threads"].get<int>());
+  return words;
 }
 
 // ---- the table --------------------------------------------------------------------------------
@@ -365,39 +487,14 @@ struct Row {
   double gflops, ns_per_madd;        // ours in both units
 };
 
-std::string fmt(double x, int prec = 3) {
-  if (x < 0) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g", prec, x);
-  return buf;
-}
-
-int run_fa_steps_mode(int argc, char** argv) {
-  // fa-bench --fa-steps N M R STEPS [--repeats K]
-  if (argc < 6) {
-    std::cerr << "usage: fa-bench --fa-steps N M R STEPS [--repeats K]\n";
-    return 2;
-  }
-  Shape s{std::atoi(argv[2]), std::atoi(argv[3]), std::atoi(argv[4])};
-  const int steps = std::atoi(argv[5]);
-  int repeats = 3;
-  if (argc >= 8 && std::string(argv[6]) == "--repeats") repeats = std::atoi(argv[7]);
-  if (s.n < 1 || s.m < 1 || s.r < 1 || steps < 1 || repeats < 1) {
-    std::cerr << "fa-bench --fa-steps: sizes, steps and repeats must be >= 1\n";
-    return 2;
-  }
-  std::printf("%.9g\n", cxx_fa_seconds(s, steps, repeats));
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::string(argv[1]) == "--fa-steps") return run_fa_steps_mode(argc, argv);
-
   std::string json_path = std::string(FA_REPORT_DIR) + "/bench.json";
   std::string python = "/usr/bin/python3";
-  bool with_numpy = true;
+  bool with_peers = true;
+  std::string claims_json;  // a claims.json whose cases and seconds give the claims' throughput
+  std::filesystem::path work_dir = std::filesystem::temp_directory_path() / "fa-bench";
   // Our defaults first, so that --benchmark_* flags on the command line override them.
   std::vector<std::string> args = {argv[0], "--benchmark_repetitions=5",
                                    "--benchmark_enable_random_interleaving=true",
@@ -408,11 +505,18 @@ int main(int argc, char** argv) {
       json_path = argv[++i];
     else if (a == "--python" && i + 1 < argc)
       python = argv[++i];
-    else if (a == "--no-numpy")
-      with_numpy = false;
+    else if (a == "--no-peers")
+      with_peers = false;
+    else if (a == "--openblas-coretype-from-env")
+      g_openblas_env = "env";
+    else if (a == "--claims" && i + 1 < argc)
+      claims_json = argv[++i];
+    else if (a == "--work-dir" && i + 1 < argc)
+      work_dir = argv[++i];
     else if (a == "--help" || a == "-h") {
-      std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] "
-                   "[--benchmark_* flags]\n       fa-bench --fa-steps N M R STEPS [--repeats K]\n";
+      std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-peers] [--claims "
+                   "CLAIMS_JSON] [--work-dir DIR] [--openblas-coretype-from-env] "
+                   "[--benchmark_* flags]\n";
       return 0;
     } else
       args.push_back(a);
@@ -502,29 +606,94 @@ int main(int argc, char** argv) {
       }
     }
   }
-  if (with_numpy) {
-    for (const Shape& s : kDoubleShapes) {
-      const int steps = numpy_steps(s);
-      const double t_np = numpy_fa_seconds(python, s, steps);
-      if (t_np <= 0) continue;
-      const double t = cxx_fa_seconds(s, steps, 3);
+  if (with_peers) {
+    // One FA step, same instance and number of steps for us and every peer. Ours is
+    // single-threaded (this binary does not use threads), so it is compared with the
+    // single-threaded peers; the -mt row is all cores against our one (see the README).
+    std::cout << "\nPeers (bench/peers.py, " << python << "), same instance and steps:\n"
+              << std::flush;
+    for (const Shape& s : kPeerShapes) {
+      const int steps = peer_steps(s);
+      State<double> st = make_state<double>(s);
+      const std::filesystem::path dir = work_dir / ("step-" + s.str());
+      write_instance(dir, st);
+      cxx_fa_seconds(st, steps, 1);  // the final factors, for the peers' agreement
+      write_npy(dir / "ours_Z.npy", st.f.Z);
+      write_npy(dir / "ours_W.npy", st.f.W);
       const double gflop = 2 * s.madds() * steps / 1e9;
-      rows.push_back({"fa-step double " + s.str() + " vs numpy", "GFLOP/s", "numpy",
-                      std::to_string(steps) + " steps each", gflop / t, gflop / t_np, t_np / t, -1,
-                      gflop / t, t * 1e9 / (s.madds() * steps)});
+      for (const Peer& peer : kPeers) {
+        // Ours is timed right before each peer, so each ratio compares neighbouring moments
+        // (on a shared machine the load changes between peers).
+        const double t = cxx_fa_seconds(st, steps, 3);
+        const nlohmann::json j = run_peer(python, peer, dir, steps, 0);
+        if (j.empty()) continue;
+        const double tp = j["seconds"].get<double>();
+        const std::string note =
+            std::to_string(steps) + " steps; " + blas_words(j) + agreement_words(j);
+        std::cout << "  " << s.str() << " " << peer.limit_name << ": ours " << fmt(t) << " s, "
+                  << fmt(tp) << " s; " << note << "\n"
+                  << std::flush;
+        rows.push_back({"fa-step double " + s.str() + " vs " + peer.limit_name, "GFLOP/s",
+                        peer.limit_name, note, gflop / t, gflop / tp, tp / t, -1, gflop / t,
+                        t * 1e9 / (s.madds() * steps)});
+      }
+    }
+    // Whole runs: 10^4 FA steps at 32x32x8 recording the trajectory every 10 steps, as the
+    // suite's claim checks do (run_dynamics), against the same loop in each peer.
+    const Shape s{32, 32, 8};
+    const int steps = 10000, every = 10;
+    State<double> st = make_state<double>(s);
+    const std::filesystem::path dir = work_dir / ("run-" + s.str());
+    write_instance(dir, st);
+    cxx_run_seconds(st, steps, every, 1);
+    write_npy(dir / "ours_Z.npy", st.f.Z);
+    write_npy(dir / "ours_W.npy", st.f.W);
+    for (const Peer& peer : kPeers) {
+      // Nothing to share between cores at 32x32; the roofline is the step rows' business.
+      if (peer.limit_name == "numpy-openblas-mt" || peer.script_peer == "gemm") continue;
+      const double t = cxx_run_seconds(st, steps, every, 3);
+      const nlohmann::json j = run_peer(python, peer, dir, steps, every);
+      if (j.empty()) continue;
+      const double tp = j["seconds"].get<double>();
+      const std::string note = "10^4 steps, " + std::to_string(j.value("records", 0)) +
+                               " records; " + blas_words(j) + agreement_words(j);
+      rows.push_back(
+          {"fa-run double " + s.str() + " 10^4 steps, record every 10 vs " + peer.limit_name,
+           "runs/s", peer.limit_name, note, 1 / t, 1 / tp, tp / t, -1,
+           2 * s.madds() * steps / t / 1e9, t * 1e9 / (s.madds() * steps)});
+    }
+  }
+  if (!claims_json.empty()) {
+    // The claim checks' own throughput: cases per second per claim and scalar, from a claim run
+    // (claims.json: cases and seconds of every run). No limit: a figure to follow over time.
+    std::ifstream in(claims_json);
+    const nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+    if (report.is_discarded() || !report.contains("claims")) {
+      std::cerr << "cannot read claim throughput from " << claims_json << "\n";
+    } else {
+      for (const auto& c : report["claims"]) {
+        const double cases = c.value("cases", 0.0), seconds = c.value("seconds", 0.0);
+        if (cases <= 0 || seconds <= 0) continue;
+        rows.push_back({"claim-throughput " + c.value("id", std::string("?")) + " " +
+                            c.value("scalar", std::string("?")),
+                        "cases/s", "none",
+                        fmt(cases, 6) + " cases in " + fmt(seconds) + " s, verdict " +
+                            c.value("verdict", std::string("?")),
+                        cases / seconds, -1, -1, -1, -1, -1});
+      }
     }
   }
 
   // The table: ours, the limit, ratio (> 1: faster than the limit), and the plain implementation.
-  std::printf("\n%-36s %-15s %8s %8s %-9s %6s | %8s %8s | %8s %6s\n", "case", "unit", "ours",
+  std::printf("\n%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s\n", "case", "unit", "ours",
               "limit", "limit", "ratio", "GFLOP/s", "ns/madd", "plain", "gain");
   for (const Row& r : rows) {
     const bool per_op = r.unit != "GFLOP/s";
     const double gain = r.plain > 0 ? (per_op ? r.plain / r.ours : r.ours / r.plain) : -1;
-    std::printf("%-36s %-15s %8s %8s %-9s %6.2f | %8s %8s | %8s %6s  %s\n", r.name.c_str(),
+    std::printf("%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s  %s\n", r.name.c_str(),
                 r.unit.c_str(), fmt(r.ours).c_str(), fmt(r.limit).c_str(), r.limit_name.c_str(),
-                r.ratio, fmt(r.gflops).c_str(), fmt(r.ns_per_madd).c_str(), fmt(r.plain).c_str(),
-                gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
+                fmt(r.ratio).c_str(), fmt(r.gflops).c_str(), fmt(r.ns_per_madd).c_str(),
+                fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
   }
   std::printf(
       "ratio = ours relative to the limit (> 1: faster than it); GFLOP/s and ns/madd: ours "
@@ -536,11 +705,11 @@ int main(int argc, char** argv) {
     nlohmann::json o = {{"case", r.name},
                         {"unit", r.unit},
                         {"ours", r.ours},
-                        {"limit", r.limit},
+                        {"limit", r.limit >= 0 ? nlohmann::json(r.limit) : nlohmann::json()},
                         {"limit_name", r.limit_name},
-                        {"ratio", r.ratio}};
-    o["gflop_per_s"] = r.gflops;
-    o["ns_per_multiply_add"] = r.ns_per_madd;
+                        {"ratio", r.ratio >= 0 ? nlohmann::json(r.ratio) : nlohmann::json()}};
+    if (r.gflops >= 0) o["gflop_per_s"] = r.gflops;
+    if (r.ns_per_madd >= 0) o["ns_per_multiply_add"] = r.ns_per_madd;
     if (r.plain > 0) o["plain"] = r.plain;
     if (!r.note.empty()) o["note"] = r.note;
     out.push_back(o);

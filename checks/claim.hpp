@@ -6,14 +6,15 @@
 #pragma once
 
 #include "checks/polynomial.hpp"
+#include "checks/region.hpp"
 #include "core/linalg.hpp"
 #include "dynamics/flow.hpp"
 #include "dynamics/trajectory.hpp"
 #include "generators/arbitrary.hpp"
 #include "generators/instance.hpp"
 
-#include <nlohmann/json.hpp>
 #include <rapidcheck.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <functional>
@@ -31,9 +32,12 @@ enum class Source { paper_abstract, derived, conjecture };
 
 inline std::string source_name(Source s) {
   switch (s) {
-    case Source::paper_abstract: return "paper-abstract";
-    case Source::derived: return "derived";
-    case Source::conjecture: return "conjecture";
+    case Source::paper_abstract:
+      return "paper-abstract";
+    case Source::derived:
+      return "derived";
+    case Source::conjecture:
+      return "conjecture";
   }
   return "?";
 }
@@ -58,8 +62,8 @@ struct ExactReplay {
 };
 
 struct ClaimSpec {
-  std::string id;          // as in shared/CLAIMS.md: A1 ... R4
-  std::string title;       // reads as the claim, used in test names
+  std::string id;     // as in shared/CLAIMS.md: A1 ... R4
+  std::string title;  // reads as the claim, used in test names
   Source source = Source::derived;
   std::string statement;   // our formal statement (never the paper's text)
   std::string hypotheses;  // each: enforced by the generator / checked as precondition / assumed
@@ -69,6 +73,9 @@ struct ClaimSpec {
   int cases_double = 200;  // RapidCheck cases (times FA_DEPTH)
   int cases_mp = 40;
   int cases_exact = 50;
+  /// A statistical family (A4.family, A5.family): each case is a batch of draws. The main job
+  /// (FA_PROFILE=main, see main_job_multiplier) runs 10x its batches in every scalar.
+  bool family = false;
   std::vector<Falsifier> falsifiers;
   /// Fixed recipe used by the precision ladder.
   Recipe ladder_recipe;
@@ -86,6 +93,17 @@ struct ClaimSpec {
   bool expected_to_hold() const { return source != Source::conjecture; }
 };
 
+/// The main job's depth (README's first command, scripts/verify.sh sets FA_PROFILE=main): every
+/// claim with 10x its double cases (200 -> 2000), 5x its mp cases (40 -> 200), 4x its exact
+/// cases (50 -> 200); a statistical family 10x its batches in every scalar. Without
+/// FA_PROFILE=main (ctest's default) 1. FA_DEPTH multiplies either.
+inline int main_job_multiplier(const ClaimSpec& spec, const std::string& scalar) {
+  const char* profile = std::getenv("FA_PROFILE");
+  if (!profile || std::string(profile) != "main") return 1;
+  if (spec.family) return 10;
+  return scalar == "double" ? 10 : scalar == "mp" ? 5 : 4;
+}
+
 /// Worst margin seen: margin = (bound - quantity) / |bound| for "quantity <= bound" (1 means far
 /// inside, 0 at the bound, negative violated); for ">=" the roles swap.
 struct Margin {
@@ -102,6 +120,8 @@ struct ClaimRecord {
   double max_identity_residual = 0;  // relative residual of exact identities (precision ladder)
   nlohmann::json last_failure;       // the minimal counterexample once RapidCheck has shrunk
   nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
+  RegionSeen region;         // what the cases drew, and the discards (checks/region.hpp)
+  bool failed_once = false;  // after the first failure RapidCheck shrinks: not counted in region
 };
 
 struct RunRequest;
@@ -122,18 +142,16 @@ class Case {
   ClaimRecord& record() { return record_; }
 
   /// Draws the recipe of this case (or the ladder's fixed recipe).
-  Recipe draw(const RecipeSpace& space) {
-    recipe_ = fixed_ ? *fixed_ : *recipe_gen(space);
-    recipe_text_ = recipe_.describe();
-    if (std::getenv("FA_TRACE_RECIPES")) std::cerr << "case " << recipe_text_ << "\n";
-    return recipe_;
-  }
+  Recipe draw(const RecipeSpace& space);
   /// Uses a recipe built by the claim itself (e.g. from drawn integers).
   void use_recipe(const Recipe& r) {
     recipe_ = r;
+    drawn_ = true;
     recipe_text_ = r.describe();
   }
   const Recipe& recipe() const { return recipe_; }
+  /// Whether the case has a recipe yet (draw or use_recipe ran).
+  bool drawn() const { return drawn_; }
 
   /// Remembers the instance so a failure can report it as data (all matrices).
   void note_instance(const Instance<T>& inst) { instance_ = inst; }
@@ -151,12 +169,7 @@ class Case {
     check(what, quantity, bound, quantity >= bound, ">=");
   }
   /// An exact identity: |residual| <= k eps scale (k justified by the caller; 0 in exact mode).
-  void require_identity(const std::string& what, const T& residual, const T& scale, double k) {
-    const T s = scale > 0 ? scale : T(1);
-    const double rel = to_double(T(residual / s));
-    if (rel > record_.max_identity_residual) record_.max_identity_residual = rel;
-    require_le(what, residual, T(k) * epsilon<T>() * s);
-  }
+  void require_identity(const std::string& what, const T& residual, const T& scale, double k);
   /// Records that this case's statement (`what`) was certified in exact arithmetic
   /// (certify/certificates.hpp): the report counts certified cases against tested ones. Call it
   /// last in a case, so that only cases that completed are counted.
@@ -172,33 +185,8 @@ class Case {
   }
 
  private:
-  void check(const std::string& what, const T& quantity, const T& bound, bool ok,
-             const char* rel) {
-    double margin;
-    const double q = to_double(quantity), b = to_double(bound);
-    const double scale = std::abs(b) > 0 ? std::abs(b) : 1.0;
-    margin = (rel[0] == '<' ? (b - q) : (q - b)) / scale;
-    if (ok && q == 0 && b == 0) margin = 1;  // an exact identity holding exactly: fully inside
-    if (!is_finite(quantity)) margin = -std::numeric_limits<double>::infinity(), ok = false;
-    if (margin < record_.worst.margin) {
-      record_.worst = Margin{margin, to_text(quantity), to_text(bound), what, recipe_text_};
-    }
-    if (!ok) {
-      const std::string detail = what + ": " + to_text(quantity) + " " + rel + " " +
-                                 to_text(bound) + " is false (margin " + std::to_string(margin) +
-                                 ")";
-      record_failure(what, to_text(quantity), to_text(bound), margin);
-      throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure, message(detail));
-    }
-  }
-
-  std::string message(const std::string& detail) const {
-    std::string m = "claim " + spec_.id + " [" + scalar_name<T>() + "] " + detail +
-                    "\n  recipe " + recipe_text_;
-    for (const auto& [k, v] : notes_) m += "\n  " + k + ": " + v;
-    return m;
-  }
-
+  void check(const std::string& what, const T& quantity, const T& bound, bool ok, const char* rel);
+  std::string message(const std::string& detail) const;
   void record_failure(const std::string& what, const std::string& quantity,
                       const std::string& bound, double margin);
 
@@ -208,10 +196,60 @@ class Case {
   int variant_;
   const Recipe* fixed_;
   Recipe recipe_;
+  bool drawn_ = false;
   std::string recipe_text_ = "(none)";
   std::optional<Instance<T>> instance_;
   std::map<std::string, std::string> notes_;
 };
+
+// The members below are defined out of the class (not inline), so that the explicit instantiation
+// of Case<T> for each scalar (checks/instantiate, FA_DECLARE_CLAIM_RUN) is the only copy: claim
+// files see them as extern templates and do not compile them again.
+template <class T>
+Recipe Case<T>::draw(const RecipeSpace& space) {
+  recipe_ = fixed_ ? *fixed_ : *recipe_gen(space);
+  drawn_ = true;
+  recipe_text_ = recipe_.describe();
+  if (std::getenv("FA_TRACE_RECIPES")) std::cerr << "case " << recipe_text_ << "\n";
+  return recipe_;
+}
+
+template <class T>
+void Case<T>::require_identity(const std::string& what, const T& residual, const T& scale,
+                               double k) {
+  const T s = scale > 0 ? scale : T(1);
+  const double rel = to_double(T(residual / s));
+  if (rel > record_.max_identity_residual) record_.max_identity_residual = rel;
+  require_le(what, residual, T(k) * epsilon<T>() * s);
+}
+
+template <class T>
+void Case<T>::check(const std::string& what, const T& quantity, const T& bound, bool ok,
+                    const char* rel) {
+  double margin;
+  const double q = to_double(quantity), b = to_double(bound);
+  const double scale = std::abs(b) > 0 ? std::abs(b) : 1.0;
+  margin = (rel[0] == '<' ? (b - q) : (q - b)) / scale;
+  if (ok && q == 0 && b == 0) margin = 1;  // an exact identity holding exactly: fully inside
+  if (!is_finite(quantity)) margin = -std::numeric_limits<double>::infinity(), ok = false;
+  if (margin < record_.worst.margin) {
+    record_.worst = Margin{margin, to_text(quantity), to_text(bound), what, recipe_text_};
+  }
+  if (!ok) {
+    const std::string detail = what + ": " + to_text(quantity) + " " + rel + " " + to_text(bound) +
+                               " is false (margin " + std::to_string(margin) + ")";
+    record_failure(what, to_text(quantity), to_text(bound), margin);
+    throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure, message(detail));
+  }
+}
+
+template <class T>
+std::string Case<T>::message(const std::string& detail) const {
+  std::string m =
+      "claim " + spec_.id + " [" + scalar_name<T>() + "] " + detail + "\n  recipe " + recipe_text_;
+  for (const auto& [k, v] : notes_) m += "\n  " + k + ": " + v;
+  return m;
+}
 
 /// Matrix as JSON: rows of full-precision decimal strings.
 template <class T>
@@ -270,7 +308,7 @@ Instance<T> integer_instance(const Recipe& rec) {
   Instance<T> inst;
   inst.recipe = rec;
   inst.Y = int_matrix(rec.n, rec.k, -2, 2) * int_matrix(rec.k, rec.m, -2, 2);
-  inst.B = int_matrix(rec.n, rec.r, -3, 3);
+  inst.B = int_matrix(rec.n, rec.r, -3, 3) * T(feedback_scale(rec));
   inst.start.Z = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.n, rec.r))
                                         : int_matrix(rec.n, rec.r, -1, 1);
   inst.start.W = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.r, rec.m))
@@ -311,10 +349,10 @@ struct DynamicsSet {
 };
 
 struct RunRequest {
-  int variant = 0;                 // 0: as stated; i: falsifier i
-  int cases = 0;                   // 0: the claim's default for the scalar (times FA_DEPTH)
+  int variant = 0;  // 0: as stated; i: falsifier i
+  int cases = 0;    // 0: the claim's default for the scalar (times FA_DEPTH)
   std::optional<std::uint64_t> seed;
-  std::string reproduce;           // RapidCheck reproduce string for this id
+  std::string reproduce;  // RapidCheck reproduce string for this id
   DynamicsSet dynamics;
   bool shrink = true;
   const Recipe* fixed_recipe = nullptr;  // run one case on this recipe (precision ladder)
@@ -342,8 +380,7 @@ struct RegisteredClaim {
 std::vector<RegisteredClaim>& claim_registry();
 
 template <class T>
-RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
-                            void (*check)(Case<T>&));
+RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req, void (*check)(Case<T>&));
 
 template <class T>
 ClaimRunner make_runner(void (*check)(Case<T>&)) {
@@ -362,27 +399,40 @@ struct ClaimRegistrar {
 
 #include "checks/claim_impl.hpp"
 
+namespace fa {
+/// The claim machinery that is the same for every claim (the RapidCheck driver and Case<T>),
+/// instantiated once per scalar in checks/instantiate (generated, see tests/CMakeLists.txt).
+#define FA_DECLARE_CLAIM_RUN(T, EXTERN)                                               \
+  EXTERN template RunResult run_case_property<T>(const ClaimSpec&, const RunRequest&, \
+                                                 void (*)(Case<T>&));                 \
+  EXTERN template class Case<T>;
+FA_DECLARE_CLAIM_RUN(double, extern)
+FA_DECLARE_CLAIM_RUN(Mp, extern)
+FA_DECLARE_CLAIM_RUN(MpVar, extern)
+FA_DECLARE_CLAIM_RUN(Rational, extern)
+}  // namespace fa
+
 #define FA_CLAIM_CONCAT2(a, b) a##b
 #define FA_CLAIM_CONCAT(a, b) FA_CLAIM_CONCAT2(a, b)
 
 /// Registers a claim checked in double and mp.
-#define FA_REGISTER_CLAIM(spec, check)                                                  \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(      \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                   \
+#define FA_REGISTER_CLAIM(spec, check)                                              \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)( \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},               \
                {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)}})
 
 /// Registers an exact identity: double, mp, exact rationals, and the MPFR ladder.
-#define FA_REGISTER_IDENTITY_CLAIM(spec, check)                                         \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(      \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                   \
-               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                   \
-               {"exact", ::fa::make_runner<::fa::Rational>(&check<::fa::Rational>)},    \
+#define FA_REGISTER_IDENTITY_CLAIM(spec, check)                                      \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(  \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                \
+               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                \
+               {"exact", ::fa::make_runner<::fa::Rational>(&check<::fa::Rational>)}, \
                {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})
 
 /// Registers an identity that is checked in floating point and on the MPFR ladder, not exactly
 /// (it needs square roots or decompositions).
-#define FA_REGISTER_LADDER_CLAIM(spec, check)                                           \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(      \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                   \
-               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                   \
+#define FA_REGISTER_LADDER_CLAIM(spec, check)                                       \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)( \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},               \
+               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},               \
                {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})

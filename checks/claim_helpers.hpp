@@ -35,6 +35,22 @@ T product_bound(const Mat<T>& A, const Mat<T>& B) {
   return T(static_cast<double>(A.cols())) * max_abs(A) * max_abs(B);
 }
 
+/// The wide region (generators/arbitrary.hpp, wide_space) at the scalar's largest dimension:
+/// 48 in double, 12 in mp, 3 in exact rationals.
+template <class T>
+RecipeSpace wide_region() {
+  return wide_space(std::is_same_v<T, double> ? 48 : std::is_same_v<T, Rational> ? 3 : 12);
+}
+
+/// Hypotheses and instances of the exact identities of one FA or FA* step (X1, X2, X7): they
+/// hold for any instance, so they are drawn across the whole wide region.
+inline const char* const kStepIdentityHypotheses =
+    "None (any Y, B, initialisation, eta > 0); drawn across the wide region; checked at every "
+    "step until the run diverges.";
+inline std::string step_identity_recipe() {
+  return std::string(kWideRegionText) + ", zero or small init (2^-8, 2^-2, 1); 40 steps (3 exact)";
+}
+
 /// Where a run starts: the dynamics' own zero initialisation when the recipe asks for zero init
 /// (so that a dynamics whose "zero" is not zero is caught by every zero-init claim), otherwise the
 /// instance's small random start.
@@ -42,6 +58,27 @@ template <class T>
 Factors<T> starting_point(Case<T>& c, const Instance<T>& inst) {
   const Recipe& r = inst.recipe;
   return r.init == Init::zero ? c.dynamics().zero_init(r.n, r.r, r.m) : inst.start;
+}
+
+/// Whether the run an identity claim follows has diverged in run_dynamics' sense (loss not
+/// finite, or above 1e8 max(its starting loss, 1/2 ||Y||^2)). The wide region's corner (c up to
+/// 2^-1 with a small B or a unit-scale init: the regime map's stability grid) diverges within a
+/// few dozen steps, and past that point the iterates overflow and no floating-point residual can
+/// be evaluated: the identity is checked at every step up to divergence. Cases that ended this way
+/// are counted in extra.runs_ended_by_divergence. Never in exact arithmetic (no overflow).
+template <class T>
+bool stop_at_divergence(Case<T>& c, const Factors<T>& f, const Mat<T>& Y, const T& start_loss) {
+  if constexpr (std::is_same_v<T, Rational>) {
+    return false;
+  } else {
+    const T l = loss(f, Y);
+    const T half_y = Y.squaredNorm() / 2;
+    const T scale = start_loss > half_y ? start_loss : half_y;
+    if (is_finite(l) && !(l > T(1e8) * scale)) return false;
+    nlohmann::json& count = c.record().extra["runs_ended_by_divergence"];
+    count = count.is_number() ? count.get<int>() + 1 : 1;
+    return true;
+  }
 }
 
 /// Runs a discrete dynamic for at most `steps`, stopping at `converged_loss` (negative: never);
@@ -80,15 +117,17 @@ T feedback_conditioning(const Instance<T>& inst) {
 namespace fa {
 
 /// The feedback hypotheses of the convergence claims, as checked preconditions (discarded cases
-/// are redrawn): B not degenerate in scale (||B||_2 >= 1/4), of well-conditioned columns
-/// (sigma_r(B) >= 0.1 ||B||_2 when r <= n), and seeing col(Y) (sigma_min(B^T U_k) >= 0.05
+/// are redrawn): B not degenerate in scale (||B||_2 >= 1/4 of its recipe's scale), of
+/// well-conditioned columns (sigma_r(B) >= 0.1 ||B||_2 when r <= n), and seeing col(Y)
+/// (sigma_min(B^T U_k) >= 0.05
 /// ||B||_2). FA's speed and its rounding floor depend on these; without bounds on them no step
 /// budget is meaningful.
 template <class T>
 void require_well_posed_feedback(Case<T>& c, const Instance<T>& inst) {
   const Vec<T> sb = singular_values<T>(inst.B);
   const T bnorm = sb(0);
-  c.precondition(bnorm >= T(0.25), "||B||_2 < 1/4");
+  // Relative to the recipe's scale of B (2^b_scale_log2 N(0, 1/n)), so every scale is drawn.
+  c.precondition(bnorm >= T(feedback_scale(inst.recipe) / 4), "||B||_2 < 2^b / 4");
   if (inst.B.cols() <= inst.B.rows())
     c.precondition(T(sb(sb.size() - 1)) >= T(0.1) * bnorm, "sigma_r(B) < 0.1 ||B||_2");
   c.precondition(feedback_conditioning(inst) >= T(0.05), "sigma_min(B^T U_k) < 0.05 ||B||_2");
@@ -127,6 +166,45 @@ T limit_error_tolerance(const Instance<T>& inst) {
 }  // namespace fa
 
 namespace fa {
+
+/// The step budget of an FA run from zero init that must bring the loss from its start L0 down
+/// to `target`, derived rather than guessed: ln(L0 / target) / (eta mu), mu the rate of the
+/// slowest direction. A scaling argument gives mu ~ (b sigma)^(2/3) for a direction with
+/// singular value sigma seen by the feedback with strength b: at the fixed point FA reaches from
+/// zero init (sym(B^T Z) = 1/2 W W^T, ZW = Y), W ~ (b sigma)^(1/3) and Z ~ sigma^(2/3) b^(-1/3),
+/// so both layers relax at rate (b sigma)^(2/3). The slowest direction has sigma = sigma_d,
+/// d = min(r, k), and b = sigma_min(B^T U_k). Measured on 150 random instances (n, m <= 16, c
+/// 2^-8..2^-1, B 2^-3..2^3, condition numbers to 2^8; least squares on log(steps eta / ln):
+/// exponents -0.57 for sigma_k, -0.67 for ||B||, -0.61 for sigma_min(B^T U_k)/||B||, rms 0.17),
+/// the steps taken were at most 0.24 of this budget: the budget leaves a factor 4 of room.
+template <class T>
+double fa_step_budget(const Instance<T>& inst, double start_loss, double target) {
+  const int d = std::min(inst.recipe.r, inst.recipe.k);
+  const Vec<T> b = singular_values<T>(Mat<T>(inst.B.transpose() * inst.U));
+  const double feedback = to_double(T(b(b.size() - 1)));
+  const double sigma = to_double(T(inst.s(d - 1))) / to_double(T(inst.s(0)));
+  const double rate = std::pow(feedback * sigma, 2.0 / 3.0);
+  const double decades = std::log(std::max(start_loss / target, 2.0));
+  return decades / (inst.eta * to_double(T(inst.s(0))) * rate);
+}
+
+/// The largest spread (log2 sigma_1 / sigma_k) a step constant 2^step_log2 allows in the
+/// convergence claims' region: c (sigma_k/sigma_1)^(2/3) >= 2^-9, i.e. spread <= 3/2 (9 + log2 c):
+/// each halving of c doubles the steps, and so does each factor 2^(3/2) of conditioning
+/// (fa_step_budget).
+inline int fa_spread_allowed(int step_log2) {
+  return std::max(0, 3 * (9 + step_log2) / 2);
+}
+
+/// A convergence claim's budget for FA (and for GD to opt_r, which relaxes no slower on these
+/// regions): 4 fa_step_budget with the old fixed budget as a floor, refused above `cap`.
+template <class T>
+long stationary_budget(Case<T>& c, const Instance<T>& inst, const T& tol, long floor, double cap) {
+  const double derived =
+      4 * fa_step_budget(inst, to_double(T(inst.Y.squaredNorm() / 2)), to_double(tol));
+  c.precondition(derived <= cap, "derived budget above the cap");
+  return std::max(floor, static_cast<long>(std::ceil(derived)));
+}
 
 /// Runs until the loss changes by at most `still` over a chunk of steps (a stationary point for
 /// the working precision) or the budget is spent; fails the case on divergence. Returns the last

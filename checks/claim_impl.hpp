@@ -26,15 +26,29 @@ RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
   const auto start = std::chrono::steady_clock::now();
   bool errored = false;
 
+  // The region drawn (checks/region.hpp): every case up to the first failure; the cases
+  // RapidCheck runs while shrinking are not part of the draw.
+  auto count_case = [&](const Case<T>& c, bool discarded, bool failed) {
+    if (out.record.failed_once) return;
+    if (discarded)
+      ++out.record.region.discards;
+    else if (c.drawn())
+      out.record.region.add(c.recipe());
+    if (failed) out.record.failed_once = true;
+  };
   auto one_case = [&](const Recipe* fixed) {
     Case<T> c(spec, out.record, dyn, req.variant, fixed);
     try {
       check(c);
-    } catch (const rc::detail::CaseResult&) {
+      count_case(c, false, false);
+    } catch (const rc::detail::CaseResult& r) {
+      count_case(c, r.type == rc::detail::CaseResult::Type::Discard,
+                 r.type == rc::detail::CaseResult::Type::Failure);
       throw;
     } catch (const rc::GenerationFailure&) {
       throw;
     } catch (const std::exception& e) {
+      count_case(c, false, true);
       errored = true;
       out.record.last_failure[detail::kErrorKey] = e.what();
       out.record.last_failure["recipe"] = c.recipe().describe();
@@ -59,7 +73,7 @@ RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
     const int base = std::is_same_v<T, double>     ? spec.cases_double
                      : std::is_same_v<T, Rational> ? spec.cases_exact
                                                    : spec.cases_mp;
-    opts.cases = req.cases > 0 ? req.cases : base;
+    opts.cases = req.cases > 0 ? req.cases : base * main_job_multiplier(spec, scalar);
     opts.scale_cases = req.cases <= 0;
     opts.seed = req.seed;
     opts.reproduce = req.reproduce;

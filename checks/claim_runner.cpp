@@ -1,8 +1,9 @@
 // fa-claims: runs the registered claims (theorems/*.cpp), one (claim, scalar) at a time, prints a
 // verdict that explains itself, writes a report fragment, and generates the ctest registrations.
-#include "checks/claim.hpp"
 #include "checks/claim_runner.hpp"
+#include "checks/claim.hpp"
 #include "checks/schwartz_zippel.hpp"
+#include "core/atomic_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -51,14 +52,7 @@ std::string shell_quote(const std::string& s) {
 }
 
 void write_atomically(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::create_directories(path.parent_path());
-  const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
+  write_file_atomically(path, text);
 }
 
 std::string test_name(const ClaimSpec& spec, const std::string& scalar) {
@@ -105,6 +99,7 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   j["reproduce"] = reproduce;
   j["message"] = r.message;
   j["extra"] = r.record.extra;
+  j["region"] = r.record.region.to_json();
   nlohmann::json fals = nlohmann::json::array();
   for (const auto& f : spec.falsifiers) fals.push_back({{"name", f.name}, {"description", f.description}});
   j["falsifiers"] = fals;
@@ -207,7 +202,16 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
     if (req.variant == 0 && spec.replay_exactly && r.property_failed &&
         r.record.last_failure.is_object() && r.record.last_failure.contains("matrices"))
       r.exact_replay = replay_counterexample(spec, r.record.last_failure);
-    const bool ok = verdict_as_expected(spec, r, req.variant > 0);
+    bool ok = verdict_as_expected(spec, r, req.variant > 0);
+    // A claim must draw its region, not mostly throw draws away (issue 11): more discarded than
+    // kept cases (preconditions) is a failure of the claim's generator.
+    const RegionSeen& region = r.record.region;
+    if (req.variant == 0 && region.discards > region.cases && r.verdict != "refuted") {
+      std::cout << "  DISCARDS: " << region.discards << " of " << region.cases + region.discards
+                << " draws failed a precondition (more than half): the generator must draw the "
+                   "region better\n";
+      ok = false;
+    }
     const std::string repro = reproduce_command(spec, scalar, r, falsifier);
     print_result(std::cout, spec, scalar, r, falsifier, repro, ok);
     if (writes) write_atomically(part, fragment_json(spec, scalar, r, repro).dump(2) + "\n");
@@ -495,15 +499,18 @@ int run_all(const RunAllOptions& opt) {
     ran.push_back({{"job", j}, {"name", job.name()}, {"exit", rc}});
   }
   if (opt.dry_run) return 0;
-  nlohmann::json manifest{{"shard", opt.shard.index},
-                          {"of", opt.shard.count},
-                          {"jobs_total", jobs.size()},
-                          {"environment",
-                           {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
-                                                                 : nlohmann::json(nullptr)},
-                            {"FA_SEED", std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED"))
-                                                               : nlohmann::json(nullptr)}}},
-                          {"ran", ran}};
+  nlohmann::json manifest{
+      {"shard", opt.shard.index},
+      {"of", opt.shard.count},
+      {"jobs_total", jobs.size()},
+      {"environment",
+       {{"FA_DEPTH", std::getenv("FA_DEPTH") ? nlohmann::json(std::getenv("FA_DEPTH"))
+                                             : nlohmann::json(nullptr)},
+        {"FA_SEED",
+         std::getenv("FA_SEED") ? nlohmann::json(std::getenv("FA_SEED")) : nlohmann::json(nullptr)},
+        {"FA_PROFILE", std::getenv("FA_PROFILE") ? nlohmann::json(std::getenv("FA_PROFILE"))
+                                                 : nlohmann::json(nullptr)}}},
+      {"ran", ran}};
   write_atomically(report_dir() / "parts" /
                        ("_shard." + std::to_string(opt.shard.index) + "-of-" +
                         std::to_string(opt.shard.count) + ".json"),

@@ -15,10 +15,9 @@ namespace fa {
 template <class T>
 void check_flow_invariant(Case<T>& c, FlowKind kind, bool wrong_invariant) {
   constexpr bool is_double = std::is_same_v<T, double>;
-  RecipeSpace space;
-  space.max_dim = 4;
+  RecipeSpace space = wide_region<T>();
   space.inits = {Init::small};
-  space.init_log2 = -1;
+  space.init_scales_log2 = {-1, -8, -2, 0};
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);

@@ -10,9 +10,12 @@
 #include "cli/run.hpp"
 #include "core/linalg.hpp"
 #include "core/scalar.hpp"
+#include "regimes/cell.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <new>
 #include <string>
@@ -30,10 +33,12 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   auto* n = run->add_option("--n", o.n, "generated Y: rows");
   auto* m = run->add_option("--m", o.m, "generated Y: columns");
   auto* k = run->add_option("--rank-of-y", o.rank_of_y, "generated Y: rank k");
-  auto* sp = run->add_option("--spectrum", o.spectrum,
-                             "generated Y: singular-value profile, sigma_1 = 1: flat, geometric "
-                             "(condition 2^spread), gapped (gap after sigma_r), clustered")
-                 ->capture_default_str();
+  auto* sp =
+      run->add_option("--spectrum", o.spectrum,
+                      "generated Y: singular-value profile, sigma_1 = 1: flat, geometric "
+                      "(condition 2^spread), gapped (gap after sigma_r), clustered, near-tie "
+                      "(sigma_{r+1} = 1 - 2^-spread after sigma_1..sigma_r = 1)")
+          ->capture_default_str();
   auto* spread = run->add_option("--spread", o.spread, "generated Y: log2 of the condition "
                                                        "number / gap / cluster width")
                      ->capture_default_str();
@@ -61,8 +66,14 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
       ->capture_default_str();
   run->add_option("--z0", o.z0_file, "initial Z (n x r) for --init given");
   run->add_option("--w0", o.w0_file, "initial W (r x m) for --init given");
-  run->add_option("--b", o.b_file,
-                  "feedback matrix B (n x r) from a file (default: N(0, 1/n) entries from --seed)");
+  auto* b_file = run->add_option(
+      "--b", o.b_file,
+      "feedback matrix B (n x r) from a file (default: N(0, 1/n) entries from --seed)");
+  run->add_option("--b-scale-log2", o.b_scale_log2,
+                  "scale of the drawn B: 2^x N(0, 1/n) entries, as a recipe's b_scale_log2 "
+                  "(not with --b)")
+      ->capture_default_str()
+      ->excludes(b_file);
   run->add_option("--precision", precision,
                   "double, or BITS: MPFR with that many bits (e.g. 200); text files are then "
                   "parsed at that precision and outputs written in full")
@@ -82,12 +93,88 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
                   "summary.json");
   run->add_option("--format", o.format, "format of the output matrices: csv | mtx | npy");
   run->add_flag("--save-y", o.save_y, "also write Y to --out");
+  run->add_option("--replicates", o.replicates,
+                  "a regime-map cell: N instances generated from --seed (the first with --seed "
+                  "itself), each run with --algo (fa, gd, fastar, or fa+gd: both, GD from small "
+                  "init 2^init-log2 when --init zero); prints the cell's numbers, as fa-map's "
+                  "cells print this command; --out DIR writes them to DIR/cell.json")
+      ->check(CLI::Range(1, 100000));
   run->add_option("--progress", o.progress,
                   "progress on stderr: auto (only when stderr is a terminal) | always | never")
       ->capture_default_str();
 }
 
+/// `fa-check run --replicates N`: one cell of the regime map (regimes/cell.hpp), the same code
+/// fa-map runs, so a map cell's printed command reproduces its numbers exactly.
+int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
+  for (const char* opt : {"--y", "--b", "--z0", "--w0", "--eta", "--time", "--flow-tol",
+                          "--record-every", "--observations", "--format", "--save-y"})
+    if (run->get_option(opt)->count() > 0)
+      throw UsageError(std::string("--replicates draws every instance from the recipe options; ") +
+                       opt + " does not apply");
+  if (precision != "double") throw UsageError("--replicates runs in double (--precision double)");
+  if (o.init == "given") throw UsageError("--replicates needs --init zero or small");
+  if (o.n < 1 || o.m < 1 || o.rank_of_y < 1)
+    throw UsageError("--replicates needs a generated Y: --n, --m, --rank-of-y");
+  fa::regimes::CellSpec spec;
+  try {
+    spec.algorithms = fa::regimes::parse_algorithms(o.algo);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--algo with --replicates: ") + e.what());
+  }
+  fa::Recipe& rec = spec.recipe;
+  rec.n = static_cast<int>(o.n);
+  rec.m = static_cast<int>(o.m);
+  rec.k = static_cast<int>(o.rank_of_y);
+  rec.r = static_cast<int>(run->get_option("--r")->count() ? o.r : o.rank_of_y);
+  if (rec.r < 1 || rec.r > std::min(rec.n, rec.m))
+    throw UsageError("--r must be in [1, min(n, m)]");
+  try {
+    rec.spectrum = fa::parse_spectrum(o.spectrum);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--spectrum: ") + e.what());
+  }
+  rec.spread = o.spread;
+  rec.seed = o.seed;
+  rec.step_log2 = o.step_log2;
+  rec.b_scale_log2 = o.b_scale_log2;
+  rec.init = o.init == "small" ? fa::Init::small : fa::Init::zero;
+  rec.init_log2 = o.init_log2;
+  try {
+    rec.validate();
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (o.steps < 0) throw UsageError("--steps must be >= 0");
+  spec.steps = static_cast<long>(o.steps);
+  spec.tol = o.tol;
+  spec.replicates = o.replicates;
+  const nlohmann::json cell = fa::regimes::run_cell(spec);
+  std::cout << "fa-check run: cell of " << spec.replicates << " instances of " << rec.describe()
+            << " (seeds from " << rec.seed << "), " << fa::regimes::algorithms_name(spec.algorithms)
+            << ", budget " << spec.steps << " steps\n";
+  for (const auto& [alg, v] : cell["runs"].items()) {
+    std::cout << "  " << alg << ": diverged " << v["diverged"] << ", converged " << v["converged"]
+              << ", censored " << v["censored"] << "; steps (converged) "
+              << v["steps_converged"].dump() << "; err/opt_r " << v["ratio"].dump() << "; cos(Z,B) "
+              << v["cos_zb"].dump() << "\n";
+  }
+  if (!cell["fa_limit_ratio"].is_null())
+    std::cout << "  FA limit ||Y(I-P)||^2/opt_r " << cell["fa_limit_ratio"].dump() << "\n";
+  if (!cell["fa_gd_overlap"].is_null())
+    std::cout << "  FA-GD representations: mean cos^2 " << cell["fa_gd_overlap"].dump()
+              << ", largest angle (deg) " << cell["fa_gd_max_angle_deg"].dump() << "\n";
+  if (!o.out_dir.empty()) {
+    std::filesystem::create_directories(o.out_dir);
+    const auto path = std::filesystem::path(o.out_dir) / "cell.json";
+    std::ofstream(path) << cell.dump(1) << "\n";
+    std::cout << "wrote       " << path.string() << "\n";
+  }
+  return fa::cli::exit_ok;
+}
+
 int do_run(RunOptions o, const std::string& precision, CLI::App* run) {
+  if (o.replicates > 0) return do_cell(o, precision, run);
   o.r_given = run->get_option("--r")->count() > 0;
   o.eta_given = run->get_option("--eta")->count() > 0;
   o.steps_given = run->get_option("--steps")->count() > 0;

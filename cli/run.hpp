@@ -51,6 +51,7 @@ struct RunOptions {
   bool init_given = false;
   int init_log2 = -8;
   std::string z0_file, w0_file, b_file;
+  int b_scale_log2 = 0;  // drawn B = 2^b_scale_log2 N(0, 1/n) (not with --b FILE)
   double tol = 1e-10;
   double flow_tol = 1e-10;
   long long record_every = 0;  // 0: about 1000 rows
@@ -63,6 +64,8 @@ struct RunOptions {
   std::string format;  // empty: the input's format (csv when generated)
   bool save_y = false;
   std::string progress = "auto";  // auto | always | never
+  // A cell of the regime map: this many seeded instances (regimes/cell.hpp); 0: one run.
+  int replicates = 0;
 };
 
 /// How messages name the options: fa-check's flags ("--rank-of-y 9", "--z0 FILE") or the Python

@@ -182,6 +182,8 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
   if (opt.step_log2 < -60 || opt.step_log2 > 4) usage(flag("--step-log2") + " must be in [-60, 4]");
   if (opt.init_log2 < -100 || opt.init_log2 > 10)
     usage(flag("--init-log2") + " must be in [-100, 10]");
+  if (opt.b_scale_log2 < -30 || opt.b_scale_log2 > 30)
+    usage(flag("--b-scale-log2") + " must be in [-30, 30]");
   if (opt.observations < 1 || opt.observations > 1000000)
     usage(flag("--observations") + " must be in [1, 1000000]");
   if (opt.init != "zero" && opt.init != "small" && opt.init != "given")
@@ -271,6 +273,8 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
     rec.seed = opt.seed;
     rec.init = opt.init == "small" ? Init::small : Init::zero;
     rec.init_log2 = opt.init_log2;
+    rec.b_scale_log2 = opt.b_scale_log2;
+    rec.step_log2 = opt.step_log2;  // as the recipe is described (eta is computed below)
     rec.validate();
     Instance<T> inst = materialise<T>(rec);
     Y = std::move(inst.Y);
@@ -288,7 +292,10 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
     rec.init = opt.init == "small" ? Init::small : Init::zero;
     rec.init_log2 = opt.init_log2;
     out.opt_r = best_rank_error<T>(Y, static_cast<int>(r));
-    if (!B.size()) B = detail::default_feedback<T>(n, r, opt.seed);
+    if (!B.size()) {
+      B = detail::default_feedback<T>(n, r, opt.seed);
+      if (opt.b_scale_log2 != 0) B *= T(std::ldexp(1.0, opt.b_scale_log2));  // as materialise
+    }
     out.y_desc = in.y.name + " (" + shape(n, m) + ")";
   }
   const Eigen::Index n = Y.rows(), m = Y.cols();

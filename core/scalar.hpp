@@ -17,6 +17,8 @@
 
 #include <Eigen/Core>
 
+#include "core/eigen_kernels.hpp"
+
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -121,8 +123,8 @@ bool is_finite(const T& x) {
   if constexpr (std::is_same_v<T, Rational>) {
     return true;
   } else {
-    using std::isfinite;
     using boost::multiprecision::isfinite;
+    using std::isfinite;
     return isfinite(x);
   }
 }
@@ -216,3 +218,14 @@ struct NumTraits<fa::Rational> : GenericNumTraits<fa::Rational> {
 };
 
 }  // namespace Eigen
+
+// Eigen's product kernels for our scalars are compiled once, in fa_core (core/eigen_kernels.hpp);
+// every target linking fa_core sees them as extern templates.
+#ifdef FA_CORE_EIGEN_KERNELS
+namespace Eigen::internal {
+FA_EIGEN_GEMM_KERNELS(extern, double)
+FA_EIGEN_GEMM_KERNELS(extern, fa::Mp)
+FA_EIGEN_GEMM_KERNELS(extern, fa::MpVar)
+FA_EIGEN_GEMM_KERNELS(extern, fa::Rational)
+}  // namespace Eigen::internal
+#endif

@@ -1,7 +1,8 @@
 // Instances: the matrices a recipe describes, built in scalar T.
 //   Y = U diag(s) V^T, U (n x k) and V (m x k) the Q factors of Gaussian matrices (orthonormal to
 //   T's precision), s from the recipe's profile: exact rank k in every scalar.
-//   B = G_B / sqrt(n), G_B i.i.d. N(0, 1): entries N(0, 1/n).
+//   B = 2^b_scale_log2 G_B / sqrt(n), G_B i.i.d. N(0, 1): entries N(0, 4^b_scale_log2 / n)
+//   (b_scale_log2 = 0 by default: CLAIMS.md's N(0, 1/n)).
 //   eta = 2^step_log2 / (sigma_1 max(1, ||B||_2^2)), computed in double from the double draws, so
 //   it is one double value shared by all scalar types.
 // The raw draws are doubles from seeded streams (generators/random.hpp): every scalar type builds

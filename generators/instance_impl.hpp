@@ -39,6 +39,7 @@ Instance<T> materialise(const Recipe& recipe) {
   using std::sqrt;
   inst.B = cast_matrix<T>(gaussian_matrix(recipe.n, recipe.r, recipe.seed, Stream::feedback)) /
            sqrt(T(recipe.n));
+  if (recipe.b_scale_log2 != 0) inst.B *= T(feedback_scale(recipe));  // exact: a power of two
   inst.eta = recipe_step_size(recipe);
   inst.opt_r = T(0);
   for (int i = recipe.r; i < k; ++i) inst.opt_r += inst.s(i) * inst.s(i);

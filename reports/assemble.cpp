@@ -1,6 +1,8 @@
 // Parts -> claims.json; begin, write and merge.
 #include "reports/report.hpp"
 
+#include "core/atomic_file.hpp"
+
 #include <Eigen/Core>
 #include <boost/version.hpp>
 #include <gmp.h>
@@ -31,22 +33,11 @@ fs::path default_report_dir() {
 }
 
 void write_atomically(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  fs::rename(tmp, path);
+  write_file_atomically(path, text);
 }
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_whole_file(path);
 }
 
 namespace {
@@ -145,7 +136,9 @@ json run_metadata(const Parts& parts, const std::string& plot_status) {
   };
   // What the claims ran with: from the shard manifests of run-all when there are any (a merge
   // runs elsewhere), else from this process's environment (ctest passes it on).
-  run["environment"] = {{"FA_DEPTH", env("FA_DEPTH")}, {"FA_SEED", env("FA_SEED")}};
+  run["environment"] = {{"FA_DEPTH", env("FA_DEPTH")},
+                        {"FA_SEED", env("FA_SEED")},
+                        {"FA_PROFILE", env("FA_PROFILE")}};
   for (const auto& m : parts.shards)
     if (m.contains("environment")) run["environment"] = m["environment"];
   run["plots"] = plot_status;
@@ -519,16 +512,29 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
   write_atomically(dir / "claims.json", report.dump(2) + "\n");
   // The kill matrix of the mutation tests (tests/mutants), when they have run: shown, not part
   // of claims.json (it describes the suite's own power, not the claims).
-  json mutants = nullptr;
-  if (fs::exists(dir / "mutants.json")) {
-    try {
-      mutants = json::parse(read_text(dir / "mutants.json"));
-    } catch (const std::exception& e) {
-      std::cerr << "fa-report: ignoring unreadable mutants.json: " << e.what() << "\n";
+  auto optional_json = [&](const char* name) {
+    json j = nullptr;
+    if (fs::exists(dir / name)) {
+      try {
+        j = json::parse(read_text(dir / name));
+      } catch (const std::exception& e) {
+        std::cerr << "fa-report: ignoring unreadable " << name << ": " << e.what() << "\n";
+      }
     }
-  }
-  write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants));
-  write_atomically(dir / "index.html", render_html(report, drawn, mutants));
+    return j;
+  };
+  const json mutants = optional_json("mutants.json");
+  // The regime map (fa-map's regimes.json), when it has run: its own section and heatmaps.
+  const json regimes = optional_json("regimes.json");
+  const std::vector<Plot> regime_plots = draw_regime_plots(regimes, dir, plots);
+  write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants) +
+                                          regimes_markdown(regimes, regime_plots));
+  std::string page = render_html(report, drawn, mutants);
+  const std::string regime_section = regimes_html(regimes, regime_plots);
+  if (const auto at = page.rfind("<h2>Run</h2>");
+      !regime_section.empty() && at != std::string::npos)
+    page.insert(at, regime_section);
+  write_atomically(dir / "index.html", page);
   if (!quiet) {
     const json& t = report["totals"];
     std::cout << "fa-report: " << t["results"] << " results (" << t["as_expected"]

@@ -180,6 +180,28 @@ json compute_figures() {
   return f;
 }
 
+bool draw_svg(const fs::path& tmp, const fs::path& out_dir, const std::string& name,
+              const std::string& title, const std::string& caption, const std::string& script,
+              std::vector<Plot>& plots) {
+  const fs::path svg_tmp = tmp / (name + ".svg");
+  const fs::path gp = tmp / (name + ".gp");
+  std::ofstream(gp) << kHeader << "set output " << quote(svg_tmp.string()) << "\n"
+                    << "set title " << quote(title) << "\n"
+                    << script;
+  const int rc = std::system((quote(gnuplot_binary()) + " " + quote(gp.string()) + " 2>" +
+                              quote((tmp / (name + ".err")).string()))
+                                 .c_str());
+  if (rc != 0 || !fs::exists(svg_tmp)) return false;
+  const std::string svg = read_text(svg_tmp);
+  write_atomically(out_dir / (name + ".svg"), svg);
+  plots.push_back({name, title, caption, svg});
+  return true;
+}
+
+std::string gnuplot_quote(const std::string& s) {
+  return quote(s);
+}
+
 std::string gnuplot_version() {
   std::string out;
   if (FILE* p = ::popen((quote(gnuplot_binary()) + " --version 2>/dev/null").c_str(), "r")) {
@@ -214,21 +236,7 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
   std::vector<std::string> failed;
   auto draw = [&](const std::string& name, const std::string& title, const std::string& caption,
                   const std::string& script) {
-    const fs::path svg_tmp = tmp / (name + ".svg");
-    const fs::path gp = tmp / (name + ".gp");
-    std::ofstream(gp) << kHeader << "set output " << quote(svg_tmp.string()) << "\n"
-                      << "set title " << quote(title) << "\n"
-                      << script;
-    const int rc = std::system((quote(gnuplot_binary()) + " " + quote(gp.string()) +
-                                " 2>" + quote((tmp / (name + ".err")).string()))
-                                   .c_str());
-    if (rc != 0 || !fs::exists(svg_tmp)) {
-      failed.push_back(name);
-      return;
-    }
-    const std::string svg = read_text(svg_tmp);
-    write_atomically(out_dir / (name + ".svg"), svg);
-    plots.push_back({name, title, caption, svg});
+    if (!draw_svg(tmp, out_dir, name, title, caption, script, plots)) failed.push_back(name);
   };
 
   // 1-2. Loss curves and 3. alignment, from the figure trajectories.

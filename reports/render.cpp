@@ -102,6 +102,36 @@ std::string margin_text(const json& wm) {
   return fmt(wm["margin"].get<double>());
 }
 
+/// One line on the region a (claim, scalar) drew (claims.json "region", checks/region.hpp).
+std::string region_text(const json& e) {
+  if (!e.contains("region") || !e["region"].is_object()) return "";
+  const json& r = e["region"];
+  std::ostringstream os;
+  os << str(e, "scalar") << ": " << r["cases"] << " cases, " << r["discards"] << " discarded ("
+     << fmt(100 * r["discard_rate"].get<double>(), "%.0f") << "%)";
+  const json& d = r["drawn"];
+  if (d.is_object()) {
+    auto range = [](const json& list) {
+      if (!list.is_array() || list.empty()) return std::string("-");
+      return list.front().dump() + ".." + list.back().dump();
+    };
+    auto join = [](const json& list) {
+      std::string out;
+      for (const auto& x : list) out += (out.empty() ? "" : ", ") + x.get<std::string>();
+      return out;
+    };
+    os << "; n " << range(d["n"]) << ", m " << range(d["m"]) << ", k <= " << d["k_max"]
+       << ", r <= " << d["r_max"] << "; c 2^" << range(d["c_log2"]) << "; B scale 2^"
+       << range(d["b_scale_log2"]) << "; init " << join(d["inits"]) << "; spectra "
+       << join(d["spectra"]) << " (" << join(d["rank_relations"])
+       << "); sigma_k/sigma_1 >= " << fmt(d["min_sigma_k_over_sigma_1"].get<double>(), "%.3g");
+    if (d["min_gap_sigma_r_over_sigma_r1"].is_number())
+      os << ", sigma_r/sigma_{r+1} >= "
+         << fmt(d["min_gap_sigma_r_over_sigma_r1"].get<double>(), "%.4g");
+  }
+  return os.str();
+}
+
 std::map<std::string, std::vector<const json*>> by_id(const json& report) {
   std::map<std::string, std::vector<const json*>> m;
   for (const auto& c : report["claims"]) m[c["id"].get<std::string>()].push_back(&c);
@@ -299,6 +329,18 @@ std::string matrix_html(const json& m) {
 
 }  // namespace
 
+std::string html_escape(const std::string& s) {
+  return html(s);
+}
+std::string markdown_escape(const std::string& s) {
+  return md(s);
+}
+
+std::string figure_html(const Plot& p) {
+  return "<figure><img alt=\"" + html(p.title) + "\" src=\"data:image/svg+xml;base64," +
+         base64(p.svg) + "\"><figcaption>" + html(p.caption) + "</figcaption></figure>\n";
+}
+
 // ---- Markdown ------------------------------------------------------------------------------------
 
 
@@ -412,6 +454,10 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
                             : "")
          << " |\n";
     }
+    os << "\n";
+    for (const json* e : entries)
+      if (const std::string t = region_text(*e); !t.empty())
+        os << "- Region drawn, " << md(t) << "\n";
     os << "\n";
     for (const json* e : entries) {
       const json& cx = (*e)["counterexample"];
@@ -582,9 +628,7 @@ section says what was proved, certified and tested).</p>
      << R"(<h2 id="plots">Plots</h2>
 )";
   if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";
-  for (const auto& p : plots)
-    os << "<figure><img alt=\"" << html(p.title) << "\" src=\"data:image/svg+xml;base64,"
-       << base64(p.svg) << "\"><figcaption>" << html(p.caption) << "</figcaption></figure>\n";
+  for (const auto& p : plots) os << figure_html(p);
   const KillMatrix km = kill_matrix(mutants);
   if (!km.rows.empty()) {
     os << "<h2 id=\"mutants\">Mutation testing: kill matrix</h2>\n<p class=\"note\">Each row is a "
@@ -646,6 +690,9 @@ section says what was proved, certified and tested).</p>
          << "</td></tr>\n";
     }
     os << "</table>\n";
+    for (const json* e : entries)
+      if (const std::string t = region_text(*e); !t.empty())
+        os << "<p class=\"note\"><b>Region drawn</b>, " << html(t) << "</p>\n";
     for (const json* e : entries) {
       const json& cx = (*e)["counterexample"];
       if (cx.is_object()) {

@@ -56,6 +56,24 @@ struct Plot {
 std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::string& status,
                              bool enabled);
 std::string gnuplot_version();
+/// Runs one gnuplot script (the report's SVG header, output and title put first) in `tmp` and
+/// keeps the SVG as <out_dir>/<name>.svg, appended to `plots`; false when gnuplot fails.
+bool draw_svg(const fs::path& tmp, const fs::path& out_dir, const std::string& name,
+              const std::string& title, const std::string& caption, const std::string& script,
+              std::vector<Plot>& plots);
+/// A string as a single-quoted gnuplot (and shell) literal.
+std::string gnuplot_quote(const std::string& s);
+
+// ---- the regime map (regimes.json, written by fa-map; reports/regimes_render.cpp) ----------
+/// Heatmaps of <dir>/regimes.json (none when plots are off or gnuplot is missing).
+std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bool enabled);
+/// Pieces of the claims page the regime map's section reuses (reports/render.cpp).
+std::string html_escape(const std::string& s);
+std::string markdown_escape(const std::string& s);
+std::string figure_html(const Plot& p);
+/// The regime map's section of claims.md / index.html (empty JSON: an empty string).
+std::string regimes_markdown(const json& regimes, const std::vector<Plot>& plots);
+std::string regimes_html(const json& regimes, const std::vector<Plot>& plots);
 
 /// `mutants` is report/mutants.json (the mutation tests' kill matrix) or null when absent.
 std::string render_markdown(const json& report, const std::vector<Plot>& plots,

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  cmake g++ make pkg-config              # toolchain
+  cmake g++ make ninja-build pkg-config  # toolchain (Ninja: finer-grained parallel builds)
   libeigen3-dev                          # Eigen 3.4
   libboost-dev                           # Boost 1.74 headers: Multiprecision, Odeint, Random
   libmpfr-dev libgmp-dev                 # MPFR / GMP backends of the high-precision types
@@ -21,14 +21,17 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev        # JSON reports, fa-check's command line
   libbenchmark-dev                       # the bench target
   gnuplot-nox                            # report plots (SVG)
-  python3-numpy                          # bench/compare's numpy baseline
+  python3-numpy python3-torch            # bench/peers.py: the numpy and PyTorch peers
+  python3-threadpoolctl                  # ... and which BLAS / how many threads they used
+  libopenblas0-pthread                   # OpenBLAS (numpy's BLAS once installed; bench peers)
   pybind11-dev python3-pybind11 python3-dev  # the Python module faverify (python/)
   python3-pytest                         # its tests (ctest label python)
   python3-matplotlib python3-sklearn     # its example (python/examples/)
   clang-14 libclang-rt-14-dev            # libFuzzer harnesses of fa-check's readers (cli/fuzz/)
+  slurm-wlm munge                        # the one-node SLURM cluster of ctest -L slurm
+  python3                                # tests/regimes/reproduce.sh
   python3-sympy                          # symbolic proofs (theorems/proofs/*.py)
   libflint-dev                           # exact certificates: integer matrices (certify/)
-  python3-sklearn                        # the digits data set of fa-check certify's test
 )
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -66,8 +69,14 @@ BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 WERROR=OFF
 [[ ${CI:-} == true ]] && WERROR=ON
+# Ninja starts a target's compilations as soon as their headers are ready (Make waits for every
+# library the target links), which keeps both cores busy to the end. A build directory configured
+# before keeps its generator.
+GENERATOR=()
+[[ -f $BUILD_DIR/CMakeCache.txt ]] || GENERATOR=(-G Ninja)
 say "configuring $BUILD_DIR (Release, warnings as errors: $WERROR)"
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DFA_WERROR="$WERROR" -DFA_BUILD_FUZZ=ON >/dev/null
+cmake -S . -B "$BUILD_DIR" "${GENERATOR[@]}" -DCMAKE_BUILD_TYPE=Release -DFA_WERROR="$WERROR" \
+  -DFA_BUILD_FUZZ=ON >/dev/null
 say "building with $JOBS jobs (a first build takes a few minutes on 2 cores)"
 start=$(date +%s)
 cmake --build "$BUILD_DIR" -j "$JOBS"

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 REPORT_DIR=${FA_REPORT_DIR:-$PWD/report}
 stamp=$(mktemp)
-ctest --test-dir "$BUILD_DIR" -L claim -j "${JOBS:-$(nproc)}" --output-on-failure "$@"
+FA_PROFILE=${FA_PROFILE:-main} ctest --test-dir "$BUILD_DIR" -L claim -j "${JOBS:-$(nproc)}" --output-on-failure "$@"
 status=$?
 if [[ -f $REPORT_DIR/index.html && $REPORT_DIR/index.html -nt $stamp ]]; then
   headline=$(grep -m1 '^\*\*' "$REPORT_DIR/claims.md" | tr -d '*')

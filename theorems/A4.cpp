@@ -21,8 +21,11 @@
 // double (first order in the rounding floor of E, see A1); 1e-40 ||Y||^2 in mp. GD: the same
 // against opt_r. Separation: err* - opt_r must exceed twice that tolerance.
 // Hypotheses: r < k, spectrum gapped or geometric with sigma_r / sigma_{r+1} >= 2 (enforced);
-// the feedback hypotheses of A1 (checked preconditions). Zero init for FA (so it stays in Y's
-// subspaces, X4); small random init 2^-8 for GD (GD from zero never moves, R4).
+// n, m up to 40 (double; 6 in mp), c in [2^-5, 2^-1] (mp 2^-4..2^-1), B scale 2^-2 .. 2^2
+// (double); the feedback hypotheses of A1 (checked preconditions); the step budget derived as
+// 4 fa_step_budget (at least the old 60000 / 150000), at most 2^19 (double) / 2^18 (mp). Zero init
+// for FA (so it stays in Y's subspaces, X4); small random init 2^-8 for GD (GD from zero never
+// moves, R4).
 // Certified (every tested instance): the separation err* > opt_r, in exact arithmetic on the
 // instance's own numbers (certify/certificates.hpp: err* exactly, opt_r bounded above by an
 // Eckart-Young projection error), with the certified gap as an exact lower bound. What stays
@@ -46,32 +49,35 @@ ClaimSpec spec() {
   s.statement = "For r < rank(Y) with sigma_r > sigma_{r+1}: FA from zero converges to error "
                 "||Y(I-P)||_F^2 (P projects onto row(B^T Y)), which is > opt_r; GD from small "
                 "random init reaches opt_r.";
-  s.hypotheses = "r < k, gapped/geometric spectrum with a gap >= 2 after sigma_r (enforced); "
-                 "||B||_2 >= 1/4, sigma_r(B) >= 0.1 ||B||_2, sigma_min(B^T U_k) >= 0.05 ||B||_2 "
-                 "(checked preconditions).";
-  s.recipe = "n, m <= 5, r < k, gapped or geometric spectrum (spread 1..3), FA from zero, GD "
-             "from 2^-8 N(0,1) init";
-  s.falsifiers = {{"claims-optimal",
-                   "false statement: FA's limit error equals opt_r (R3's "
-                   "conjecture, stated as a claim)"},
-                  {"fa-as-gd",
-                   "FA's W-update replaced by GD's: the limit is then opt_r, not "
-                   "||Y(I-P)||^2"},
+  s.hypotheses =
+      "r < k, gapped/geometric spectrum with a gap >= 2 after sigma_r, n, m <= 40 "
+      "(mp 6), c in [2^-5, 2^-1], B scale 2^-2..2^2 (enforced); "
+      "||B||_2 >= 1/4, sigma_r(B) >= 0.1 ||B||_2, sigma_min(B^T U_k) >= 0.05 ||B||_2 "
+      "(checked preconditions).";
+  s.recipe =
+      "n, m <= 40 (mp 6), r < k, gapped or geometric spectrum (spread 1..3), c 2^-5..2^-1, "
+      "B 2^-2..2^2, FA from zero, GD from 2^-8 N(0,1) init";
+  s.falsifiers = {{"claims-optimal", "false statement: FA's limit error equals opt_r (R3's "
+                                     "conjecture, stated as a claim)"},
+                  {"fa-as-gd", "FA's W-update replaced by GD's: the limit is then opt_r, not "
+                               "||Y(I-P)||^2"},
                   {"r-equals-rank",
                    "false statement: separation when r = rank(Y) (feedback B = U, Y = U diag(s) "
                    "V^T exactly): the exact certificate must fail to prove err* > opt_r"}};
-  s.strength_note =
-      "The separation err* > opt_r is certified exactly on every tested instance; "
-      "that FA converges to err* and GD to opt_r is tested.";
+  s.strength_note = "The separation err* > opt_r is certified exactly on every tested instance; "
+                    "that FA converges to err* and GD to opt_r is tested.";
   return s;
 }
 
 template <class T>
 void check(Case<T>& c) {
   constexpr bool is_double = std::is_same_v<T, double>;
-  RecipeSpace space;
-  space.max_dim = 5;
+  RecipeSpace space = wide_region<T>();
   space.relation = RankRelation::r_below_k;
+  space.inits = {Init::zero};
+  space.max_dim = is_double ? 40 : 6;  // two runs to stationarity per case
+  space.step_log2_min = is_double ? -5 : -4;
+  space.b_scale_log2_min = is_double ? -2 : 0, space.b_scale_log2_max = is_double ? 2 : 0;
   space.spectra = {Spectrum::gapped, Spectrum::geometric};
   space.max_spread = 3;
   Recipe rec = c.draw(space);
@@ -82,8 +88,11 @@ void check(Case<T>& c) {
   require_well_posed_feedback(c, inst);
   c.precondition(inst.s(rec.r - 1) >= T(2) * inst.s(rec.r), "gap sigma_r/sigma_{r+1} < 2");
   const T tol = limit_error_tolerance(inst);
-  const long budget = is_double ? 60000 : 150000;
+  const long budget = stationary_budget(c, inst, T(tol / 64), is_double ? 60000 : 150000,
+                                        is_double ? 524288 : 262144);
   const T still = tol / 64;
+
+  c.note("budget", std::to_string(budget));
 
   // The exact certificate first: it is cheap, and a failure needs no runs.
   const certify::SeparationCertificate cert =
@@ -99,6 +108,7 @@ void check(Case<T>& c) {
   if (fa_alg == Algorithm::gd) fa_start = initial_factors<T>([&] {
       Recipe small = rec;
       small.init = Init::small;
+      small.init_log2 = -8;
       return small;
     }());
   long fa_steps = 0;
@@ -115,6 +125,7 @@ void check(Case<T>& c) {
 
   Recipe gd_rec = rec;
   gd_rec.init = Init::small;
+  gd_rec.init_log2 = -8;  // GD's start is 2^-8 N(0, 1), whatever scale the recipe carries
   long gd_steps = 0;
   const auto gd_run = run_until_stationary(c, inst, Algorithm::gd, initial_factors<T>(gd_rec),
                                            budget, still, gd_steps);
@@ -142,6 +153,7 @@ ClaimSpec family_spec() {
                  "(enforced). err_FA from the limit formula validated per instance by A4.";
   s.recipe = "per case: alpha and a seed; N = 400 (double) / 120 (mp) seeded draws of U, V, b";
   s.cases_double = 6;
+  s.family = true;
   s.cases_mp = 3;
   s.falsifiers = {{"bounded-ratio", "false statement: the ratio is at most 1 + alpha (FA close "
                                     "to optimal)"}};

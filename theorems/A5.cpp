@@ -26,9 +26,13 @@ ClaimSpec spec() {
   s.statement = "r = 1, singular values clustered in [s_k, s_1]: FA from zero converges to an "
                 "error err_FA with err_FA - opt_1 <= s_1^2 - s_k^2, so err_FA/err_GD -> 1 as the "
                 "cluster tightens.";
-  s.hypotheses = "r = 1 and a clustered spectrum (enforced); feedback preconditions of A1 "
-                 "(checked).";
-  s.recipe = "n, m in [2, 6], r = 1, k >= 2, clustered spectrum (width (k-1) 2^-(spread+4))";
+  s.hypotheses =
+      "r = 1 and a clustered spectrum; n, m <= 40 (mp 6), c in [2^-5, 2^-1] (mp "
+      "2^-4..2^-1), B scale 2^-2..2^2 (double) (enforced); feedback preconditions of "
+      "A1 and a derived budget (as A4) <= 2^19 (mp 2^18) steps (checked).";
+  s.recipe =
+      "n, m in [2, 40] (mp 6), r = 1, k >= 2, clustered spectrum (width (k-1) "
+      "2^-(spread+4), spread <= 6), c 2^-5..2^-1, B 2^-2..2^2 (double)";
   s.falsifiers = {{"claims-optimal", "false statement: err_FA <= opt_1 (FA exactly optimal)"}};
   s.strength_note = "Checked on FA and GD runs (their limits within tolerance): a property of "
                     "trajectories, so tested.";
@@ -38,12 +42,15 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool is_double = std::is_same_v<T, double>;
-  RecipeSpace space;
+  RecipeSpace space = wide_region<T>();
   space.min_dim = 2;
-  space.max_dim = 6;
+  space.max_dim = is_double ? 40 : 6;
   space.relation = RankRelation::r_below_k;
   space.spectra = {Spectrum::clustered};
-  space.max_spread = 3;
+  space.max_spread = 6;
+  space.inits = {Init::zero};
+  space.step_log2_min = is_double ? -5 : -4;
+  space.b_scale_log2_min = is_double ? -2 : 0, space.b_scale_log2_max = is_double ? 2 : 0;
   Recipe rec = c.draw(space);
   rec.r = 1;
   c.use_recipe(rec);
@@ -51,10 +58,11 @@ void check(Case<T>& c) {
   c.note_instance(inst);
   require_well_posed_feedback(c, inst);
   const T tol = limit_error_tolerance(inst);
+  const long budget = stationary_budget(c, inst, T(tol / 64), is_double ? 60000 : 150000,
+                                        is_double ? 524288 : 262144);
   long steps = 0;
-  const auto run = run_until_stationary(c, inst, Algorithm::fa,
-                                        c.dynamics().zero_init(rec.n, rec.r, rec.m),
-                                        is_double ? 60000 : 150000, tol / 64, steps);
+  const auto run = run_until_stationary(
+      c, inst, Algorithm::fa, c.dynamics().zero_init(rec.n, rec.r, rec.m), budget, tol / 64, steps);
   const T err_fa = 2 * run.final_loss;
   const T width = inst.s(0) * inst.s(0) - inst.s(rec.k - 1) * inst.s(rec.k - 1);
   const T allowed = c.falsifier("claims-optimal") ? T(0) : width;
@@ -76,6 +84,7 @@ ClaimSpec family_spec() {
                  "from zero, GD from 2^-8 N(0,1) init, 3000 steps each.";
   s.recipe = "per case a seed; N = 200 (double) / 40 (mp) draws";
   s.cases_double = 4;
+  s.family = true;
   s.cases_mp = 2;
   s.falsifiers = {{"same-representation",
                    "false statement: the representations coincide (mean k cos^2 >= k/2)"}};

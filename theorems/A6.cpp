@@ -23,8 +23,14 @@ ClaimSpec spec() {
   s.statement = "With X X^T = N I, teacher A: network loss = 1/2 ||ZW - A||^2 and the network's "
                 "GD/FA updates equal the matrix updates with Y = A; with Gaussian X the "
                 "deviation shrinks as N grows (~ sqrt(m/N)).";
-  s.hypotheses = "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii).";
-  s.recipe = "n, m <= 4, small random init; N = 4 m for (i); N = 16 m and 1024 m for (ii)";
+  s.hypotheses =
+      "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii). "
+      "Small init 2^-8 or 2^-2 and c in [2^-8, 2^-2] (enforced: a non-expanding run, "
+      "which the k eps t tolerance of (i) assumes).";
+  s.recipe = std::string(kWideRegionText) +
+             ", small init 2^-8 or 2^-2, c <= 2^-2; N = 4 m for (i); N = 16 m "
+             "and 1024 m for (ii), "
+             "checked for m <= 12 (double)";
   s.falsifiers = {{"unwhitened", "Gaussian X in part (i): the network dynamics then differ from "
                                  "the matrix dynamics by far more than rounding"}};
   s.strength_note = "The whitened-data identity is checked along runs within rounding, and the "
@@ -47,9 +53,15 @@ Factors<T> network_step(const Factors<T>& f, const Mat<T>& X, const Mat<T>& A, c
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
-  space.max_dim = 4;
+  RecipeSpace space = wide_region<T>();
   space.inits = {Init::small};
+  // Narrowed (issue 11): the check compares two trajectories computed with different roundings
+  // (X X^T = N I holds to eps), so its k eps t tolerance assumes dynamics that do not expand
+  // errors. From a unit-scale init at c = 2^-1 they do (the iterates grow ~50x within 6 steps)
+  // and rounding differences grow with them: the identity still holds, the error model does
+  // not. Region: small init 2^-8 or 2^-2 and c <= 2^-2.
+  space.init_scales_log2 = {-8, -2};
+  space.step_log2_max = -2;
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);
@@ -100,6 +112,9 @@ void check(Case<T>& c) {
   // drop of only 2x where 8x is expected is a > 10 sigma event (with 8 draws, 20 seeds x 200
   // cases did produce one).
   if constexpr (!std::is_same_v<T, double>) return;
+  // N = 1024 m samples cost 2 r m N per network step: part (ii) is a statement about
+  // sampling, the same at every size, so it is checked where it is cheap (m <= 12).
+  if (rec.m > 12) return;
   const int draws = 32;
   double small_n = 0, large_n = 0;
   for (int d = 0; d < draws; ++d) {

@@ -34,8 +34,10 @@ ClaimSpec spec() {
   s.statement = "Along the FA flow dZ/dt = -E W^T, dW/dt = -B^T E, Q = B^T Z + Z^T B - W W^T is "
                 "constant; numerically its drift is within the integrator's error budget and "
                 "shrinks as the tolerance is tightened.";
-  s.hypotheses = "None (any Y, B, init); generator: n, m <= 4, init entries 2^-1 N(0, 1).";
-  s.recipe = "random recipe, small random init (scale 1/2), flow to t = 3";
+  s.hypotheses =
+      "None (any Y, B, init); drawn across the wide region (c "
+      "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
+  s.recipe = std::string(kWideRegionText) + ", small init 2^-1, 2^-8, 2^-2 or 1, flow to t = 3";
   s.falsifiers = {{"gd-flow", "the GD flow in place of the FA flow: Q is not conserved"}};
   s.proof = "theorems/proofs/F1.py";
   s.polynomial = PolynomialIdentity{4,

@@ -45,7 +45,9 @@ ClaimSpec spec() {
   s.statement = "d/dt 1/2 ||G||^2 = -||G W^T||^2 - 1/2 ||W^T G||^2 - 1/2 tr(G^T Q G) at every "
                 "point; along the FA flow from zero init ||B^T E(t)|| is non-increasing.";
   s.hypotheses = "Identity: none. Monotonicity: zero init (enforced), so Q = 0.";
-  s.recipe = "random recipe (n, m <= 4), small random point for the identity; flow to t = 3";
+  s.recipe = std::string(kWideRegionText) +
+             "; small random point (2^-1, 2^-8, 2^-2 or 1) for the identity; "
+             "flow to t = 3";
   s.ladder = true;
   s.falsifiers = {{"wrong-coefficient",
                    "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"}};
@@ -66,10 +68,9 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool flows = std::is_same_v<T, double> || std::is_same_v<T, Mp>;
-  RecipeSpace space;
-  space.max_dim = 4;
+  RecipeSpace space = wide_region<T>();
   space.inits = {Init::small};
-  space.init_log2 = -1;
+  space.init_scales_log2 = {-1, -8, -2, 0};
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);

@@ -29,8 +29,10 @@ ClaimSpec spec() {
   s.statement = "Along the GD flow dZ/dt = -E W^T, dW/dt = -Z^T E, D = Z^T Z - W W^T is "
                 "constant; numerically its drift is within the integrator's error budget and "
                 "shrinks as the tolerance is tightened.";
-  s.hypotheses = "None (any Y, init); generator: n, m <= 4, init entries 2^-1 N(0, 1).";
-  s.recipe = "random recipe, small random init (scale 1/2), flow to t = 3";
+  s.hypotheses =
+      "None (any Y, init); drawn across the wide region (c "
+      "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
+  s.recipe = std::string(kWideRegionText) + ", small init 2^-1, 2^-8, 2^-2 or 1, flow to t = 3";
   s.falsifiers = {{"fa-flow", "the FA flow in place of the GD flow: D is not conserved"}};
   s.proof = "theorems/proofs/F3.py";
   s.polynomial = PolynomialIdentity{4,

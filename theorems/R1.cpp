@@ -74,8 +74,8 @@ ClaimSpec spec() {
   s.title = "conjecture: cos(Z_t, B) increases monotonically along FA";
   s.source = Source::conjecture;
   s.statement = "Along FA from zero init, cos(Z_{t+1}, B) >= cos(Z_t, B) for all t (300 steps).";
-  s.hypotheses = "Zero init (enforced); n, m <= 5.";
-  s.recipe = "random recipe, zero init, 300 FA steps";
+  s.hypotheses = "Zero init (enforced); the wide region otherwise.";
+  s.recipe = std::string(kWideRegionText) + ", zero init, 300 FA steps";
   s.falsifiers = {{"trace-bound", "true variant: tr(B^T Z_t) <= 1/2 ||W_t||^2 + k eps scale, "
                                   "which X2 proves from zero init"}};
   s.replay_exactly = &replay_exactly;
@@ -84,8 +84,8 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
-  space.max_dim = 5;
+  RecipeSpace space = wide_region<T>();
+  space.inits = {Init::zero};
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);

@@ -36,7 +36,9 @@ ClaimSpec spec() {
   s.statement = "For r < rank(Y), FA from zero init converges to error opt_r = sum_{i>r} "
                 "sigma_i^2.";
   s.hypotheses = "r < k (enforced); feedback preconditions of A1 (checked).";
-  s.recipe = "n, m <= 5, r < k, any spectrum, zero init, run to a stationary point";
+  s.recipe =
+      "n, m <= 12 (mp 5), r < k, any spectrum (spread <= 3), c 2^-4..2^-1, B "
+      "2^-1..2^1, zero init, run to a stationary point";
   s.falsifiers = {{"true-limit", "true variant: FA's error equals ||Y(I-P)||^2 (A4)"}};
   s.replay_exactly = &replay_exactly;
   return s;
@@ -45,9 +47,13 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool is_double = std::is_same_v<T, double>;
-  RecipeSpace space;
-  space.max_dim = 5;
+  RecipeSpace space = wide_region<T>();
+  space.max_dim = is_double ? 12 : 5;  // refuted at once; shrinking reruns FA to stationarity
   space.relation = RankRelation::r_below_k;
+  space.inits = {Init::zero};
+  space.step_log2_min = -4;
+  space.b_scale_log2_min = -1, space.b_scale_log2_max = 1;
+  space.max_spread = 3;
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);

@@ -43,7 +43,9 @@ ClaimSpec spec() {
   s.source = Source::conjecture;
   s.statement = "GD started at Z = 0, W = 0 reaches loss <= 1e-6 ||Y||_F^2 within 20000 steps "
                 "(r >= rank(Y), step from the recipe).";
-  s.hypotheses = "Generator: r >= rank(Y), n, m <= 5, flat or geometric spectrum.";
+  s.hypotheses =
+      "Generator: r >= rank(Y), flat or geometric spectrum (spread <= 2), the wide "
+      "region otherwise (n, m <= 48 / 12, c 2^-8..2^-1, B 2^-3..2^3).";
   s.recipe = "random recipe with r >= k, zero init";
   s.falsifiers = {{"fa-instead", "true variant: FA (not GD) from zero init, which converges (A1); "
                                  "the search must find no counterexample"}};
@@ -53,11 +55,16 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
-  space.max_dim = 5;
+  RecipeSpace space = wide_region<T>();
   space.relation = RankRelation::r_at_least_k;
+  space.inits = {Init::zero};
   space.spectra = {Spectrum::flat, Spectrum::geometric};
   space.max_spread = 2;
+  if (c.falsifier("fa-instead")) {  // the true variant stays inside A1's fast corner
+    space.max_dim = 12;
+    space.step_log2_min = -3;
+    space.b_scale_log2_min = space.b_scale_log2_max = 0;
+  }
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);

@@ -79,7 +79,7 @@ ClaimSpec spec() {
                 "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (shared/CLAIMS.md X6, "
                 "second half, as written.)";
   s.hypotheses = "r < k (enforced); W* W*^T well conditioned (checked precondition).";
-  s.recipe = "n, m <= 5, r < k, any spectrum (flat included)";
+  s.recipe = std::string(kWideRegionText) + ", r < k, any spectrum (flat included)";
   s.falsifiers = {{"non-flat-spectrum", "true variant: spectra with distinct singular values "
                                         "only (X6's corrected hypothesis)"}};
   s.replay_exactly = &replay_exactly;
@@ -88,11 +88,11 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
-  space.max_dim = 5;
+  RecipeSpace space = wide_region<T>();
   space.relation = RankRelation::r_below_k;
   if (c.falsifier("non-flat-spectrum"))
-    space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered};
+    space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered,
+                     Spectrum::near_tie};
   Recipe rec = c.draw(space);
   if (rec.spectrum != Spectrum::flat) rec.spread = std::max(rec.spread, 1);
   c.use_recipe(rec);

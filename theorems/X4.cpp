@@ -22,7 +22,7 @@ ClaimSpec spec() {
   s.statement = "Along FA from Z = W = 0: col(Z_t) in col(Y) and row(W_t) in row(Y) for all t.";
   s.hypotheses = "Zero initialisation (enforced); rank(Y) = k < min(n, m) so the subspaces are "
                  "proper (enforced: k is drawn below min(n, m) when possible).";
-  s.recipe = "random recipe (n, m <= 6), zero init, 60 steps";
+  s.recipe = std::string(kWideRegionText) + ", zero init, 60 steps";
   s.ladder = true;
   s.falsifiers = {{"small-init", "small random init instead of zero: the components outside "
                                  "col(Y)/row(Y) are there from the start"},
@@ -38,9 +38,9 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
+  RecipeSpace space = wide_region<T>();
   space.min_dim = 2;
-  space.max_dim = 6;
+  space.inits = {Init::zero};
   Recipe rec = c.draw(space);
   rec.k = std::min(rec.k, std::min(rec.n, rec.m) - 1);
   if (c.falsifier("small-init")) rec.init = Init::small;

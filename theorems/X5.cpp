@@ -56,8 +56,9 @@ ClaimSpec spec() {
   s.source = Source::derived;
   s.statement = "From Z = W = 0: GD stays exactly at 0 for all steps; FA gives W_1 = eta B^T Y, "
                 "Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.";
-  s.hypotheses = "Zero initialisation (enforced).";
-  s.recipe = "random recipe (n, m <= 6), zero init; GD for 5 steps, FA for 2";
+  s.hypotheses = "Zero initialisation (enforced); drawn across the wide region otherwise.";
+  s.recipe =
+      std::string(kWideRegionText) + " (exact: n, m <= 3), zero init; GD for 5 steps, FA for 2";
   s.ladder = true;
   s.falsifiers = {{"nonzero-init",
                    "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},
@@ -76,8 +77,8 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space;
-  space.max_dim = std::is_same_v<T, Rational> ? 4 : 6;
+  RecipeSpace space = wide_region<T>();
+  space.inits = {Init::zero};
   const Recipe rec = c.draw(space);
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);

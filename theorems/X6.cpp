@@ -38,7 +38,10 @@ ClaimSpec spec() {
   s.hypotheses = "r <= k; singular values of Y not all equal (enforced; checked for integer "
                  "data); W* W*^T invertible (checked precondition; in floating point "
                  "lambda_min >= 1e-3 lambda_max so the solve is accurate).";
-  s.recipe = "random recipe (n, m <= 5) with r <= k; exact: small integer Y (rank <= k), B";
+  s.recipe = std::string(kWideRegionText) +
+             ", r <= k, spectra with distinct values (geometric, gapped, "
+             "clustered, "
+             "near-tie); exact: small integer Y (rank <= k), B, n, m <= 4";
   s.ladder = true;
   s.falsifiers = {{"gd-step", "one GD step instead of FA from (Z*, W*): it must move when r < k"},
                   {"no-inverse", "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
@@ -76,10 +79,10 @@ bool invertible(const Mat<T>& A) {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool exact = std::is_same_v<T, Rational>;
-  RecipeSpace space;
-  space.max_dim = exact ? 4 : 5;
+  RecipeSpace space = wide_region<T>();
+  if (exact) space.max_dim = 4;
   space.relation = RankRelation::r_at_most_k;
-  space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered};
+  space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered, Spectrum::near_tie};
   Recipe rec = c.draw(space);
   rec.spread = std::max(rec.spread, 1);
   c.use_recipe(rec);

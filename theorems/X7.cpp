@@ -40,8 +40,8 @@ ClaimSpec spec() {
   s.source = Source::derived;
   s.statement = "Along FA* (our reconstruction: Z moves with the average of the old and new W), "
                 "Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t exactly.";
-  s.hypotheses = "None (any Y, B, initialisation, eta > 0).";
-  s.recipe = "random recipe (n, m <= 5), zero or small init, 40 steps (3 exact)";
+  s.hypotheses = kStepIdentityHypotheses;
+  s.recipe = step_identity_recipe();
   s.ladder = true;
   s.falsifiers = {{"new-w-instead-of-average",
                    "FA* with Z updated using the new W instead of the average (a plausible "
@@ -59,10 +59,7 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool exact = std::is_same_v<T, Rational>;
-  RecipeSpace space;
-  space.max_dim = exact ? 3 : 5;
-  space.inits = {Init::zero, Init::small};
-  const Recipe rec = c.draw(space);
+  const Recipe rec = c.draw(wide_region<T>());
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);
   const T eta(inst.eta);
@@ -70,7 +67,9 @@ void check(Case<T>& c) {
   Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   const int steps = exact ? 3 : 40;
+  const T start_loss = loss(f, inst.Y);
   for (int t = 0; t < steps; ++t) {
+    if (stop_at_divergence(c, f, inst.Y, start_loss)) break;  // see claim_helpers.hpp
     const Mat<T> E = f.Z * f.W - inst.Y;
     const Mat<T> G = inst.B.transpose() * E;
     const Mat<T> Q = alignment_matrix(f, inst.B);

@@ -90,9 +90,9 @@ GENERATED = [
     ([], "generated Y needs --n >= 1 and --m >= 1 (got --n 0 --m 0), or give --y FILE",
      dict(), "generated Y needs n >= 1 and m >= 1 (got n=0 m=0), or give y"),
     (["--n", 4, "--m", 4, "--rank-of-y", 2, "--spectrum", "wavy"],
-     "--spectrum: unknown spectrum 'wavy' (expected flat, geometric, gapped or clustered)",
+     "--spectrum: unknown spectrum 'wavy' (expected flat, geometric, gapped, clustered or near-tie)",
      dict(n=4, m=4, rank_of_y=2, spectrum="wavy"),
-     "spectrum: unknown spectrum 'wavy' (expected flat, geometric, gapped or clustered)"),
+     "spectrum: unknown spectrum 'wavy' (expected flat, geometric, gapped, clustered or near-tie)"),
 ]
 
 

@@ -45,6 +45,10 @@ bad verdict '0,/"verdict": "verified"/s//"verdict": "maybe"/'
 bad seed '0,/"seed": "\([0-9]*\)"/s//"seed": "x\1"/'
 bad missing-key '0,/"expected": "holds",/s///'
 bad matrix-entry '0,/"W0": \[/s//"W0": 3, "W0x": [/'
+bad discard-rate '0,/"discard_rate": [0-9.e-]*/s//"discard_rate": 1.5/'
+bad region-key '0,/"c_log2": /s//"c_log2x": /'
 bad strength '0,/"strength": "proved"/s//"strength": "probably"/'
 bad strength-basis '0,/"why": /s//"why_not": /'
-echo "OK: claims.json valid; validator rejects 6 broken variants"
+# Every claim entry says where it drew (issue 11): cases and the region.
+grep -q '"min_sigma_k_over_sigma_1"' "$j" || { echo "FAIL: no region recorded in claims.json"; exit 1; }
+echo "OK: claims.json valid; validator rejects 8 broken variants"

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 using namespace fa;
 
 namespace {
@@ -146,4 +148,62 @@ TEST_CASE("a false property on recipes shrinks to the known minimal recipe",
   CHECK(last_failing == expected);
   CHECK_THAT(outcome.message, Catch::Contains(expected.describe()));
   CHECK_FALSE(outcome.reproduce.empty());
+}
+
+TEST_CASE("recipe dimensions and spreads grow with RapidCheck's size, within the region",
+          "[unit][generators][region]") {
+  RecipeSpace space = wide_space(48);
+  space.spectra = {Spectrum::geometric, Spectrum::near_tie};
+  const rc::Gen<Recipe> gen = recipe_gen(space);
+  int largest = 0, smallest_c = 0, largest_c = -9, b_lo = 0, b_hi = 0;
+  std::set<int> scales;
+  for (int i = 0; i < 400; ++i) {
+    const Recipe small = gen(rc::Random(static_cast<std::uint64_t>(i)), 0).value();
+    CHECK(small.n == 1);  // size 0: the smallest instances only
+    CHECK(small.m == 1);
+    CHECK(small.spread <= 1);  // near-tie needs 1; geometric 0
+    const Recipe big = gen(rc::Random(static_cast<std::uint64_t>(i)), 100).value();
+    REQUIRE_NOTHROW(big.validate());
+    CHECK(big.n <= 48);
+    CHECK(big.m <= 48);
+    if (big.spectrum == Spectrum::near_tie) CHECK(big.spread >= 1);
+    largest = std::max({largest, big.n, big.m});
+    smallest_c = std::min(smallest_c, big.step_log2);
+    largest_c = std::max(largest_c, big.step_log2);
+    b_lo = std::min(b_lo, big.b_scale_log2);
+    b_hi = std::max(b_hi, big.b_scale_log2);
+    if (big.init == Init::small) scales.insert(big.init_log2);
+  }
+  CHECK(largest >= 40);  // the top of the region is drawn at the largest size
+  CHECK(smallest_c == -8);
+  CHECK(largest_c == -1);
+  CHECK(b_lo == -3);
+  CHECK(b_hi == 3);
+  CHECK(scales == std::set<int>{-8, -2, 0});
+}
+
+TEST_CASE("B's scale multiplies the default feedback exactly, and eta sees it",
+          "[unit][generators][region]") {
+  Recipe rec = example_recipe();
+  const Instance<double> base = materialise<double>(rec);
+  rec.b_scale_log2 = 3;
+  const Instance<double> scaled = materialise<double>(rec);
+  CHECK(scaled.B == Mat<double>(8.0 * base.B));  // a power of two: exact
+  CHECK(scaled.Y == base.Y);
+  CHECK(scaled.eta < base.eta);  // max(1, ||B||^2) grew
+  CHECK(rec.describe().find("B=2^3") != std::string::npos);
+  rec.b_scale_log2 = 0;
+  CHECK(rec.describe().find("B=") == std::string::npos);  // old recipes read as before
+}
+
+TEST_CASE("a near-tie spectrum puts sigma_{r+1} just below sigma_r = 1", "[unit][generators]") {
+  Recipe rec = fixed_recipe(8, 7, 5, 2, 3);
+  rec.spectrum = Spectrum::near_tie;
+  rec.spread = 10;
+  const std::vector<double> s = recipe_singular_values(rec);
+  REQUIRE(s.size() == 5u);
+  CHECK(s[0] == 1.0);
+  CHECK(s[1] == 1.0);
+  CHECK(s[2] == 1.0 - std::ldexp(1.0, -10));
+  CHECK(s[4] == s[2]);
 }
