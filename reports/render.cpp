@@ -116,6 +116,14 @@ const json* ladder_of(const json& report, const std::string& id) {
 
 const char* kScalars[] = {"double", "mp", "exact", "ladder"};
 
+/// A ladder rung's residual / bound, and whether it is within its own bound.
+std::string rung_bound_text(const json& rung) {
+  if (!rung.contains("bound_ratio")) return "n/a";
+  const std::string ratio =
+      rung["bound_ratio"].is_number() ? fmt(rung["bound_ratio"].get<double>(), "%.3g") : "inf";
+  return ratio + (rung.value("within_bound", false) ? "" : " (OUT OF BOUND)");
+}
+
 std::string headline(const json& report) {
   const json& t = report["totals"];
   const int bad = t["not_as_expected"];
@@ -298,10 +306,12 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
     if (const json* l = ladder_of(report, id)) {
       os << "Precision ladder on `" << str(*l, "recipe") << "`: slope "
          << (l->at("slope").is_number() ? fmt(l->at("slope").get<double>(), "%.4f") : "n/a") << " ("
-         << verdict_of(str(*l, "verdict"), "holds").text << ")\n\n| bits | eps | relative residual |\n|---:|---:|---:|\n";
+         << verdict_of(str(*l, "verdict"), "holds").text
+         << "; every rung must meet its own bound, k eps of its precision times the scale)\n\n"
+            "| bits | eps | relative residual | residual / bound |\n|---:|---:|---:|---:|\n";
       for (const auto& g : (*l)["rungs"])
         os << "| " << g["bits"] << " | " << fmt(g["eps"].get<double>()) << " | "
-           << fmt(g["residual"].get<double>()) << " |\n";
+           << fmt(g["residual"].get<double>()) << " | " << md(rung_bound_text(g)) << " |\n";
       os << "\n";
     }
   }
@@ -539,12 +549,14 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
     if (const json* l = ladder_of(report, id)) {
       const Verdict v = verdict_of(str(*l, "verdict"), "holds");
       os << "<div class=\"label\">precision ladder</div><p>on <code>" << html(str(*l, "recipe"))
-         << "</code>: slope of log residual against log eps "
+         << "</code>: every rung within its own bound (k eps of its precision times the scale), "
+            "then the slope of log residual against log eps "
          << (l->at("slope").is_number() ? fmt(l->at("slope").get<double>(), "%.4f") : "n/a")
-         << " <span class=\"v " << v.cls << "\">" << html(v.text) << "</span></p><table class=\"res\"><tr><th>bits</th><th>eps</th><th>relative residual</th></tr>";
+         << " <span class=\"v " << v.cls << "\">" << html(v.text) << "</span></p><table class=\"res\"><tr><th>bits</th><th>eps</th><th>relative residual</th><th>residual / bound</th></tr>";
       for (const auto& g : (*l)["rungs"])
         os << "<tr><td class=\"num\">" << g["bits"] << "</td><td class=\"num\">" << fmt(g["eps"].get<double>())
-           << "</td><td class=\"num\">" << fmt(g["residual"].get<double>()) << "</td></tr>";
+           << "</td><td class=\"num\">" << fmt(g["residual"].get<double>()) << "</td><td class=\"num\">"
+           << html(rung_bound_text(g)) << "</td></tr>";
       os << "</table>\n";
     }
     if (!c["falsifiers"].empty()) {

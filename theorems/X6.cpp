@@ -40,6 +40,10 @@ ClaimSpec spec() {
                                  "plain rescaling W* = 2 B^T Y would NOT do: fixed points are "
                                  "invariant under (Z, W) -> (Z/c, c W))"}};
   s.ladder_recipe = fixed_recipe(5, 5, 3, 2, 16);
+  // Within the hypotheses (distinct singular values): a flat spectrum made the GD-gradient part
+  // fail on every rung, which the ladder did not see while it judged by the slope alone.
+  s.ladder_recipe.spectrum = Spectrum::geometric;
+  s.ladder_recipe.spread = 2;
   return s;
 }
 
