@@ -49,6 +49,10 @@ using nlohmann::json;
 /// A1.steps is cheap too (a few hundred steps) and sees the size of the step.
 const std::vector<std::string> kFirst = {"X1", "X3", "X7", "X5", "X2", "X6",
                                          "X4", "A2", "A6", "A1.steps"};
+/// The claims an MPFR-path mutant runs in double by default: the exact identities, which step
+/// the dynamics and take a fraction of a second (double runs the reference step there, so their
+/// survival only confirms that the mutated code is off double's path).
+const std::vector<std::string> kOffPathDouble = {"X1", "X3", "X7", "X5", "X2", "X6", "X4"};
 /// Claims tried last: the flows integrate ODEs and never take a discrete step, so they cannot
 /// kill a step mutant (they are in the complete matrix for the record).
 const std::vector<std::string> kLast = {"F1", "F2", "F3"};
@@ -134,8 +138,7 @@ bool expected_kill(const MutantInfo& info, const std::string& scalar) {
 /// Which claims run, and whether the scalar's run stops at its first kill. Default mode: a
 /// scalar expected to kill stops at its first kill (claims ordered cheap first); a double run
 /// expected to miss runs every claim for the perturbation mutant (its point: no double check can
-/// see it) and kFirst, the claims that step the dynamics, for an MPFR-path mutant (double runs
-/// the reference step there: the survivals only confirm it is off double's path).
+/// see it) and kOffPathDouble for an MPFR-path mutant.
 struct ScalarPlan {
   bool stop_at_first_kill = true;
   std::vector<std::string> restrict_to;  // empty: every claim
@@ -148,7 +151,7 @@ ScalarPlan plan_for(const MutantInfo& info, const std::string& scalar, const Run
   }
   if (expected_kill(info, scalar)) return plan;
   plan.stop_at_first_kill = false;
-  if (info.off_double_path()) plan.restrict_to = kFirst;
+  if (info.off_double_path()) plan.restrict_to = kOffPathDouble;
   return plan;
 }
 
