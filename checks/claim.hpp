@@ -139,7 +139,7 @@ class Case {
     const double rel = to_double(T(residual / s));
     if (rel > record_.max_identity_residual) record_.max_identity_residual = rel;
     const T bound = T(k) * epsilon<T>() * s;
-    const double ratio = bound > 0      ? to_double(T(residual / bound))
+    const double ratio = bound > 0       ? to_double(T(residual / bound))
                          : residual == 0 ? 0.0
                                          : std::numeric_limits<double>::infinity();
     if (!(ratio <= record_.max_identity_bound_ratio)) record_.max_identity_bound_ratio = ratio;

@@ -325,7 +325,7 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
                        {"eps", g.eps},
                        {"residual", g.residual},
                        {"bound_ratio", std::isfinite(g.bound_ratio) ? nlohmann::json(g.bound_ratio)
-                                                                   : nlohmann::json(nullptr)},
+                                                                    : nlohmann::json(nullptr)},
                        {"within_bound", g.within_bound()}});
     j["rungs"] = rungs;
     j["rungs_within_bounds"] = lad.rungs_within_bounds();

@@ -13,11 +13,11 @@ const RegisteredClaim* find_claim(const std::string& id);
 struct LadderRung {
   int bits = 0;
   double eps = 0;
-  double residual = 0;  // largest relative identity residual on the ladder's fixed instance
-  std::string verdict;  // the claim's own verdict at this precision (its k eps scale bounds)
-  double bound_ratio = 0;   // largest residual / (k eps scale) of the rung: <= 1 within bound
+  double residual = 0;     // largest relative identity residual on the ladder's fixed instance
+  std::string verdict;     // the claim's own verdict at this precision (its k eps scale bounds)
+  double bound_ratio = 0;  // largest residual / (k eps scale) of the rung: <= 1 within bound
   long identity_checks = 0;
-  std::string message;      // the failure, when the rung is out of its bound
+  std::string message;  // the failure, when the rung is out of its bound
   /// The rung meets its own bound: every identity the claim checked at this precision stayed
   /// within k eps of that precision times its scale (and at least one was checked).
   bool within_bound() const {

@@ -92,8 +92,8 @@ inline constexpr bool is_fixed_precision_v = std::is_same_v<T, Mp>;
 [[noreturn]] inline void precision_violation(const char* kernel, const std::string& what,
                                              mpfr_prec_t got, const char* rule, mpfr_prec_t p) {
   throw std::logic_error(std::string("MPFR kernel ") + kernel + ": " + what + " has " +
-                         std::to_string(got) + " bits, expected " + rule + " " +
-                         std::to_string(p) + " (the working precision)");
+                         std::to_string(got) + " bits, expected " + rule + " " + std::to_string(p) +
+                         " (the working precision)");
 }
 
 inline std::string entry_name(const char* matrix, Eigen::Index q, Eigen::Index rows) {
@@ -101,18 +101,26 @@ inline std::string entry_name(const char* matrix, Eigen::Index q, Eigen::Index r
          std::to_string(rows ? q / rows : 0) + ")";
 }
 
-/// Operand check: exactly p for Mp, at least p for MpVar (see the header comment).
+/// Every entry of M (role "operand" or "result") has precision p exactly, or at least p when
+/// `at_least` (see the header comment).
 template <class T>
-void check_operand(const char* kernel, const char* name, const Mat<T>& M, mpfr_prec_t p) {
+void check_entries(const char* kernel, const char* role, const char* name, const Mat<T>& M,
+                   mpfr_prec_t p, bool at_least) {
   if constexpr (kPrecisionChecks) {
     const T* d = M.data();
     for (Eigen::Index q = 0; q < M.size(); ++q) {
       const mpfr_prec_t got = mpfr_get_prec(in(d[q]));
-      if (is_fixed_precision_v<T> ? got != p : got < p)
-        precision_violation(kernel, "operand " + entry_name(name, q, M.rows()), got,
-                            is_fixed_precision_v<T> ? "exactly" : "at least", p);
+      if (at_least ? got < p : got != p)
+        precision_violation(kernel, std::string(role) + " " + entry_name(name, q, M.rows()), got,
+                            at_least ? "at least" : "exactly", p);
     }
   }
+}
+
+/// Operand check: exactly p for Mp, at least p for MpVar.
+template <class T>
+void check_operand(const char* kernel, const char* name, const Mat<T>& M, mpfr_prec_t p) {
+  check_entries(kernel, "operand", name, M, p, !is_fixed_precision_v<T>);
 }
 template <class T>
 void check_operand(const char* kernel, const char* name, const T& x, mpfr_prec_t p) {
@@ -127,14 +135,7 @@ void check_operand(const char* kernel, const char* name, const T& x, mpfr_prec_t
 /// Result check: every entry exactly p.
 template <class T>
 void check_result(const char* kernel, const char* name, const Mat<T>& M, mpfr_prec_t p) {
-  if constexpr (kPrecisionChecks) {
-    const T* d = M.data();
-    for (Eigen::Index q = 0; q < M.size(); ++q) {
-      const mpfr_prec_t got = mpfr_get_prec(in(d[q]));
-      if (got != p)
-        precision_violation(kernel, "result " + entry_name(name, q, M.rows()), got, "exactly", p);
-    }
-  }
+  check_entries(kernel, "result", name, M, p, false);
 }
 
 /// An mpfr_t scratch value, initialised once per kernel call.
@@ -168,11 +169,10 @@ void sub_in_place(mpfr_ptr x, mpfr_srcptr t, mpfr_prec_t p, mpfr_ptr spare) {
   } else {
     if constexpr (kPrecisionChecks) {
       if (is_fixed_precision_v<T>)
-        precision_violation("sub_in_place", "a fixed-precision destination",
-                            mpfr_get_prec(x), "exactly", p);
+        precision_violation("sub_in_place", "a fixed-precision destination", mpfr_get_prec(x),
+                            "exactly", p);
       if (mpfr_get_prec(spare) != p)
-        precision_violation("sub_in_place", "the spare value", mpfr_get_prec(spare), "exactly",
-                            p);
+        precision_violation("sub_in_place", "the spare value", mpfr_get_prec(spare), "exactly", p);
     }
     mpfr_sub(spare, x, t, MPFR_RNDN);  // spare has precision p
     mpfr_swap(x, spare);

@@ -41,21 +41,26 @@ double recipe_step_size(const Recipe& recipe) {
 }
 
 namespace {
-/// sigma_1(M)^2 as the largest eigenvalue of the smaller Gram matrix (0 for an empty M).
-double largest_squared_singular_value(const Mat<double>& M) {
-  if (M.size() == 0) return 0;
-  const Mat<double> gram = M.rows() <= M.cols() ? Mat<double>(M * M.transpose())
-                                                : Mat<double>(M.transpose() * M);
+/// sigma_1(M) from the largest eigenvalue of the smaller Gram matrix of M / 2^e, 2^e the binade
+/// of max |M_ij| (an exact scaling, so that the Gram matrix neither underflows nor overflows for
+/// any finite M); 0 for an empty or zero M.
+double largest_singular_value(const Mat<double>& M) {
+  const double biggest = M.size() ? M.cwiseAbs().maxCoeff() : 0.0;
+  if (!(biggest > 0)) return 0;
+  const int e = std::ilogb(biggest);
+  const Mat<double> S = M * std::ldexp(1.0, -e);
+  const Mat<double> gram =
+      S.rows() <= S.cols() ? Mat<double>(S * S.transpose()) : Mat<double>(S.transpose() * S);
   const Vec<double> ev = symmetric_eigenvalues<double>(gram);
-  return std::max(0.0, ev(ev.size() - 1));
+  return std::ldexp(std::sqrt(std::max(0.0, ev(ev.size() - 1))), e);
 }
 }  // namespace
 
 double step_size_rule(int step_log2, const Mat<double>& Y, const Mat<double>& B) {
-  double sigma_1 = std::sqrt(largest_squared_singular_value(Y));
+  double sigma_1 = largest_singular_value(Y);
   if (!(sigma_1 > 0)) sigma_1 = 1;
-  const double b_norm_sq = largest_squared_singular_value(B);
-  return std::ldexp(1.0, step_log2) / (sigma_1 * std::max(1.0, b_norm_sq));
+  const double b_norm = largest_singular_value(B);
+  return std::ldexp(1.0, step_log2) / (sigma_1 * std::max(1.0, b_norm * b_norm));
 }
 
 // Where the two values can differ, relative, in eps = 2^-52 (u = eps/2 the unit roundoff),
@@ -87,10 +92,10 @@ void require_step_size_rule(double eta, int step_log2, long k, const Mat<double>
   std::ostringstream os;
   os.precision(17);
   os << "step size eta = " << eta << " does not follow the rule 2^" << step_log2
-     << " / (sigma_1(Y) max(1, ||B||_2^2)) = " << rule << " recomputed from Y (" << Y.rows()
-     << "x" << Y.cols() << ") and B (" << B.rows() << "x" << B.cols() << "): eta / rule = "
-     << eta / rule << ", relative deviation " << deviation << " = " << deviation / eps
-     << " eps > " << ulps << " eps allowed";
+     << " / (sigma_1(Y) max(1, ||B||_2^2)) = " << rule << " recomputed from Y (" << Y.rows() << "x"
+     << Y.cols() << ") and B (" << B.rows() << "x" << B.cols() << "): eta / rule = " << eta / rule
+     << ", relative deviation " << deviation << " = " << deviation / eps << " eps > " << ulps
+     << " eps allowed";
   throw std::logic_error(os.str());
 }
 

@@ -176,7 +176,6 @@ std::string matrix_html(const json& m) {
 
 // ---- Markdown ------------------------------------------------------------------------------------
 
-
 /// The mutation tests' kill matrix: rows are mutants, columns the claims expected to hold; a cell
 /// is "double/mp", each "K" (killed), "." (survived), "-" (not run), "err" (the check threw) or
 /// "ref!" (the reference fails the same run).
@@ -336,7 +335,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
   const KillMatrix km = kill_matrix(mutants);
   if (!km.rows.empty()) {
     os << "## Mutation testing: kill matrix\n\nEach mutant is a plausible mistake in the dynamics "
-          "(tests/mutants), run in double and in 50-digit MPFR (mp); a cell is double/mp. K: killed, "
+          "(tests/mutants), run in double and in 50-digit MPFR (mp); a cell is double/mp. K: "
+          "killed, "
           ".: survived, -: not run (by default a scalar that must kill stops at its first kill). "
           "Reach: every scalar (must be killed in both), below double's precision (missed in "
           "double, killed in mp), MPFR path only (the MPFR kernels, not on double's path: double "
@@ -458,7 +458,8 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
   const KillMatrix km = kill_matrix(mutants);
   if (!km.rows.empty()) {
     os << "<h2 id=\"mutants\">Mutation testing: kill matrix</h2>\n<p class=\"note\">Each row is a "
-          "plausible mistake in the dynamics (test-only mutants, tests/mutants), each column a claim "
+          "plausible mistake in the dynamics (test-only mutants, tests/mutants), each column a "
+          "claim "
           "expected to hold; each mutant runs in double and in 50-digit MPFR (mp), and a cell "
           "reads double/mp. <b>K</b>: the claim's check refuted the mutant with a shrunk "
           "counterexample and the reference passes the same run; <b>.</b>: survived; <b>-</b>: "
@@ -474,11 +475,14 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
       os << "<tr><td title=\"" << html(r.description) << "\"><code>" << html(r.mutant)
          << "</code></td><td>" << html(r.reach) << "</td>";
       for (const auto& c : r.cells)
-        os << "<td class=\"" << (c.rfind("K/", 0) == 0 ? "ok" : c.find("/K") != std::string::npos ? "mp" : "none")
+        os << "<td class=\""
+           << (c.rfind("K/", 0) == 0               ? "ok"
+               : c.find("/K") != std::string::npos ? "mp"
+                                                   : "none")
            << "\">" << html(c) << "</td>";
-      os << "<td>" << (r.killed_double ? "yes" : "no") << "</td><td>" << (r.killed_mp ? "yes" : "no")
-         << "</td><td class=\"" << (r.ok ? "ok" : "bad") << "\">" << (r.ok ? "yes" : "NO")
-         << "</td></tr>\n";
+      os << "<td>" << (r.killed_double ? "yes" : "no") << "</td><td>"
+         << (r.killed_mp ? "yes" : "no") << "</td><td class=\"" << (r.ok ? "ok" : "bad") << "\">"
+         << (r.ok ? "yes" : "NO") << "</td></tr>\n";
     }
     os << "</table></div>\n";
   }
@@ -573,10 +577,13 @@ identity at 53…400 bits falls with eps (slope ≈ 1).</p>
          << "</code>: every rung within its own bound (k eps of its precision times the scale), "
             "then the slope of log residual against log eps "
          << (l->at("slope").is_number() ? fmt(l->at("slope").get<double>(), "%.4f") : "n/a")
-         << " <span class=\"v " << v.cls << "\">" << html(v.text) << "</span></p><table class=\"res\"><tr><th>bits</th><th>eps</th><th>relative residual</th><th>residual / bound</th></tr>";
+         << " <span class=\"v " << v.cls << "\">" << html(v.text)
+         << "</span></p><table class=\"res\"><tr><th>bits</th><th>eps</th><th>relative "
+            "residual</th><th>residual / bound</th></tr>";
       for (const auto& g : (*l)["rungs"])
-        os << "<tr><td class=\"num\">" << g["bits"] << "</td><td class=\"num\">" << fmt(g["eps"].get<double>())
-           << "</td><td class=\"num\">" << fmt(g["residual"].get<double>()) << "</td><td class=\"num\">"
+        os << "<tr><td class=\"num\">" << g["bits"] << "</td><td class=\"num\">"
+           << fmt(g["eps"].get<double>()) << "</td><td class=\"num\">"
+           << fmt(g["residual"].get<double>()) << "</td><td class=\"num\">"
            << html(rung_bound_text(g)) << "</td></tr>";
       os << "</table>\n";
     }

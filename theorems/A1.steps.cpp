@@ -11,7 +11,8 @@
 // eta = 2^step_log2 / (s max(1, beta^2)) (the rule). FA from Z = W = 0 has
 // 1/2 ||Z_t W_t - Y||_F^2 > 1/8 ||Y||_F^2 (a quarter of the initial loss) for every t < T_lo,
 // where T_lo is the first t with sqrt(rho) a_t b_t >= ||Y||_F / 2 for the scalar sequence
-//     a_0 = b_0 = 0,  e_t = s + a_t b_t,  a_{t+1} = a_t + eta beta e_t,  b_{t+1} = b_t + eta e_t a_t.
+//     a_0 = b_0 = 0,  e_t = s + a_t b_t,  a_{t+1} = a_t + eta beta e_t,  b_{t+1} = b_t + eta e_t
+//     a_t.
 // Proof: E_t = Z_t W_t - Y has ||E_t||_2 <= s + ||Z_t||_2 ||W_t||_2; the updates
 // W+ = W - eta B^T E and Z+ = Z - eta E W^T give ||W+||_2 <= ||W||_2 + eta beta ||E||_2 and
 // ||Z+||_2 <= ||Z||_2 + eta ||E||_2 ||W||_2. The right-hand sides increase in ||Z||_2, ||W||_2,
@@ -44,19 +45,22 @@ ClaimSpec spec() {
   s.id = "A1.steps";
   s.title = "FA from zero needs at least T_lo(eta) steps to quarter the loss";
   s.source = Source::derived;
-  s.statement = "FA from Z = W = 0 with eta = c/(sigma_1 max(1, ||B||_2^2)) keeps 1/2 ||ZW - Y||^2 "
-                "> 1/8 ||Y||_F^2 for all t < T_lo, T_lo the first t with sqrt(min(r,n,m)) a_t "
-                "b_t >= ||Y||_F/2, a_0 = b_0 = 0, a+ = a + eta ||B|| (sigma_1 + ab), "
-                "b+ = b + eta a (sigma_1 + ab): a lower bound on the steps FA needs, which "
-                "depends on the size of the step.";
-  s.hypotheses = "Zero initialisation (enforced); any r, k, B, c; T_lo <= 10^5 (checked "
-                 "precondition). eta is recomputed from the built Y and B by the rule.";
+  s.statement =
+      "FA from Z = W = 0 with eta = c/(sigma_1 max(1, ||B||_2^2)) keeps 1/2 ||ZW - Y||^2 "
+      "> 1/8 ||Y||_F^2 for all t < T_lo, T_lo the first t with sqrt(min(r,n,m)) a_t "
+      "b_t >= ||Y||_F/2, a_0 = b_0 = 0, a+ = a + eta ||B|| (sigma_1 + ab), "
+      "b+ = b + eta a (sigma_1 + ab): a lower bound on the steps FA needs, which "
+      "depends on the size of the step.";
+  s.hypotheses =
+      "Zero initialisation (enforced); any r, k, B, c; T_lo <= 10^5 (checked "
+      "precondition). eta is recomputed from the built Y and B by the rule.";
   s.recipe = "n, m <= 5, any k and r, any spectrum, c = 2^-1 .. 2^-5, zero init";
-  s.falsifiers = {
-      {"eta-4x", "the dynamics take a step 4 times the rule's (a step-size rule off by a "
-                 "constant factor): FA then quarters the loss before T_lo, or diverges"},
-      {"no-majorant", "false statement: the loss stays above 1/8 ||Y||^2 for 4 T_lo steps (the "
-                      "bound claimed 4 times stronger than proved)"}};
+  s.falsifiers = {{"eta-4x",
+                   "the dynamics take a step 4 times the rule's (a step-size rule off by a "
+                   "constant factor): FA then quarters the loss before T_lo, or diverges"},
+                  {"no-majorant",
+                   "false statement: the loss stays above 1/8 ||Y||^2 for 4 T_lo steps (the "
+                   "bound claimed 4 times stronger than proved)"}};
   return s;
 }
 

@@ -43,9 +43,9 @@ TEST_CASE("a lower-precision operand fails the check instead of being used (mpfr
   Factors<MpVar> f{filled<MpVar>(3, 2, 0.5), filled<MpVar>(2, 4, -0.5)};
   const Mat<MpVar> B = filled<MpVar>(3, 2, 0.125);
   Workspace<MpVar> ws;
-  CHECK_THROWS_WITH(fa_step(f, Y_low, B, MpVar(0.125), ws),
-                    Catch::Contains("mpfr_residual") && Catch::Contains("operand Y(0,0)") &&
-                        Catch::Contains("at least"));
+  CHECK_THROWS_WITH(fa_step(f, Y_low, B, MpVar(0.125), ws), Catch::Contains("mpfr_residual") &&
+                                                                Catch::Contains("operand Y(0,0)") &&
+                                                                Catch::Contains("at least"));
   // Operands at a higher precision are read exactly and accepted (a workspace kept from a
   // higher-precision phase): results carry the working precision.
   set_mpvar_bits(300);
@@ -55,8 +55,7 @@ TEST_CASE("a lower-precision operand fails the check instead of being used (mpfr
   set_mpvar_bits(120);
   CHECK_NOTHROW(fa_star_step(g, Y_high, B_high, MpVar(0.125), ws));
   const mpfr_prec_t p = kd::working_precision<MpVar>();
-  for (Eigen::Index q = 0; q < g.W.size(); ++q)
-    CHECK(mpfr_get_prec(kd::in(g.W.data()[q])) == p);
+  for (Eigen::Index q = 0; q < g.W.size(); ++q) CHECK(mpfr_get_prec(kd::in(g.W.data()[q])) == p);
 }
 
 TEST_CASE("a result at a lower precision fails the check (mpfr)", "[unit][kernels][checked]") {
@@ -70,8 +69,10 @@ TEST_CASE("a result at a lower precision fails the check (mpfr)", "[unit][kernel
                     Catch::Contains("result E(1,0) has 53 bits"));
 }
 
-TEST_CASE("the double-free bug: a limb swap into a fixed-precision Mp is refused before it "
-          "happens (mp)", "[unit][kernels][checked]") {
+TEST_CASE(
+    "the double-free bug: a limb swap into a fixed-precision Mp is refused before it "
+    "happens (mp)",
+    "[unit][kernels][checked]") {
   // A kernel working at a wrong (lower) precision p would take sub_in_place's variable-precision
   // path for an Mp and swap a heap scratch value's limbs into it: the scratch value's destructor
   // would then free the Mp's stack limbs. The check throws first; x is untouched and everything
@@ -91,18 +92,20 @@ TEST_CASE("the double-free bug: a limb swap into a fixed-precision Mp is refused
   CHECK_NOTHROW(kd::check_operand("mpfr_residual", "Z", Z, kd::working_precision<Mp>()));
 }
 
-TEST_CASE("the reference MPFR steps pass their own checks (mp and mpfr)", "[unit][kernels][checked]") {
+TEST_CASE("the reference MPFR steps pass their own checks (mp and mpfr)",
+          "[unit][kernels][checked]") {
   MpVarPrecisionGuard guard;
   for (Algorithm a : {Algorithm::gd, Algorithm::fa, Algorithm::fa_star}) {
     Factors<Mp> f{filled<Mp>(4, 2, 0.5), filled<Mp>(2, 3, -0.5)};
     Workspace<Mp> ws;
     for (int t = 0; t < 3; ++t)
-      CHECK_NOTHROW(reference_step(a, f, filled<Mp>(4, 3, 1), filled<Mp>(4, 2, 0.25), Mp(0.01), ws));
+      CHECK_NOTHROW(
+          reference_step(a, f, filled<Mp>(4, 3, 1), filled<Mp>(4, 2, 0.25), Mp(0.01), ws));
     set_mpvar_bits(113);
     Factors<MpVar> g{filled<MpVar>(4, 2, 0.5), filled<MpVar>(2, 3, -0.5)};
     Workspace<MpVar> wv;
     for (int t = 0; t < 3; ++t)
-      CHECK_NOTHROW(reference_step(a, g, filled<MpVar>(4, 3, 1), filled<MpVar>(4, 2, 0.25),
-                                   MpVar(0.01), wv));
+      CHECK_NOTHROW(
+          reference_step(a, g, filled<MpVar>(4, 3, 1), filled<MpVar>(4, 2, 0.25), MpVar(0.01), wv));
   }
 }

@@ -47,8 +47,8 @@ using nlohmann::json;
 /// Claims tried first: the exact identities are cheap, catch most step mistakes at once, and
 /// shrink to tiny instances, so the report's "first kill" is a small, readable counterexample.
 /// A1.steps is cheap too (a few hundred steps) and sees the size of the step.
-const std::vector<std::string> kFirst = {"X1", "X3", "X7", "X5", "X2", "X6",
-                                         "X4", "A2", "A6", "A1.steps"};
+const std::vector<std::string> kFirst = {"X1", "X3", "X7", "X5", "X2",
+                                         "X6", "X4", "A2", "A6", "A1.steps"};
 /// The claims an MPFR-path mutant runs in double by default: the exact identities, which step
 /// the dynamics and take a fraction of a second (double runs the reference step there, so their
 /// survival only confirms that the mutated code is off double's path).
@@ -109,6 +109,9 @@ struct RunOptions {
   bool quiet = false;
   /// Every claim in every scalar, no stopping at the first kill: the complete kill matrix.
   bool complete = false;
+  /// With `complete`: the mp runs only these claims (the mp runs of the convergence claims and
+  /// flows take minutes per mutant); empty: all.
+  std::vector<std::string> mp_claims;
 };
 
 std::string reproduce_command(const std::string& mutant, const std::string& claim,
@@ -123,9 +126,12 @@ bool counts(const RegisteredClaim& c) { return c.spec.expected_to_hold(); }
 
 std::string reach_name(Reach r) {
   switch (r) {
-    case Reach::every_scalar: return "every scalar";
-    case Reach::below_double: return "below double's precision";
-    case Reach::mpfr_path: return "MPFR path only (not on double's path)";
+    case Reach::every_scalar:
+      return "every scalar";
+    case Reach::below_double:
+      return "below double's precision";
+    case Reach::mpfr_path:
+      return "MPFR path only (not on double's path)";
   }
   return "?";
 }
@@ -147,6 +153,7 @@ ScalarPlan plan_for(const MutantInfo& info, const std::string& scalar, const Run
   ScalarPlan plan;
   if (opt.complete || !opt.only_claim.empty()) {
     plan.stop_at_first_kill = false;
+    if (opt.complete && scalar == "mp") plan.restrict_to = opt.mp_claims;
     return plan;
   }
   if (expected_kill(info, scalar)) return plan;
@@ -182,10 +189,9 @@ json run_mutant(const MutantInfo& info, const RunOptions& opt) {
     bool shrunk_one = false, stop = false;
     for (const RegisteredClaim* c : ordered_claims()) {
       const std::string& id = c->spec.id;
-      const bool selected =
-          opt.only_claim.empty() ? counts(*c) && (plan.restrict_to.empty() ||
-                                                  listed(plan.restrict_to, id))
-                                 : id == opt.only_claim;
+      const bool selected = opt.only_claim.empty() ? counts(*c) && (plan.restrict_to.empty() ||
+                                                                    listed(plan.restrict_to, id))
+                                                   : id == opt.only_claim;
       const ClaimRunner* runner = nullptr;
       for (const auto& [name, r] : c->scalars)
         if (name == scalar) runner = &r;
@@ -262,6 +268,7 @@ json run_mutant(const MutantInfo& info, const RunOptions& opt) {
   rec["killed_in_double"] = killed_double;
   rec["killed_in_mp"] = killed_mp;
   rec["complete"] = opt.complete;
+  if (opt.complete && !opt.mp_claims.empty()) rec["mp_claims"] = opt.mp_claims;
   rec["first_kill"] = first_kill;
   rec["matrix"] = matrix;
   rec["matrix_by_scalar"] = by_scalar;
@@ -369,8 +376,10 @@ int cmd_summary() {
     std::ifstream in(p);
     if (!in) {
       missing.push_back(info.name);
-      all.push_back({{"mutant", info.name}, {"description", info.description},
-                     {"reach", reach_name(info.reach)}, {"killed_by", json::array()},
+      all.push_back({{"mutant", info.name},
+                     {"description", info.description},
+                     {"reach", reach_name(info.reach)},
+                     {"killed_by", json::array()},
                      {"status", "not run"}});
       continue;
     }
@@ -437,7 +446,8 @@ int cmd_summary() {
     for (const std::string scalar : {"double", "mp"})
       if (rec.contains("killed_by_scalar") && rec["killed_by_scalar"].contains(scalar))
         md << "- killed in " << scalar << " by: " << joined(rec["killed_by_scalar"][scalar])
-           << (rec.value("complete", false) ? "" : " (stops at the first kill when expected to kill)")
+           << (rec.value("complete", false) ? ""
+                                            : " (stops at the first kill when expected to kill)")
            << "\n";
     if (rec["reach"] != reach_name(Reach::every_scalar) && rec.contains("verdicts")) {
       // Double against mp, claim by claim: double stays inside its tolerances (margin > 0: it
@@ -496,13 +506,14 @@ int cmd_ladder_rung(const std::string& id) {
   const DoubleRungPerturbation perturbed;
   DynamicsSet set;
   set.d = &perturbed;
-  std::cout << "precision ladder " << id << " with the 53-bit rung perturbed ("
-            << perturbed.name() << ")\n";
+  std::cout << "precision ladder " << id << " with the 53-bit rung perturbed (" << perturbed.name()
+            << ")\n";
   const LadderResult lad = precision_ladder(*claim, 0, set);
   print_ladder(std::cout, lad);
   bool others_within = true;
   for (std::size_t i = 1; i < lad.rungs.size(); ++i) others_within &= lad.rungs[i].within_bound();
-  const bool first_out = !lad.rungs.empty() && lad.rungs[0].bits == 53 && !lad.rungs[0].within_bound();
+  const bool first_out =
+      !lad.rungs.empty() && lad.rungs[0].bits == 53 && !lad.rungs[0].within_bound();
   const bool ok = !lad.exact_like() && lad.slope_exact_like() && first_out && others_within;
   std::cout << "  expected: the ladder fails through the 53-bit rung's bound alone (slope in "
                "range, other rungs within their bounds)\n"
@@ -524,10 +535,10 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
   add("mutants: clear old records", "clean", "FIXTURES_SETUP fa_mutants");
   for (const auto& m : catalogue()) {
     const std::string name =
-        m.reach == Reach::every_scalar   ? "mutant " + m.name + " is killed in double and in mp"
-        : m.reach == Reach::below_double ? "mutant " + m.name + " is missed in double and killed in mp"
-                                         : "mutant " + m.name +
-                                               " is killed in mp (MPFR path; double survives: not on its path)";
+        m.reach == Reach::every_scalar ? "mutant " + m.name + " is killed in double and in mp"
+        : m.reach == Reach::below_double
+            ? "mutant " + m.name + " is missed in double and killed in mp"
+            : "mutant " + m.name + " is killed in mp (MPFR path; double survives: not on its path)";
     add(name, "run " + m.name, "FIXTURES_REQUIRED fa_mutants TIMEOUT 600");
   }
   add("mutants: kill matrix (report/mutants.json, mutants.md)", "summary",
@@ -536,7 +547,8 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
   // discrete dynamics (X4's subspace law is invariant under rescaling W; F2 is a flow).
   for (const std::string id : {"X1", "X2", "X3", "X5", "X6", "X7"}) {
     if (!find_claim(id)) continue;
-    const std::string name = "ladder " + id + " fails when its 53-bit rung is off by 10^6 eps "
+    const std::string name = "ladder " + id +
+                             " fails when its 53-bit rung is off by 10^6 eps "
                              "although the slope is in range";
     os << "add_test(" << cmake_quote(name) << " " << cmake_quote(binary) << " ladder-rung " << id
        << ")\nset_tests_properties(" << cmake_quote(name) << " PROPERTIES LABELS "
@@ -578,10 +590,14 @@ int main(int argc, char** argv) {
   all->add_flag("--quiet", opt.quiet, "no line per claim");
   all->add_flag("--complete", opt.complete,
                 "every claim in both scalars (no stop at the first kill): the complete matrix");
+  all->add_option("--mp-claims", opt.mp_claims,
+                  "with --complete: run only these claims in mp (e.g. leave out the slow "
+                  "convergence claims and flows)");
   std::string ladder_id;
-  auto* ladder_rung = app.add_subcommand(
-      "ladder-rung", "a precision ladder with its 53-bit rung perturbed by 10^6 eps must fail "
-                     "although its slope stays in range (exit 0 when it does)");
+  auto* ladder_rung =
+      app.add_subcommand("ladder-rung",
+                         "a precision ladder with its 53-bit rung perturbed by 10^6 eps must fail "
+                         "although its slope stays in range (exit 0 when it does)");
   ladder_rung->add_option("id", ladder_id, "claim with a precision ladder, e.g. X3")->required();
   auto* clean = app.add_subcommand("clean", "remove the per-mutant records of old runs");
   auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
@@ -591,8 +607,7 @@ int main(int argc, char** argv) {
   try {
     if (*list) {
       for (const auto& m : catalogue())
-        std::cout << m.name << " (" << reach_name(m.reach) << ")\n  "
-                  << m.description << "\n";
+        std::cout << m.name << " (" << reach_name(m.reach) << ")\n  " << m.description << "\n";
       return 0;
     }
     if (*run) {

@@ -34,8 +34,8 @@ namespace kd = fa::kernels::detail;
 /// sum_q a[q sa] b[q sb] for q < len, left to right, into acc; `subtract_rest` is the dot_sign
 /// bug (every term after the first subtracted). t: product scratch value.
 template <class T>
-void dot(mpfr_ptr acc, const T* a, Eigen::Index sa, const T* b, Eigen::Index sb,
-         Eigen::Index len, mpfr_ptr t, bool subtract_rest = false) {
+void dot(mpfr_ptr acc, const T* a, Eigen::Index sa, const T* b, Eigen::Index sb, Eigen::Index len,
+         mpfr_ptr t, bool subtract_rest = false) {
   if (len <= 0) {
     mpfr_set_zero(acc, 1);
     return;

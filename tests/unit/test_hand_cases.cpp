@@ -6,25 +6,14 @@
 #include "core/linalg.hpp"
 #include "dynamics/network.hpp"
 #include "generators/instance.hpp"
+#include "tests/support/hand_matrix.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace fa;
+using fa::testing::mat;
 
 namespace {
-
-template <class T>
-Mat<T> mat(std::initializer_list<std::initializer_list<T>> rows) {
-  Mat<T> M(static_cast<Eigen::Index>(rows.size()),
-           static_cast<Eigen::Index>(rows.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& row : rows) {
-    Eigen::Index j = 0;
-    for (const T& x : row) M(i, j++) = x;
-    ++i;
-  }
-  return M;
-}
 
 template <class T>
 bool all_exactly_zero(const Mat<T>& M) {
@@ -37,8 +26,8 @@ template <class T>
 T max_abs_difference(const Mat<T>& A, const Mat<T>& B) {
   T worst(0);
   for (Eigen::Index q = 0; q < A.size(); ++q) {
-    const T d = A.data()[q] > B.data()[q] ? T(A.data()[q] - B.data()[q])
-                                          : T(B.data()[q] - A.data()[q]);
+    const T d =
+        A.data()[q] > B.data()[q] ? T(A.data()[q] - B.data()[q]) : T(B.data()[q] - A.data()[q]);
     if (d > worst) worst = d;
   }
   return worst;
@@ -90,8 +79,10 @@ Recipe spectrum_321(int r) {
 
 }  // namespace
 
-TEST_CASE("zero initialisation is exactly zero and FA's first steps from it match the hand "
-          "values", "[unit][hand]") {
+TEST_CASE(
+    "zero initialisation is exactly zero and FA's first steps from it match the hand "
+    "values",
+    "[unit][hand]") {
   check_zero_init<double>();
   check_zero_init<Mp>();
   check_zero_init<Rational>();
@@ -110,14 +101,14 @@ TEST_CASE("zero initialisation is exactly zero and FA's first steps from it matc
   CHECK(all_exactly_zero(inst.start.W));
 }
 
-TEST_CASE("the row-space projector at rank 2 matches the hand-computed projector",
-          "[unit][hand]") {
+TEST_CASE("the row-space projector at rank 2 matches the hand-computed projector", "[unit][hand]") {
   // M = [1 1 0 0; 0 1 1 0]: rows of rank 2, not orthogonal (a projector that treats the rows one
   // at a time, or ignores the off-diagonal of M M^T, is right at rank 1 and wrong here).
   // M M^T = [2 1; 1 2], its inverse 1/3 [2 -1; -1 2], and P = M^T (M M^T)^{-1} M =
   // 1/3 [2 1 -1 0; 1 2 1 0; -1 1 2 0; 0 0 0 0] (symmetric, P^2 = P, trace 2).
   const Mat<double> M = mat<double>({{1, 1, 0, 0}, {0, 1, 1, 0}});
-  const Mat<double> expected = mat<double>({{2, 1, -1, 0}, {1, 2, 1, 0}, {-1, 1, 2, 0}, {0, 0, 0, 0}}) / 3;
+  const Mat<double> expected =
+      mat<double>({{2, 1, -1, 0}, {1, 2, 1, 0}, {-1, 1, 2, 0}, {0, 0, 0, 0}}) / 3;
   // An LDL^T solve of a 2 x 2 system and two products of inner size <= 2 on entries <= 1:
   // 16 eps per entry covers the roundings (about 8 of at most eps each) twice over.
   const double eps = std::numeric_limits<double>::epsilon();
@@ -131,7 +122,9 @@ TEST_CASE("the row-space projector at rank 2 matches the hand-computed projector
   CHECK(max_abs_difference(row_space_projector<double>(M3), expected3) <= 64 * eps);
   // The same in mp, against the same rationals to mp's epsilon.
   const Mat<Mp> Pm = row_space_projector<Mp>(cast_matrix<Mp>(M));
-  const Mat<Mp> em = cast_matrix<Mp>(mat<double>({{2, 1, -1, 0}, {1, 2, 1, 0}, {-1, 1, 2, 0}, {0, 0, 0, 0}})) / Mp(3);
+  const Mat<Mp> em =
+      cast_matrix<Mp>(mat<double>({{2, 1, -1, 0}, {1, 2, 1, 0}, {-1, 1, 2, 0}, {0, 0, 0, 0}})) /
+      Mp(3);
   CHECK(max_abs_difference(Pm, em) <= Mp(16) * epsilon<Mp>());
 }
 

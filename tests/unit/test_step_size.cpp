@@ -118,3 +118,20 @@ TEST_CASE("step-size rules with a wrong ingredient are refused", "[unit][generat
   CHECK(below);
   CHECK(above);
 }
+
+TEST_CASE("the recomputed rule works at any scale of Y (fa-check's files)",
+          "[unit][generators][step-size]") {
+  // Gram matrices of entries near 2^+-600 would overflow or underflow; the rule scales Y by a
+  // power of two first, so sigma_1 scales exactly and eta with it.
+  const Recipe rec = example(1);
+  const Instance<double> inst = materialise<double>(rec);
+  const double base = step_size_rule(rec.step_log2, inst.Y, inst.B);
+  for (int e : {-600, 600}) {
+    INFO("Y scaled by 2^" << e);
+    const double scaled = step_size_rule(rec.step_log2, Mat<double>(inst.Y * std::ldexp(1.0, e)),
+                                         inst.B);
+    CHECK(scaled == std::ldexp(base, -e));
+  }
+  CHECK(step_size_rule(rec.step_log2, Mat<double>::Zero(3, 2), inst.B) ==
+        step_size_rule(rec.step_log2, Mat<double>::Identity(3, 2), inst.B));  // sigma_1 = 0 -> 1
+}
