@@ -140,12 +140,11 @@ Trajectory<T> run_until_stationary(Case<T>& c, const Instance<T>& inst, Algorith
   return run;
 }
 
-/// ||Y (I - P)||_F^2 with P the projector onto row(B^T Y): FA's limit error (claim A4).
+/// ||Y (I - P)||_F^2 with P the projector onto row(B^T Y): FA's limit error (claim A4,
+/// core/linalg.hpp).
 template <class T>
 T fa_limit_error(const Instance<T>& inst) {
-  const Mat<T> BtY = inst.B.transpose() * inst.Y;
-  const Mat<T> P = row_space_projector<T>(BtY);
-  return Mat<T>(inst.Y - inst.Y * P).squaredNorm();
+  return fa_limit_error<T>(inst.Y, inst.B);
 }
 
 }  // namespace fa

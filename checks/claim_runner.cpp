@@ -150,7 +150,7 @@ void print_result(std::ostream& os, const ClaimSpec& spec, const std::string& sc
 
 int run_claim(const std::string& id, const std::string& scalar, const std::string& falsifier,
               std::optional<std::uint64_t> seed, int cases, const std::string& reproduce,
-              bool write_report) {
+              bool write_report, const std::string& json_out) {
   const RegisteredClaim* claim = find_claim(id);
   if (!claim) {
     std::cerr << "fa-claims: no claim '" << id << "' (try: fa-claims list)\n";
@@ -186,6 +186,11 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
     const std::string repro = reproduce_command(spec, scalar, r, falsifier);
     print_result(std::cout, spec, scalar, r, falsifier, repro, ok);
     if (writes) write_atomically(part, fragment_json(spec, scalar, r, repro).dump(2) + "\n");
+    if (!json_out.empty()) {
+      nlohmann::json j = fragment_json(spec, scalar, r, repro);
+      j["as_expected"] = ok;
+      write_atomically(json_out, j.dump(2) + "\n");
+    }
     return ok ? 0 : 1;
   }
   std::cerr << "fa-claims: claim " << id << " does not run in scalar '" << scalar << "'\n";
@@ -283,7 +288,8 @@ void print_ladder(std::ostream& os, const LadderResult& lad) {
   }
 }
 
-int run_ladder(const std::string& id, const std::string& falsifier, bool write_report) {
+int run_ladder(const std::string& id, const std::string& falsifier, bool write_report,
+               const std::string& json_out) {
   const RegisteredClaim* claim = find_claim(id);
   if (!claim || !claim->spec.ladder) {
     std::cerr << "fa-claims: no claim '" << id << "' with a precision ladder\n";
@@ -313,7 +319,7 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
             << (variant ? " with falsifier " + falsifier : std::string()) << "\n";
   print_ladder(std::cout, lad);
   std::cout << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
-  if (write_report && variant == 0) {
+  if ((write_report && variant == 0) || !json_out.empty()) {
     nlohmann::json j;
     j["id"] = id;
     j["slope"] = lad.slope;
@@ -331,7 +337,12 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     j["rungs_within_bounds"] = lad.rungs_within_bounds();
     j["slope_exact_like"] = lad.slope_exact_like();
     if (!exact_like) j["message"] = ladder_failure_text(lad);
-    write_atomically(part, j.dump(2) + "\n");
+    if (write_report && variant == 0) write_atomically(part, j.dump(2) + "\n");
+    if (!json_out.empty()) {
+      j["falsifier"] = falsifier;
+      j["as_expected"] = ok;
+      write_atomically(json_out, j.dump(2) + "\n");
+    }
   }
   return ok ? 0 : 1;
 }

@@ -52,12 +52,14 @@ std::filesystem::path report_dir();
 std::vector<RegisteredClaim>& claim_registry();
 
 /// Runs one claim in one scalar (or one of its falsifiers), prints the verdict and, unless
-/// told otherwise, writes report/parts/<id>.<scalar>.json. Returns the process exit code:
-/// 0 when the verdict is the expected one.
+/// told otherwise, writes report/parts/<id>.<scalar>.json. With `json_out`, also writes that
+/// fragment (plus "as_expected") to json_out, for any run, falsifiers included (the Python
+/// module reads it). Returns the process exit code: 0 when the verdict is the expected one.
 int run_claim(const std::string& id, const std::string& scalar, const std::string& falsifier,
               std::optional<std::uint64_t> seed, int cases, const std::string& reproduce,
-              bool write_report);
-int run_ladder(const std::string& id, const std::string& falsifier, bool write_report);
+              bool write_report, const std::string& json_out = "");
+int run_ladder(const std::string& id, const std::string& falsifier, bool write_report,
+               const std::string& json_out = "");
 /// The rungs (residual, residual/bound, within bound or not) and the slope, one line each.
 void print_ladder(std::ostream& os, const LadderResult& lad);
 /// Why a ladder fails: the rungs out of their bounds (with the claim's message) and the slope.

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   auto* list = app.add_subcommand("list", "list the claims, their scalars and falsifiers");
+  bool list_json = false;
+  list->add_flag("--json", list_json, "as a JSON array (id, title, source, statement, ...)");
 
   std::string id, scalar = "double", falsifier, reproduce;
   std::uint64_t seed = 0;
@@ -24,11 +26,16 @@ int main(int argc, char** argv) {
   run->add_option("--cases", cases, "number of cases (default: the claim's, times FA_DEPTH)");
   run->add_option("--reproduce", reproduce, "RapidCheck reproduce string from a failure");
   run->add_flag("--no-report", no_report, "do not write report/parts/");
+  std::string json_out;
+  run->add_option("--json", json_out,
+                  "also write the run's report fragment, plus as_expected, to this file (for any "
+                  "run, falsifiers included)");
 
   auto* ladder = app.add_subcommand("ladder", "precision ladder of an exact identity");
   ladder->add_option("id", id)->required();
   ladder->add_option("--falsifier", falsifier, "ladder of a falsified (approximate) identity");
   ladder->add_flag("--no-report", no_report, "do not write report/parts/");
+  ladder->add_option("--json", json_out, "also write the ladder's fragment to this file");
 
   RunAllOptions all;
   std::string shard_text;
@@ -51,6 +58,33 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
+    if (*list && list_json) {
+      nlohmann::json all = nlohmann::json::array();
+      for (const auto& c : claim_registry()) {
+        const ClaimSpec& spec = c.spec;
+        nlohmann::json scalars = nlohmann::json::array(), falsifiers = nlohmann::json::array();
+        for (const auto& [name, runner] : c.scalars) scalars.push_back(name);
+        for (const auto& f : spec.falsifiers)
+          falsifiers.push_back({{"name", f.name}, {"description", f.description}});
+        all.push_back({{"id", spec.id},
+                       {"title", spec.title},
+                       {"source", source_name(spec.source)},
+                       {"statement", spec.statement},
+                       {"hypotheses", spec.hypotheses},
+                       {"recipe", spec.recipe},
+                       {"scalars", scalars},
+                       {"falsifiers", falsifiers},
+                       {"ladder", spec.ladder},
+                       {"slow", spec.slow},
+                       {"expected", spec.expected_to_hold() ? "holds" : "refuted"},
+                       {"cases",
+                        {{"double", spec.cases_double},
+                         {"mp", spec.cases_mp},
+                         {"exact", spec.cases_exact}}}});
+      }
+      std::cout << all.dump(2) << "\n";
+      return 0;
+    }
     if (*list) {
       for (const auto& c : claim_registry()) {
         std::cout << c.spec.id << "\t" << source_name(c.spec.source) << "\t" << c.spec.title
@@ -65,9 +99,9 @@ int main(int argc, char** argv) {
     if (*run) {
       std::optional<std::uint64_t> s;
       if (seed_opt->count()) s = seed;
-      return run_claim(id, scalar, falsifier, s, cases, reproduce, !no_report);
+      return run_claim(id, scalar, falsifier, s, cases, reproduce, !no_report, json_out);
     }
-    if (*ladder) return run_ladder(id, falsifier, !no_report);
+    if (*ladder) return run_ladder(id, falsifier, !no_report, json_out);
     if (*run_all_cmd) {
       if (!shard_text.empty()) all.shard = parse_shard(shard_text);
       return run_all(all);

@@ -21,16 +21,6 @@ namespace {
 using fa::cli::RunOptions;
 using fa::cli::UsageError;
 
-int parse_precision(const std::string& s) {
-  if (s == "double") return 0;
-  if (s.empty() || s.size() > 7 || s.find_first_not_of("0123456789") != std::string::npos)
-    throw UsageError("--precision '" + s + "': expected 'double' or a number of bits (e.g. 200)");
-  const int bits = std::stoi(s);
-  if (bits < 16 || bits > 100000)
-    throw UsageError("--precision " + s + ": bits must be in [16, 100000]");
-  return bits;
-}
-
 void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   run->add_option("--y", o.y_file,
                   "target matrix Y from a file (.csv, .mtx or .npy, chosen by extension); "
@@ -101,7 +91,7 @@ int do_run(RunOptions o, const std::string& precision, CLI::App* run) {
   o.steps_given = run->get_option("--steps")->count() > 0;
   o.time_given = run->get_option("--time")->count() > 0;
   o.init_given = run->get_option("--init")->count() > 0;
-  o.bits_asked = parse_precision(precision);
+  o.bits_asked = fa::cli::parse_precision(precision);
   if (o.bits_asked == 0) return fa::cli::run_check<double>(o);
   o.bits = fa::set_mpvar_bits(o.bits_asked);
   return fa::cli::run_check<fa::MpVar>(o);

@@ -1,6 +1,6 @@
-// `fa-check run` compiled for scalar double (see cli/run_impl.hpp).
+// `fa-check run` and faverify.run compiled for scalar double (see cli/run.hpp, cli/run_impl.hpp).
 #include "cli/run_impl.hpp"
 
 namespace fa::cli {
-template int run_check<double>(const RunOptions&);
+FA_DECLARE_RUN(double, )
 }  // namespace fa::cli

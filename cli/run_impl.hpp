@@ -1,4 +1,4 @@
-// Body of `fa-check run` (cli/run.hpp); included by cli/run_double.cpp and cli/run_mpvar.cpp only.
+// Bodies of cli/run.hpp; included by cli/run_double.cpp and cli/run_mpvar.cpp only.
 // Everything heavy (decompositions, trajectories, flows, instances) is an extern template of
 // fa_core: this file only orchestrates.
 #pragma once
@@ -21,27 +21,27 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace fa::cli {
 
 namespace detail {
 
-[[noreturn]] inline void usage(const std::string& msg) { throw UsageError(msg); }
+[[noreturn]] inline void usage(const std::string& msg) {
+  throw UsageError(msg);
+}
 
 inline std::string shape(Eigen::Index r, Eigen::Index c) {
   return std::to_string(r) + "x" + std::to_string(c);
 }
 
-/// Largest matrix (entries) a run may hold: Recipe::max_entries for double; for MPFR, what keeps
-/// about five n x m working matrices under 4 GiB (an MPFR value costs ~48 bytes plus its limbs).
-inline std::int64_t entry_limit(int bits) {
-  if (bits == 0) return io::max_entries;
-  const std::int64_t per_entry = 48 + 8 * ((bits + 63) / 64);
-  return std::min<std::int64_t>(io::max_entries, (std::int64_t(4) << 30) / (5 * per_entry));
+inline bool is_flow_algo(const std::string& algo) {
+  return algo == "gd-flow" || algo == "fa-flow";
 }
 
-/// Progress on stderr: only when stderr is a terminal (or when asked), at most ten updates a second.
+/// Progress on stderr: only when stderr is a terminal (or when asked), at most ten updates a
+/// second.
 class Progress {
  public:
   Progress(const std::string& mode, long total) : total_(total) {
@@ -89,96 +89,148 @@ Mat<T> read_as(const std::string& path, int bits) {
   }
 }
 
+/// summary.json's fields (summary_fields): every number as full-precision text, "" for none.
+struct JsonFields {
+  nlohmann::json j;
+  void text(const char* key, const std::string& v) { j[key] = v; }
+  template <class I>
+  void integer(const char* key, I v) {
+    j[key] = v;
+  }
+  void step(const char* key, long v) { j[key] = v; }
+  template <class U>
+  void number(const char* key, const U& v, bool present) {
+    j[key] = present ? to_text(v) : std::string();
+  }
+};
+
 }  // namespace detail
 
 template <class T>
-int run_check(const RunOptions& opt) {
+MatrixSource<T> file_source(const std::string& path, int bits) {
+  MatrixSource<T> s;
+  s.name = path;
+  if (!path.empty()) s.load = [path, bits] { return detail::read_as<T>(path, bits); };
+  return s;
+}
+
+template <class T>
+RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) {
   using detail::shape;
   using detail::usage;
-  const bool flow = opt.algo == "gd-flow" || opt.algo == "fa-flow";
+  const RunOptions& opt = in.opt;
+  const Spelling sp = in.spelling;
+  auto flag = [sp](const std::string& f) { return option_name(sp, f); };
+  auto said = [sp](const std::string& f, const std::string& v) { return option_value(sp, f, v); };
+  // A matrix option in words: "--z0 FILE" on the command line, "z0" in Python.
+  auto file_flag = [sp](const std::string& f) {
+    return sp == Spelling::cli ? f + " FILE" : option_name(sp, f);
+  };
+  // Where r came from: "--b path" on the command line, "b" in Python.
+  auto source_ref = [sp](const std::string& f, const MatrixSource<T>& s) {
+    return sp == Spelling::cli ? f + " " + s.name : option_name(sp, f);
+  };
+
+  RunOutcome<T> out;
+  out.flow = detail::is_flow_algo(opt.algo);
+  const bool flow = out.flow;
   if (!flow && opt.algo != "gd" && opt.algo != "fa" && opt.algo != "fastar")
-    usage("--algo '" + opt.algo + "': expected gd, fa, fastar, gd-flow or fa-flow");
+    usage(said("--algo", "'" + opt.algo + "'") + ": expected gd, fa, fastar, gd-flow or fa-flow");
   const Algorithm algorithm = flow ? Algorithm::fa : parse_algorithm(opt.algo);
-  if (flow && opt.steps_given) usage("--steps is for the discrete algorithms; flows take --time");
-  if (!flow && opt.time_given) usage("--time is for the flows (gd-flow, fa-flow); use --steps");
-  if (opt.steps < 0) usage("--steps " + std::to_string(opt.steps) + ": must be >= 0");
+  if (flow && opt.steps_given)
+    usage(flag("--steps") + " is for the discrete algorithms; flows take " + flag("--time"));
+  if (!flow && opt.time_given)
+    usage(flag("--time") + " is for the flows (gd-flow, fa-flow); use " + flag("--steps"));
+  if (opt.steps < 0) usage(said("--steps", std::to_string(opt.steps)) + ": must be >= 0");
   if (flow && !(std::isfinite(opt.time) && opt.time > 0))
-    usage("--time " + to_text(opt.time) + ": must be finite and > 0");
+    usage(said("--time", to_text(opt.time)) + ": must be finite and > 0");
   if (opt.eta_given && !(std::isfinite(opt.eta) && opt.eta > 0))
-    usage("--eta " + to_text(opt.eta) + ": the step size must be finite and > 0");
-  if (flow && opt.eta_given) usage("--eta has no meaning for a flow (gd-flow, fa-flow)");
+    usage(said("--eta", to_text(opt.eta)) + ": the step size must be finite and > 0");
+  if (flow && opt.eta_given) usage(flag("--eta") + " has no meaning for a flow (gd-flow, fa-flow)");
   if (!(std::isfinite(opt.flow_tol) && opt.flow_tol > 0))
-    usage("--flow-tol " + to_text(opt.flow_tol) + ": must be finite and > 0");
-  if (!std::isfinite(opt.tol)) usage("--tol must be finite (negative: run the whole budget)");
-  if (opt.record_every < 0) usage("--record-every must be >= 0");
-  if (opt.step_log2 < -60 || opt.step_log2 > 4) usage("--step-log2 must be in [-60, 4]");
-  if (opt.init_log2 < -100 || opt.init_log2 > 10) usage("--init-log2 must be in [-100, 10]");
+    usage(said("--flow-tol", to_text(opt.flow_tol)) + ": must be finite and > 0");
+  if (!std::isfinite(opt.tol))
+    usage(flag("--tol") + " must be finite (negative: run the whole budget)");
+  if (opt.record_every < 0) usage(flag("--record-every") + " must be >= 0");
+  if (opt.step_log2 < -60 || opt.step_log2 > 4) usage(flag("--step-log2") + " must be in [-60, 4]");
+  if (opt.init_log2 < -100 || opt.init_log2 > 10)
+    usage(flag("--init-log2") + " must be in [-100, 10]");
   if (opt.observations < 1 || opt.observations > 1000000)
-    usage("--observations must be in [1, 1000000]");
+    usage(flag("--observations") + " must be in [1, 1000000]");
   if (opt.init != "zero" && opt.init != "small" && opt.init != "given")
-    usage("--init '" + opt.init + "': expected zero, small or given");
-  const bool given_init = opt.init == "given" || (!opt.init_given && (!opt.z0_file.empty() ||
-                                                                      !opt.w0_file.empty()));
-  if (given_init && (opt.z0_file.empty() || opt.w0_file.empty()))
-    usage("--init given needs both --z0 FILE and --w0 FILE");
-  if (!given_init && (!opt.z0_file.empty() || !opt.w0_file.empty()))
-    usage("--z0/--w0 are only used with --init given (got --init " + opt.init + ")");
-  if (opt.progress != "auto" && opt.progress != "always" && opt.progress != "never")
-    usage("--progress '" + opt.progress + "': expected auto, always or never");
-  const std::int64_t limit = detail::entry_limit(opt.bits);
+    usage(said("--init", "'" + opt.init + "'") + ": expected zero, small or given");
+  const bool given_init =
+      opt.init == "given" || (!opt.init_given && (in.z0.given() || in.w0.given()));
+  if (given_init && (!in.z0.given() || !in.w0.given()))
+    usage(said("--init", "given") + " needs both " + file_flag("--z0") + " and " +
+          file_flag("--w0"));
+  if (!given_init && (in.z0.given() || in.w0.given()))
+    usage(flag("--z0") + "/" + flag("--w0") + " are only used with " + said("--init", "given") +
+          " (got " + said("--init", opt.init) + ")");
+  const std::int64_t limit = entry_limit(opt.bits);
 
   // ---- Y, and what comes with it ----
-  const bool generated = opt.y_file.empty();
+  const bool generated = !in.y.given();
+  if (!generated) {
+    // fa-check's parser refuses these combinations before we get here; the module does not.
+    const std::pair<const char*, bool> generator_options[] = {
+        {"--n", opt.n != 0},
+        {"--m", opt.m != 0},
+        {"--rank-of-y", opt.rank_of_y != 0},
+        {"--spectrum", opt.spectrum != "flat"},
+        {"--spread", opt.spread != 0}};
+    for (const auto& [name, set] : generator_options)
+      if (set) usage(flag("--y") + " excludes " + flag(name));
+  }
   if (generated && (opt.n < 1 || opt.m < 1))
-    usage("generated Y needs --n >= 1 and --m >= 1 (got --n " + std::to_string(opt.n) +
-          " --m " + std::to_string(opt.m) + "), or give --y FILE");
+    usage("generated Y needs " + flag("--n") + " >= 1 and " + flag("--m") + " >= 1 (got " +
+          said("--n", std::to_string(opt.n)) + " " + said("--m", std::to_string(opt.m)) +
+          "), or give " + file_flag("--y"));
   if (generated) {
     if (opt.n > limit / opt.m)
-      usage("--n " + std::to_string(opt.n) + " --m " + std::to_string(opt.m) + ": " +
-            "more than " + std::to_string(limit) + " entries at this precision; refused");
+      usage(said("--n", std::to_string(opt.n)) + " " + said("--m", std::to_string(opt.m)) +
+            ": more than " + std::to_string(limit) + " entries at this precision; refused");
     if (opt.rank_of_y < 1 || opt.rank_of_y > std::min(opt.n, opt.m))
-      usage("--rank-of-y " + std::to_string(opt.rank_of_y) + ": must be in [1, min(n, m) = " +
-            std::to_string(std::min(opt.n, opt.m)) + "]");
+      usage(said("--rank-of-y", std::to_string(opt.rank_of_y)) +
+            ": must be in [1, min(n, m) = " + std::to_string(std::min(opt.n, opt.m)) + "]");
   }
-  Mat<T> Y, B;
-  T opt_r(0);
-  std::string y_desc;
+  Mat<T>& Y = out.Y;
+  Mat<T>& B = out.B;
   Recipe rec;
-  io::Format out_format = io::Format::csv;
   long long r = opt.r;
   Mat<T> Z0, W0;
   if (given_init) {
-    Z0 = detail::read_as<T>(opt.z0_file, opt.bits);
-    W0 = detail::read_as<T>(opt.w0_file, opt.bits);
+    Z0 = in.z0.load();
+    W0 = in.w0.load();
     if (Z0.cols() != W0.rows())
-      usage("Z0 " + opt.z0_file + " is " + shape(Z0.rows(), Z0.cols()) + " and W0 " +
-            opt.w0_file + " is " + shape(W0.rows(), W0.cols()) +
-            ": Z0's columns and W0's rows must both be r");
+      usage("Z0 " + in.z0.name + " is " + shape(Z0.rows(), Z0.cols()) + " and W0 " + in.w0.name +
+            " is " + shape(W0.rows(), W0.cols()) + ": Z0's columns and W0's rows must both be r");
   }
-  if (!opt.b_file.empty()) B = detail::read_as<T>(opt.b_file, opt.bits);
+  if (in.b.given()) B = in.b.load();
   // r: --r, else the inner size of a given B or Z0, else (generated) the rank of Y.
-  std::string r_source = "--r " + std::to_string(r);
+  std::string r_source = said("--r", std::to_string(r));
   if (!opt.r_given) {
     if (B.size()) {
       r = B.cols();
-      r_source = "r = " + std::to_string(r) + " (columns of --b " + opt.b_file + ")";
+      r_source = "r = " + std::to_string(r) + " (columns of " + source_ref("--b", in.b) + ")";
     } else if (Z0.size()) {
       r = Z0.cols();
-      r_source = "r = " + std::to_string(r) + " (columns of --z0 " + opt.z0_file + ")";
+      r_source = "r = " + std::to_string(r) + " (columns of " + source_ref("--z0", in.z0) + ")";
     } else if (generated) {
       r = opt.rank_of_y;
-      r_source = "r = " + std::to_string(r) + " (the rank of Y, --rank-of-y)";
+      r_source = "r = " + std::to_string(r) + " (the rank of Y, " + flag("--rank-of-y") + ")";
     } else {
-      usage("--r is required with --y (or give --b / --z0, whose columns are r)");
+      usage(flag("--r") + " is required with " + flag("--y") + " (or give " + flag("--b") + " / " +
+            flag("--z0") + ", whose columns are r)");
     }
   }
   if (r < 1) usage(r_source + ": r must be at least 1");
 
   if (generated) {
     if (r > std::min(opt.n, opt.m))
-      usage(r_source + ": r must be at most min(n, m) = " +
-            std::to_string(std::min(opt.n, opt.m)) + " for Y " + shape(opt.n, opt.m));
-    if (opt.spread < 0 || opt.spread > 60) usage("--spread must be in [0, 60]");
+      usage(r_source + ": r must be at most min(n, m) = " + std::to_string(std::min(opt.n, opt.m)) +
+            " for Y " + shape(opt.n, opt.m));
+    if (opt.spread < 0 || opt.spread > 60) usage(flag("--spread") + " must be in [0, 60]");
     rec.n = static_cast<int>(opt.n);
     rec.m = static_cast<int>(opt.m);
     rec.k = static_cast<int>(opt.rank_of_y);
@@ -186,7 +238,7 @@ int run_check(const RunOptions& opt) {
     try {
       rec.spectrum = parse_spectrum(opt.spectrum);
     } catch (const std::invalid_argument& e) {
-      usage(std::string("--spectrum: ") + e.what());
+      usage(flag("--spectrum") + ": " + e.what());
     }
     rec.spread = opt.spread;
     rec.seed = opt.seed;
@@ -195,54 +247,51 @@ int run_check(const RunOptions& opt) {
     rec.validate();
     Instance<T> inst = materialise<T>(rec);
     Y = std::move(inst.Y);
-    opt_r = inst.opt_r;
+    out.opt_r = inst.opt_r;
     if (!B.size()) B = std::move(inst.B);
-    y_desc = "generated " + rec.describe();
+    out.y_desc = "generated " + rec.describe();
   } else {
-    Y = detail::read_as<T>(opt.y_file, opt.bits);
-    out_format = io::format_of_path(opt.y_file);
+    Y = in.y.load();
     const long long n = Y.rows(), m = Y.cols();
     if (r > std::min(n, m))
       usage(r_source + ": r must be at most min(n, m) = " + std::to_string(std::min(n, m)) +
-            " for Y " + opt.y_file + " (" + shape(n, m) + ")");
+            " for Y " + in.y.name + " (" + shape(n, m) + ")");
     rec.n = static_cast<int>(n);
     rec.m = static_cast<int>(m);
     rec.r = static_cast<int>(r);
     rec.seed = opt.seed;
     rec.init = opt.init == "small" ? Init::small : Init::zero;
     rec.init_log2 = opt.init_log2;
-    opt_r = best_rank_error<T>(Y, static_cast<int>(r));
+    out.opt_r = best_rank_error<T>(Y, static_cast<int>(r));
     if (!B.size()) {
       using std::sqrt;
       B = cast_matrix<T>(gaussian_matrix(n, r, opt.seed, Stream::feedback)) / sqrt(T(n));
     }
-    y_desc = opt.y_file + " (" + shape(n, m) + ")";
+    out.y_desc = in.y.name + " (" + shape(n, m) + ")";
   }
-  if (!opt.format.empty()) out_format = io::parse_format(opt.format);
   const Eigen::Index n = Y.rows(), m = Y.cols();
   if (B.rows() != n || B.cols() != r)
-    usage("B " + opt.b_file + " is " + shape(B.rows(), B.cols()) + ", expected " + shape(n, r) +
+    usage("B " + in.b.name + " is " + shape(B.rows(), B.cols()) + ", expected " + shape(n, r) +
           " (n x r: n = rows of Y, " + r_source + ")");
 
   // ---- initial factors ----
-  Factors<T> start;
   if (given_init) {
     if (Z0.rows() != n || Z0.cols() != r)
-      usage("Z0 " + opt.z0_file + " is " + shape(Z0.rows(), Z0.cols()) + ", expected " +
+      usage("Z0 " + in.z0.name + " is " + shape(Z0.rows(), Z0.cols()) + ", expected " +
             shape(n, r) + " (n x r: n = rows of Y, " + r_source + ")");
     if (W0.rows() != r || W0.cols() != m)
-      usage("W0 " + opt.w0_file + " is " + shape(W0.rows(), W0.cols()) + ", expected " +
+      usage("W0 " + in.w0.name + " is " + shape(W0.rows(), W0.cols()) + ", expected " +
             shape(r, m) + " (r x m: m = columns of Y, " + r_source + ")");
-    start = Factors<T>{Z0, W0};
+    out.start = Factors<T>{std::move(Z0), std::move(W0)};
   } else if (opt.init == "small") {
-    start = initial_factors<T>(rec);
+    out.start = initial_factors<T>(rec);
   } else {
-    start = reference_dynamics<T>().zero_init(n, r, m);
+    out.start = reference_dynamics<T>().zero_init(n, r, m);
   }
 
   // ---- step size (a double, shared by every precision) ----
   double eta = opt.eta;
-  std::string eta_rule = "--eta";
+  std::string eta_rule = flag("--eta");
   if (!opt.eta_given) {
     const Mat<double> Yd = cast_matrix<double>(Y), Bd = cast_matrix<double>(B);
     double s1 = spectral_norm<double>(Yd);
@@ -255,17 +304,28 @@ int run_check(const RunOptions& opt) {
     eta_rule = "2^" + std::to_string(opt.step_log2) + " / (sigma_1(Y) max(1, ||B||_2^2))";
   }
 
+  out.algo = opt.algo;
+  out.generated = generated;
+  out.init = given_init ? "given" : opt.init;
+  out.n = n;
+  out.m = m;
+  out.r = r;
+  out.precision_bits = precision_bits<T>();
+  out.scalar = std::is_same_v<T, double> ? "double" : "mpfr";
+  out.eta = flow ? 0.0 : eta;
+  out.eta_given = opt.eta_given;
+  out.eta_rule = flow ? std::string() : eta_rule;
+  out.time = opt.time;
+  out.flow_tol = opt.flow_tol;
+  out.seed = opt.seed;
+  out.algorithm_name =
+      flow ? (opt.algo == "gd-flow" ? std::string("GD flow") : std::string("FA flow"))
+           : algorithm_name(algorithm);
+  if (!flow && algorithm == Algorithm::fa_star) out.algorithm_name += " (reconstruction)";
+
   // ---- run ----
   const T half_y_sq = Y.squaredNorm() / 2;
-  const T converged_loss = opt.tol >= 0 ? T(opt_r / 2 + T(opt.tol) * half_y_sq) : T(-1);
-  std::vector<TraceRow<T>> rows;
-  std::vector<T> times;
-  Factors<T> final;
-  RunStatus status;
-  std::string message;
-  long steps_done = 0;
-  long diverged_at = -1;
-  T final_loss;
+  out.converged_loss = opt.tol >= 0 ? T(out.opt_r / 2 + T(opt.tol) * half_y_sq) : T(-1);
   if (!flow) {
     RunConfig<T> cfg;
     cfg.algorithm = algorithm;
@@ -273,19 +333,21 @@ int run_check(const RunOptions& opt) {
     cfg.max_steps = static_cast<long>(opt.steps);
     cfg.record_every = opt.record_every > 0 ? static_cast<long>(opt.record_every)
                                             : std::max(1L, static_cast<long>(opt.steps / 1000));
-    cfg.converged_loss = converged_loss;
-    detail::Progress progress(opt.progress, cfg.max_steps);
-    if (progress.enabled())
-      cfg.on_progress = [&progress](long done, double loss) { progress.update(done, loss); };
-    Trajectory<T> traj = run_dynamics<T>(reference_dynamics<T>(), Y, B, start, cfg);
-    progress.finish();
-    rows = std::move(traj.rows);
-    final = std::move(traj.final);
-    status = traj.status;
-    message = traj.message;
-    steps_done = traj.steps_taken;
-    diverged_at = traj.diverged_at;
-    final_loss = traj.final_loss;
+    cfg.converged_loss = out.converged_loss;
+    if (progress) {
+      const double total = static_cast<double>(cfg.max_steps);
+      cfg.on_progress = [&progress, total](long done, double loss) {
+        progress(static_cast<double>(done), total, loss);
+      };
+    }
+    Trajectory<T> traj = run_dynamics<T>(reference_dynamics<T>(), Y, B, out.start, cfg);
+    out.rows = std::move(traj.rows);
+    out.final = std::move(traj.final);
+    out.status = traj.status;
+    out.message = traj.message;
+    out.steps = traj.steps_taken;
+    out.diverged_at = traj.diverged_at;
+    out.final_loss = traj.final_loss;
   } else {
     FlowConfig<T> cfg;
     cfg.kind = opt.algo == "gd-flow" ? FlowKind::gd : FlowKind::fa;
@@ -294,27 +356,116 @@ int run_check(const RunOptions& opt) {
       cfg.observe_at.push_back(T(opt.time) * T(i) / T(opt.observations));
     cfg.abs_tol = T(opt.flow_tol);
     cfg.rel_tol = T(opt.flow_tol);
-    FlowTrajectory<T> traj = run_flow<T>(Y, B, start, cfg);
-    rows = std::move(traj.rows);
-    times = std::move(traj.times);
-    final = std::move(traj.final);
-    status = traj.status;
-    message = traj.message;
-    steps_done = static_cast<long>(traj.integrator_steps);
-    final_loss = (final.Z * final.W - Y).squaredNorm() / 2;
-    if (status != RunStatus::diverged && converged_loss >= 0 && final_loss <= converged_loss)
-      status = RunStatus::converged;
+    if (progress) {
+      const double end = opt.time;
+      cfg.on_progress = [&progress, end](double t) {
+        progress(t, end, std::numeric_limits<double>::quiet_NaN());
+      };
+    }
+    FlowTrajectory<T> traj = run_flow<T>(Y, B, out.start, cfg);
+    out.rows = std::move(traj.rows);
+    out.times = std::move(traj.times);
+    out.final = std::move(traj.final);
+    out.status = traj.status;
+    out.message = traj.message;
+    out.steps = static_cast<long>(traj.integrator_steps);
+    out.final_loss = (out.final.Z * out.final.W - Y).squaredNorm() / 2;
+    if (out.status != RunStatus::diverged && out.converged_loss >= 0 &&
+        out.final_loss <= out.converged_loss)
+      out.status = RunStatus::converged;
   }
 
-  const T err = 2 * final_loss;
+  const T err = 2 * out.final_loss;
   // opt_r of a matrix of rank <= r is zero up to the SVD's rounding (~ eps ||Y||): no ratio then.
   const T zero_level = T(100) * epsilon<T>();
-  const bool have_ratio = opt_r > zero_level * zero_level * Y.squaredNorm();
-  const T ratio = have_ratio ? T(err / opt_r) : T(0);
+  out.have_ratio = out.opt_r > zero_level * zero_level * Y.squaredNorm();
+  out.ratio = out.have_ratio ? T(err / out.opt_r) : T(0);
+  return out;
+}
+
+template <class T>
+std::string summary_text(const RunOutcome<T>& o) {
+  auto short_text = [](const T& x) {
+    std::ostringstream os;
+    os.precision(10);
+    os << to_double(x);
+    return os.str();
+  };
+  std::ostringstream out;
+  out << "fa-check run: " << o.algorithm_name << " on Y " << o.y_desc << "\n";
+  out << "  r " << o.r << ", precision " << o.precision_bits << " bits ("
+      << (std::is_same_v<T, double> ? "double" : "MPFR") << "), init " << o.init;
+  if (o.flow) {
+    out << ", time " << o.time << ", flow tolerance " << o.flow_tol << "\n";
+  } else {
+    out << ", eta " << to_text(o.eta) << (o.eta_given ? "" : " = " + o.eta_rule) << "\n";
+  }
+  // The core's message already starts with the status for discrete runs ("converged after ...").
+  const std::string status_line = o.message.rfind(status_name(o.status), 0) == 0
+                                      ? o.message
+                                      : status_name(o.status) + " (" + o.message + ")";
+  out << "status      " << status_line << "\n";
+  out << "final loss  " << short_text(o.final_loss) << "   (1/2 ||ZW - Y||_F^2)\n";
+  out << "opt_r       " << short_text(o.opt_r) << "   (best rank-r error, sum_{i>r} sigma_i^2)\n";
+  out << "ratio       "
+      << (o.have_ratio ? short_text(o.ratio) : std::string("n/a (opt_r is 0 to working precision)"))
+      << "   (||ZW - Y||_F^2 / opt_r)\n";
+  out << "steps       " << o.steps << (o.flow ? "   (integrator steps)" : "") << "\n";
+  if (o.diverged_at >= 0) out << "diverged at step " << o.diverged_at << "\n";
+  return out.str();
+}
+
+template <class T>
+LimitEstimate<T> limit_estimate(const Mat<T>& Y, const Mat<T>& B) {
+  if (Y.size() == 0 || B.rows() != Y.rows() || B.cols() < 1)
+    throw std::invalid_argument("limit estimate: B must be n x r with n = rows of Y (Y " +
+                                detail::shape(Y.rows(), Y.cols()) + ", B " +
+                                detail::shape(B.rows(), B.cols()) + ")");
+  if (!all_finite(Y) || !all_finite(B))
+    throw std::invalid_argument("limit estimate: Y and B must be finite");
+  LimitEstimate<T> est;
+  const int r = static_cast<int>(B.cols());
+  est.opt_r = r < std::min(Y.rows(), Y.cols()) ? best_rank_error<T>(Y, r) : T(0);
+  // Rank of B^T Y as computed: each entry of the computed product is within n eps |B|^T |Y| of the
+  // exact one (the dot-product rounding bound), so its singular values move by at most
+  // n eps ||B||_F ||Y||_F (Weyl); singular values below that are indistinguishable from zero.
+  const Mat<T> BtY = B.transpose() * Y;
+  const Vec<T> s = singular_values<T>(BtY);
+  const T floor_level = T(static_cast<double>(Y.rows())) * epsilon<T>() * B.norm() * Y.norm();
+  for (Eigen::Index i = 0; i < s.size(); ++i)
+    if (s(i) > floor_level) ++est.rank_of_bty;
+  est.defined = est.rank_of_bty == r;
+  est.err_star = est.defined ? fa_limit_error<T>(Y, B) : std::numeric_limits<T>::quiet_NaN();
+  return est;
+}
+
+template <class T>
+int run_check(const RunOptions& opt) {
+  using detail::usage;
+  if (opt.progress != "auto" && opt.progress != "always" && opt.progress != "never")
+    usage("--progress '" + opt.progress + "': expected auto, always or never");
+  if (!opt.format.empty()) io::parse_format(opt.format);  // refuse a bad --format before the run
+  RunInputs<T> in;
+  in.opt = opt;
+  in.spelling = Spelling::cli;
+  in.y = file_source<T>(opt.y_file, opt.bits);
+  in.b = file_source<T>(opt.b_file, opt.bits);
+  in.z0 = file_source<T>(opt.z0_file, opt.bits);
+  in.w0 = file_source<T>(opt.w0_file, opt.bits);
+
+  // Progress (discrete runs only: Odeint integrates between observations in one call).
+  detail::Progress bar(opt.progress, static_cast<long>(opt.steps));
+  ProgressHook hook;
+  if (bar.enabled() && !detail::is_flow_algo(opt.algo))
+    hook = [&bar](double done, double, double loss) { bar.update(static_cast<long>(done), loss); };
+  const RunOutcome<T> o = run_problem<T>(in, hook);
+  bar.finish();
 
   // ---- output files ----
   std::vector<std::string> written;
   if (!opt.out_dir.empty()) {
+    io::Format out_format = opt.y_file.empty() ? io::Format::csv : io::format_of_path(opt.y_file);
+    if (!opt.format.empty()) out_format = io::parse_format(opt.format);
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::create_directories(opt.out_dir, ec);
@@ -332,44 +483,27 @@ int run_check(const RunOptions& opt) {
         written.push_back(full);
       }
     };
-    save("Z", final.Z);
-    save("W", final.W);
-    save("B", B);
-    if (opt.save_y) save("Y", Y);
+    save("Z", o.final.Z);
+    save("W", o.final.W);
+    save("B", o.B);
+    if (opt.save_y) save("Y", o.Y);
 
     const std::string trace_path = (dir / "trace.csv").string();
     std::ofstream trace(trace_path);
-    trace << (flow ? "time" : "step") << ",loss,feedback_residual,alignment,cos_z_b,opt_r\n";
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const TraceRow<T>& row = rows[i];
-      trace << (flow ? to_text(times[i]) : std::to_string(row.step)) << ',' << to_text(row.loss)
+    trace << (o.flow ? "time" : "step") << ",loss,feedback_residual,alignment,cos_z_b,opt_r\n";
+    for (std::size_t i = 0; i < o.rows.size(); ++i) {
+      const TraceRow<T>& row = o.rows[i];
+      trace << (o.flow ? to_text(o.times[i]) : std::to_string(row.step)) << ',' << to_text(row.loss)
             << ',' << to_text(row.feedback_residual) << ',' << to_text(row.alignment) << ','
-            << to_text(row.cos_z_b) << ',' << to_text(opt_r) << '\n';
+            << to_text(row.cos_z_b) << ',' << to_text(o.opt_r) << '\n';
     }
     trace.flush();
     if (!trace) throw io::MatrixIoError(trace_path + ": write failed");
     written.push_back(trace_path);
 
-    nlohmann::json j;
-    j["y"] = y_desc;
-    j["algorithm"] = opt.algo;
-    j["n"] = n;
-    j["m"] = m;
-    j["r"] = r;
-    j["precision_bits"] = precision_bits<T>();
-    j["scalar"] = scalar_name<T>();
-    j["eta"] = flow ? std::string("") : to_text(eta);
-    j["eta_rule"] = flow ? std::string("") : eta_rule;
-    j["seed"] = opt.seed;
-    j["init"] = given_init ? "given" : opt.init;
-    j["status"] = status_name(status);
-    j["message"] = message;
-    j["steps"] = steps_done;
-    j["diverged_at"] = diverged_at;
-    j["final_loss"] = to_text(final_loss);
-    j["opt_r"] = to_text(opt_r);
-    j["ratio"] = have_ratio ? to_text(ratio) : std::string("");
-    j["converged_loss"] = to_text(converged_loss);
+    detail::JsonFields fields;
+    summary_fields(o, fields);
+    const nlohmann::json& j = fields.j;
     const std::string summary_path = (dir / "summary.json").string();
     std::ofstream summary(summary_path);
     summary << j.dump(2) << '\n';
@@ -379,41 +513,11 @@ int run_check(const RunOptions& opt) {
   }
 
   // ---- summary ----
-  auto short_text = [](const T& x) {
-    std::ostringstream os;
-    os.precision(10);
-    os << to_double(x);
-    return os.str();
-  };
-  std::ostringstream out;
-  std::string algo_name = flow ? (opt.algo == "gd-flow" ? std::string("GD flow")
-                                                        : std::string("FA flow"))
-                               : algorithm_name(algorithm);
-  if (!flow && algorithm == Algorithm::fa_star) algo_name += " (reconstruction)";
-  out << "fa-check run: " << algo_name << " on Y " << y_desc << "\n";
-  out << "  r " << r << ", precision " << precision_bits<T>() << " bits ("
-      << (std::is_same_v<T, double> ? "double" : "MPFR") << "), init "
-      << (given_init ? std::string("given") : opt.init);
-  if (flow) {
-    out << ", time " << opt.time << ", flow tolerance " << opt.flow_tol << "\n";
-  } else {
-    out << ", eta " << to_text(eta) << (opt.eta_given ? "" : " = " + eta_rule) << "\n";
-  }
-  // The core's message already starts with the status for discrete runs ("converged after ...").
-  const std::string status_line = message.rfind(status_name(status), 0) == 0
-                                      ? message
-                                      : status_name(status) + " (" + message + ")";
-  out << "status      " << status_line << "\n";
-  out << "final loss  " << short_text(final_loss) << "   (1/2 ||ZW - Y||_F^2)\n";
-  out << "opt_r       " << short_text(opt_r) << "   (best rank-r error, sum_{i>r} sigma_i^2)\n";
-  out << "ratio       " << (have_ratio ? short_text(ratio) : std::string("n/a (opt_r is 0 to working precision)"))
-      << "   (||ZW - Y||_F^2 / opt_r)\n";
-  out << (flow ? "steps       " : "steps       ") << steps_done
-      << (flow ? "   (integrator steps)" : "") << "\n";
-  if (diverged_at >= 0) out << "diverged at step " << diverged_at << "\n";
-  for (const std::string& w : written) out << "wrote       " << w << "\n";
-  std::cout << out.str() << std::flush;
-  return status == RunStatus::diverged ? exit_diverged : exit_ok;
+  std::ostringstream text;
+  text << summary_text(o);
+  for (const std::string& w : written) text << "wrote       " << w << "\n";
+  std::cout << text.str() << std::flush;
+  return o.status == RunStatus::diverged ? exit_diverged : exit_ok;
 }
 
 }  // namespace fa::cli

@@ -1,6 +1,6 @@
-// `fa-check run` compiled for scalar MpVar (see cli/run_impl.hpp).
+// `fa-check run` and faverify.run compiled for scalar MpVar (see cli/run.hpp, cli/run_impl.hpp).
 #include "cli/run_impl.hpp"
 
 namespace fa::cli {
-template int run_check<MpVar>(const RunOptions&);
+FA_DECLARE_RUN(MpVar, )
 }  // namespace fa::cli

@@ -44,6 +44,16 @@ T best_rank_error(const Mat<T>& Y, int r);
 template <class T>
 int numerical_rank(const Mat<T>& M, const T& relative_tol);
 
+/// FA's limit error for r <= rank(Y) (claim A4): ||Y (I - P)||_F^2, P the orthogonal projector onto
+/// row(B^T Y) (B^T Y of full row rank r). At an FA stationary point row(W) = row(B^T Y) and
+/// ZW = Y P, so this is the error FA converges to.
+template <class T>
+T fa_limit_error(const Mat<T>& Y, const Mat<T>& B) {
+  const Mat<T> BtY = B.transpose() * Y;
+  const Mat<T> P = row_space_projector<T>(BtY);
+  return Mat<T>(Y - Y * P).squaredNorm();
+}
+
 #define FA_DECLARE_LINALG(T, EXTERN)                                                          \
   EXTERN template Mat<T> orthonormal_columns<T>(const Mat<T>&);                               \
   EXTERN template Vec<T> singular_values<T>(const Mat<T>&);                                   \

@@ -8,6 +8,7 @@
 
 #include "dynamics/trajectory.hpp"
 
+#include <functional>
 #include <vector>
 
 namespace fa {
@@ -25,6 +26,9 @@ struct FlowConfig {
   T rel_tol = T(1e-10);
   /// Steps allowed between two observations before the run is declared stuck.
   int max_steps_between_observations = 100000;
+  /// Called at every evaluation of the right-hand side with the time reached (progress display,
+  /// interruption: it may throw, and the exception leaves run_flow).
+  std::function<void(double)> on_progress;
 };
 
 template <class T>

@@ -54,7 +54,8 @@ FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> f,
   const detail::FlowState<T> layout{Y.rows(), f.Z.cols(), Y.cols()};
   const bool fa_flow = cfg.kind == FlowKind::fa;
 
-  auto system = [&](const std::vector<T>& x, std::vector<T>& dxdt, T /*t*/) {
+  auto system = [&](const std::vector<T>& x, std::vector<T>& dxdt, T t) {
+    if (cfg.on_progress) cfg.on_progress(to_double(t));
     Factors<T> g;
     layout.unpack(x, g);
     Mat<T> E = g.Z * g.W - Y;

@@ -22,6 +22,9 @@ PACKAGES=(
   libbenchmark-dev                       # the bench target
   gnuplot-nox                            # report plots (SVG)
   python3-numpy                          # bench/compare's numpy baseline
+  pybind11-dev python3-pybind11 python3-dev  # the Python module faverify (python/)
+  python3-pytest                         # its tests (ctest label python)
+  python3-matplotlib python3-sklearn     # its example (python/examples/)
   clang-14 libclang-rt-14-dev            # libFuzzer harnesses of fa-check's readers (cli/fuzz/)
 )
 
