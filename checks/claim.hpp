@@ -118,6 +118,11 @@ struct Margin {
 struct ClaimRecord {
   Margin worst;
   double max_identity_residual = 0;  // relative residual of exact identities (precision ladder)
+  /// Largest residual / bound over the exact identities checked (require_identity): <= 1 when
+  /// every one met its own k eps scale; and how many were checked (a ladder rung that checked
+  /// none proves nothing).
+  double max_identity_bound_ratio = 0;
+  long identity_checks = 0;
   nlohmann::json last_failure;       // the minimal counterexample once RapidCheck has shrunk
   nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
   RegionSeen region;         // what the cases drew, and the discards (checks/region.hpp)
@@ -220,7 +225,13 @@ void Case<T>::require_identity(const std::string& what, const T& residual, const
   const T s = scale > 0 ? scale : T(1);
   const double rel = to_double(T(residual / s));
   if (rel > record_.max_identity_residual) record_.max_identity_residual = rel;
-  require_le(what, residual, T(k) * epsilon<T>() * s);
+  const T bound = T(k) * epsilon<T>() * s;
+  const double ratio = bound > 0       ? to_double(T(residual / bound))
+                       : residual == 0 ? 0.0
+                                       : std::numeric_limits<double>::infinity();
+  if (!(ratio <= record_.max_identity_bound_ratio)) record_.max_identity_bound_ratio = ratio;
+  ++record_.identity_checks;
+  require_le(what, residual, bound);
 }
 
 template <class T>

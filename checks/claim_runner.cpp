@@ -226,13 +226,28 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
   return 2;
 }
 
+bool LadderResult::rungs_within_bounds() const {
+  if (rungs.empty()) return false;
+  for (const auto& g : rungs)
+    if (!g.within_bound()) return false;
+  return true;
+}
+
+bool LadderResult::slope_exact_like() const {
+  return slope >= kLadderSlopeMin && slope <= kLadderSlopeMax;
+}
+
 /// Precision ladder: the same fixed instance at 53 (double), 114, 201 and 400 bits (MPFR; the
-/// bit counts Boost's decimal-digit precision gives); fits log10(residual) against log10(eps).
-/// An exact identity's residual falls with eps: slope ~1. An approximate one's does not: ~0.
-LadderResult precision_ladder(const RegisteredClaim& claim, int variant) {
+/// bit counts Boost's decimal-digit precision gives). Each rung is the claim's own check at that
+/// precision, so it must meet the claim's own bounds (k eps scale, k as justified in the claim,
+/// eps of the rung); then log10(residual) is fitted against log10(eps): an exact identity's
+/// residual falls with eps (slope ~1), an approximate one's does not (~0).
+LadderResult precision_ladder(const RegisteredClaim& claim, int variant,
+                              const DynamicsSet& dynamics) {
   LadderResult out;
   RunRequest req;
   req.variant = variant;
+  req.dynamics = dynamics;
   req.fixed_recipe = &claim.spec.ladder_recipe;
   const ClaimRunner* d = nullptr;
   const ClaimRunner* v = nullptr;
@@ -243,7 +258,17 @@ LadderResult precision_ladder(const RegisteredClaim& claim, int variant) {
   if (!d || !v) throw std::runtime_error("claim " + claim.spec.id + " has no precision ladder");
   auto rung = [&](int bits, const ClaimRunner& runner, double eps) {
     RunResult r = runner(claim.spec, req);
-    out.rungs.push_back({bits, eps, r.record.max_identity_residual, r.verdict});
+    LadderRung g;
+    g.bits = bits;
+    g.eps = eps;
+    g.residual = r.record.max_identity_residual;
+    g.verdict = r.verdict;
+    g.bound_ratio = r.record.max_identity_bound_ratio;
+    g.identity_checks = r.record.identity_checks;
+    if (!g.within_bound())
+      g.message = g.identity_checks == 0 ? "no identity was checked (case discarded?) " + r.message
+                                         : r.message;
+    out.rungs.push_back(g);
   };
   rung(53, *d, std::ldexp(1.0, -52));
   for (int bits : {113, 200, 400}) {
@@ -262,6 +287,34 @@ LadderResult precision_ladder(const RegisteredClaim& claim, int variant) {
   }
   out.slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
   return out;
+}
+
+std::string ladder_failure_text(const LadderResult& lad) {
+  std::ostringstream os;
+  for (const auto& g : lad.rungs)
+    if (!g.within_bound())
+      os << g.bits << "-bit rung out of its own bound (residual/bound " << g.bound_ratio
+         << "): " << g.message << "\n";
+  if (!lad.slope_exact_like())
+    os << "slope " << lad.slope << " outside [" << kLadderSlopeMin << ", " << kLadderSlopeMax
+       << "]\n";
+  return os.str();
+}
+
+void print_ladder(std::ostream& os, const LadderResult& lad) {
+  for (const auto& g : lad.rungs)
+    os << "  " << g.bits << " bits  eps=" << g.eps << "  relative residual=" << g.residual
+       << "  residual/bound=" << g.bound_ratio << " (" << g.identity_checks << " checks)"
+       << (g.within_bound() ? "  within its bound" : "  OUT OF ITS BOUND") << "\n";
+  os << "  every rung within its own bound (k eps scale at that precision): "
+     << (lad.rungs_within_bounds() ? "yes" : "NO") << "\n";
+  os << "  slope of log residual vs log eps: " << lad.slope
+     << " (exact identity: ~1, approximate: ~0; required in [" << kLadderSlopeMin << ", "
+     << kLadderSlopeMax << "])\n";
+  if (!lad.exact_like()) {
+    std::istringstream lines(ladder_failure_text(lad));
+    for (std::string line; std::getline(lines, line);) os << "  " << line << "\n";
+  }
 }
 
 int run_ladder(const std::string& id, const std::string& falsifier, bool write_report,
@@ -289,18 +342,11 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     write_atomically(part, j.dump(2) + "\n");
   }
   const LadderResult lad = precision_ladder(*claim, variant);
-  // An exact identity: the residual is rounding, O(eps): slope 1 within the scatter of rounding
-  // constants across rungs (a factor <= 10 over 105 decades of eps moves the slope < 0.02);
-  // [0.8, 1.2] leaves room and still rejects an approximate identity (slope ~0) outright.
-  const bool exact_like = lad.slope >= 0.8 && lad.slope <= 1.2;
+  const bool exact_like = lad.exact_like();
   const bool ok = variant == 0 ? exact_like : !exact_like;
   std::cout << "precision ladder " << id << " " << claim->spec.title
             << (variant ? " with falsifier " + falsifier : std::string()) << "\n";
-  for (const auto& g : lad.rungs)
-    std::cout << "  " << g.bits << " bits  eps=" << g.eps << "  relative residual=" << g.residual
-              << "\n";
-  std::cout << "  slope of log residual vs log eps: " << lad.slope
-            << " (exact identity: ~1, approximate: ~0)\n";
+  print_ladder(std::cout, lad);
   std::cout << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
   if ((write_report && variant == 0) || !json_out.empty()) {
     nlohmann::json j;
@@ -310,8 +356,16 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     j["verdict"] = exact_like ? "verified" : "refuted";
     nlohmann::json rungs = nlohmann::json::array();
     for (const auto& g : lad.rungs)
-      rungs.push_back({{"bits", g.bits}, {"eps", g.eps}, {"residual", g.residual}});
+      rungs.push_back({{"bits", g.bits},
+                       {"eps", g.eps},
+                       {"residual", g.residual},
+                       {"bound_ratio", std::isfinite(g.bound_ratio) ? nlohmann::json(g.bound_ratio)
+                                                                    : nlohmann::json(nullptr)},
+                       {"within_bound", g.within_bound()}});
     j["rungs"] = rungs;
+    j["rungs_within_bounds"] = lad.rungs_within_bounds();
+    j["slope_exact_like"] = lad.slope_exact_like();
+    if (!exact_like) j["message"] = ladder_failure_text(lad);
     if (write_report && variant == 0) write_atomically(part, j.dump(2) + "\n");
     if (!json_out.empty()) {
       j["falsifier"] = falsifier;

@@ -4,24 +4,49 @@
 #include "checks/claim.hpp"
 
 #include <filesystem>
+#include <ostream>
 
 namespace fa {
 
 const RegisteredClaim* find_claim(const std::string& id);
 
 struct LadderRung {
-  int bits;
-  double eps;
-  double residual;  // largest relative identity residual on the ladder's fixed instance
-  std::string verdict;
+  int bits = 0;
+  double eps = 0;
+  double residual = 0;     // largest relative identity residual on the ladder's fixed instance
+  std::string verdict;     // the claim's own verdict at this precision (its k eps scale bounds)
+  double bound_ratio = 0;  // largest residual / (k eps scale) of the rung: <= 1 within bound
+  long identity_checks = 0;
+  std::string message;  // the failure, when the rung is out of its bound
+  /// The rung meets its own bound: every identity the claim checked at this precision stayed
+  /// within k eps of that precision times its scale (and at least one was checked).
+  bool within_bound() const {
+    return verdict == "verified" && identity_checks > 0 && bound_ratio <= 1;
+  }
 };
 
 struct LadderResult {
   std::vector<LadderRung> rungs;
   double slope = 0;
+  /// First condition: every rung within its own bound. Second: the slope of log residual
+  /// against log eps is that of an exact identity, in [kLadderSlopeMin, kLadderSlopeMax].
+  bool rungs_within_bounds() const;
+  bool slope_exact_like() const;
+  bool exact_like() const { return rungs_within_bounds() && slope_exact_like(); }
 };
 
-LadderResult precision_ladder(const RegisteredClaim& claim, int variant);
+// An exact identity's residual is rounding, O(eps): slope 1 within the scatter of rounding
+// constants across rungs (a factor <= 10 over 105 decades of eps moves the slope < 0.02);
+// [0.8, 1.2] leaves room and still rejects an approximate identity (slope ~0) outright. A bug
+// confined to one rung can leave the slope in range (a 53-bit rung off by 10^12 eps moves it by
+// < 0.1), which is why every rung must also meet its own bound.
+inline constexpr double kLadderSlopeMin = 0.8;
+inline constexpr double kLadderSlopeMax = 1.2;
+
+/// Runs the claim's check on its ladder recipe at 53 (double), 114, 201 and 400 bits (MpVar).
+/// `dynamics` replaces the reference dynamics per scalar (tests: a bug confined to one rung).
+LadderResult precision_ladder(const RegisteredClaim& claim, int variant,
+                              const DynamicsSet& dynamics = {});
 
 std::filesystem::path report_dir();
 std::vector<RegisteredClaim>& claim_registry();
@@ -40,6 +65,10 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
 int run_proof(const std::string& id, bool write_report);
 /// Every proof script is named by its claim and names it back. 0 when so.
 int check_proof_index();
+/// The rungs (residual, residual/bound, within bound or not) and the slope, one line each.
+void print_ladder(std::ostream& os, const LadderResult& lad);
+/// Why a ladder fails: the rungs out of their bounds (with the claim's message) and the slope.
+std::string ladder_failure_text(const LadderResult& lad);
 bool verdict_as_expected(const ClaimSpec& spec, const RunResult& r, bool falsifier);
 void write_ctest_include(const std::string& file, const std::string& binary);
 void write_atomically(const std::filesystem::path& path, const std::string& text);

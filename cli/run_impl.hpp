@@ -325,6 +325,9 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
     if (!(s1 > 0)) s1 = 1;
     const double bn = spectral_norm<double>(Bd);
     eta = std::ldexp(1.0, opt.step_log2) / (s1 * std::max(1.0, bn * bn));
+    // The same check as every generated instance gets (generators/instance.hpp): the rule
+    // recomputed another way (Gram eigenvalues) must agree to rounding.
+    require_step_size_rule(eta, opt.step_log2, std::min(Yd.rows(), Yd.cols()), Yd, Bd);
     eta_rule = "2^" + std::to_string(opt.step_log2) + " / (sigma_1(Y) max(1, ||B||_2^2))";
   }
 

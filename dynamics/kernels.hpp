@@ -23,6 +23,22 @@
 // Precision: results are rounded to the precision Boost gives a newly constructed value of the
 // type (168 bits for Mp; the current default precision for MpVar), as Eigen's plain expressions
 // do, since they assign freshly computed temporaries.
+//
+// Precision checks (FA_KERNEL_CHECKS; on in debug builds, i.e. without NDEBUG, and in the
+// sanitizer build, -DFA_SANITIZE=ON; off in Release, where they would cost a pass over every
+// operand per call): every kernel verifies that its operands and results carry the working
+// precision p, and throws std::logic_error naming the kernel, the matrix and the entry otherwise.
+//   Mp (fixed precision, limbs on the stack): exactly p, everywhere. Any other precision means
+//   memory corruption in the making: changing an Mp's precision, or swapping a heap scratch value
+//   into it, makes a later destructor free stack memory (a double free). sub_in_place's swap path
+//   is for variable precision only and is refused for Mp before it swaps.
+//   MpVar: results exactly p; operands at least p. A higher precision is a value kept from a
+//   higher-precision phase (a workspace reused after the precision was lowered): MPFR reads it
+//   exactly and the result is still correctly rounded to p (tests/unit/test_kernels.cpp relies on
+//   it). A lower one means a lower-precision value was written somewhere earlier.
+// The checks are on the operands and results; scratch values are internal (a scratch value at
+// too low a precision is a rounding bug, which the claims' mp identity checks catch: see the
+// mutants in tests/mutants/mpfr_mutants.hpp).
 #pragma once
 
 #include "core/scalar.hpp"
@@ -31,7 +47,17 @@
 
 #include <Eigen/Core>
 
+#include <stdexcept>
+#include <string>
 #include <type_traits>
+
+#ifndef FA_KERNEL_CHECKS
+#ifdef NDEBUG
+#define FA_KERNEL_CHECKS 0
+#else
+#define FA_KERNEL_CHECKS 1
+#endif
+#endif
 
 namespace fa::kernels {
 
@@ -56,6 +82,62 @@ mpfr_prec_t working_precision() {
   return mpfr_get_prec(in(probe));
 }
 
+/// True when the precision checks of the header comment are compiled in.
+inline constexpr bool kPrecisionChecks = FA_KERNEL_CHECKS != 0;
+
+/// Mp's precision is fixed (limbs on the stack); MpVar's is chosen at run time.
+template <class T>
+inline constexpr bool is_fixed_precision_v = std::is_same_v<T, Mp>;
+
+[[noreturn]] inline void precision_violation(const char* kernel, const std::string& what,
+                                             mpfr_prec_t got, const char* rule, mpfr_prec_t p) {
+  throw std::logic_error(std::string("MPFR kernel ") + kernel + ": " + what + " has " +
+                         std::to_string(got) + " bits, expected " + rule + " " + std::to_string(p) +
+                         " (the working precision)");
+}
+
+inline std::string entry_name(const char* matrix, Eigen::Index q, Eigen::Index rows) {
+  return std::string(matrix) + "(" + std::to_string(rows ? q % rows : 0) + "," +
+         std::to_string(rows ? q / rows : 0) + ")";
+}
+
+/// Every entry of M (role "operand" or "result") has precision p exactly, or at least p when
+/// `at_least` (see the header comment).
+template <class T>
+void check_entries(const char* kernel, const char* role, const char* name, const Mat<T>& M,
+                   mpfr_prec_t p, bool at_least) {
+  if constexpr (kPrecisionChecks) {
+    const T* d = M.data();
+    for (Eigen::Index q = 0; q < M.size(); ++q) {
+      const mpfr_prec_t got = mpfr_get_prec(in(d[q]));
+      if (at_least ? got < p : got != p)
+        precision_violation(kernel, std::string(role) + " " + entry_name(name, q, M.rows()), got,
+                            at_least ? "at least" : "exactly", p);
+    }
+  }
+}
+
+/// Operand check: exactly p for Mp, at least p for MpVar.
+template <class T>
+void check_operand(const char* kernel, const char* name, const Mat<T>& M, mpfr_prec_t p) {
+  check_entries(kernel, "operand", name, M, p, !is_fixed_precision_v<T>);
+}
+template <class T>
+void check_operand(const char* kernel, const char* name, const T& x, mpfr_prec_t p) {
+  if constexpr (kPrecisionChecks) {
+    const mpfr_prec_t got = mpfr_get_prec(in(x));
+    if (is_fixed_precision_v<T> ? got != p : got < p)
+      precision_violation(kernel, std::string("operand ") + name, got,
+                          is_fixed_precision_v<T> ? "exactly" : "at least", p);
+  }
+}
+
+/// Result check: every entry exactly p.
+template <class T>
+void check_result(const char* kernel, const char* name, const Mat<T>& M, mpfr_prec_t p) {
+  check_entries(kernel, "result", name, M, p, false);
+}
+
 /// An mpfr_t scratch value, initialised once per kernel call.
 struct Temp {
   mpfr_t v;
@@ -76,11 +158,22 @@ void prepare_output(Mat<T>& M, Eigen::Index rows, Eigen::Index cols, mpfr_prec_t
   }
 }
 
-/// x <- x - t, rounded to precision p (in place when x already has it, the usual case).
-inline void sub_in_place(mpfr_ptr x, mpfr_srcptr t, mpfr_prec_t p, mpfr_ptr spare) {
+/// x <- x - t, rounded to precision p (in place when x already has it, the usual case). The
+/// other path swaps limbs with `spare` and is valid for variable precision only: on an Mp it
+/// would leave stack limbs to the scratch value's destructor (a double free), so the checks
+/// refuse it before swapping.
+template <class T>
+void sub_in_place(mpfr_ptr x, mpfr_srcptr t, mpfr_prec_t p, mpfr_ptr spare) {
   if (mpfr_get_prec(x) == p) {
     mpfr_sub(x, x, t, MPFR_RNDN);
   } else {
+    if constexpr (kPrecisionChecks) {
+      if (is_fixed_precision_v<T>)
+        precision_violation("sub_in_place", "a fixed-precision destination", mpfr_get_prec(x),
+                            "exactly", p);
+      if (mpfr_get_prec(spare) != p)
+        precision_violation("sub_in_place", "the spare value", mpfr_get_prec(spare), "exactly", p);
+    }
     mpfr_sub(spare, x, t, MPFR_RNDN);  // spare has precision p
     mpfr_swap(x, spare);
     mpfr_set_prec(spare, p);
@@ -134,6 +227,9 @@ void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E)
   eigen_assert(W.rows() == Z.cols() && Y.rows() == Z.rows() && Y.cols() == W.cols());
   const Eigen::Index n = Z.rows(), r = Z.cols(), m = W.cols();
   const mpfr_prec_t p = working_precision<T>();
+  check_operand("mpfr_residual", "Z", Z, p);
+  check_operand("mpfr_residual", "W", W, p);
+  check_operand("mpfr_residual", "Y", Y, p);
   prepare_output(E, n, m, p);
   Temp acc(p), t(p);
   for (Eigen::Index j = 0; j < m; ++j) {
@@ -152,6 +248,7 @@ void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E)
       mpfr_sub(out(E(i, j)), acc.v, in(Y(i, j)), MPFR_RNDN);
     }
   }
+  check_result("mpfr_residual", "E", E, p);
 }
 
 /// G = A^T E (A: n x r, E: n x m, G: r x m). Entry (k, j): sum_i A(i,k) E(i,j) left to right;
@@ -162,6 +259,8 @@ void transpose_times(const Mat<T>& A, const Mat<T>& E, Mat<T>& G) {
   eigen_assert(E.rows() == A.rows());
   const Eigen::Index n = A.rows(), r = A.cols(), m = E.cols();
   const mpfr_prec_t p = working_precision<T>();
+  check_operand("transpose_times", "A", A, p);
+  check_operand("transpose_times", "E", E, p);
   prepare_output(G, r, m, p);
   Temp t(p);
   for (Eigen::Index j = 0; j < m; ++j) {
@@ -180,6 +279,7 @@ void transpose_times(const Mat<T>& A, const Mat<T>& E, Mat<T>& G) {
       }
     }
   }
+  check_result("transpose_times", "G", G, p);
 }
 
 /// Z <- Z - eta (E V^T) (E: n x m, V: r x m, Z: n x r). Entry (i, k): s = sum_j E(i,j) V(k,j)
@@ -191,6 +291,10 @@ void sub_scaled_times_transpose(Mat<T>& Z, const T& eta, const Mat<T>& E, const 
   eigen_assert(V.cols() == E.cols() && Z.rows() == E.rows() && Z.cols() == V.rows());
   const Eigen::Index n = E.rows(), m = E.cols(), r = V.rows();
   const mpfr_prec_t p = working_precision<T>();
+  check_operand("sub_scaled_times_transpose", "Z", Z, p);
+  check_operand("sub_scaled_times_transpose", "eta", eta, p);
+  check_operand("sub_scaled_times_transpose", "E", E, p);
+  check_operand("sub_scaled_times_transpose", "V", V, p);
   Temp acc(p), t(p), spare(p);
   for (Eigen::Index k = 0; k < r; ++k) {
     const T* vk = V.data() + k;  // row k of V, stride r
@@ -206,9 +310,10 @@ void sub_scaled_times_transpose(Mat<T>& Z, const T& eta, const Mat<T>& E, const 
         }
       }
       mpfr_mul(t.v, acc.v, in(eta), MPFR_RNDN);
-      sub_in_place(out(Z(i, k)), t.v, p, spare.v);
+      sub_in_place<T>(out(Z(i, k)), t.v, p, spare.v);
     }
   }
+  check_result("sub_scaled_times_transpose", "Z", Z, p);
 }
 
 /// X <- X - c G, entrywise: X(i,j) - c*G(i,j) with two roundings (as Eigen's plain expression).
@@ -217,13 +322,17 @@ void sub_scaled(Mat<T>& X, const T& c, const Mat<T>& G) {
   using namespace detail;
   const mpfr_prec_t p = working_precision<T>();
   eigen_assert(X.rows() == G.rows() && X.cols() == G.cols());
+  check_operand("sub_scaled", "X", X, p);
+  check_operand("sub_scaled", "c", c, p);
+  check_operand("sub_scaled", "G", G, p);
   Temp t(p), spare(p);
   T* x = X.data();
   const T* g = G.data();
   for (Eigen::Index q = 0; q < X.size(); ++q) {
     mpfr_mul(t.v, in(c), in(g[q]), MPFR_RNDN);
-    sub_in_place(out(x[q]), t.v, p, spare.v);
+    sub_in_place<T>(out(x[q]), t.v, p, spare.v);
   }
+  check_result("sub_scaled", "X", X, p);
 }
 
 /// Dst = X - c G, entrywise (FA*'s average W_mid = W - (eta/2) G).
@@ -231,6 +340,9 @@ template <class T>
 void assign_sub_scaled(Mat<T>& Dst, const Mat<T>& X, const T& c, const Mat<T>& G) {
   using namespace detail;
   const mpfr_prec_t p = working_precision<T>();
+  check_operand("assign_sub_scaled", "X", X, p);
+  check_operand("assign_sub_scaled", "c", c, p);
+  check_operand("assign_sub_scaled", "G", G, p);
   prepare_output(Dst, X.rows(), X.cols(), p);
   Temp t(p);
   T* d = Dst.data();
@@ -240,6 +352,7 @@ void assign_sub_scaled(Mat<T>& Dst, const Mat<T>& X, const T& c, const Mat<T>& G
     mpfr_mul(t.v, in(c), in(g[q]), MPFR_RNDN);
     mpfr_sub(out(d[q]), in(x[q]), t.v, MPFR_RNDN);
   }
+  check_result("assign_sub_scaled", "Dst", Dst, p);
 }
 
 }  // namespace fa::kernels

@@ -41,6 +41,8 @@ Instance<T> materialise(const Recipe& recipe) {
            sqrt(T(recipe.n));
   if (recipe.b_scale_log2 != 0) inst.B *= T(feedback_scale(recipe));  // exact: a power of two
   inst.eta = recipe_step_size(recipe);
+  require_step_size_rule(inst.eta, recipe.step_log2, k, cast_matrix<double>(inst.Y),
+                         cast_matrix<double>(inst.B));
   inst.opt_r = T(0);
   for (int i = recipe.r; i < k; ++i) inst.opt_r += inst.s(i) * inst.s(i);
   inst.start = initial_factors<T>(recipe);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <stdexcept>
 
 namespace fa {
 
@@ -41,6 +43,65 @@ double recipe_step_size(const Recipe& recipe) {
                         std::sqrt(recipe.n);
   const double b_norm = spectral_norm<double>(B);
   return std::ldexp(1.0, recipe.step_log2) / (s.front() * std::max(1.0, b_norm * b_norm));
+}
+
+namespace {
+/// sigma_1(M) from the largest eigenvalue of the smaller Gram matrix of M / 2^e, 2^e the binade
+/// of max |M_ij| (an exact scaling, so that the Gram matrix neither underflows nor overflows for
+/// any finite M); 0 for an empty or zero M.
+double largest_singular_value(const Mat<double>& M) {
+  const double biggest = M.size() ? M.cwiseAbs().maxCoeff() : 0.0;
+  if (!(biggest > 0)) return 0;
+  const int e = std::ilogb(biggest);
+  const Mat<double> S = M * std::ldexp(1.0, -e);
+  const Mat<double> gram =
+      S.rows() <= S.cols() ? Mat<double>(S * S.transpose()) : Mat<double>(S.transpose() * S);
+  const Vec<double> ev = symmetric_eigenvalues<double>(gram);
+  return std::ldexp(std::sqrt(std::max(0.0, ev(ev.size() - 1))), e);
+}
+}  // namespace
+
+double step_size_rule(int step_log2, const Mat<double>& Y, const Mat<double>& B) {
+  double sigma_1 = largest_singular_value(Y);
+  if (!(sigma_1 > 0)) sigma_1 = 1;
+  const double b_norm = largest_singular_value(B);
+  return std::ldexp(1.0, step_log2) / (sigma_1 * std::max(1.0, b_norm * b_norm));
+}
+
+// Where the two values can differ, relative, in eps = 2^-52 (u = eps/2 the unit roundoff),
+// d = max(n, m, r); each item is a first-order rounding bound of a backward-stable computation:
+//   recipe_step_size: ||B||_2 from a Jacobi SVD, error <~ d u ||B||, doubled by squaring: d eps;
+//     three roundings (square, product, quotient): 1.5 eps.
+//   the built Y: U, V orthonormal to ~d u each (Householder QR) and U diag(s) V^T rounded once
+//     per term of k: sigma_1(Y) = s_1 (1 + (d + k) eps); rounding a wider type to double: u per
+//     entry, ||dY||_2 <= u ||Y||_F <= u sqrt(k) sigma_1 <= k eps/2.
+//   the Gram matrix Y Y^T: entries within d u |Y||Y|^T, ||dG||_2 <= d u ||Y||_F^2 <= d k u
+//     sigma_1^2, i.e. d k eps/4 on sigma_1; the symmetric eigensolver's backward error
+//     ~ d u ||G||: d eps/4. Likewise B^T B: d r u + d u on ||B||_2^2: d (r + 1) eps/2; B itself
+//     (N(0,1) draws / sqrt(n), one rounding per entry in each type): r eps.
+// The sum is below (d + 2)(k + r + 4)/2 eps; the tolerance is twice that. It grows with the
+// sizes but stays some 10^13 times below a factor-2 error in the rule (2^52 eps) for any size
+// the generators accept, so a rule off by a constant factor (4x, 2x, even 1 + 1e-6) is refused.
+double step_size_rule_ulps(long n, long m, long k, long r) {
+  const double d = static_cast<double>(std::max({n, m, r}));
+  return (d + 2) * (static_cast<double>(k + r) + 4);
+}
+
+void require_step_size_rule(double eta, int step_log2, long k, const Mat<double>& Y,
+                            const Mat<double>& B) {
+  const double rule = step_size_rule(step_log2, Y, B);
+  const double ulps = step_size_rule_ulps(Y.rows(), Y.cols(), k, B.cols());
+  const double eps = std::ldexp(1.0, -52);
+  const double deviation = std::abs(eta - rule) / rule;
+  if (std::isfinite(eta) && deviation <= ulps * eps) return;
+  std::ostringstream os;
+  os.precision(17);
+  os << "step size eta = " << eta << " does not follow the rule 2^" << step_log2
+     << " / (sigma_1(Y) max(1, ||B||_2^2)) = " << rule << " recomputed from Y (" << Y.rows() << "x"
+     << Y.cols() << ") and B (" << B.rows() << "x" << B.cols() << "): eta / rule = " << eta / rule
+     << ", relative deviation " << deviation << " = " << deviation / eps << " eps > " << ulps
+     << " eps allowed";
+  throw std::logic_error(os.str());
 }
 
 }  // namespace fa

@@ -279,6 +279,14 @@ std::string proof_tier_html(const json& proofs) {
   return os.str();
 }
 
+/// A ladder rung's residual / bound, and whether it is within its own bound.
+std::string rung_bound_text(const json& rung) {
+  if (!rung.contains("bound_ratio")) return "n/a";
+  const std::string ratio =
+      rung["bound_ratio"].is_number() ? fmt(rung["bound_ratio"].get<double>(), "%.3g") : "inf";
+  return ratio + (rung.value("within_bound", false) ? "" : " (OUT OF BOUND)");
+}
+
 std::string headline(const json& report) {
   const json& t = report["totals"];
   const int bad = t["not_as_expected"];
@@ -343,19 +351,28 @@ std::string figure_html(const Plot& p) {
 
 // ---- Markdown ------------------------------------------------------------------------------------
 
-
 /// The mutation tests' kill matrix: rows are mutants, columns the claims expected to hold; a cell
-/// is "K" (killed in double), "K(mp)" (killed only in mp), "." (survived) or "-" (not run).
+/// is "double/mp", each "K" (killed), "." (survived), "-" (not run), "err" (the check threw) or
+/// "ref!" (the reference fails the same run).
 struct KillMatrix {
   std::vector<std::string> claims;
   struct Row {
-    std::string mutant, description;
+    std::string mutant, description, reach;
     std::vector<std::string> cells;
+    bool killed_double = false, killed_mp = false;
     int kills = 0;
     bool ok = false;
   };
   std::vector<Row> rows;
 };
+
+std::string kill_cell(const std::string& v) {
+  return v == "killed"                ? "K"
+         : v == "survived"            ? "."
+         : v == "error"               ? "err"
+         : v == "reference fails too" ? "ref!"
+                                      : "-";
+}
 
 KillMatrix kill_matrix(const json& mutants) {
   KillMatrix km;
@@ -370,6 +387,7 @@ KillMatrix kill_matrix(const json& mutants) {
     KillMatrix::Row row;
     row.mutant = str(m, "mutant");
     row.description = str(m, "description");
+    row.reach = str(m, "reach");
     const json by_scalar = m.value("matrix_by_scalar", json::object());
     for (const auto& id : km.claims) {
       auto cell = [&](const char* scalar) {
@@ -378,12 +396,13 @@ KillMatrix kill_matrix(const json& mutants) {
                    : std::string("not run");
       };
       const std::string d = cell("double"), p = cell("mp");
-      std::string text = d == "killed" ? "K" : p == "killed" ? "K(mp)"
-                         : (d == "not run" && p == "not run") ? "-" : ".";
-      if (text[0] == 'K') ++row.kills;
-      row.cells.push_back(text);
+      if (d == "killed" || p == "killed") ++row.kills;
+      row.cells.push_back(kill_cell(d) + "/" + kill_cell(p));
     }
-    row.ok = row.kills > 0;
+    auto flag = [&](const char* key) { return m.contains(key) && m[key] == true; };
+    row.killed_double = flag("killed_in_double");
+    row.killed_mp = flag("killed_in_mp");
+    row.ok = m.contains("as_expected") ? flag("as_expected") : row.kills > 0;
     km.rows.push_back(row);
   }
   return km;
@@ -491,10 +510,12 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
     if (const json* l = ladder_of(report, id)) {
       os << "Precision ladder on `" << str(*l, "recipe") << "`: slope "
          << (l->at("slope").is_number() ? fmt(l->at("slope").get<double>(), "%.4f") : "n/a") << " ("
-         << verdict_of(str(*l, "verdict"), "holds").text << ")\n\n| bits | eps | relative residual |\n|---:|---:|---:|\n";
+         << verdict_of(str(*l, "verdict"), "holds").text
+         << "; every rung must meet its own bound, k eps of its precision times the scale)\n\n"
+            "| bits | eps | relative residual | residual / bound |\n|---:|---:|---:|---:|\n";
       for (const auto& g : (*l)["rungs"])
         os << "| " << g["bits"] << " | " << fmt(g["eps"].get<double>()) << " | "
-           << fmt(g["residual"].get<double>()) << " |\n";
+           << fmt(g["residual"].get<double>()) << " | " << md(rung_bound_text(g)) << " |\n";
       os << "\n";
     }
   }
@@ -507,16 +528,21 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
   const KillMatrix km = kill_matrix(mutants);
   if (!km.rows.empty()) {
     os << "## Mutation testing: kill matrix\n\nEach mutant is a plausible mistake in the dynamics "
-          "(tests/mutants); K: killed in double, K(mp): killed only in 50-digit MPFR, .: survived, "
-          "-: not run. Details: `mutants.md`, `mutants.json`.\n\n| mutant |";
+          "(tests/mutants), run in double and in 50-digit MPFR (mp); a cell is double/mp. K: "
+          "killed, "
+          ".: survived, -: not run (by default a scalar that must kill stops at its first kill). "
+          "Reach: every scalar (must be killed in both), below double's precision (missed in "
+          "double, killed in mp), MPFR path only (the MPFR kernels, not on double's path: double "
+          "survives, mp kills). Details: `mutants.md`, `mutants.json`.\n\n| mutant | reach |";
     for (const auto& id : km.claims) os << " " << md(id) << " |";
-    os << " kills |\n|---|";
+    os << " killed in double | killed in mp | as expected |\n|---|---|";
     for (std::size_t i = 0; i < km.claims.size(); ++i) os << ":-:|";
-    os << ":-:|\n";
+    os << ":-:|:-:|:-:|\n";
     for (const auto& r : km.rows) {
-      os << "| " << md(r.mutant) << " |";
+      os << "| " << md(r.mutant) << " | " << md(r.reach) << " |";
       for (const auto& c : r.cells) os << " " << c << " |";
-      os << " " << r.kills << (r.ok ? "" : " (SURVIVED)") << " |\n";
+      os << " " << (r.killed_double ? "yes" : "no") << " | " << (r.killed_mp ? "yes" : "no")
+         << " | " << (r.ok ? "yes" : "**NO**") << " |\n";
     }
     os << "\n";
   }
@@ -632,22 +658,31 @@ section says what was proved, certified and tested).</p>
   const KillMatrix km = kill_matrix(mutants);
   if (!km.rows.empty()) {
     os << "<h2 id=\"mutants\">Mutation testing: kill matrix</h2>\n<p class=\"note\">Each row is a "
-          "plausible mistake in the dynamics (test-only mutants, tests/mutants), each column a claim "
-          "expected to hold. <b>K</b>: the claim's check refuted the mutant with a shrunk "
-          "counterexample (in double); <b>K(mp)</b>: only in 50-digit MPFR (the rounding-sized "
-          "bug double cannot see); <b>.</b>: survived; <b>-</b>: not run. Every mutant must be killed "
-          "by at least one claim. Details: mutants.md, mutants.json.</p>\n"
-          "<div class=\"wide\"><table class=\"kill\"><tr><th>mutant</th>";
+          "plausible mistake in the dynamics (test-only mutants, tests/mutants), each column a "
+          "claim "
+          "expected to hold; each mutant runs in double and in 50-digit MPFR (mp), and a cell "
+          "reads double/mp. <b>K</b>: the claim's check refuted the mutant with a shrunk "
+          "counterexample and the reference passes the same run; <b>.</b>: survived; <b>-</b>: "
+          "not run (by default a scalar that must kill stops at its first kill, claims cheap "
+          "first). Reach: <i>every scalar</i> mutants must be killed in both; <i>below double's "
+          "precision</i> (a rounding-sized bug) must be missed by double and killed in mp; "
+          "<i>MPFR path only</i> mutants change the MPFR kernels, which double never runs: double "
+          "survives (not on its path), mp must kill. Details: mutants.md, mutants.json.</p>\n"
+          "<div class=\"wide\"><table class=\"kill\"><tr><th>mutant</th><th>reach</th>";
     for (const auto& id : km.claims) os << "<th>" << html(id) << "</th>";
-    os << "<th>kills</th></tr>\n";
+    os << "<th>killed in double</th><th>killed in mp</th><th>as expected</th></tr>\n";
     for (const auto& r : km.rows) {
       os << "<tr><td title=\"" << html(r.description) << "\"><code>" << html(r.mutant)
-         << "</code></td>";
+         << "</code></td><td>" << html(r.reach) << "</td>";
       for (const auto& c : r.cells)
-        os << "<td class=\"" << (c == "K" ? "ok" : c == "K(mp)" ? "mp" : "none") << "\">"
-           << html(c) << "</td>";
-      os << "<td class=\"" << (r.ok ? "ok" : "bad") << "\">" << r.kills
-         << (r.ok ? "" : " survived!") << "</td></tr>\n";
+        os << "<td class=\""
+           << (c.rfind("K/", 0) == 0               ? "ok"
+               : c.find("/K") != std::string::npos ? "mp"
+                                                   : "none")
+           << "\">" << html(c) << "</td>";
+      os << "<td>" << (r.killed_double ? "yes" : "no") << "</td><td>"
+         << (r.killed_mp ? "yes" : "no") << "</td><td class=\"" << (r.ok ? "ok" : "bad") << "\">"
+         << (r.ok ? "yes" : "NO") << "</td></tr>\n";
     }
     os << "</table></div>\n";
   }
@@ -756,12 +791,17 @@ section says what was proved, certified and tested).</p>
     if (const json* l = ladder_of(report, id)) {
       const Verdict v = verdict_of(str(*l, "verdict"), "holds");
       os << "<div class=\"label\">precision ladder</div><p>on <code>" << html(str(*l, "recipe"))
-         << "</code>: slope of log residual against log eps "
+         << "</code>: every rung within its own bound (k eps of its precision times the scale), "
+            "then the slope of log residual against log eps "
          << (l->at("slope").is_number() ? fmt(l->at("slope").get<double>(), "%.4f") : "n/a")
-         << " <span class=\"v " << v.cls << "\">" << html(v.text) << "</span></p><table class=\"res\"><tr><th>bits</th><th>eps</th><th>relative residual</th></tr>";
+         << " <span class=\"v " << v.cls << "\">" << html(v.text)
+         << "</span></p><table class=\"res\"><tr><th>bits</th><th>eps</th><th>relative "
+            "residual</th><th>residual / bound</th></tr>";
       for (const auto& g : (*l)["rungs"])
-        os << "<tr><td class=\"num\">" << g["bits"] << "</td><td class=\"num\">" << fmt(g["eps"].get<double>())
-           << "</td><td class=\"num\">" << fmt(g["residual"].get<double>()) << "</td></tr>";
+        os << "<tr><td class=\"num\">" << g["bits"] << "</td><td class=\"num\">"
+           << fmt(g["eps"].get<double>()) << "</td><td class=\"num\">"
+           << fmt(g["residual"].get<double>()) << "</td><td class=\"num\">"
+           << html(rung_bound_text(g)) << "</td></tr>";
       os << "</table>\n";
     }
     if (!c["falsifiers"].empty()) {

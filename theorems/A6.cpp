@@ -11,6 +11,7 @@
 // deviation of one FA W-update over 32 draws shrinks by at least 2x from N = 16 m to N = 1024 m
 // (the 1/sqrt(N) law predicts 8x).
 #include "checks/claim_helpers.hpp"
+#include "dynamics/network.hpp"
 
 namespace fa::claims {
 namespace {
@@ -36,19 +37,6 @@ ClaimSpec spec() {
   s.strength_note = "The whitened-data identity is checked along runs within rounding, and the "
                     "Gaussian-data part is statistical: tested.";
   return s;
-}
-
-template <class T>
-Factors<T> network_step(const Factors<T>& f, const Mat<T>& X, const Mat<T>& A, const Mat<T>& B,
-                        const T& eta, Algorithm alg) {
-  const T N(static_cast<double>(X.cols()));
-  const Mat<T> hidden = f.W * X;
-  const Mat<T> E_net = f.Z * hidden - A * X;
-  Factors<T> out = f;
-  out.Z -= eta * (E_net * hidden.transpose()) / N;
-  const Mat<T>& back = alg == Algorithm::fa ? B : f.Z;
-  out.W -= eta * (back.transpose() * E_net * X.transpose()) / N;
-  return out;
 }
 
 template <class T>
@@ -79,7 +67,7 @@ void check(Case<T>& c) {
     Factors<T> net = inst.start, mat = inst.start;
     Workspace<T> ws;
     for (int t = 0; t < 10; ++t) {
-      const T net_loss = (net.Z * net.W * X - inst.Y * X).squaredNorm() / (2 * T(double(N)));
+      const T net_loss = network_loss(net, X, inst.Y);
       const T mat_loss = loss(mat, inst.Y);
       const T scale = max_abs(net.Z) + max_abs(net.W) + max_abs(inst.Y) + T(1);
       c.require_identity("|network loss - matrix loss| (" + algorithm_name(alg) + ", step " +

@@ -53,6 +53,10 @@ ClaimSpec spec() {
       "The fixed point is proved symbolically (W* W*^T invertible); that GD's "
       "gradient there is non-zero is not an identity (false for flat spectra, R5) "
       "and is certified exactly per instance.";
+  // Within the hypotheses (distinct singular values): a flat spectrum made the GD-gradient part
+  // fail on every rung, which the ladder did not see while it judged by the slope alone.
+  s.ladder_recipe.spectrum = Spectrum::geometric;
+  s.ladder_recipe.spread = 2;
   return s;
 }
 

@@ -21,6 +21,7 @@
 
 #include "dynamics/dynamics.hpp"
 #include "generators/random.hpp"
+#include "tests/mutants/mpfr_mutants.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -45,14 +46,33 @@ enum class Kind {
   nonzero_init,
   feedback_scaled,
   stale_residual,
+  // The MPFR step path (mpfr_mutants.hpp): Mp and MpVar run the mutated kernel code.
+  mpfr_residual_drops_last_term,
+  mpfr_dot_sign,
+  mpfr_scratch_53_bits,
+  mpfr_z_update_wrong_stride,
+  mpfr_wmid_sign,
+  mpfr_gd_back_after_z_moves,
+};
+
+/// Which scalars can see a mutant, hence what its test expects of the double and mp runs.
+enum class Reach {
+  every_scalar,  // a mistake in code every scalar runs: killed in double and in mp
+  below_double,  // on every path, but rounding-sized at double's precision: missed in double,
+                 // killed in mp
+  mpfr_path,     // in the MPFR kernels only: double runs the reference step (survives), mp kills
 };
 
 struct MutantInfo {
   Kind kind;
   std::string name;
   std::string description;
-  /// True for the perturbation mutant: double must miss it, mp must catch it.
-  bool precision_only = false;
+  Reach reach = Reach::every_scalar;
+  /// Double cannot kill it (below its precision, or not on its path).
+  bool double_blind() const { return reach != Reach::every_scalar; }
+  /// The mutated code is not on double's path at all.
+  bool off_double_path() const { return reach == Reach::mpfr_path; }
+  mpfr_path::Bug mpfr_bug = mpfr_path::Bug::residual_drops_last_term;  // mpfr_path only
 };
 
 inline const std::vector<MutantInfo>& catalogue() {
@@ -81,7 +101,7 @@ inline const std::vector<MutantInfo>& catalogue() {
       {Kind::perturbed, "perturbed-2^-50",
        "every step multiplies W by 1 + (-1)^t 2^-50 (4 eps_double, relative): a rounding-sized "
        "bug below double's identity tolerances, far above mp's",
-       true},
+       Reach::below_double},
       {Kind::nonzero_init, "nonzero-init",
        "the 'zero' initialisation leaves Z with entries of size 2^-20 (W is zero): initial Z "
        "not zero when zero is claimed"},
@@ -90,6 +110,30 @@ inline const std::vector<MutantInfo>& catalogue() {
       {Kind::stale_residual, "stale-residual",
        "the residual E is cached in the workspace and recomputed only when the workspace is "
        "fresh: every step after the first uses the first step's E"},
+      {Kind::mpfr_residual_drops_last_term, "mpfr-residual-drops-last-term",
+       "MPFR kernel mpfr_residual: the inner sum of E = ZW - Y stops at r - 1 (the last product "
+       "of every entry dropped; r = 1 unaffected)",
+       Reach::mpfr_path, mpfr_path::Bug::residual_drops_last_term},
+      {Kind::mpfr_dot_sign, "mpfr-dot-sign",
+       "MPFR kernel transpose_times (G = A^T E, GD's Z^T E and FA's B^T E): every term after the "
+       "first subtracted (mpfr_sub for mpfr_add)",
+       Reach::mpfr_path, mpfr_path::Bug::dot_sign},
+      {Kind::mpfr_scratch_53_bits, "mpfr-scratch-53-bits",
+       "MPFR kernel transpose_times: its product scratch value initialised at 53 bits instead of "
+       "the working precision (every product of G rounded to double's precision)",
+       Reach::mpfr_path, mpfr_path::Bug::scratch_53_bits},
+      {Kind::mpfr_z_update_wrong_stride, "mpfr-z-update-wrong-stride",
+       "MPFR kernel sub_scaled_times_transpose (Z -= eta E V^T): row k of V read with stride 1 "
+       "instead of r (the wrong entries of W when r >= 2)",
+       Reach::mpfr_path, mpfr_path::Bug::z_update_wrong_stride},
+      {Kind::mpfr_wmid_sign, "mpfr-wmid-sign",
+       "MPFR kernel assign_sub_scaled: FA*'s average W_mid = W + (eta/2) G instead of "
+       "W - (eta/2) G",
+       Reach::mpfr_path, mpfr_path::Bug::wmid_sign},
+      {Kind::mpfr_gd_back_after_z_moves, "mpfr-gd-back-after-z-moves",
+       "MPFR branch of gd_step: the kernels called in the wrong order, Z updated before "
+       "G = Z^T E is formed, so W's update uses the new Z",
+       Reach::mpfr_path, mpfr_path::Bug::gd_back_after_z_moves},
   };
   return list;
 }
@@ -115,6 +159,14 @@ class Mutant : public Dynamics<T> {
 
   void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, long t,
             Workspace<T>& ws) const override {
+    if (info_.off_double_path()) {
+      // The mutated code is the MPFR path's: other scalars run their (reference) step.
+      if constexpr (kernels::is_mpfr_v<T>)
+        mpfr_path::step(info_.mpfr_bug, a, f, Y, B, eta, ws);
+      else
+        reference_step(a, f, Y, B, eta, ws);
+      return;
+    }
     switch (info_.kind) {
       case Kind::perturbed:
         reference_step(a, f, Y, B, eta, ws);
@@ -210,6 +262,21 @@ class Mutant : public Dynamics<T> {
   }
 
   MutantInfo info_;
+};
+
+/// Double dynamics with W multiplied by 1 + (-1)^t 10^6 eps (eps = 2^-52) after every reference
+/// step: a bug confined to the 53-bit rung of a precision ladder, 10^6 eps relative, far above
+/// the claims' double identity tolerances (k <= 2e3 (d + 2)) but, on one rung of four, too small
+/// to move the ladder's slope out of [0.8, 1.2]. fa-mutants ladder-rung runs it.
+class DoubleRungPerturbation : public Dynamics<double> {
+ public:
+  std::string name() const override { return "W *= 1 + (-1)^t 1e6 eps (53-bit rung only)"; }
+  void step(Algorithm a, Factors<double>& f, const Mat<double>& Y, const Mat<double>& B,
+            const double& eta, long t, Workspace<double>& ws) const override {
+    reference_step(a, f, Y, B, eta, ws);
+    const double d = 1e6 * std::ldexp(1.0, -52);
+    f.W *= t % 2 == 0 ? 1 + d : 1 - d;
+  }
 };
 
 }  // namespace fa::mutants

@@ -2,25 +2,14 @@
 // zero-initialisation facts of CLAIMS.md X5, and the clear errors of the trajectory runner.
 #include "dynamics/trajectory.hpp"
 #include "generators/instance.hpp"
+#include "tests/support/hand_matrix.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace fa;
+using fa::testing::mat;
 
 namespace {
-
-template <class T>
-Mat<T> mat(std::initializer_list<std::initializer_list<T>> rows) {
-  Mat<T> M(static_cast<Eigen::Index>(rows.size()),
-           static_cast<Eigen::Index>(rows.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& row : rows) {
-    Eigen::Index j = 0;
-    for (const T& x : row) M(i, j++) = x;
-    ++i;
-  }
-  return M;
-}
 
 // Y = [1 2 0; 0 1 3], Z = [1; 0], W = [1 0 1], B = [1; 2], eta = 1/2, so E = [0 -2 1; 0 -1 -3].
 // By hand: E W^T = [1; -3], Z^T E = [0 -2 1], B^T E = [0 -4 -5];

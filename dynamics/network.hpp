@@ -1,0 +1,38 @@
+// The two-layer linear network of CLAIMS.md A6, trained on data: inputs X (m x N, one column per
+// example), teacher y = A x, network x -> W x -> Z W x, loss (1/2N) ||Z W X - A X||_F^2. Its
+// updates, written as a network computes them (from the hidden activations W X and the output
+// error), so that claim A6 can compare them with the matrix dynamics of dynamics.hpp; with
+// X X^T = N I they coincide with those for Y = A.
+#pragma once
+
+#include "dynamics/dynamics.hpp"
+
+#include <stdexcept>
+
+namespace fa {
+
+/// One simultaneous step of the network: with H = W X and E_net = Z H - A X,
+///   Z+ = Z - (eta/N) E_net H^T,
+///   W+ = W - (eta/N) Z^T E_net X^T (GD) or W - (eta/N) B^T E_net X^T (FA).
+template <class T>
+Factors<T> network_step(const Factors<T>& f, const Mat<T>& X, const Mat<T>& A, const Mat<T>& B,
+                        const T& eta, Algorithm alg) {
+  if (alg == Algorithm::fa_star)
+    throw std::invalid_argument("network_step: GD or FA only (FA* has no network form here)");
+  const T N(static_cast<double>(X.cols()));
+  const Mat<T> hidden = f.W * X;
+  const Mat<T> E_net = f.Z * hidden - A * X;
+  Factors<T> out = f;
+  out.Z -= eta * (E_net * hidden.transpose()) / N;
+  const Mat<T>& back = alg == Algorithm::fa ? B : f.Z;
+  out.W -= eta * (back.transpose() * E_net * X.transpose()) / N;
+  return out;
+}
+
+/// The network's loss (1/2N) ||Z W X - A X||_F^2.
+template <class T>
+T network_loss(const Factors<T>& f, const Mat<T>& X, const Mat<T>& A) {
+  return (f.Z * f.W * X - A * X).squaredNorm() / (2 * T(static_cast<double>(X.cols())));
+}
+
+}  // namespace fa
