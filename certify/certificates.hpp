@@ -21,6 +21,8 @@
 
 #include "core/scalar.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 
 namespace fa::certify {
@@ -55,6 +57,11 @@ SeparationCertificate certify_separation(const Mat<Rational>& Y, const Mat<Ratio
 /// the doubles are, converted directly to one scaled integer matrix each (fast at 1800 x 64);
 /// the bound's basis is the top r eigenvectors of the Gram matrix of Y in double, rounded.
 SeparationCertificate certify_separation(const Mat<double>& Y, const Mat<double>& B);
+
+/// The certificate's data with every exact number as {"fraction", "decimal"} (decimals rounded so
+/// the statement stays true: the bound on opt_r up, the gap down). `fa-check certify --json` and
+/// faverify.certify() both write this (certify/certificate_json.cpp).
+nlohmann::json to_json(const SeparationCertificate& c);
 
 struct FeedbackRankCertificate {
   long rank_y = 0;

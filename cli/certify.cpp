@@ -23,9 +23,6 @@ std::string fraction_for_terminal(const Rational& q) {
          "-digit fraction; written in full by --json FILE)";
 }
 
-nlohmann::json number_json(const Rational& q, char rounding) {
-  return {{"fraction", exact::fraction(q)}, {"decimal", exact::decimal(q, 17, rounding)}};
-}
 
 }  // namespace
 
@@ -82,22 +79,9 @@ int certify_check(const CertifyOptions& opt) {
   std::cout << out.str() << std::flush;
 
   if (!opt.json_file.empty()) {
-    nlohmann::json j;
+    nlohmann::json j = certify::to_json(c);
     j["y"] = opt.y_file;
     j["b"] = b_desc;
-    j["n"] = n;
-    j["m"] = m;
-    j["r"] = r;
-    j["rank_y"] = c.rank_y;
-    j["rank_feedback"] = c.rank_feedback;
-    j["norm_y_squared"] = number_json(c.norm_y_sq, 'N');
-    j["err_star"] = number_json(c.err_star, 'N');
-    j["opt_r_upper_bound"] =
-        c.opt_bound_known ? number_json(c.opt_upper, 'U') : nlohmann::json(nullptr);
-    j["opt_r_bound_source"] = c.opt_bound_source;
-    j["separation_proved"] = c.separation_proved;
-    j["gap_lower_bound"] = c.separation_proved ? number_json(c.gap, 'D') : nlohmann::json(nullptr);
-    j["verdict"] = c.verdict;
     j["seconds"] = seconds;
     std::ofstream f(opt.json_file);
     f << j.dump(2) << '\n';

@@ -55,14 +55,14 @@ print(f"GD: ||ZW - Y||^2 = {2 * gd.final_loss:.10g} after {gd.steps} steps")
 # %% the separation: FA's predicted limit for this B, err* = ||Y (I - P)||^2 with P projecting
 # onto row(B^T Y), against opt_r
 est = faverify.limit_estimate(Y, fa.B)
-try:
-    print("separation certificate (exact):", faverify.certify(Y, fa.B, r=r))
-except NotImplementedError:
-    print("separation, computed in double and NOT certified (faverify.certify is not in this "
-          "build):")
-    print(f"  err* = {est.err_star:.10g}   (FA's limit, ||Y(I-P)||_F^2)")
-    print(f"  opt_r = {est.opt_r:.10g}   (best rank-{r} error, sum_(i>r) sigma_i^2)")
-    print(f"  gap = {est.gap:.6g}, err*/opt_r = {est.err_star / est.opt_r:.4f}")
+print(f"floating point (not certified): err* = {est.err_star:.10g}, opt_r = {est.opt_r:.10g}, "
+      f"err*/opt_r = {est.err_star / est.opt_r:.4f}")
+cert = faverify.certify(Y, fa.B)  # exact arithmetic on the doubles of Y and B (FLINT)
+print(f"certificate (exact, {cert.seconds:.2f} s): rank(Y) = {cert.rank_y}, "
+      f"rank(B^T Y) = {cert.rank_feedback}")
+print(f"  err*   = {cert.err_star['decimal']}   (FA's limit ||Y(I-P)||_F^2, exact)")
+print(f"  opt_r <= {cert.opt_r_upper_bound['decimal']}   (rounded up)")
+print(f"  {cert.verdict}")
 
 # %% the figure
 fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=90)

@@ -10,7 +10,7 @@ A layer over the same C++ as the command-line tools, not a second implementation
                     the fa-claims executable)
   ladder()          the precision ladder of an exact identity (likewise)
   limit_estimate()  FA's predicted limit error err* and opt_r in floating point, NOT certified
-  certify()         the exact certificates of `fa-check certify` (where this build has them)
+  certify()         the exact separation certificate of `fa-check certify` (FLINT, exact)
 
 Results are dicts (also readable as attributes: ``res.Z`` is ``res["Z"]``); printing one shows
 its summary. Bad input raises ``faverify.InputError`` (a ValueError) with fa-check's message,
@@ -282,7 +282,15 @@ def limit_estimate(y, b, *, precision="double"):
     return Result(_core.limit_estimate(y, b, precision=precision))
 
 
-def certify(y, b, *, r=None):
-    """Exact certificates of `fa-check certify` (rank(B^T Y), err*, a bound on opt_r, the
-    separation gap). Raises NotImplementedError in builds without them."""
-    return Result(_core.certify(y, b, r=r))
+def certify(y, b=None, *, r=None, seed=0):
+    """The exact separation certificate of (Y, B), as `fa-check certify` computes it.
+
+    Exact arithmetic (FLINT) on the numbers as given: every double is an exact binary fraction.
+    Returns rank_y and rank_feedback = rank(B^T Y) (exact; equal means every FA stationary point
+    has ZW = Y, claim A1(a)), err_star (FA's limit error ||Y(I-P)||_F^2), opt_r_upper_bound (an
+    exact upper bound on opt_r, Eckart-Young), separation_proved and gap_lower_bound (err* - opt_r
+    >= gap), each number as {"fraction": exact, "decimal": 17 digits rounded so the statement
+    stays true}, and the one-line verdict. b=None draws B from seed as fa-check run does (r is then
+    required). Bad input raises InputError with fa-check's words.
+    """
+    return Result(_core.certify(y, b, r=r, seed=seed))

@@ -11,10 +11,13 @@
 #include "python/src/arrays.hpp"
 #include "python/src/bindings.hpp"
 
+#include "certify/certificates.hpp"
 #include "cli/run.hpp"
+#include "cli/run_impl.hpp"
 #include "core/linalg.hpp"
 #include "generators/instance.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
@@ -683,21 +686,47 @@ py::dict limit_estimate(const py::object& y, const py::object& b, const py::obje
   return bits == 0 ? limit_dict<double>(ya, ba, 0) : limit_dict<MpVar>(ya, ba, bits);
 }
 
-// ---- certificates (issue 10)
-// -----------------------------------------------------------------------
+// ---- certificates (fa-check certify)
+// ------------------------------------------------------------------
 //
-// >>> ISSUE 10 PLACEHOLDER <<<  `fa-check certify --y Y --b B --r R` (exact certificates of
-// rank(B^T Y), FA's limit error err*, an upper bound on opt_r and the separation gap) had not
-// landed on main when this module was written. To bind it: convert y and b with check_array() and
-// to_matrix<double>() (every double is an exact rational, so nothing is lost), call the C++
-// certificate function inside `py::gil_scoped_release`, and return its data as a dict (the same
-// keys as its JSON output). The Python signature below is the one the README documents.
-py::dict certify(const py::object& /*y*/, const py::object& /*b*/, const py::object& /*r*/) {
-  PyErr_SetString(PyExc_NotImplementedError,
-                  "faverify.certify: the exact certificates (fa-check certify, issue 10) are not "
-                  "in this build yet; faverify.limit_estimate gives err* and opt_r in floating "
-                  "point, NOT certified");
-  throw py::error_already_set();
+// The same C++ as `fa-check certify` (certify/certificates.hpp): the arrays' doubles are exact
+// binary fractions, so the certificate is about exactly the numbers the caller holds. The same
+// checks and words as the CLI (cli/run_impl.hpp's check_r_for_file / check_feedback_shape), the
+// same JSON (certify::to_json), returned as a dict.
+py::dict certify(const py::object& y, const py::object& b, const py::object& r_arg,
+                 std::uint64_t seed) {
+  const ArrayInput ya = check_array(y, "y", 0);
+  std::optional<ArrayInput> ba;
+  if (!b.is_none()) ba = check_array(b, "b", 0);
+  long long r = 0;
+  std::string r_source;
+  if (!r_arg.is_none()) {
+    r = r_arg.cast<long long>();
+    r_source = "r = " + std::to_string(r);
+  } else if (ba) {
+    r = ba->cols;
+    r_source = "r = " + std::to_string(r) + " (columns of b)";
+  } else {
+    input_error("certify needs r (or b, whose columns are r)");
+  }
+  nlohmann::json j;
+  double seconds = 0;
+  {
+    py::gil_scoped_release no_gil;
+    const auto start = std::chrono::steady_clock::now();
+    const Mat<double> Y = to_matrix<double>(ya);
+    cli::detail::check_r_for_file(r, r_source, "(array y)", Y.rows(), Y.cols());
+    const Mat<double> B = ba ? to_matrix<double>(*ba)
+                             : cli::detail::default_feedback<double>(Y.rows(), r, seed);
+    cli::detail::check_feedback_shape(B, "(array b)", Y.rows(), r, r_source);
+    j = certify::to_json(certify::certify_separation(Y, B));
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  j["b"] = ba ? std::string("(array b)")
+              : "N(0, 1/n) entries from seed " + std::to_string(seed) + " (as fa-check run)";
+  j["certified"] = true;
+  j["seconds"] = seconds;
+  return py::module_::import("json").attr("loads")(j.dump()).cast<py::dict>();
 }
 
 }  // namespace
@@ -741,5 +770,6 @@ PYBIND11_MODULE(_core, m) {
         "spectrum"_a = "flat", "spread"_a = 0, "seed"_a = 0, "step_log2"_a = -3, "init"_a = "zero",
         "init_log2"_a = -8, "singular_values"_a = py::none(), "precision"_a = "double");
   m.def("limit_estimate", &limit_estimate, "y"_a, "b"_a, py::kw_only(), "precision"_a = "double");
-  m.def("certify", &certify, "y"_a, "b"_a, py::kw_only(), "r"_a = py::none());
+  m.def("certify", &certify, "y"_a, "b"_a = py::none(), py::kw_only(), "r"_a = py::none(),
+        "seed"_a = 0);
 }

@@ -21,7 +21,9 @@ def test_the_readme_example_runs():
     assert status == "budget exhausted" and float(err) > float(opt_r)  # r < rank: above opt_r
     # FA sits at its limit err*, within claim A4's tolerance for a converged error:
     # 2^8 eps ||Y||_F^2 / (eta sigma_1(Y)) (checks/claim_helpers.hpp, limit_error_tolerance).
-    Y, res = names["Y"], names["res"]
+    Y, res, faverify = names["Y"], names["res"], names["faverify"]
     tol = 2**8 * np.finfo(float).eps * np.sum(Y**2) / (res.eta * np.linalg.norm(Y, 2))
-    assert abs(float(lines[1]) - float(err)) <= tol
+    assert lines[1].startswith("separation proved: err* - opt_r >= gap")
+    cert = faverify.certify(Y, res.B)
+    assert abs(float(cert.err_star["decimal"]) - float(err)) <= tol
     assert lines[2] == "verified"
