@@ -11,7 +11,11 @@ namespace fa {
 ///     times tol times its size, and the invariant, a quadratic form, moves by at most twice the
 ///     state's size times that;
 /// (b) the drift falls when the tolerance is tightened (by >= 10x for a 10^4x tighter
-///     tolerance), unless it is already at the rounding level (64 d eps scale).
+///     tolerance), unless it is already at the rounding level (64 d eps scale per step) or the
+///     loose run already met the tight run's budget (a): an integrator whose error is far below
+///     its tolerance (RKF78 on a nearly linear flow, e.g. n = m = r = 1) has nothing left to
+///     shrink. F1's main-depth counterexample was of that kind: n = m = k = r = 1, drift 3.3e-12
+///     at tol 1e-7 and 2.2e-12 at 1e-11, both 50x below the tight budget.
 template <class T>
 void check_flow_invariant(Case<T>& c, FlowKind kind, bool wrong_invariant) {
   constexpr bool is_double = std::is_same_v<T, double>;
@@ -48,11 +52,16 @@ void check_flow_invariant(Case<T>& c, FlowKind kind, bool wrong_invariant) {
   const T scale = size * size;
   c.note("drift at tol " + to_text(loose), to_text(d_loose));
   c.note("drift at tol " + to_text(tight), to_text(d_tight));
+  const T tight_budget = T(4) * T(double(steps_tight + 1)) * tight * scale;
   c.require_le("drift of the invariant at the tight tolerance vs 4 steps tol scale", d_tight,
-               T(4) * T(double(steps_tight + 1)) * tight * scale);
+               tight_budget);
   const T rounding = T(64.0 * (std::max({rec.n, rec.m, rec.r}) + 2)) * epsilon<T>() * scale *
                      T(double(steps_tight + 1));
-  if (d_tight > rounding)
+  c.note("integrator steps (loose, tight)",
+         std::to_string(steps_loose) + ", " + std::to_string(steps_tight));
+  c.note("tight budget 4 (steps + 1) tol scale", to_text(tight_budget));
+  c.note("rounding level 64 (max(n, m, r) + 2) eps scale (steps + 1)", to_text(rounding));
+  if (d_tight > rounding && d_loose > tight_budget)
     c.require_le("drift at the tight tolerance vs a tenth of the loose one", d_tight,
                  d_loose / 10);
 }
