@@ -1,10 +1,13 @@
 // fa-claims: runs the registered claims (theorems/*.cpp), one (claim, scalar) at a time, prints a
 // verdict that explains itself, writes a report fragment, and generates the ctest registrations.
 #include "checks/claim_runner.hpp"
+
 #include "checks/claim.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/atomic_file.hpp"
+#include "core/shell_quote.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,7 +17,6 @@
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <unistd.h>
 
 namespace fa {
 
@@ -40,17 +42,6 @@ std::filesystem::path report_dir() {
   return FA_DEFAULT_REPORT_DIR;
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 void write_atomically(const std::filesystem::path& path, const std::string& text) {
   write_file_atomically(path, text);
 }
@@ -59,8 +50,8 @@ std::string test_name(const ClaimSpec& spec, const std::string& scalar) {
   return spec.id + " " + spec.title + " (" + scalar + ")";
 }
 
-std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar,
-                              const RunResult& r, const std::string& falsifier) {
+std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar, const RunResult& r,
+                              const std::string& falsifier) {
   std::string cmd = self_path() + " run " + spec.id + " --scalar " + scalar;
   if (!falsifier.empty()) cmd += " --falsifier " + falsifier;
   cmd += " --seed " + std::to_string(r.seed);
@@ -101,7 +92,8 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   j["extra"] = r.record.extra;
   j["region"] = r.record.region.to_json();
   nlohmann::json fals = nlohmann::json::array();
-  for (const auto& f : spec.falsifiers) fals.push_back({{"name", f.name}, {"description", f.description}});
+  for (const auto& f : spec.falsifiers)
+    fals.push_back({{"name", f.name}, {"description", f.description}});
   j["falsifiers"] = fals;
   j["proof"] = spec.proof.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.proof);
   j["strength_note"] = spec.strength_note;
@@ -474,8 +466,9 @@ int check_proof_index() {
 std::vector<ClaimJob> claim_jobs() {
   std::vector<const RegisteredClaim*> claims;
   for (const auto& c : claim_registry()) claims.push_back(&c);
-  std::sort(claims.begin(), claims.end(),
-            [](const RegisteredClaim* a, const RegisteredClaim* b) { return a->spec.id < b->spec.id; });
+  std::sort(claims.begin(), claims.end(), [](const RegisteredClaim* a, const RegisteredClaim* b) {
+    return a->spec.id < b->spec.id;
+  });
   std::vector<ClaimJob> jobs;
   for (const RegisteredClaim* c : claims) {
     for (const char* scalar : {"double", "mp", "exact"})
@@ -492,7 +485,8 @@ std::vector<ClaimJob> claim_jobs() {
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   auto bad = [&](const std::string& why) {
-    return std::invalid_argument("shard '" + text + "': " + why + " (expected i/n with 0 <= i < n)");
+    return std::invalid_argument("shard '" + text + "': " + why +
+                                 " (expected i/n with 0 <= i < n)");
   };
   if (slash == std::string::npos) throw bad("no '/'");
   Shard s;
@@ -526,7 +520,8 @@ int run_all(const RunAllOptions& opt) {
   int failures = 0, count = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const ClaimJob& job = jobs[j];
-    if (static_cast<int>(j % static_cast<std::size_t>(opt.shard.count)) != opt.shard.index) continue;
+    if (static_cast<int>(j % static_cast<std::size_t>(opt.shard.count)) != opt.shard.index)
+      continue;
     if (!wanted(job)) continue;
     ++count;
     if (opt.dry_run) {
@@ -570,8 +565,8 @@ int run_all(const RunAllOptions& opt) {
                         std::to_string(opt.shard.count) + ".json"),
                    manifest.dump(2) + "\n");
   std::cout << "run-all: shard " << opt.shard.index << "/" << opt.shard.count << ": " << count
-            << " jobs, " << (count - failures) << " as expected, " << failures
-            << " not; parts in " << (report_dir() / "parts").string() << "\n";
+            << " jobs, " << (count - failures) << " as expected, " << failures << " not; parts in "
+            << (report_dir() / "parts").string() << "\n";
   return failures == 0 ? 0 : 1;
 }
 
@@ -633,4 +628,3 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
 }
 
 }  // namespace fa
-

@@ -8,7 +8,9 @@
 #include "certify/exact.hpp"
 #include "checks/claim.hpp"
 
+#include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace fa {
@@ -74,6 +76,19 @@ inline double exact_bits(const Mat<Rational>& M) {
         static_cast<double>(mpz_sizeinbase(mpq_numref(v), 2) + mpz_sizeinbase(mpq_denref(v), 2));
   }
   return bits;
+}
+
+/// Exact FA iterates roughly triple their bits per step: a replay that holds more than 2^26 bits
+/// in Z and W after step t + 1 of s stops there, with the reason (a counterexample whose exact
+/// replay would take hours is reported "not certified", not run).
+inline std::optional<ExactReplay> replay_too_large(const Factors<Rational>& f, long t, long s) {
+  const double bits = exact_bits(f.Z) + exact_bits(f.W);
+  if (bits <= std::ldexp(1.0, 26) || t + 1 >= s) return std::nullopt;
+  return ExactReplay{"not certified",
+                     "exact FA replay stopped after " + std::to_string(t + 1) + " of " +
+                         std::to_string(s) + " steps: the exact iterates already hold " +
+                         exact::decimal(Rational(bits), 3) + " bits (they roughly triple per step)",
+                     nullptr};
 }
 
 }  // namespace fa

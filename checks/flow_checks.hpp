@@ -62,8 +62,7 @@ void check_flow_invariant(Case<T>& c, FlowKind kind, bool wrong_invariant) {
   c.note("tight budget 4 (steps + 1) tol scale", to_text(tight_budget));
   c.note("rounding level 64 (max(n, m, r) + 2) eps scale (steps + 1)", to_text(rounding));
   if (d_tight > rounding && d_loose > tight_budget)
-    c.require_le("drift at the tight tolerance vs a tenth of the loose one", d_tight,
-                 d_loose / 10);
+    c.require_le("drift at the tight tolerance vs a tenth of the loose one", d_tight, d_loose / 10);
 }
 
 }  // namespace fa

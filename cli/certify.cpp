@@ -23,7 +23,6 @@ std::string fraction_for_terminal(const Rational& q) {
          "-digit fraction; written in full by --json FILE)";
 }
 
-
 }  // namespace
 
 int certify_check(const CertifyOptions& opt) {

@@ -1,12 +1,14 @@
 // Figure data from fixed recipes (deterministic) and the gnuplot plots of the report.
 #include "reports/report.hpp"
 
+#include "core/shell_quote.hpp"
+
 #include "dynamics/trajectory.hpp"
 #include "generators/instance.hpp"
 #include "generators/random.hpp"
 
-#include <Eigen/Cholesky>
 #include <unistd.h>
+#include <Eigen/Cholesky>
 
 #include <algorithm>
 #include <cmath>
@@ -156,12 +158,6 @@ std::string gnuplot_binary() {
   return "gnuplot";
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 const char* kHeader =
     "set terminal svg size 760,430 font 'DejaVu Sans,12' background rgb 'white'\n"
     "set termoption noenhanced\n"
@@ -173,8 +169,9 @@ const char* kHeader =
 
 json compute_figures() {
   json f;
-  f["note"] = "Computed by fa-report from fixed recipes (double precision); illustrations, not "
-              "checks. FA* is our reconstruction.";
+  f["note"] =
+      "Computed by fa-report from fixed recipes (double precision); illustrations, not "
+      "checks. FA* is our reconstruction.";
   f["trajectories"] = json::array({trajectories(3), trajectories(2)});
   f["a5_sweep"] = a5_sweep();
   return f;
@@ -185,11 +182,11 @@ bool draw_svg(const fs::path& tmp, const fs::path& out_dir, const std::string& n
               std::vector<Plot>& plots) {
   const fs::path svg_tmp = tmp / (name + ".svg");
   const fs::path gp = tmp / (name + ".gp");
-  std::ofstream(gp) << kHeader << "set output " << quote(svg_tmp.string()) << "\n"
-                    << "set title " << quote(title) << "\n"
+  std::ofstream(gp) << kHeader << "set output " << shell_quote(svg_tmp.string()) << "\n"
+                    << "set title " << shell_quote(title) << "\n"
                     << script;
-  const int rc = std::system((quote(gnuplot_binary()) + " " + quote(gp.string()) + " 2>" +
-                              quote((tmp / (name + ".err")).string()))
+  const int rc = std::system((shell_quote(gnuplot_binary()) + " " + shell_quote(gp.string()) +
+                              " 2>" + shell_quote((tmp / (name + ".err")).string()))
                                  .c_str());
   if (rc != 0 || !fs::exists(svg_tmp)) return false;
   const std::string svg = read_text(svg_tmp);
@@ -199,12 +196,12 @@ bool draw_svg(const fs::path& tmp, const fs::path& out_dir, const std::string& n
 }
 
 std::string gnuplot_quote(const std::string& s) {
-  return quote(s);
+  return shell_quote(s);
 }
 
 std::string gnuplot_version() {
   std::string out;
-  if (FILE* p = ::popen((quote(gnuplot_binary()) + " --version 2>/dev/null").c_str(), "r")) {
+  if (FILE* p = ::popen((shell_quote(gnuplot_binary()) + " --version 2>/dev/null").c_str(), "r")) {
     char buf[256];
     while (std::fgets(buf, sizeof buf, p)) out += buf;
     if (::pclose(p) != 0) return "";
@@ -221,8 +218,8 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
     return plots;
   }
   if (gnuplot_version().empty()) {
-    status = "skipped: gnuplot not found (" + gnuplot_binary() +
-             "); install gnuplot-nox for the plots";
+    status =
+        "skipped: gnuplot not found (" + gnuplot_binary() + "); install gnuplot-nox for the plots";
     return plots;
   }
   const fs::path out_dir = dir / "plots";
@@ -231,7 +228,7 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
   fs::create_directories(out_dir);
   auto data_file = [&](const std::string& name, const std::string& text) {
     std::ofstream(tmp / name) << text;
-    return quote((tmp / name).string());
+    return shell_quote((tmp / name).string());
   };
   std::vector<std::string> failed;
   auto draw = [&](const std::string& name, const std::string& title, const std::string& caption,
@@ -249,14 +246,14 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
     for (const auto& s : tr["series"]) {
       std::ostringstream d;
       for (std::size_t j = 0; j < s["step"].size(); ++j)
-        d << s["step"][j].get<long>() << " " << num(s["loss"][j]) << " "
-          << num(s["alignment"][j]) << " " << num(s["half_w_norm_sq"][j]) << "\n";
+        d << s["step"][j].get<long>() << " " << num(s["loss"][j]) << " " << num(s["alignment"][j])
+          << " " << num(s["half_w_norm_sq"][j]) << "\n";
       const std::string file = data_file(name + "_" + std::to_string(i) + ".dat", d.str());
       std::string label = s["algorithm"].get<std::string>();
       if (label == "FA*") label += " (our reconstruction)";
       label += ", " + s["init"].get<std::string>() + " init";
       plot_cmd += std::string(i ? ", " : "") + file + " using 1:2 with lines lw 2 lc rgb '" +
-                  colours[i % 3] + "' title " + quote(label);
+                  colours[i % 3] + "' title " + shell_quote(label);
       ++i;
     }
     const int r = tr["r"];
@@ -269,13 +266,13 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
         "set logscale y\nset format y '1e%T'\nset xlabel 'step'\n"
         "set ylabel 'loss 1/2 ||ZW - Y||^2'\nset key bottom left\n";
     if (r < 3)
-      script += "set yrange [" + num(tr["half_opt_r"].get<double>() / 4) + ":*]\nset key top right\n";
+      script +=
+          "set yrange [" + num(tr["half_opt_r"].get<double>() / 4) + ":*]\nset key top right\n";
     else
       script += "set yrange [1e-34:*]\n";
     draw("loss_" + name,
          "Loss, r = " + std::to_string(r) + (r == 3 ? " = rank Y (A1)" : " < rank Y = 3 (A4)"),
-         "GD, FA and FA* on " + tr["recipe"].get<std::string>() + ", eta = " +
-             num(tr["eta"]) +
+         "GD, FA and FA* on " + tr["recipe"].get<std::string>() + ", eta = " + num(tr["eta"]) +
              (r == 3 ? ". r >= rank(Y): all three reach zero loss (A1, A3); the floor is "
                        "double's rounding."
                      : ". r < rank(Y): GD reaches opt_r; FA stops at 1/2 ||Y(I-P)||^2 > "
@@ -288,15 +285,15 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
     const char* dashes[] = {"1", "2"};
     int i = 0;
     for (std::size_t s = 1; s < tr["series"].size(); ++s, ++i) {
-      const std::string file =
-          quote((tmp / (tr["name"].get<std::string>() + "_" + std::to_string(s) + ".dat")).string());
+      const std::string file = shell_quote(
+          (tmp / (tr["name"].get<std::string>() + "_" + std::to_string(s) + ".dat")).string());
       std::string label = tr["series"][s]["algorithm"];
       if (label == "FA*") label += " (reconstruction)";
-      plot_cmd += std::string(i ? ", " : "") + file +
-                  " using ($1+1):3 with lines lw 2.5 dt " + dashes[0] + " lc rgb '" +
-                  colours[s] + "' title " + quote(label + ": tr(B^T Z)") + ", " + file +
+      plot_cmd += std::string(i ? ", " : "") + file + " using ($1+1):3 with lines lw 2.5 dt " +
+                  dashes[0] + " lc rgb '" + colours[s] + "' title " +
+                  shell_quote(label + ": tr(B^T Z)") + ", " + file +
                   " using ($1+1):4 with lines lw 1.5 dt " + dashes[1] + " lc rgb '#000000' title " +
-                  quote(label + ": 1/2 ||W||^2");
+                  shell_quote(label + ": 1/2 ||W||^2");
     }
     draw("alignment", "Alignment: tr(B^T Z_t) against 1/2 ||W_t||^2 (A2, X2, X7)",
          "FA and FA* from zero init on " + tr["recipe"].get<std::string>() +
@@ -322,18 +319,18 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
       }
       if (c["scalar"] == "double") k_double = k;
       const std::string file = data_file("a4_" + c["scalar"].get<std::string>() + ".dat", d.str());
-      plot_cmd += std::string(i ? ", " : "") + file +
-                  " using ($1*" + (i ? "1.08" : "0.93") + "):2:3:4 with yerrorbars pt 7 ps 0.8 lc rgb '" +
-                  colours[i % 3] + "' title " +
-                  quote("median and 10-90% of err_FA/opt_1, " + c["scalar"].get<std::string>() +
-                        " (k = " + std::to_string(k) + ")");
+      plot_cmd += std::string(i ? ", " : "") + file + " using ($1*" + (i ? "1.08" : "0.93") +
+                  "):2:3:4 with yerrorbars pt 7 ps 0.8 lc rgb '" + colours[i % 3] + "' title " +
+                  shell_quote("median and 10-90% of err_FA/opt_1, " +
+                              c["scalar"].get<std::string>() + " (k = " + std::to_string(k) + ")");
       ++i;
     }
     if (i > 0) {
       const int k = k_double ? k_double : 64;
-      plot_cmd += ", 1 + (1 - x/" + std::to_string(k - 1) +
-                  ")/(0.45493642311957 + x) with lines lw 2 lc rgb '#555555' title " +
-                  quote("predicted median 1 + (1 - delta^2)/(q + alpha), k = " + std::to_string(k));
+      plot_cmd +=
+          ", 1 + (1 - x/" + std::to_string(k - 1) +
+          ")/(0.45493642311957 + x) with lines lw 2 lc rgb '#555555' title " +
+          shell_quote("predicted median 1 + (1 - delta^2)/(q + alpha), k = " + std::to_string(k));
       draw("a4_family", "Separation: err_FA / opt_1 over the A4 family (r = 1)",
            "Each point: one case of the A4.family check (draws of U, V, b at one alpha). The ratio "
            "is far from 1 and its median grows as alpha -> 0, as the formula predicts; the 90% "
@@ -366,8 +363,8 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
     for (const auto& c : report["claims"]) {
       if (c["id"] != "A5.family" || !c["extra"].contains("family")) continue;
       for (const auto& row : c["extra"]["family"])
-        claim_rms << num(row["k"]) << " " << num(std::sqrt(row["mean_k_cos2"].get<double>() /
-                                                            row["k"].get<double>()))
+        claim_rms << num(row["k"]) << " "
+                  << num(std::sqrt(row["mean_k_cos2"].get<double>() / row["k"].get<double>()))
                   << "\n";
     }
     if (!claim_rms.str().empty())
@@ -388,20 +385,21 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
   {
     std::string plot_cmd;
     int i = 0;
-    const char* pal[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    const char* pal[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                         "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
     for (const auto& l : report["ladders"]) {
       if (l["rungs"].empty()) continue;
       std::ostringstream d;
       for (const auto& g : l["rungs"])
         d << num(g["eps"]) << " "
-          << num(g["residual"].get<double>() > 0 ? g["residual"].get<double>() : g["eps"].get<double>())
+          << num(g["residual"].get<double>() > 0 ? g["residual"].get<double>()
+                                                 : g["eps"].get<double>())
           << "\n";
       const std::string id = l["id"];
       plot_cmd += std::string(i ? ", " : "") + data_file("ladder_" + id + ".dat", d.str()) +
                   " using 1:2 with linespoints pt " + std::to_string(4 + i % 6) +
                   " ps 1 lw 1.5 lc rgb '" + pal[i % 10] + "' title " +
-                  quote(id + " (slope " + slope_text(l["slope"]) + ")");
+                  shell_quote(id + " (slope " + slope_text(l["slope"]) + ")");
       ++i;
     }
     if (i > 0) {
@@ -411,7 +409,8 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
            "identity's residual is rounding: it falls with eps (slope ~1); an approximate one's "
            "would stay flat (slope ~0). A residual of exactly 0 (every rounding happened to be "
            "exact) is drawn at eps, as the slope fit counts it.",
-           "set logscale xy\nset format x '1e%T'\nset format y '1e%T'\nset xlabel 'eps = 2^(1-bits)'\n"
+           "set logscale xy\nset format x '1e%T'\nset format y '1e%T'\nset xlabel 'eps = "
+           "2^(1-bits)'\n"
            "set ylabel 'relative residual'\nset key bottom right\nplot " +
                plot_cmd + "\n");
     }

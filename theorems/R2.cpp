@@ -29,13 +29,7 @@ ExactReplay replay_exactly(const nlohmann::json& cx) {
     before = after;
     reference_dynamics<Rational>().step(Algorithm::fa, f, x.Y, x.B, x.eta, t, ws);
     after = exact_loss();
-    const double bits = exact_bits(f.Z) + exact_bits(f.W);
-    if (bits > std::ldexp(1.0, 26) && t + 1 < s)
-      return {"not certified",
-              "exact FA replay stopped after " + std::to_string(t + 1) + " of " +
-                  std::to_string(s) + " steps: the exact iterates already hold " +
-                  exact::decimal(Rational(bits), 3) + " bits",
-              nullptr};
+    if (auto stopped = replay_too_large(f, t, s)) return *stopped;
   }
   const bool increased = after > before;
   const std::string detail = "exact FA from the recorded start, " + std::to_string(s) +
@@ -57,8 +51,9 @@ ClaimSpec spec() {
       "Small random init 2^x N(0, 1), x in {-4, -8, -2, 0} (enforced); the wide "
       "region otherwise.";
   s.recipe = std::string(kWideRegionText) + ", small init, 300 FA steps";
-  s.falsifiers = {{"gd-instead", "true variant: GD (a descent method at this step) instead of "
-                                 "FA; the search must find no increase"}};
+  s.falsifiers = {{"gd-instead",
+                   "true variant: GD (a descent method at this step) instead of "
+                   "FA; the search must find no increase"}};
   s.replay_exactly = &replay_exactly;
   return s;
 }

@@ -17,9 +17,9 @@
 #include "core/linalg.hpp"
 #include "generators/instance.hpp"
 
-#include <nlohmann/json.hpp>
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <mutex>
@@ -716,8 +716,8 @@ py::dict certify(const py::object& y, const py::object& b, const py::object& r_a
     const auto start = std::chrono::steady_clock::now();
     const Mat<double> Y = to_matrix<double>(ya);
     cli::detail::check_r_for_file(r, r_source, "(array y)", Y.rows(), Y.cols());
-    const Mat<double> B = ba ? to_matrix<double>(*ba)
-                             : cli::detail::default_feedback<double>(Y.rows(), r, seed);
+    const Mat<double> B =
+        ba ? to_matrix<double>(*ba) : cli::detail::default_feedback<double>(Y.rows(), r, seed);
     cli::detail::check_feedback_shape(B, "(array b)", Y.rows(), r, r_source);
     j = certify::to_json(certify::certify_separation(Y, B));
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

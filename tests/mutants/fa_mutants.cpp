@@ -28,6 +28,7 @@
 // later kills stop at their first failing case.
 #include "checks/claim_runner.hpp"
 #include "checks/schwartz_zippel.hpp"
+#include "core/shell_quote.hpp"
 #include "tests/mutants/mutants.hpp"
 
 #include <CLI/CLI.hpp>
@@ -66,13 +67,9 @@ std::string self_path() {
   return ec ? std::string("fa-mutants") : p.string();
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+fs::path part_dir() {
+  return report_dir() / "mutants";
 }
-
-fs::path part_dir() { return report_dir() / "mutants"; }
 
 bool listed(const std::vector<std::string>& list, const std::string& id) {
   return std::find(list.begin(), list.end(), id) != list.end();
@@ -125,7 +122,9 @@ std::string reproduce_command(const std::string& mutant, const std::string& clai
   return cmd + " --no-report";
 }
 
-bool counts(const RegisteredClaim& c) { return c.spec.expected_to_hold(); }
+bool counts(const RegisteredClaim& c) {
+  return c.spec.expected_to_hold();
+}
 
 std::string reach_name(Reach r) {
   switch (r) {
@@ -233,10 +232,10 @@ json run_mutant(const MutantInfo& info, const RunOptions& opt) {
         controls[scalar][id] = control;
         if (control != "verified") killed = false;
       }
-      row[id] = killed                  ? "killed"
-                : !control.empty()      ? "reference fails too"
+      row[id] = killed                 ? "killed"
+                : !control.empty()     ? "reference fails too"
                 : r.verdict == "error" ? "error"
-                                        : "survived";
+                                       : "survived";
       if (!opt.quiet)
         std::cout << "  " << info.name << " x " << id << " [" << scalar << "]: " << r.verdict
                   << (killed ? "  -> KILLED" : "")
@@ -279,8 +278,7 @@ json run_mutant(const MutantInfo& info, const RunOptions& opt) {
   rec["worst_margins"] = margins;
   rec["control_reference"] = controls;
   rec["scalars_run"] = scalars;
-  rec["seconds"] =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rec["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rec["generated"] = static_cast<long long>(std::time(nullptr));
   // The expectation this mutant is held to.
   bool pass;
@@ -455,7 +453,8 @@ int cmd_summary() {
     if (rec["reach"] != reach_name(Reach::every_scalar) && rec.contains("verdicts")) {
       // Double against mp, claim by claim: double stays inside its tolerances (margin > 0: it
       // cannot tell the mutant from the reference), mp is refuted.
-      md << "\n| claim | double | double worst margin | mp | reference in mp |\n|---|---|--:|---|---|\n";
+      md << "\n| claim | double | double worst margin | mp | reference in mp "
+            "|\n|---|---|--:|---|---|\n";
       const json& v = rec["verdicts"];
       const json& wm = rec["worst_margins"];
       for (const auto& id : ids) {
@@ -581,7 +580,9 @@ int cmd_ladder_rung(const std::string& id) {
   return ok ? 0 : 1;
 }
 
-std::string cmake_quote(const std::string& s) { return "[==[" + s + "]==]"; }
+std::string cmake_quote(const std::string& s) {
+  return "[==[" + s + "]==]";
+}
 
 /// One ctest per mutant (label `mutants`), a setup test that clears old per-mutant records and a
 /// cleanup test that assembles report/mutants.json and report/mutants.md.
