@@ -123,7 +123,7 @@ struct ClaimRecord {
   /// none proves nothing).
   double max_identity_bound_ratio = 0;
   long identity_checks = 0;
-  nlohmann::json last_failure;       // the minimal counterexample once RapidCheck has shrunk
+  nlohmann::json last_failure;  // the minimal counterexample once RapidCheck has shrunk
   nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
   RegionSeen region;         // what the cases drew, and the discards (checks/region.hpp)
   bool failed_once = false;  // after the first failure RapidCheck shrinks: not counted in region
@@ -320,10 +320,10 @@ Instance<T> integer_instance(const Recipe& rec) {
   inst.recipe = rec;
   inst.Y = int_matrix(rec.n, rec.k, -2, 2) * int_matrix(rec.k, rec.m, -2, 2);
   inst.B = int_matrix(rec.n, rec.r, -3, 3) * T(feedback_scale(rec));
-  inst.start.Z = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.n, rec.r))
-                                        : int_matrix(rec.n, rec.r, -1, 1);
-  inst.start.W = rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.r, rec.m))
-                                        : int_matrix(rec.r, rec.m, -1, 1);
+  inst.start.Z =
+      rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.n, rec.r)) : int_matrix(rec.n, rec.r, -1, 1);
+  inst.start.W =
+      rec.init == Init::zero ? Mat<T>(Mat<T>::Zero(rec.r, rec.m)) : int_matrix(rec.r, rec.m, -1, 1);
   inst.eta = std::ldexp(1.0, rec.step_log2);
   inst.opt_r = T(0);
   return inst;
@@ -426,24 +426,33 @@ FA_DECLARE_CLAIM_RUN(Rational, extern)
 #define FA_CLAIM_CONCAT2(a, b) a##b
 #define FA_CLAIM_CONCAT(a, b) FA_CLAIM_CONCAT2(a, b)
 
+// A claim file's own names (spec, check, helpers) live in `namespace FA_CLAIM_FILE { ... }`: an
+// anonymous namespace in a normal build. theorems/CMakeLists.txt compiles the claim files in unity
+// batches (several files in one translation unit, so Eigen, Boost and RapidCheck are parsed once
+// per batch, not once per claim); there CMake defines FA_CLAIM_FILE to a name unique to each file
+// (UNITY_BUILD_UNIQUE_ID), so that two claims' spec() and check() do not collide.
+#ifndef FA_CLAIM_FILE
+#define FA_CLAIM_FILE
+#endif
+
 /// Registers a claim checked in double and mp.
-#define FA_REGISTER_CLAIM(spec, check)                                              \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)( \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},               \
+#define FA_REGISTER_CLAIM(spec, check)                                                 \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __COUNTER__)( \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                  \
                {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)}})
 
 /// Registers an exact identity: double, mp, exact rationals, and the MPFR ladder.
-#define FA_REGISTER_IDENTITY_CLAIM(spec, check)                                      \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)(  \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                \
-               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                \
-               {"exact", ::fa::make_runner<::fa::Rational>(&check<::fa::Rational>)}, \
+#define FA_REGISTER_IDENTITY_CLAIM(spec, check)                                        \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __COUNTER__)( \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                  \
+               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                  \
+               {"exact", ::fa::make_runner<::fa::Rational>(&check<::fa::Rational>)},   \
                {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})
 
 /// Registers an identity that is checked in floating point and on the MPFR ladder, not exactly
 /// (it needs square roots or decompositions).
-#define FA_REGISTER_LADDER_CLAIM(spec, check)                                       \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __LINE__)( \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},               \
-               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},               \
+#define FA_REGISTER_LADDER_CLAIM(spec, check)                                          \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __COUNTER__)( \
+      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                  \
+               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                  \
                {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})

@@ -37,7 +37,7 @@
 #include "checks/convergence.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -59,16 +59,18 @@ ClaimSpec spec() {
   s.recipe =
       "the wide region with r >= k, flat/geometric/clustered spectra, zero or small init "
       "2^-8 (r = k)";
-  s.falsifiers = {{"gd-as-fa-from-zero",
-                   "the FA update replaced by GD's (Z^T for B^T): from zero init nothing moves, "
-                   "so the loss stays 1/2 ||Y||^2 and the check must fail"},
-                  {"rounded-target",
-                   "A1(a)'s certificate on the rounded double matrix fl(U diag(s) V^T), whose exact "
-                   "rank is min(n, m), not k: rank(B^T Y) <= r < rank(Y) there, so the "
-                   "certificate must fail"}};
-  s.strength_note = "A1(a) (every FA stationary point is optimal) is certified exactly on every "
-                    "tested instance, for its exact target U diag(s) V^T; the convergence of the "
-                    "run (A1(b)) is tested.";
+  s.falsifiers = {
+      {"gd-as-fa-from-zero",
+       "the FA update replaced by GD's (Z^T for B^T): from zero init nothing moves, "
+       "so the loss stays 1/2 ||Y||^2 and the check must fail"},
+      {"rounded-target",
+       "A1(a)'s certificate on the rounded double matrix fl(U diag(s) V^T), whose exact "
+       "rank is min(n, m), not k: rank(B^T Y) <= r < rank(Y) there, so the "
+       "certificate must fail"}};
+  s.strength_note =
+      "A1(a) (every FA stationary point is optimal) is certified exactly on every "
+      "tested instance, for its exact target U diag(s) V^T; the convergence of the "
+      "run (A1(b)) is tested.";
   return s;
 }
 
@@ -86,10 +88,11 @@ void check(Case<T>& c) {
   check_reaches_optimum(c, optimum_region<T>({-8}),
                         c.falsifier("gd-as-fa-from-zero") ? Algorithm::gd : Algorithm::fa,
                         std::function<void(const Instance<T>&)>(certify_a));
-  c.certified("A1(a): rank(B^T Y) = rank(Y) = k exactly (Y = U diag(s) V^T in exact form): every "
-              "FA stationary point has zero error");
+  c.certified(
+      "A1(a): rank(B^T Y) = rank(Y) = k exactly (Y = U diag(s) V^T in exact form): every "
+      "FA stationary point has zero error");
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

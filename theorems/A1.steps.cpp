@@ -39,7 +39,7 @@
 #include <cmath>
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -135,6 +135,6 @@ void check(Case<T>& c) {
                  lowest, allowed);
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

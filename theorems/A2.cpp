@@ -15,16 +15,18 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A2";
   s.title = "alignment: sym(B^T Z) + 1/2 eta^2 sum G G^T = 1/2 W W^T >= 0 and tr(B^T Z) > 0";
   s.source = Source::paper_abstract;
-  s.statement = "Along FA from zero init: sym(B^T Z_t) + 1/2 eta^2 sum_{s<t} G_s G_s^T = "
-                "1/2 W_t W_t^T, hence positive semidefinite, at every step, tr(B^T Z_t) >= 0, and at the end of the run "
-                "(200 steps) tr(B^T Z) > 0 and cos(Z, B) > 0.";
+  s.statement =
+      "Along FA from zero init: sym(B^T Z_t) + 1/2 eta^2 sum_{s<t} G_s G_s^T = "
+      "1/2 W_t W_t^T, hence positive semidefinite, at every step, tr(B^T Z_t) >= 0, and at the end "
+      "of the run "
+      "(200 steps) tr(B^T Z) > 0 and cos(Z, B) > 0.";
   s.hypotheses =
       "Zero initialisation (enforced); any k and r; drawn across the wide region; "
       "checked at every step until the run diverges (then the case ends).";
@@ -33,8 +35,9 @@ ClaimSpec spec() {
                    "B redrawn at every step (the feedback is not fixed): Z then aligns with no "
                    "fixed matrix, and the PSD structure against the original B breaks"},
                   {"w-sign-flipped", "FA with the W-update's sign flipped (W+ = W + eta B^T E)"}};
-  s.strength_note = "The identities behind it are proved (X1, X2); what A2 checks is along runs "
-                    "from zero init, with rounding tolerances: tested.";
+  s.strength_note =
+      "The identities behind it are proved (X1, X2); what A2 checks is along runs "
+      "from zero init, with rounding tolerances: tested.";
   return s;
 }
 
@@ -69,13 +72,13 @@ void check(Case<T>& c) {
       B = cast_matrix<T>(gaussian_matrix(rec.n, rec.r, redraw)) / T(std::sqrt(double(rec.n)));
     const Mat<T> BtZ = inst.B.transpose() * f.Z;
     const Mat<T> S = (BtZ + BtZ.transpose()) / 2 + eta * eta / 2 * sum_gg;
-    const T scale = product_bound<T>(inst.B.transpose(), f.Z) +
-                    eta * eta * max_abs(sum_gg) + max_abs(f.W) * max_abs(f.W) * T(double(rec.m));
+    const T scale = product_bound<T>(inst.B.transpose(), f.Z) + eta * eta * max_abs(sum_gg) +
+                    max_abs(f.W) * max_abs(f.W) * T(double(rec.m));
     const T tol = T(k_per_step * (t + 1)) * epsilon<T>() * scale;
     c.note("step", std::to_string(t + 1));
-    c.require_identity("max |sym(B^T Z_t) + 1/2 eta^2 sum G G^T - 1/2 W W^T| at step " +
-                           std::to_string(t + 1),
-                       max_abs(Mat<T>(S - f.W * f.W.transpose() / 2)), scale, k_per_step * (t + 1));
+    c.require_identity(
+        "max |sym(B^T Z_t) + 1/2 eta^2 sum G G^T - 1/2 W W^T| at step " + std::to_string(t + 1),
+        max_abs(Mat<T>(S - f.W * f.W.transpose() / 2)), scale, k_per_step * (t + 1));
     c.require_ge("lambda_min(sym(B^T Z_t) + 1/2 eta^2 sum G G^T) at step " + std::to_string(t + 1),
                  T(symmetric_eigenvalues<T>(S)(0)), T(-tol));
     c.require_ge("tr(B^T Z_t) at step " + std::to_string(t + 1), T(BtZ.trace()), T(-tol));
@@ -87,6 +90,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

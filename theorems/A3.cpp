@@ -17,7 +17,7 @@
 #include "checks/convergence.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -36,9 +36,10 @@ ClaimSpec spec() {
   s.falsifiers = {{"w-sign-flipped", "FA* with the W-update's sign flipped"},
                   {"plain-fa", "plain FA in place of FA*: it converges too, but Q drifts from 0"},
                   {"redrawn-feedback", "FA* with B redrawn at every step"}};
-  s.strength_note = "Convergence of FA* within a step budget and ||B^T E|| non-increasing along "
-                    "runs are properties of trajectories: tested (the conservation of Q behind "
-                    "them is X7, proved).";
+  s.strength_note =
+      "Convergence of FA* within a step budget and ||B^T E|| non-increasing along "
+      "runs are properties of trajectories: tested (the conservation of Q behind "
+      "them is X7, proved).";
   return s;
 }
 
@@ -52,6 +53,7 @@ class RedrawnFeedback : public Dynamics<T> {
                          T(std::sqrt(double(B.rows())));
     reference_step(a, f, Y, fresh, eta, ws);
   }
+
  private:
   mutable Engine engine_;
 };
@@ -103,8 +105,8 @@ void check(Case<T>& c) {
     c.require_le("FA* loss at the end vs tol (budget exhausted)", loss(f, inst.Y), bound);
   // FA* from zero conserves Q = 0 (X7): the alignment is exact, sym(B^T Z) = 1/2 W W^T. Rounding
   // accumulates over the t steps taken, each within k eps of the size of Q's terms.
-  const T q_scale = T(2) * product_bound<T>(inst.B.transpose(), f.Z) +
-                    product_bound<T>(f.W, f.W.transpose());
+  const T q_scale =
+      T(2) * product_bound<T>(inst.B.transpose(), f.Z) + product_bound<T>(f.W, f.W.transpose());
   c.require_identity("max |Q| at the end (FA* keeps Q = 0 from zero init)",
                      max_abs(alignment_matrix(f, inst.B)), q_scale, k * double(t + 1));
   const Mat<T> BtZ = inst.B.transpose() * f.Z;
@@ -114,6 +116,6 @@ void check(Case<T>& c) {
                  (product_bound<T>(inst.B.transpose(), f.Z) + T(1))));
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

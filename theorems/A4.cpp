@@ -39,16 +39,17 @@
 #include <boost/math/distributions/chi_squared.hpp>
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A4";
   s.title = "separation: FA's limit error ||Y(I-P)||^2 > opt_r = GD's when r < rank(Y)";
   s.source = Source::paper_abstract;
-  s.statement = "For r < rank(Y) with sigma_r > sigma_{r+1}: FA from zero converges to error "
-                "||Y(I-P)||_F^2 (P projects onto row(B^T Y)), which is > opt_r; GD from small "
-                "random init reaches opt_r.";
+  s.statement =
+      "For r < rank(Y) with sigma_r > sigma_{r+1}: FA from zero converges to error "
+      "||Y(I-P)||_F^2 (P projects onto row(B^T Y)), which is > opt_r; GD from small "
+      "random init reaches opt_r.";
   s.hypotheses =
       "r < k, gapped/geometric spectrum with a gap >= 2 after sigma_r, n, m <= 40 "
       "(mp 6), c in [2^-5, 2^-1], B scale 2^-2..2^2 (enforced); "
@@ -57,15 +58,18 @@ ClaimSpec spec() {
   s.recipe =
       "n, m <= 40 (mp 6), r < k, gapped or geometric spectrum (spread 1..3), c 2^-5..2^-1, "
       "B 2^-2..2^2, FA from zero, GD from 2^-8 N(0,1) init";
-  s.falsifiers = {{"claims-optimal", "false statement: FA's limit error equals opt_r (R3's "
-                                     "conjecture, stated as a claim)"},
-                  {"fa-as-gd", "FA's W-update replaced by GD's: the limit is then opt_r, not "
-                               "||Y(I-P)||^2"},
+  s.falsifiers = {{"claims-optimal",
+                   "false statement: FA's limit error equals opt_r (R3's "
+                   "conjecture, stated as a claim)"},
+                  {"fa-as-gd",
+                   "FA's W-update replaced by GD's: the limit is then opt_r, not "
+                   "||Y(I-P)||^2"},
                   {"r-equals-rank",
                    "false statement: separation when r = rank(Y) (feedback B = U, Y = U diag(s) "
                    "V^T exactly): the exact certificate must fail to prove err* > opt_r"}};
-  s.strength_note = "The separation err* > opt_r is certified exactly on every tested instance; "
-                    "that FA converges to err* and GD to opt_r is tested.";
+  s.strength_note =
+      "The separation err* > opt_r is certified exactly on every tested instance; "
+      "that FA converges to err* and GD to opt_r is tested.";
   return s;
 }
 
@@ -105,7 +109,8 @@ void check(Case<T>& c) {
   const T err_star = fa_limit_error(inst);
   const Algorithm fa_alg = c.falsifier("fa-as-gd") ? Algorithm::gd : Algorithm::fa;
   Factors<T> fa_start = c.dynamics().zero_init(rec.n, rec.r, rec.m);
-  if (fa_alg == Algorithm::gd) fa_start = initial_factors<T>([&] {
+  if (fa_alg == Algorithm::gd)
+    fa_start = initial_factors<T>([&] {
       Recipe small = rec;
       small.init = Init::small;
       small.init_log2 = -8;
@@ -145,21 +150,25 @@ ClaimSpec family_spec() {
   s.id = "A4.family";
   s.title = "separation family: median err_FA/opt_1 ~ 1 + (1-delta^2)/(q + alpha)";
   s.source = Source::paper_abstract;
-  s.statement = "r = 1, sigma_1 = 1, k-1 values delta with (k-1) delta^2 = alpha, b ~ N(0, I/n): "
-                "the median over draws of err_FA/opt_1 = ||Y(I-P)||^2/alpha is within the "
-                "sampling bound of 1 + (1-delta^2)/(q + alpha), q = median of chi^2_1; so the "
-                "ratio is far from 1 and grows without bound as alpha -> 0.";
-  s.hypotheses = "n = m = k (64 in double, 24 in mp), r = 1, alpha in {1, 2^-3, 2^-6} "
-                 "(enforced). err_FA from the limit formula validated per instance by A4.";
+  s.statement =
+      "r = 1, sigma_1 = 1, k-1 values delta with (k-1) delta^2 = alpha, b ~ N(0, I/n): "
+      "the median over draws of err_FA/opt_1 = ||Y(I-P)||^2/alpha is within the "
+      "sampling bound of 1 + (1-delta^2)/(q + alpha), q = median of chi^2_1; so the "
+      "ratio is far from 1 and grows without bound as alpha -> 0.";
+  s.hypotheses =
+      "n = m = k (64 in double, 24 in mp), r = 1, alpha in {1, 2^-3, 2^-6} "
+      "(enforced). err_FA from the limit formula validated per instance by A4.";
   s.recipe = "per case: alpha and a seed; N = 400 (double) / 120 (mp) seeded draws of U, V, b";
   s.cases_double = 6;
   s.family = true;
   s.cases_mp = 3;
-  s.falsifiers = {{"bounded-ratio", "false statement: the ratio is at most 1 + alpha (FA close "
-                                    "to optimal)"}};
-  s.strength_note = "A statistical statement (a median over random draws against a sampling "
-                    "bound): no exact certificate or proof applies; each draw's limit error "
-                    "uses A4's formula.";
+  s.falsifiers = {{"bounded-ratio",
+                   "false statement: the ratio is at most 1 + alpha (FA close "
+                   "to optimal)"}};
+  s.strength_note =
+      "A statistical statement (a median over random draws against a sampling "
+      "bound): no exact certificate or proof applies; each draw's limit error "
+      "uses A4's formula.";
   return s;
 }
 
@@ -201,18 +210,22 @@ void check_family(Case<T>& c) {
   c.note("predicted", std::to_string(predicted));
   c.note("max ratio", std::to_string(ratios.back()));
   auto& fam = c.record().extra["family"];
-  fam.push_back({{"alpha", alpha}, {"median", median}, {"predicted", predicted},
-                 {"bound", sampling + tail}, {"k", k}, {"draws", draws},
-                 {"q10", ratios[ratios.size() / 10]}, {"q90", ratios[ratios.size() * 9 / 10]}});
+  fam.push_back({{"alpha", alpha},
+                 {"median", median},
+                 {"predicted", predicted},
+                 {"bound", sampling + tail},
+                 {"k", k},
+                 {"draws", draws},
+                 {"q10", ratios[ratios.size() / 10]},
+                 {"q90", ratios[ratios.size() * 9 / 10]}});
   if (c.falsifier("bounded-ratio")) {
     c.require_le("median err_FA/opt_1 vs 1 + alpha", T(median), T(1 + alpha));
     return;
   }
-  c.require_le("|median ratio - predicted|", T(std::abs(median - predicted)),
-               T(sampling + tail));
+  c.require_le("|median ratio - predicted|", T(std::abs(median - predicted)), T(sampling + tail));
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
 FA_REGISTER_CLAIM(family_spec(), check_family);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -16,16 +16,17 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A5";
   s.title = "nearly equal error: err_FA - opt_1 <= s_1^2 - s_k^2 for a clustered spectrum";
   s.source = Source::paper_abstract;
-  s.statement = "r = 1, singular values clustered in [s_k, s_1]: FA from zero converges to an "
-                "error err_FA with err_FA - opt_1 <= s_1^2 - s_k^2, so err_FA/err_GD -> 1 as the "
-                "cluster tightens.";
+  s.statement =
+      "r = 1, singular values clustered in [s_k, s_1]: FA from zero converges to an "
+      "error err_FA with err_FA - opt_1 <= s_1^2 - s_k^2, so err_FA/err_GD -> 1 as the "
+      "cluster tightens.";
   s.hypotheses =
       "r = 1 and a clustered spectrum; n, m <= 40 (mp 6), c in [2^-5, 2^-1] (mp "
       "2^-4..2^-1), B scale 2^-2..2^2 (double) (enforced); feedback preconditions of "
@@ -34,8 +35,9 @@ ClaimSpec spec() {
       "n, m in [2, 40] (mp 6), r = 1, k >= 2, clustered spectrum (width (k-1) "
       "2^-(spread+4), spread <= 6), c 2^-5..2^-1, B 2^-2..2^2 (double)";
   s.falsifiers = {{"claims-optimal", "false statement: err_FA <= opt_1 (FA exactly optimal)"}};
-  s.strength_note = "Checked on FA and GD runs (their limits within tolerance): a property of "
-                    "trajectories, so tested.";
+  s.strength_note =
+      "Checked on FA and GD runs (their limits within tolerance): a property of "
+      "trajectories, so tested.";
   return s;
 }
 
@@ -77,19 +79,22 @@ ClaimSpec family_spec() {
   s.id = "A5.family";
   s.title = "near-orthogonal representations: mean k cos^2(W_FA, W_GD) ~ 1";
   s.source = Source::paper_abstract;
-  s.statement = "r = 1, n = m = k, tight clustered spectrum: over N seeded draws the mean of "
-                "k cos^2 between the FA and GD representations (W after the run) lies within "
-                "the sampling bound of 1, i.e. |cos| ~ 1/sqrt(k): near-orthogonal.";
-  s.hypotheses = "k = 12 (double) / 8 (mp), r = 1, cluster width (k-1) 2^-10 (enforced); FA "
-                 "from zero, GD from 2^-8 N(0,1) init, 3000 steps each.";
+  s.statement =
+      "r = 1, n = m = k, tight clustered spectrum: over N seeded draws the mean of "
+      "k cos^2 between the FA and GD representations (W after the run) lies within "
+      "the sampling bound of 1, i.e. |cos| ~ 1/sqrt(k): near-orthogonal.";
+  s.hypotheses =
+      "k = 12 (double) / 8 (mp), r = 1, cluster width (k-1) 2^-10 (enforced); FA "
+      "from zero, GD from 2^-8 N(0,1) init, 3000 steps each.";
   s.recipe = "per case a seed; N = 200 (double) / 40 (mp) draws";
   s.cases_double = 4;
   s.family = true;
   s.cases_mp = 2;
   s.falsifiers = {{"same-representation",
                    "false statement: the representations coincide (mean k cos^2 >= k/2)"}};
-  s.strength_note = "A statistical statement (the mean of k cos^2 over random draws against a "
-                    "sampling bound): no exact certificate or proof applies.";
+  s.strength_note =
+      "A statistical statement (the mean of k cos^2 over random draws against a "
+      "sampling bound): no exact certificate or proof applies.";
   return s;
 }
 
@@ -126,8 +131,8 @@ void check_family(Case<T>& c) {
   const double spread = 5 * std::sqrt(2.0 / draws);
   const double hi = std::pow(1 + w, 4) + spread, lo = std::pow(1 + w, -4) - spread;
   c.note("mean k cos^2", std::to_string(mean));
-  c.record().extra["family"].push_back({{"k", k}, {"mean_k_cos2", mean}, {"draws", draws},
-                                        {"abs_cos", cosines}});
+  c.record().extra["family"].push_back(
+      {{"k", k}, {"mean_k_cos2", mean}, {"draws", draws}, {"abs_cos", cosines}});
   if (c.falsifier("same-representation")) {
     c.require_ge("mean k cos^2", T(mean), T(k / 2.0));
     return;
@@ -136,7 +141,7 @@ void check_family(Case<T>& c) {
   c.require_ge("mean k cos^2 (lower)", T(mean), T(lo));
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
 FA_REGISTER_CLAIM(family_spec(), check_family);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -14,16 +14,17 @@
 #include "dynamics/network.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A6";
   s.title = "two-layer network corollary: whitened data gives the matrix dynamics";
   s.source = Source::paper_abstract;
-  s.statement = "With X X^T = N I, teacher A: network loss = 1/2 ||ZW - A||^2 and the network's "
-                "GD/FA updates equal the matrix updates with Y = A; with Gaussian X the "
-                "deviation shrinks as N grows (~ sqrt(m/N)).";
+  s.statement =
+      "With X X^T = N I, teacher A: network loss = 1/2 ||ZW - A||^2 and the network's "
+      "GD/FA updates equal the matrix updates with Y = A; with Gaussian X the "
+      "deviation shrinks as N grows (~ sqrt(m/N)).";
   s.hypotheses =
       "Whitened inputs for (i) (enforced by construction); Gaussian inputs for (ii). "
       "Small init 2^-8 or 2^-2 and c in [2^-8, 2^-2] (enforced: a non-expanding run, "
@@ -32,10 +33,12 @@ ClaimSpec spec() {
              ", small init 2^-8 or 2^-2, c <= 2^-2; N = 4 m for (i); N = 16 m "
              "and 1024 m for (ii), "
              "checked for m <= 12 (double)";
-  s.falsifiers = {{"unwhitened", "Gaussian X in part (i): the network dynamics then differ from "
-                                 "the matrix dynamics by far more than rounding"}};
-  s.strength_note = "The whitened-data identity is checked along runs within rounding, and the "
-                    "Gaussian-data part is statistical: tested.";
+  s.falsifiers = {{"unwhitened",
+                   "Gaussian X in part (i): the network dynamics then differ from "
+                   "the matrix dynamics by far more than rounding"}};
+  s.strength_note =
+      "The whitened-data identity is checked along runs within rounding, and the "
+      "Gaussian-data part is statistical: tested.";
   return s;
 }
 
@@ -59,8 +62,8 @@ void check(Case<T>& c) {
   Mat<T> X = c.falsifier("unwhitened")
                  ? cast_matrix<T>(gaussian_matrix(rec.m, N, rec.seed, Stream::extra))
                  : Mat<T>(sqrt(T(double(N))) *
-                          orthonormal_columns<T>(cast_matrix<T>(
-                              gaussian_matrix(N, rec.m, rec.seed, Stream::extra)))
+                          orthonormal_columns<T>(
+                              cast_matrix<T>(gaussian_matrix(N, rec.m, rec.seed, Stream::extra)))
                               .transpose());
   const double k_per_step = 16.0 * (std::max({rec.n, rec.m, rec.r, N}) + 2);
   for (Algorithm alg : {Algorithm::fa, Algorithm::gd}) {
@@ -78,8 +81,8 @@ void check(Case<T>& c) {
       c.dynamics().step(alg, mat, inst.Y, inst.B, eta, t, ws);
       c.require_identity("max |network - matrix iterates| (" + algorithm_name(alg) + ", step " +
                              std::to_string(t + 1) + ")",
-                         T(max_abs(Mat<T>(net.Z - mat.Z)) + max_abs(Mat<T>(net.W - mat.W))),
-                         scale, k_per_step * (t + 1));
+                         T(max_abs(Mat<T>(net.Z - mat.Z)) + max_abs(Mat<T>(net.W - mat.W))), scale,
+                         k_per_step * (t + 1));
     }
   }
   // (ii) Gaussian inputs: the deviation of one FA W-update shrinks with N.
@@ -115,6 +118,6 @@ void check(Case<T>& c) {
                T(small_n / 2));
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -12,7 +12,7 @@
 #include "checks/flow_checks.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: dQ/dt = B^T Z' + Z'^T B - W' W^T - W W'^T with (Z', W') = flow_rhs(FA) at an
 // arbitrary point: total degree 4 in the entries of (Y, B, Z, W) (Z' = -E W^T and W' = -B^T E
@@ -31,9 +31,10 @@ ClaimSpec spec() {
   s.id = "F1";
   s.title = "FA gradient flow conserves Q (within integrator tolerance)";
   s.source = Source::derived;
-  s.statement = "Along the FA flow dZ/dt = -E W^T, dW/dt = -B^T E, Q = B^T Z + Z^T B - W W^T is "
-                "constant; numerically its drift is within the integrator's error budget and "
-                "shrinks as the tolerance is tightened.";
+  s.statement =
+      "Along the FA flow dZ/dt = -E W^T, dW/dt = -B^T E, Q = B^T Z + Z^T B - W W^T is "
+      "constant; numerically its drift is within the integrator's error budget and "
+      "shrinks as the tolerance is tightened.";
   s.hypotheses =
       "None (any Y, B, init); drawn across the wide region (c "
       "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
@@ -57,6 +58,6 @@ void check(Case<T>& c) {
   check_flow_invariant(c, gd ? FlowKind::gd : FlowKind::fa, gd);
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -17,7 +17,7 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: at an arbitrary point, with (Z', W') = flow_rhs(FA) and G' = B^T (Z' W + Z W'),
 // <G, G'> + ||G W^T||^2 + 1/2 ||W^T G||^2 + 1/2 tr(G^T Q G): total degree 8 in the entries of
@@ -42,15 +42,16 @@ ClaimSpec spec() {
   s.id = "F2";
   s.title = "FA flow Lyapunov identity; ||B^T E|| non-increasing from zero init";
   s.source = Source::derived;
-  s.statement = "d/dt 1/2 ||G||^2 = -||G W^T||^2 - 1/2 ||W^T G||^2 - 1/2 tr(G^T Q G) at every "
-                "point; along the FA flow from zero init ||B^T E(t)|| is non-increasing.";
+  s.statement =
+      "d/dt 1/2 ||G||^2 = -||G W^T||^2 - 1/2 ||W^T G||^2 - 1/2 tr(G^T Q G) at every "
+      "point; along the FA flow from zero init ||B^T E(t)|| is non-increasing.";
   s.hypotheses = "Identity: none. Monotonicity: zero init (enforced), so Q = 0.";
   s.recipe = std::string(kWideRegionText) +
              "; small random point (2^-1, 2^-8, 2^-2 or 1) for the identity; "
              "flow to t = 3";
   s.ladder = true;
-  s.falsifiers = {{"wrong-coefficient",
-                   "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"}};
+  s.falsifiers = {
+      {"wrong-coefficient", "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"}};
   s.ladder_recipe = fixed_recipe(4, 4, 2, 3, 21, Init::small, -1);
   s.proof = "theorems/proofs/F2.py";
   s.polynomial = PolynomialIdentity{
@@ -86,11 +87,12 @@ void check(Case<T>& c) {
   const T rhs = -Mat<T>(G * p.W.transpose()).squaredNorm() -
                 half * Mat<T>(p.W.transpose() * G).squaredNorm() -
                 (G.transpose() * Q * G).trace() / 2;
-  const T scale = max_abs(G) * (max_abs(G) * (max_abs(p.W) * max_abs(p.W) + max_abs(Q)) +
-                                max_abs(dG)) * T(double(rec.r * rec.m + rec.r * rec.r));
+  const T scale = max_abs(G) *
+                  (max_abs(G) * (max_abs(p.W) * max_abs(p.W) + max_abs(Q)) + max_abs(dG)) *
+                  T(double(rec.r * rec.m + rec.r * rec.r));
   const double k = 16.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
-  c.require_identity("|d/dt 1/2||G||^2 - (Lyapunov formula)|", lhs > rhs ? T(lhs - rhs) : T(rhs - lhs),
-                     scale, k);
+  c.require_identity("|d/dt 1/2||G||^2 - (Lyapunov formula)|",
+                     lhs > rhs ? T(lhs - rhs) : T(rhs - lhs), scale, k);
   if constexpr (flows) {
     if (c.falsifier("wrong-coefficient")) return;
     FlowConfig<T> cfg;
@@ -105,8 +107,8 @@ void check(Case<T>& c) {
     // (steps) tol (|x| + 1) (see checks/flow_checks.hpp), |x| <= ||Y|| + 1 on these runs, and G
     // moves by at most ||B|| (||Z|| + ||W||) times the state's error; 4 x 4 covers both factors
     // (Z and W) and the observation interpolation with room.
-    const T budget = T(4) * T(double(run.integrator_steps + 1)) * tol *
-                     (inst.B.norm() + T(1)) * (inst.Y.norm() + T(1)) * T(4);
+    const T budget = T(4) * T(double(run.integrator_steps + 1)) * tol * (inst.B.norm() + T(1)) *
+                     (inst.Y.norm() + T(1)) * T(4);
     for (std::size_t i = 1; i < run.rows.size(); ++i) {
       c.require_le("||G(t_" + std::to_string(i) + ")|| - ||G(t_" + std::to_string(i - 1) + ")||",
                    T(run.rows[i].feedback_residual - run.rows[i - 1].feedback_residual), budget);
@@ -114,6 +116,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -8,7 +8,7 @@
 #include "checks/flow_checks.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: dD/dt = Z'^T Z + Z^T Z' - W' W^T - W W'^T with (Z', W') = flow_rhs(GD): total
 // degree 4 in the entries of (Y, Z, W) (Z', W' have degree 3).
@@ -26,9 +26,10 @@ ClaimSpec spec() {
   s.id = "F3";
   s.title = "GD gradient flow conserves D = Z^T Z - W W^T (within integrator tolerance)";
   s.source = Source::derived;
-  s.statement = "Along the GD flow dZ/dt = -E W^T, dW/dt = -Z^T E, D = Z^T Z - W W^T is "
-                "constant; numerically its drift is within the integrator's error budget and "
-                "shrinks as the tolerance is tightened.";
+  s.statement =
+      "Along the GD flow dZ/dt = -E W^T, dW/dt = -Z^T E, D = Z^T Z - W W^T is "
+      "constant; numerically its drift is within the integrator's error budget and "
+      "shrinks as the tolerance is tightened.";
   s.hypotheses =
       "None (any Y, init); drawn across the wide region (c "
       "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
@@ -52,6 +53,6 @@ void check(Case<T>& c) {
   check_flow_invariant(c, fa ? FlowKind::fa : FlowKind::gd, fa);
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

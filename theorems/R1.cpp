@@ -13,7 +13,7 @@
 #include "checks/exact_replay.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 /// x = a / sqrt(z) (0 when z = 0): is x1 < x0? Compared through squares, signs apart.
 bool ratio_less(const Rational& a1, const Rational& z1, const Rational& a0, const Rational& z0) {
@@ -108,6 +108,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -13,7 +13,7 @@
 #include "checks/exact_replay.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // The counterexample's instance and start as exact rationals; FA for `step` steps through
 // reference_dynamics<Rational>(); L_s > L_{s-1} decided exactly. Gives up beyond 2^26 bits (the
@@ -91,6 +91,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

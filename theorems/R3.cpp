@@ -10,7 +10,7 @@
 #include "checks/exact_replay.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // The counterexample's Y and B as exact rationals; the separation certificate
 // (certify/certificates.hpp) proves err* = ||Y (I - P)||^2 > opt_r exactly. What stays tested is
@@ -33,8 +33,9 @@ ClaimSpec spec() {
   s.id = "R3";
   s.title = "conjecture: FA reaches opt_r when r < rank(Y)";
   s.source = Source::conjecture;
-  s.statement = "For r < rank(Y), FA from zero init converges to error opt_r = sum_{i>r} "
-                "sigma_i^2.";
+  s.statement =
+      "For r < rank(Y), FA from zero init converges to error opt_r = sum_{i>r} "
+      "sigma_i^2.";
   s.hypotheses = "r < k (enforced); feedback preconditions of A1 (checked).";
   s.recipe =
       "n, m <= 12 (mp 5), r < k, any spectrum (spread <= 3), c 2^-4..2^-1, B "
@@ -60,9 +61,9 @@ void check(Case<T>& c) {
   require_well_posed_feedback(c, inst);
   const T tol = limit_error_tolerance(inst);
   long steps = 0;
-  const auto run = run_until_stationary(c, inst, Algorithm::fa,
-                                        c.dynamics().zero_init(rec.n, rec.r, rec.m),
-                                        is_double ? 60000 : 150000, tol / 64, steps);
+  const auto run =
+      run_until_stationary(c, inst, Algorithm::fa, c.dynamics().zero_init(rec.n, rec.r, rec.m),
+                           is_double ? 60000 : 150000, tol / 64, steps);
   const T err_fa = 2 * run.final_loss;
   c.note("steps", std::to_string(steps));
   c.note("err_FA", to_text(err_fa));
@@ -76,6 +77,6 @@ void check(Case<T>& c) {
   c.require_le("err_FA vs opt_r + tol", err_fa, T(inst.opt_r + tol));
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -11,7 +11,7 @@
 #include "checks/exact_replay.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // The counterexample's Y, B as exact rationals; one GD step of the proved Rational path from the
 // recorded start (0, 0) returns exactly (0, 0), so by induction GD never moves and its loss stays
@@ -41,14 +41,16 @@ ClaimSpec spec() {
   s.id = "R4";
   s.title = "conjecture: GD from exactly zero init converges";
   s.source = Source::conjecture;
-  s.statement = "GD started at Z = 0, W = 0 reaches loss <= 1e-6 ||Y||_F^2 within 20000 steps "
-                "(r >= rank(Y), step from the recipe).";
+  s.statement =
+      "GD started at Z = 0, W = 0 reaches loss <= 1e-6 ||Y||_F^2 within 20000 steps "
+      "(r >= rank(Y), step from the recipe).";
   s.hypotheses =
       "Generator: r >= rank(Y), flat or geometric spectrum (spread <= 2), the wide "
       "region otherwise (n, m <= 48 / 12, c 2^-8..2^-1, B 2^-3..2^3).";
   s.recipe = "random recipe with r >= k, zero init";
-  s.falsifiers = {{"fa-instead", "true variant: FA (not GD) from zero init, which converges (A1); "
-                                 "the search must find no counterexample"}};
+  s.falsifiers = {{"fa-instead",
+                   "true variant: FA (not GD) from zero init, which converges (A1); "
+                   "the search must find no counterexample"}};
   s.replay_exactly = &replay_exactly;
   return s;
 }
@@ -75,10 +77,10 @@ void check(Case<T>& c) {
   const T bound = T(1e-6) * y2;
   const auto run = run_or_fail(c, inst, alg, 20000, bound);
   c.note("steps", std::to_string(run.steps_taken));
-  c.require_le("loss after the step budget (" + algorithm_name(alg) + " from zero)",
-               run.final_loss, bound);
+  c.require_le("loss after the step budget (" + algorithm_name(alg) + " from zero)", run.final_loss,
+               bound);
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

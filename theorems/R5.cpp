@@ -17,7 +17,7 @@
 #include <regex>
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 /// GD's W-gradient Z*^T E* at FA's fixed point W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1}, exactly;
 /// empty when W* W*^T is singular.
@@ -75,13 +75,15 @@ ClaimSpec spec() {
   s.id = "R5";
   s.title = "conjecture: GD's gradient at FA's fixed point is non-zero whenever r < k";
   s.source = Source::conjecture;
-  s.statement = "For every r < k (any spectrum), GD's W-gradient Z*^T E* at the FA fixed point "
-                "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (shared/CLAIMS.md X6, "
-                "second half, as written.)";
+  s.statement =
+      "For every r < k (any spectrum), GD's W-gradient Z*^T E* at the FA fixed point "
+      "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (shared/CLAIMS.md X6, "
+      "second half, as written.)";
   s.hypotheses = "r < k (enforced); W* W*^T well conditioned (checked precondition).";
   s.recipe = std::string(kWideRegionText) + ", r < k, any spectrum (flat included)";
-  s.falsifiers = {{"non-flat-spectrum", "true variant: spectra with distinct singular values "
-                                        "only (X6's corrected hypothesis)"}};
+  s.falsifiers = {{"non-flat-spectrum",
+                   "true variant: spectra with distinct singular values "
+                   "only (X6's corrected hypothesis)"}};
   s.replay_exactly = &replay_exactly;
   return s;
 }
@@ -106,13 +108,13 @@ void check(Case<T>& c) {
   const Mat<T> gd_grad = Z_star.transpose() * (Z_star * W_star - inst.Y);
   // The same rounding level as X6's: 2e3 d eps times the size of the terms.
   const double k = 2e3 * (std::max({rec.n, rec.m, rec.r}) + 2);
-  const T scale = (product_bound<T>(Z_star, W_star) + max_abs(inst.Y)) * max_abs(Z_star) *
-                  T(double(rec.n));
+  const T scale =
+      (product_bound<T>(Z_star, W_star) + max_abs(inst.Y)) * max_abs(Z_star) * T(double(rec.n));
   c.note("singular values", to_text(T(inst.s(0))) + " ... " + to_text(T(inst.s(rec.k - 1))));
   c.require_ge("max |Z*^T E*| (GD's W-gradient at FA's fixed point)", max_abs(gd_grad),
                T(k) * epsilon<T>() * scale);
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -13,7 +13,7 @@
 #include "checks/convergence.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -42,6 +42,6 @@ void check(Case<T>& c) {
   check_reaches_optimum(c, space, Algorithm::fa);
 }
 
-}  // namespace
 FA_REGISTER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -15,7 +15,7 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: one step of the implementation from an arbitrary point. The residual
 // Q(Z+, W+) - Q(Z, W) + eta^2 G G^T is, entrywise, a polynomial in the entries of (Y, B, Z, W)
@@ -90,6 +90,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -13,7 +13,7 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: with S = tr(B^T Z) - 1/2 ||W||^2, the claim is S_t + 1/2 eta^2 sum_{s<t}
 // ||G_s||^2 = S_0 (= 1/2 tr Q_0); its induction step, one step of the implementation from an
@@ -41,15 +41,17 @@ ClaimSpec spec() {
   s.id = "X2";
   s.title = "FA trace form tr(B^T Z) = 1/2||W||^2 + 1/2 tr Q0 - 1/2 eta^2 sum ||G||^2";
   s.source = Source::derived;
-  s.statement = "Along FA: tr(B^T Z_t) = 1/2 ||W_t||^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} "
-                "||G_s||^2, exactly, at every step.";
+  s.statement =
+      "Along FA: tr(B^T Z_t) = 1/2 ||W_t||^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} "
+      "||G_s||^2, exactly, at every step.";
   s.hypotheses = kStepIdentityHypotheses;
   s.recipe = step_identity_recipe();
   s.ladder = true;
-  s.falsifiers = {{"no-discretisation-term",
-                   "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "
-                   "-1/2 eta^2 sum ||G||^2 term (true only in the limit eta -> 0)"},
-                  {"redrawn-feedback", "B redrawn at every step of FA (the feedback is not fixed)"}};
+  s.falsifiers = {
+      {"no-discretisation-term",
+       "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "
+       "-1/2 eta^2 sum ||G||^2 term (true only in the limit eta -> 0)"},
+      {"redrawn-feedback", "B redrawn at every step of FA (the feedback is not fixed)"}};
   s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 12, Init::small, -2);
   s.proof = "theorems/proofs/X2.py";
   s.polynomial =
@@ -98,6 +100,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

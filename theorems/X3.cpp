@@ -12,7 +12,7 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: one GD step of the implementation from an arbitrary point; the residual
 // D(Z+, W+) - D - eta^2 (W E^T E W^T - Z^T E E^T Z) has total degree 8 in the entries of
@@ -41,8 +41,9 @@ ClaimSpec spec() {
   s.id = "X3";
   s.title = "GD balance law D+ = D + eta^2 (W E^T E W^T - Z^T E E^T Z)";
   s.source = Source::derived;
-  s.statement = "Along GD, D = Z^T Z - W W^T satisfies D_{t+1} = D_t + eta^2 (W E^T E W^T - "
-                "Z^T E E^T Z), exactly, at every step.";
+  s.statement =
+      "Along GD, D = Z^T Z - W W^T satisfies D_{t+1} = D_t + eta^2 (W E^T E W^T - "
+      "Z^T E E^T Z), exactly, at every step.";
   s.hypotheses =
       "None (any Y, initialisation, eta > 0); drawn across the wide region with small "
       "init (2^-8, 2^-2, 1).";
@@ -83,11 +84,11 @@ void check(Case<T>& c) {
     const Mat<T> ZtE = f.Z.transpose() * E;  // r x m
     const Mat<T> D = balance_matrix(f);
     const Mat<T> second = EWt.transpose() * EWt - ZtE * ZtE.transpose();
-    const T scale = product_bound<T>(f.Z.transpose(), f.Z) +
-                    product_bound<T>(f.W, f.W.transpose()) +
-                    T(2) * eta * product_bound<T>(f.Z.transpose(), EWt) +
-                    eta * eta * (product_bound<T>(EWt.transpose(), EWt) +
-                                 product_bound<T>(ZtE, ZtE.transpose()));
+    const T scale =
+        product_bound<T>(f.Z.transpose(), f.Z) + product_bound<T>(f.W, f.W.transpose()) +
+        T(2) * eta * product_bound<T>(f.Z.transpose(), EWt) +
+        eta * eta *
+            (product_bound<T>(EWt.transpose(), EWt) + product_bound<T>(ZtE, ZtE.transpose()));
     if (c.falsifier("sequential-update")) {
       f.Z -= eta * EWt;
       f.W -= eta * (f.Z.transpose() * (f.Z * f.W - inst.Y));
@@ -101,6 +102,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -12,7 +12,7 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
@@ -20,19 +20,23 @@ ClaimSpec spec() {
   s.title = "FA from zero init stays in col(Y) and row(Y)";
   s.source = Source::derived;
   s.statement = "Along FA from Z = W = 0: col(Z_t) in col(Y) and row(W_t) in row(Y) for all t.";
-  s.hypotheses = "Zero initialisation (enforced); rank(Y) = k < min(n, m) so the subspaces are "
-                 "proper (enforced: k is drawn below min(n, m) when possible).";
+  s.hypotheses =
+      "Zero initialisation (enforced); rank(Y) = k < min(n, m) so the subspaces are "
+      "proper (enforced: k is drawn below min(n, m) when possible).";
   s.recipe = std::string(kWideRegionText) + ", zero init, 60 steps";
   s.ladder = true;
-  s.falsifiers = {{"small-init", "small random init instead of zero: the components outside "
-                                 "col(Y)/row(Y) are there from the start"},
-                  {"perturbed-steps", "a relative perturbation of 1e-10 added to W at every step "
-                                      "(a rounding-sized bug: only a tolerance of a few eps sees "
-                                      "it)"}};
+  s.falsifiers = {{"small-init",
+                   "small random init instead of zero: the components outside "
+                   "col(Y)/row(Y) are there from the start"},
+                  {"perturbed-steps",
+                   "a relative perturbation of 1e-10 added to W at every step "
+                   "(a rounding-sized bug: only a tolerance of a few eps sees "
+                   "it)"}};
   s.ladder_recipe = fixed_recipe(6, 5, 2, 3, 14);
   s.proof = "theorems/proofs/X4.py";
-  s.strength_note = "The inclusions are proved by induction (symbolic, explicit witnesses); this "
-                    "check's rows test them along runs within rounding tolerances.";
+  s.strength_note =
+      "The inclusions are proved by induction (symbolic, explicit witnesses); this "
+      "check's rows test them along runs within rounding tolerances.";
   return s;
 }
 
@@ -66,6 +70,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_LADDER_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

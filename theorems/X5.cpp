@@ -11,7 +11,7 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: from the implementation's own zero initialisation (so a "zero" that is not
 // zero is caught; the point's Z and W are not used), one GD step must give exactly (0, 0) (then,
@@ -54,16 +54,17 @@ ClaimSpec spec() {
   s.id = "X5";
   s.title = "zero-init first steps: GD stays at 0, FA's W1, Z1, Z2, W2";
   s.source = Source::derived;
-  s.statement = "From Z = W = 0: GD stays exactly at 0 for all steps; FA gives W_1 = eta B^T Y, "
-                "Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.";
+  s.statement =
+      "From Z = W = 0: GD stays exactly at 0 for all steps; FA gives W_1 = eta B^T Y, "
+      "Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.";
   s.hypotheses = "Zero initialisation (enforced); drawn across the wide region otherwise.";
   s.recipe =
       std::string(kWideRegionText) + " (exact: n, m <= 3), zero init; GD for 5 steps, FA for 2";
   s.ladder = true;
-  s.falsifiers = {{"nonzero-init",
-                   "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},
-                  {"feedback-scaled",
-                   "FA's feedback scaled by 1.01 (B^T E replaced by 1.01 B^T E)"}};
+  s.falsifiers = {
+      {"nonzero-init",
+       "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},
+      {"feedback-scaled", "FA's feedback scaled by 1.01 (B^T E replaced by 1.01 B^T E)"}};
   s.ladder_recipe = fixed_recipe(6, 5, 3, 2, 15);
   s.proof = "theorems/proofs/X5.py";
   s.polynomial = PolynomialIdentity{
@@ -102,8 +103,8 @@ void check(Case<T>& c) {
   // more scaling: 4 (d + 2) eps covers either.
   const double k = 4.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   const T one_step_scale = eta * product_bound<T>(inst.B.transpose(), inst.Y);
-  const T two_step_scale = eta * eta * T(double(rec.n)) * product_bound<T>(inst.Y, inst.Y.transpose()) *
-                           max_abs(inst.B);
+  const T two_step_scale =
+      eta * eta * T(double(rec.n)) * product_bound<T>(inst.Y, inst.Y.transpose()) * max_abs(inst.B);
   const T gain = c.falsifier("feedback-scaled") ? T(1.01) : T(1);
   auto step = [&](int t) {
     if (gain != T(1)) {
@@ -116,8 +117,7 @@ void check(Case<T>& c) {
     }
   };
   step(0);
-  c.require_identity("max |W_1 - eta B^T Y|", max_abs(Mat<T>(fa.W - eta * BtY)), one_step_scale,
-                     k);
+  c.require_identity("max |W_1 - eta B^T Y|", max_abs(Mat<T>(fa.W - eta * BtY)), one_step_scale, k);
   c.require_identity("max |Z_1|", max_abs(fa.Z), one_step_scale, k);
   step(1);
   c.require_identity("max |Z_2 - eta^2 Y Y^T B|", max_abs(Mat<T>(fa.Z - eta * eta * YYtB)),
@@ -126,6 +126,6 @@ void check(Case<T>& c) {
                      one_step_scale, k);
 }
 
-}  // namespace
 FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -25,28 +25,31 @@
 #include <Eigen/LU>
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "X6";
   s.title = "explicit FA fixed point W* = B^T Y, Z* = Y W*^T (W* W*^T)^-1";
   s.source = Source::derived;
-  s.statement = "For r <= k: (Z*, W*) with W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is a fixed "
-                "point of FA; for r < k and singular values of Y not all equal, GD's W-gradient "
-                "Z*^T E* there is non-zero.";
-  s.hypotheses = "r <= k; singular values of Y not all equal (enforced; checked for integer "
-                 "data); W* W*^T invertible (checked precondition; in floating point "
-                 "lambda_min >= 1e-3 lambda_max so the solve is accurate).";
+  s.statement =
+      "For r <= k: (Z*, W*) with W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is a fixed "
+      "point of FA; for r < k and singular values of Y not all equal, GD's W-gradient "
+      "Z*^T E* there is non-zero.";
+  s.hypotheses =
+      "r <= k; singular values of Y not all equal (enforced; checked for integer "
+      "data); W* W*^T invertible (checked precondition; in floating point "
+      "lambda_min >= 1e-3 lambda_max so the solve is accurate).";
   s.recipe = std::string(kWideRegionText) +
              ", r <= k, spectra with distinct values (geometric, gapped, "
              "clustered, "
              "near-tie); exact: small integer Y (rank <= k), B, n, m <= 4";
   s.ladder = true;
   s.falsifiers = {{"gd-step", "one GD step instead of FA from (Z*, W*): it must move when r < k"},
-                  {"no-inverse", "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
-                                 "plain rescaling W* = 2 B^T Y would NOT do: fixed points are "
-                                 "invariant under (Z, W) -> (Z/c, c W))"}};
+                  {"no-inverse",
+                   "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
+                   "plain rescaling W* = 2 B^T Y would NOT do: fixed points are "
+                   "invariant under (Z, W) -> (Z/c, c W))"}};
   s.ladder_recipe = fixed_recipe(5, 5, 3, 2, 16);
   s.proof = "theorems/proofs/X6.py";
   s.strength_note =
@@ -119,8 +122,8 @@ void check(Case<T>& c) {
     if (rec.r < rec.k) {
       const Mat<T> gd_grad = Z_star.transpose() * (Z_star * W_star - inst.Y);
       // Non-zero by more than rounding: above the identity tolerance itself.
-      c.require_ge("max |Z*^T E*| (GD's W-gradient at FA's fixed point, r < k)",
-                   max_abs(gd_grad), T(k) * epsilon<T>() * scale);
+      c.require_ge("max |Z*^T E*| (GD's W-gradient at FA's fixed point, r < k)", max_abs(gd_grad),
+                   T(k) * epsilon<T>() * scale);
     }
     // The certificate: the statement in exact arithmetic on this instance's numbers.
     if (!c.falsifier("no-inverse") && !c.falsifier("gd-step")) {
@@ -143,6 +146,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

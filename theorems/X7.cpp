@@ -12,7 +12,7 @@
 #include "checks/claim_helpers.hpp"
 
 namespace fa::claims {
-namespace {
+namespace FA_CLAIM_FILE {
 
 // Schwartz-Zippel: one FA* step of the implementation from an arbitrary point; Q(Z+, W+) - Q has
 // total degree 8 in the entries of (Y, B, Z, W) and eta: G = B^T E has 3, W_mid = W - eta/2 G 4,
@@ -38,8 +38,9 @@ ClaimSpec spec() {
   s.id = "X7";
   s.title = "FA* (reconstruction) conserves Q exactly";
   s.source = Source::derived;
-  s.statement = "Along FA* (our reconstruction: Z moves with the average of the old and new W), "
-                "Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t exactly.";
+  s.statement =
+      "Along FA* (our reconstruction: Z moves with the average of the old and new W), "
+      "Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t exactly.";
   s.hypotheses = kStepIdentityHypotheses;
   s.recipe = step_identity_recipe();
   s.ladder = true;
@@ -98,6 +99,6 @@ void check(Case<T>& c) {
   }
 }
 
-}  // namespace
 FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+}  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims
