@@ -154,4 +154,27 @@ const Dynamics<T>& reference_dynamics() {
   return instance;
 }
 
+// The steps and the reference dynamics are compiled once per scalar, in fa_core (part "kernels",
+// core/instantiate.cpp.in); every other translation unit that links fa_core sees them as extern
+// templates. Instantiated in each claim, test and tool instead, they cost 14 translation units
+// ~1 s of compile time each (issue 12). Targets that do not link fa_core (the kernel-precision
+// test) do not define FA_CORE_EIGEN_KERNELS and instantiate them themselves.
+#define FA_DECLARE_STEPS(T, EXTERN)                                                               \
+  EXTERN template void gd_step<T>(Factors<T>&, const Mat<T>&, const T&, Workspace<T>&);           \
+  EXTERN template void fa_step<T>(Factors<T>&, const Mat<T>&, const Mat<T>&, const T&,            \
+                                  Workspace<T>&);                                                 \
+  EXTERN template void fa_star_step<T>(Factors<T>&, const Mat<T>&, const Mat<T>&, const T&,       \
+                                       Workspace<T>&);                                            \
+  EXTERN template void reference_step<T>(Algorithm, Factors<T>&, const Mat<T>&, const Mat<T>&,    \
+                                         const T&, Workspace<T>&);                                \
+  EXTERN template class Dynamics<T>;                                                              \
+  EXTERN template const Dynamics<T>& reference_dynamics<T>();
+
+#ifdef FA_CORE_EIGEN_KERNELS
+FA_DECLARE_STEPS(double, extern)
+FA_DECLARE_STEPS(Mp, extern)
+FA_DECLARE_STEPS(MpVar, extern)
+FA_DECLARE_STEPS(Rational, extern)
+#endif
+
 }  // namespace fa

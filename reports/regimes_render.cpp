@@ -18,12 +18,6 @@ namespace {
 
 const double kMissing = std::numeric_limits<double>::quiet_NaN();  // a cell without a value
 
-std::string fmt(double x, const char* f) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, x);
-  return buf;
-}
-
 double number_or(const json& j, double fallback) {
   return j.is_number() ? j.get<double>() : fallback;
 }

@@ -41,12 +41,6 @@ std::string str(const json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
-std::string fmt(double x, const char* f = "%.3g") {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, x);
-  return buf;
-}
-
 std::string base64(const std::string& in) {
   static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -336,6 +330,12 @@ std::string matrix_html(const json& m) {
 }
 
 }  // namespace
+
+std::string fmt(double x, const char* f) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, x);
+  return buf;
+}
 
 std::string html_escape(const std::string& s) {
   return html(s);

@@ -70,6 +70,8 @@ std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bo
 /// Pieces of the claims page the regime map's section reuses (reports/render.cpp).
 std::string html_escape(const std::string& s);
 std::string markdown_escape(const std::string& s);
+/// x through printf's format f (one number), as the tables print it.
+std::string fmt(double x, const char* f = "%.3g");
 std::string figure_html(const Plot& p);
 /// The regime map's section of claims.md / index.html (empty JSON: an empty string).
 std::string regimes_markdown(const json& regimes, const std::vector<Plot>& plots);
