@@ -69,13 +69,11 @@ BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 WERROR=OFF
 [[ ${CI:-} == true ]] && WERROR=ON
-# Ninja starts a target's compilations as soon as their headers are ready (Make waits for every
-# library the target links), which keeps both cores busy to the end. A build directory configured
-# before keeps its generator.
-# The compiler of a new build directory: clang 14 (Debian's clang-14, installed above), which
-# compiles this code base with about a quarter less CPU time than g++ 12 (README, "Build time");
-# CXX=g++ bash scripts/setup.sh builds with GCC instead. A build directory configured before keeps
-# its compiler.
+# A new build directory gets Ninja, which starts a target's compilations as soon as their headers
+# are ready (Make waits for every library the target links) and so keeps both cores busy to the
+# end, and clang 14 (Debian's clang-14, installed above), which compiles this code base with about
+# a quarter less CPU time than g++ 12 (README, "Build time"); CXX=g++ bash scripts/setup.sh builds
+# with GCC instead. A build directory configured before keeps its generator and compiler.
 GENERATOR=()
 if [[ ! -f $BUILD_DIR/CMakeCache.txt ]]; then
   GENERATOR=(-G Ninja -DCMAKE_CXX_COMPILER="${CXX:-clang++-14}")
