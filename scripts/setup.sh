@@ -32,6 +32,7 @@ PACKAGES=(
   python3                                # tests/regimes/reproduce.sh
   python3-sympy                          # symbolic proofs (theorems/proofs/*.py)
   libflint-dev                           # exact certificates: integer matrices (certify/)
+  python3-sphinx python3-myst-parser     # the documentation site (docs/, ctest -L docs)
 )
 
 say() { printf 'setup: %s\n' "$*"; }
