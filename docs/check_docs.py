@@ -121,10 +121,15 @@ def check_sections(claim_ids, sections, problems):
 
 def repository_files(root):
     """The repository's files, relative to root: git's tracked and untracked-but-not-ignored
-    files in a git checkout, else every file outside build directories and report/."""
-    git = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others",
-                          "--exclude-standard"], capture_output=True)
-    if git.returncode == 0:
+    files when root is the top of a git checkout, else every file outside build directories and
+    report/ (a folder inside a checkout, such as a test's copy in the build tree, is walked)."""
+    top = subprocess.run(["git", "-C", root, "rev-parse", "--show-toplevel"], capture_output=True,
+                         text=True)
+    git = None
+    if top.returncode == 0 and os.path.realpath(top.stdout.strip()) == os.path.realpath(root):
+        git = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others",
+                              "--exclude-standard"], capture_output=True)
+    if git is not None and git.returncode == 0:
         names = [n for n in git.stdout.decode("utf-8", "replace").split("\0") if n]
         return sorted(n for n in names if os.path.isfile(os.path.join(root, n)))
     found = []
