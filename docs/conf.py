@@ -41,6 +41,8 @@ html_show_sourcelink = False
 html_copy_source = False
 # Formulas are text: Z' and G' keep their straight quotes.
 smartquotes = False
+# Literal blocks in docstrings are prose, not Python.
+highlight_language = "text"
 
 # autodoc: members in source order, with their signatures as written.
 autodoc_member_order = "bysource"
