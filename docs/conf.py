@@ -34,7 +34,8 @@ myst_enable_extensions = []
 myst_heading_anchors = 3
 
 html_theme = "alabaster"
-html_theme_options = {"nosidebar": False, "page_width": "1100px", "sidebar_width": "240px"}
+html_theme_options = {"page_width": "1300px", "sidebar_width": "230px", "body_max_width": "none",
+                      "code_font_size": "0.8em"}
 html_sidebars = {"**": ["about.html", "navigation.html", "searchbox.html"]}
 html_static_path = []
 html_show_sourcelink = False
