@@ -50,7 +50,7 @@ struct Falsifier {
   std::string description;  // what is broken and why the check must catch it
 };
 
-/// A refuted conjecture's minimal counterexample replayed in exact arithmetic (shared/CLAIMS.md:
+/// A refuted conjecture's minimal counterexample replayed in exact arithmetic (docs/strengths.md:
 /// "a refutation must never be a rounding artefact").
 struct ExactReplay {
   /// "certified exact": the counterexample, its numbers taken exactly, refutes the conjecture in
@@ -62,7 +62,7 @@ struct ExactReplay {
 };
 
 struct ClaimSpec {
-  std::string id;     // as in shared/CLAIMS.md: A1 ... R4
+  std::string id;     // as in docs/claims.md: A1 ... R6
   std::string title;  // reads as the claim, used in test names
   Source source = Source::derived;
   std::string statement;   // our formal statement (never the paper's text)

@@ -73,7 +73,7 @@ bool verdict_as_expected(const ClaimSpec& spec, const RunResult& r, bool falsifi
 void write_ctest_include(const std::string& file, const std::string& binary);
 void write_atomically(const std::filesystem::path& path, const std::string& text);
 
-// ---- run-all and shards (the report: reports/README section of the top README) ---------------
+// ---- run-all and shards (the report: docs/report.md) ---------------
 
 /// One unit of work of a full run: a claim in one scalar, or a claim's precision ladder.
 struct ClaimJob {

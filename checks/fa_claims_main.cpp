@@ -8,7 +8,7 @@
 
 int main(int argc, char** argv) {
   using namespace fa;
-  CLI::App app{"fa-claims: check the claims of shared/CLAIMS.md"};
+  CLI::App app{"fa-claims: check the claims of docs/claims.md"};
   app.require_subcommand(1);
 
   auto* list = app.add_subcommand("list", "list the claims, their scalars and falsifiers");

@@ -1,5 +1,5 @@
 // A claim as a polynomial identity of the implementation, for the Schwartz-Zippel check
-// (checks/schwartz_zippel.hpp, shared/CLAIMS.md "Strength of a verdict").
+// (checks/schwartz_zippel.hpp; docs/strengths.md, "Three strengths").
 //
 // A claim file that states an identity between polynomials in the entries of (Y, B, Z, W) and eta
 // gives ClaimSpec::polynomial: a function that evaluates the identity's residual at one point

@@ -1,4 +1,4 @@
-// The implementation proved per shape (shared/CLAIMS.md, "Strength of a verdict": proved).
+// The implementation proved per shape (docs/strengths.md, "Three strengths": proved).
 //
 // Schwartz-Zippel: a non-zero polynomial of total degree d vanishes at a point drawn uniformly from
 // S^N with probability at most d / |S|. A claim that is a polynomial identity of the

@@ -1,4 +1,4 @@
-// The training dynamics under study (shared/CLAIMS.md, "The three algorithms").
+// The training dynamics under study (docs/algorithms.md, "The three algorithms").
 //
 // Minimise L = 1/2 ||ZW - Y||_F^2 over Z (n x r) and W (r x m); E = ZW - Y; B (n x r) is the fixed
 // feedback matrix. All updates are simultaneous: every right-hand side uses the current (Z, W).

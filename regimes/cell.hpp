@@ -1,4 +1,4 @@
-// One cell of the regime map (issue 11, shared/CLAIMS.md "Regimes"): N seeded instances of one
+// One cell of the regime map (issue 11, docs/report.md "The regime map"): N seeded instances of one
 // recipe, each run with GD and/or FA from the recipe's initialisation, and the numbers the map
 // reports (divergence, steps to a relative loss, the error against opt_r, FA's limit error, the
 // alignment cos(Z, B), the principal angles between the FA and GD representations).

@@ -220,7 +220,7 @@ const json* part_for(const std::vector<json>& parts, const std::string& id) {
   return nullptr;
 }
 
-/// The strength of one (claim, scalar) row (shared/CLAIMS.md, "Strength of a verdict") and what
+/// The strength of one (claim, scalar) row (docs/strengths.md, "Three strengths") and what
 /// it rests on. proved: the row's statement holds for all inputs (of the shapes stated, with the
 /// stated error probability); certified: proved for every instance the row ran, one at a time, in
 /// exact arithmetic; tested: no counterexample in the row's random cases. Never more than what

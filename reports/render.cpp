@@ -83,7 +83,7 @@ std::string source_label(const std::string& s) {
 std::string statement_label(const std::string& s) {
   if (s == "paper-abstract") return "Our formalisation of a statement of the paper's abstract";
   if (s == "conjecture") return "Conjecture (plausible, believed false: the suite must refute it)";
-  return "Derived fact (ours, with a proof sketch in CLAIMS.md)";
+  return "Derived fact (ours, with a proof sketch in docs/claims.md)";
 }
 
 std::string time_text(const json& j) {
@@ -140,7 +140,7 @@ const json* ladder_of(const json& report, const std::string& id) {
 
 const char* kScalars[] = {"double", "mp", "exact", "ladder"};
 
-/// The three strengths of a verdict (shared/CLAIMS.md), as the report explains them.
+/// The three strengths of a verdict (docs/strengths.md), as the report explains them.
 const char* kStrengthLegend =
     "Strength: **proved**: for all inputs (symbolically for every shape, or for every shape "
     "n, m <= 4 with the Schwartz-Zippel error probability stated); **certified**: proved in exact "

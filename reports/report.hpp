@@ -1,4 +1,4 @@
-// fa-report: the claim-by-claim report (README, "The report").
+// fa-report: the claim-by-claim report (docs/report.md).
 //
 // fa-claims writes one part per (claim, scalar) and per precision ladder into <report>/parts/.
 // fa-report assembles the parts into claims.json (schema: reports/claims.schema.json),

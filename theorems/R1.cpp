@@ -1,5 +1,5 @@
 // R1  "cos(Z_t, B) increases monotonically along FA."                     source: conjecture
-//
+// Specification: docs/claims.md#claim-r1
 // Plausible (alignment grows on the whole, A2) but false: the alignment law controls
 // tr(B^T Z) - 1/2 ||W||^2, not the angle between Z and B, and ||Z|| can grow faster than
 // <Z, B> for a while. The suite must find a counterexample and shrink it.

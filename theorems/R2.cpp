@@ -1,5 +1,5 @@
 // R2  "The FA loss decreases monotonically from small random init."        source: conjecture
-//
+// Specification: docs/claims.md#claim-r2
 // Plausible (GD with a small step is a descent method) but false: FA's W-update -eta B^T E is not
 // a descent direction until Z has aligned with B; d/dt L = -||E W^T||^2 - <Z^T E, B^T E>, and the
 // second term can be positive while Z is random. The suite must find and shrink a counterexample.

@@ -1,5 +1,5 @@
 // R3  "FA reaches the optimal error opt_r when r < rank(Y)."             source: conjecture
-//
+// Specification: docs/claims.md#claim-r3
 // False: FA's limit error is ||Y (I - P)||^2 > opt_r (A4). The suite must find and shrink a
 // counterexample: FA run from zero init to a stationary point, its error compared with opt_r.
 // Check (of the conjecture): err_FA <= opt_r + tol, tol as in A4.

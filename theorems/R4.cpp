@@ -1,5 +1,5 @@
 // R4  "GD from exactly zero initialisation converges."                    source: conjecture
-//
+// Specification: docs/claims.md#claim-r4
 // False: Z = W = 0 is a stationary point of GD (both gradients E W^T and Z^T E vanish), so GD
 // started there never moves and its loss stays 1/2 ||Y||^2. The suite must find and shrink a
 // counterexample; the minimal one is the smallest instance of all (n = m = k = r = 1).

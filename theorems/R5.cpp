@@ -1,7 +1,7 @@
 // R5  "At FA's explicit fixed point, GD's gradient is non-zero whenever r < k."
 //                                                              source: conjecture (our own)
-//
-// This is the second half of shared/CLAIMS.md's X6 taken literally, without a hypothesis on the
+// Specification: docs/claims.md#claim-r5
+// This is the second half of X6 as first specified, taken literally, without a hypothesis on the
 // spectrum. The suite found it false: at (Z*, W*) = (Y W*^T (W* W*^T)^{-1}, B^T Y),
 // Z*^T E* = (W* W*^T)^{-1} W* Y^T Y (P - I), and when all non-zero singular values of Y are
 // equal, Y^T Y = s^2 P_row(Y) and W* P = W* make it vanish: FA's fixed point is then also optimal
@@ -77,8 +77,8 @@ ClaimSpec spec() {
   s.source = Source::conjecture;
   s.statement =
       "For every r < k (any spectrum), GD's W-gradient Z*^T E* at the FA fixed point "
-      "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (shared/CLAIMS.md X6, "
-      "second half, as written.)";
+      "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (X6's second half as "
+      "first specified.)";
   s.hypotheses = "r < k (enforced); W* W*^T well conditioned (checked precondition).";
   s.recipe = std::string(kWideRegionText) + ", r < k, any spectrum (flat included)";
   s.falsifiers = {{"non-flat-spectrum",

@@ -1,6 +1,6 @@
 // R6  "A1 holds from small init at every scale up to 1."                   source: conjecture
 //                                                                  (our own, found by the suite)
-//
+// Specification: docs/claims.md#claim-r6
 // A1 as first widened (issue 11): FA from small random init 2^x N(0, 1), x in {-8, -2, 0},
 // with r = k, converges within A1's derived budget across A1's region. The wide region refuted
 // it: from a unit-scale init FA diverges within 10 steps when c >= 2^-3 and B is small (the step

@@ -1,5 +1,5 @@
 // X2  Trace form of the alignment law.                                    source: derived
-//
+// Specification: docs/claims.md#claim-x2
 // Statement (ours): along FA,
 //     tr(B^T Z_t) = 1/2 ||W_t||_F^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} ||G_s||_F^2.
 // Proof: the trace of X1, summed over steps (tr Q = 2 tr(B^T Z) - ||W||^2, tr G G^T = ||G||^2).

@@ -164,7 +164,7 @@ ScalarPlan plan_for(const MutantInfo& info, const std::string& scalar, const Run
   return plan;
 }
 
-/// Runs one mutant; returns its JSON record (see README "Mutation testing" for the keys).
+/// Runs one mutant; returns its JSON record (docs/mutation-testing.md lists the keys).
 json run_mutant(const MutantInfo& info, const RunOptions& opt) {
   const MutantSet mutant(info);
   json rec;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The regime map on a real SLURM cluster (README, "The regime map"): brings up a one-node cluster
-# (scripts/slurm_cluster.sh), submits the reduced map as a job array of 4 shards
+# The regime map on a real SLURM cluster (docs/report.md, "The regime map"): brings up a one-node
+# cluster (scripts/slurm_cluster.sh), submits the reduced map as a job array of 4 shards
 # (sbatch --array=0-3 --wait), merges them in a job that depends on the array
 # (--dependency=afterok), and checks that the merged regimes.json equals an unsharded run of the
 # same map apart from timings (fa-map compare). Fails, with the reason and the daemons' logs,

@@ -25,7 +25,7 @@ import time
 import sympy
 from sympy import Identity, MatAdd, MatMul, MatrixSymbol, Trace, Transpose, ZeroMatrix, symbols
 
-# ---- the objects of shared/CLAIMS.md, with symbolic shapes ---------------------------------------
+# ---- the objects of docs/algorithms.md, with symbolic shapes -------------------------------------
 
 n, m, r = symbols("n m r", integer=True, positive=True)
 eta = symbols("eta", positive=True)
