@@ -122,7 +122,7 @@ job_steps() {
   local file pid comm
   grep -lzx -- "SLURM_CONF=$SLURM_CONF" /proc/[0-9]*/environ 2> /dev/null | while read -r file; do
     pid=${file#/proc/} pid=${pid%/environ}
-    { read -r comm < "/proc/$pid/comm"; } 2> /dev/null && [[ $comm == slurmstepd ]] && echo "$pid"
+    if { read -r comm < "/proc/$pid/comm"; } 2> /dev/null && [[ $comm == slurmstepd ]]; then echo "$pid"; fi
   done
 }
 
@@ -165,18 +165,19 @@ step() {
 owner_alive() { [[ -z $OWNER ]] || proc_alive "$OWNER" "$OWNER_START"; }
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
-# likely_cause LOG...: what the logs point at, in the words of a fix.
+# likely_cause TEXT LOG...: what the message and the logs point at, in the words of a fix.
 likely_cause() {
-  local text
-  text=$(cat "$@" 2> /dev/null || true)
-  if grep -qiE 'address already in use|unable to bind|bind\(\)|listen port' <<< "$text"; then
+  local text=$1
+  shift
+  text+=$'\n'$(cat "$@" 2> /dev/null || true)
+  if grep -qiE 'address already in use|unable to bind|bind\(\)|listen port|port [0-9]+ is in use' <<< "$text"; then
     echo "a port in use: $PORT or $((PORT + 1)) (FA_SLURM_PORT=N picks N and N+1; the system's own SLURM uses 6817-6818)"
   fi
   if grep -qiE 'unable to resolve|not a valid controller|getaddrinfo|lookup' <<< "$text"; then
     echo "name resolution: a daemon looked up a host name (this machine's hostname is '$(hostname)'; is slurm.conf the one written here?)"
   fi
   if grep -qi 'cgroup' <<< "$text"; then
-    echo "no usable cgroup filesystem at /sys/fs/cgroup: slurmd 22.05 needs one even with proctrack/linuxproc (in a chroot or container: mount -t cgroup2 none /sys/fs/cgroup, or bind-mount the host's /sys/fs/cgroup)"
+    echo "no usable cgroup filesystem at /sys/fs/cgroup: slurmd 22.05 needs the system's cgroup mounts there even with proctrack/linuxproc (in a chroot: mount --rbind /sys CHROOT/sys)"
   fi
   if grep -qiE 'key ?file|insecure|munge|credential|permission denied' <<< "$text"; then
     echo "munge: its key or the permissions on the way to it (munged runs as user munge and must reach $DIR/munge and $DIR/run; no directory above them may be writable by others unless sticky)"
@@ -189,7 +190,7 @@ fail() {
   local what=$1 log cause
   shift
   say "ERROR: step '$STEP' failed after $(since "$STEP_STARTED") s: $what"
-  while read -r cause; do [[ -z $cause ]] || say "likely cause: $cause"; done < <(likely_cause "$@")
+  while read -r cause; do [[ -z $cause ]] || say "likely cause: $cause"; done < <(likely_cause "$what" "$@")
   for log in "$@"; do
     [[ -s $log ]] || continue
     say "---- last lines of $log"

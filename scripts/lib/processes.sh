@@ -27,25 +27,27 @@ proc_descendants() {
   local dir pid
   for dir in /proc/[0-9]*; do
     pid=${dir#/proc/}
-    proc_stat "$pid" && [[ $PROC_STATE != [ZX] ]] && children[$PROC_PPID]+=" $pid"
+    if proc_alive "$pid"; then children[$PROC_PPID]+=" $pid"; fi
   done
   local queue=("$1") next
   while ((${#queue[@]})); do
     next=${queue[0]}
     queue=("${queue[@]:1}")
     for pid in ${children[$next]:-}; do
-      proc_stat "$pid" && echo "$pid $PROC_START"
+      if proc_stat "$pid"; then echo "$pid $PROC_START"; fi
       queue+=("$pid")
     done
   done
 }
 
-# proc_describe PID: "pid (comm) command line" for messages.
+# proc_describe PID: "pid (comm) command line" on one line (at most 160 characters) for messages.
 proc_describe() {
   local comm cmdline
   comm=$(cat "/proc/$1/comm" 2> /dev/null) || comm=?
-  cmdline=$(tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null) || cmdline=
-  echo "$1 ($comm) ${cmdline% }"
+  cmdline=$(tr '\0\n' '  ' < "/proc/$1/cmdline" 2> /dev/null) || cmdline=
+  cmdline="$1 ($comm) ${cmdline% }"
+  ((${#cmdline} <= 160)) || cmdline="${cmdline:0:157}..."
+  echo "$cmdline"
 }
 
 # tied CMD...: runs CMD so that the kernel kills it when this shell dies, however it dies, a
