@@ -142,8 +142,10 @@ down() {
     pid=$(recorded "$name")
     if ours "$pid" "$name"; then stop_pids "$pid"; fi
   done
-  local left
-  mapfile -t left < <(strays)
+  local left=()
+  for pid in $(strays); do
+    if proc_alive "$pid"; then left+=("$pid"); fi
+  done
   if ((${#left[@]})); then
     say "stopping ${#left[@]} process(es) of this cluster that no pid file named:"
     for pid in "${left[@]}"; do say "  $(proc_describe "$pid")"; done

@@ -44,7 +44,7 @@ proc_descendants() {
 proc_describe() {
   local comm cmdline
   comm=$(cat "/proc/$1/comm" 2> /dev/null) || comm=?
-  cmdline=$(tr '\0\n' '  ' < "/proc/$1/cmdline" 2> /dev/null) || cmdline=
+  cmdline=$(tr '\0\n' '  ' 2> /dev/null < "/proc/$1/cmdline") || cmdline=
   cmdline="$1 ($comm) ${cmdline% }"
   ((${#cmdline} <= 160)) || cmdline="${cmdline:0:157}..."
   echo "$cmdline"
