@@ -23,12 +23,17 @@ trap 'bash "$cluster" down 2> /dev/null' EXIT
 
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
-# await_true SECONDS WHAT CMD...: polls CMD every 0.1 s; fails the test after SECONDS.
-await_true() {
-  local deadline=$((SECONDS + $1)) what=$2
+# await_run SECONDS WHAT CMD...: polls CMD every 0.1 s while the run started last (MAP_PID)
+# goes on; the test fails when that run ends first (its log shows why) or after SECONDS.
+await_run() {
+  local seconds=$1 deadline=$((SECONDS + $1)) what=$2
   shift 2
   until "$@"; do
-    ((SECONDS < deadline)) || { echo "FAIL: no $what within $1 s"; tail -n 30 "$work"/*.log; exit 1; }
+    if ! proc_alive "$MAP_PID" || ((SECONDS >= deadline)); then
+      echo "FAIL: no $what within $seconds s, or the run ended first; its output:"
+      tail -n 30 "$work/$RUN_NAME.log"
+      exit 1
+    fi
     sleep 0.1
   done
 }
@@ -72,7 +77,7 @@ record_and_kill() {
   local name=$1
   shift
   { cluster_processes; proc_descendants "$1"; } | sort -u > "$work/$name.pids"
-  kill -KILL "$@"
+  { kill -KILL "$@" && wait "$1"; } 2> /dev/null || true
   echo "$name: SIGKILLed $* with $(wc -l < "$work/$name.pids") processes of the test and its cluster running"
 }
 
@@ -91,26 +96,26 @@ expect_all_gone() {
   exit 1
 }
 
-start_map() {  # start_map NAME: map_on_slurm.sh in the background; sets MAP_PID
-  bash "$here/tests/slurm/map_on_slurm.sh" "$fa_map" "$work/$1" > "$work/$1.log" 2>&1 &
-  MAP_PID=$!
+start_map() {  # start_map NAME: map_on_slurm.sh in the background; sets MAP_PID and RUN_NAME
+  tied bash "$here/tests/slurm/map_on_slurm.sh" "$fa_map" "$work/$1" > "$work/$1.log" 2>&1 &
+  MAP_PID=$! RUN_NAME=$1
 }
 
 # A. Killed while the map's jobs run: the watchdog stops everything.
 start_map A
-await_true 60 "map job running (run A)" job_running
+await_run 60 "map job running (run A)" job_running
 record_and_kill A "$MAP_PID"
 expect_all_gone A 30
 
 # B. Killed during start-up.
 start_map B
-await_true 60 "slurmctld and slurmd started (run B)" slurmctld_up
+await_run 60 "slurmctld and slurmd started (run B)" slurmctld_up
 record_and_kill B "$MAP_PID"
 expect_all_gone B 30
 
 # C. Killed with its watchdog: the daemons and jobs live on...
 start_map C
-await_true 60 "map job running (run C)" job_running
+await_run 60 "map job running (run C)" job_running
 watchdog=$(cat "$dir/run/watchdog.pid")
 record_and_kill C "$MAP_PID" "$watchdog"
 sleep 1

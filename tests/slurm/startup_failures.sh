@@ -5,8 +5,8 @@
 #                   bit, which munged refuses: step 'munged', cause munge;
 #   no cgroup       an empty tmpfs over /sys/fs/cgroup (private mount namespace): slurmd exits,
 #                   step 'slurmd registration', cause cgroup;
-#   no hostname     a random hostname (private UTS namespace) and an /etc/hosts with only
-#                   localhost (private mount namespace): the cluster must come up.
+#   no hostname     a random hostname (private UTS namespace) that no resolver knows (checked
+#                   with getent): the cluster must come up.
 # After each failure no process of the cluster may run. The time to each verdict is printed,
 # not asserted (ctest's timeout catches a hang). The last two need unshare (root with
 # CAP_SYS_ADMIN); where it is refused they are reported as not checked and the test is skipped
@@ -75,19 +75,24 @@ kill "$listener"
 mkdir -p "$work/open" && chmod 0777 "$work/open"
 expect_failure munge "munged" "munge: its key or the permissions" FA_SLURM_DIR="$work/open/slurm" --
 
-if unshare --mount --uts true 2> /dev/null; then
+# The last two cases run in private namespaces. --propagation unchanged, then /sys made a
+# slave: unshare's default (making / private) fails in a chroot, where / is no mount point.
+if unshare --mount --propagation unchanged true 2> /dev/null; then
   # No cgroup filesystem: slurmd 22.05 exits at once.
   expect_failure cgroup "slurmd registration" "no usable cgroup filesystem" -- \
-    unshare --mount sh -c 'mount -t tmpfs none /sys/fs/cgroup && exec "$@"' sh
-
+    unshare --mount --propagation unchanged sh -c \
+    'mount --make-rslave /sys && mount -t tmpfs none /sys/fs/cgroup && exec "$@"' sh
+else
+  unchecked+=("no cgroup")
+fi
+if unshare --uts true 2> /dev/null; then
   # A hostname no resolver knows: the cluster still comes up (issue 24: it used to hang).
-  printf '127.0.0.1 localhost\n' > "$work/hosts"
   t0=$EPOCHREALTIME
-  if unshare --mount --uts sh -c '
-      hostname "fa-verify-unknown-$1" && mount --bind "$2" /etc/hosts || exit 3
-      if getent hosts "$(hostname)" > /dev/null; then echo "hostname still resolves" >&2; exit 3; fi
+  if unshare --uts sh -c '
+      hostname "fa-verify-unknown-$1" || exit 3
+      if getent hosts "$(hostname)" > /dev/null; then echo "$(hostname) resolves" >&2; exit 3; fi
       hostname >&2
-      bash "$3" up && bash "$3" down' sh "$RANDOM$RANDOM" "$work/hosts" "$cluster" 2> "$work/hostname.err"; then
+      bash "$2" up && bash "$2" down' sh "$RANDOM$RANDOM" "$cluster" 2> "$work/hostname.err"; then
     echo "ok: unresolvable hostname ($(head -n 1 "$work/hostname.err")): up and down in $(since "$t0") s"
   else
     echo "FAIL: the cluster did not come up with an unresolvable hostname:"
@@ -95,9 +100,9 @@ if unshare --mount --uts true 2> /dev/null; then
     failures=$((failures + 1))
   fi
 else
-  unchecked+=("no cgroup" "unresolvable hostname")
-  echo "not checked: no cgroup, unresolvable hostname (unshare --mount --uts is refused here)"
+  unchecked+=("unresolvable hostname")
 fi
+((${#unchecked[@]} == 0)) || echo "not checked: ${unchecked[*]} (unshare is refused here: it needs CAP_SYS_ADMIN)"
 
 if ((failures)); then echo "FAIL: $failures case(s)"; exit 1; fi
 if ((${#unchecked[@]})); then exit 77; fi
