@@ -127,7 +127,7 @@ job_steps() {
 }
 
 down() {
-  local pid ids name program
+  local pid ids name
   # The watchdog first, so that it does not stop the cluster a second time (unless this is it).
   pid=$(recorded watchdog)
   if [[ $pid != "$$" ]] && ours "$pid" bash; then stop_pids "$pid"; fi
@@ -419,7 +419,7 @@ CONF
   grep -q 'smoke job ok' "$LOG/smoke-job.out" 2> /dev/null ||
     fail "a one-line job completed without its output" "$LOG/smoke-job.out" "$LOG/slurmd.log"
 
-  step done
+  step finished
   say "up in $(since "$UP_STARTED") s ($TIMES): node $NODE idle ($cpus CPUs, $mem MB), SLURM_CONF=$SLURM_CONF${OWNER:+, stopped when process $OWNER ends}"
 }
 

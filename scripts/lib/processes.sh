@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Process helpers for fa-verify's scripts and tests (sourced, bash): which processes are alive,
 # which descend from which, and children that die with the shell that started them. Only /proc
 # and util-linux (setpriv) and coreutils (timeout), which every Debian system has.
@@ -43,7 +44,7 @@ proc_descendants() {
 # proc_describe PID: "pid (comm) command line" on one line (at most 160 characters) for messages.
 proc_describe() {
   local comm cmdline
-  comm=$(cat "/proc/$1/comm" 2> /dev/null) || comm=?
+  comm=$(cat "/proc/$1/comm" 2> /dev/null) || comm='?'
   cmdline=$(tr '\0\n' '  ' 2> /dev/null < "/proc/$1/cmdline") || cmdline=
   cmdline="$1 ($comm) ${cmdline% }"
   ((${#cmdline} <= 160)) || cmdline="${cmdline:0:157}..."
