@@ -2,12 +2,17 @@
 # A test killed hard leaves no process behind (issue 24). Runs COMMAND below a stand-in parent,
 # as ctest runs a test; once a process named PROGRAM runs among the stand-in's descendants,
 # SIGKILLs the stand-in (ctest killed: no handler runs) and checks that every process below it at
-# that moment, COMMAND and all its descendants, ends within 10 s (a zombie has ended). Fails
-# naming each survivor, then kills it. Usage: no_survivors.sh PROGRAM -- COMMAND...
+# that moment, COMMAND and all its descendants, ends within SECONDS (default 10; a zombie has
+# ended). Tied processes end within milliseconds: the deadline only separates them from
+# survivors on a loaded machine. Fails naming each survivor, then kills it.
+# Usage: no_survivors.sh [--within SECONDS] PROGRAM -- COMMAND...
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib/processes.sh"
-program=$1
-[[ ${2:-} == -- && $# -ge 3 ]] || { echo "usage: $0 PROGRAM -- COMMAND..." >&2; exit 2; }
+within_seconds=10
+if [[ ${1:-} == --within ]]; then within_seconds=${2:-} && shift 2; fi
+program=${1:-}
+[[ $within_seconds =~ ^[1-9][0-9]*$ && -n $program && ${2:-} == -- && $# -ge 3 ]] ||
+  { echo "usage: $0 [--within SECONDS] PROGRAM -- COMMAND..." >&2; exit 2; }
 shift 2
 log=$(mktemp "${TMPDIR:-/tmp}/no-survivors.XXXXXX")
 trap 'rm -f "$log"' EXIT
@@ -41,7 +46,7 @@ trap 'rm -f "$log" "$log.pids"' EXIT
 t0=$EPOCHREALTIME
 names=$(while read -r pid start; do cat "/proc/$pid/comm" 2> /dev/null || true; done < "$log.pids" |
   sort | uniq -c | awk '{ printf "%s%s x%d", sep, $2, $1; sep = ", " }')
-for _ in {1..200}; do
+for _ in $(seq $((within_seconds * 20))); do
   left=$(while read -r pid start; do
     if proc_alive "$pid" "$start"; then echo "$pid"; fi
   done < "$log.pids")
@@ -51,7 +56,7 @@ for _ in {1..200}; do
   fi
   sleep 0.05
 done
-echo "FAIL: processes of the test outlived its killed parent by 10 s:"
+echo "FAIL: processes of the test outlived its killed parent by $within_seconds s:"
 for pid in $left; do echo "  $(proc_describe "$pid")"; done
 # shellcheck disable=SC2086  # one pid per word
 kill -KILL $left 2> /dev/null || true
