@@ -160,12 +160,11 @@ STEP="" STEP_STARTED=$EPOCHREALTIME UP_STARTED=$EPOCHREALTIME OWNER="" OWNER_STA
 # step NAME: the next start-up step. A run whose owner has ended stops here (its watchdog has
 # already stopped the cluster, or is doing so).
 step() {
-  [[ -z $STEP ]] || TIMES+="${TIMES:+, }$STEP $(since "$STEP_STARTED")"
+  [[ -z $STEP ]] || TIMES+="${TIMES:+, }$STEP $(seconds_since "$STEP_STARTED")"
   STEP=$1 STEP_STARTED=$EPOCHREALTIME
   owner_alive || fail "process $OWNER, the owner, has ended"
 }
 owner_alive() { [[ -z $OWNER ]] || proc_alive "$OWNER" "$OWNER_START"; }
-since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
 # likely_cause TEXT LOG...: what the message and the logs point at, in the words of a fix.
 likely_cause() {
@@ -191,7 +190,7 @@ likely_cause() {
 fail() {
   local what=$1 log cause
   shift
-  say "ERROR: step '$STEP' failed after $(since "$STEP_STARTED") s: $what"
+  say "ERROR: step '$STEP' failed after $(seconds_since "$STEP_STARTED") s: $what"
   while read -r cause; do [[ -z $cause ]] || say "likely cause: $cause"; done < <(likely_cause "$what" "$@")
   for log in "$@"; do
     [[ -s $log ]] || continue
@@ -420,7 +419,7 @@ CONF
     fail "a one-line job completed without its output" "$LOG/smoke-job.out" "$LOG/slurmd.log"
 
   step finished
-  say "up in $(since "$UP_STARTED") s ($TIMES): node $NODE idle ($cpus CPUs, $mem MB), SLURM_CONF=$SLURM_CONF${OWNER:+, stopped when process $OWNER ends}"
+  say "up in $(seconds_since "$UP_STARTED") s ($TIMES): node $NODE idle ($cpus CPUs, $mem MB), SLURM_CONF=$SLURM_CONF${OWNER:+, stopped when process $OWNER ends}"
 }
 
 # watch OWNER START CONF: stops the cluster when process OWNER (started at START) has ended. CONF

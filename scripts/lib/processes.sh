@@ -51,6 +51,9 @@ proc_describe() {
   echo "$cmdline"
 }
 
+# seconds_since START: seconds from START (a value of $EPOCHREALTIME) to now, to 0.01 s.
+seconds_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
+
 # tied CMD...: runs CMD so that the kernel kills it when this shell dies, however it dies, a
 # SIGKILL included (a trap cannot catch that): setpriv sets PR_SET_PDEATHSIG, then execs CMD.
 tied() { setpriv --pdeathsig KILL -- "$@"; }

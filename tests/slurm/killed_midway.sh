@@ -12,16 +12,9 @@
 # ended) within a deadline. Usage: killed_midway.sh FA_MAP WORKDIR
 set -euo pipefail
 fa_map=$1 work=$2
-here=$(cd "$(dirname "$0")/../.." && pwd)
-cluster=$here/scripts/slurm_cluster.sh
-source "$here/scripts/lib/processes.sh"
-export FA_SLURM_DIR=${FA_SLURM_DIR:-/tmp/fa-verify-slurm}
+source "$(dirname "$0")/common.sh"
 dir=$FA_SLURM_DIR
 conf=$dir/etc/slurm.conf
-rm -rf "$work" && mkdir -p "$work"
-trap 'bash "$cluster" down 2> /dev/null' EXIT
-
-since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
 # await_run SECONDS WHAT CMD...: polls CMD every 0.1 s while the run started last (MAP_PID)
 # goes on; the test fails when that run ends first (its log shows why) or after SECONDS.
@@ -87,7 +80,7 @@ expect_all_gone() {
   local name=$1 seconds=$2 t0=$EPOCHREALTIME left
   for _ in $(seq $((seconds * 10))); do
     left=$( (survivors "$work/$name.pids"; cluster_processes | cut -d' ' -f1) | sort -u)
-    [[ -n $left ]] || { echo "$name: all gone $(since "$t0") s after the kill"; return 0; }
+    [[ -n $left ]] || { echo "$name: all gone $(seconds_since "$t0") s after the kill"; return 0; }
     sleep 0.1
   done
   echo "FAIL: $name: still running $seconds s after the kill:"
@@ -129,7 +122,7 @@ echo "C: 1 s after the kill, $alive recorded processes still run (as they must w
 # ... until the next run, which stops them before it starts.
 t0=$EPOCHREALTIME
 bash "$cluster" up --owner $$
-echo "C: the next run stopped the leftovers and came up in $(since "$t0") s"
+echo "C: the next run stopped the leftovers and came up in $(seconds_since "$t0") s"
 left=$(survivors "$work/C.pids")
 if [[ -n $left ]]; then
   echo "FAIL: C: the next run left processes of the killed run running:"

@@ -9,15 +9,10 @@
 # it (tied / within). Usage: map_on_slurm.sh FA_MAP WORKDIR
 set -euo pipefail
 fa_map=$1 work=$2
-here=$(cd "$(dirname "$0")/../.." && pwd)
-cluster=$here/scripts/slurm_cluster.sh
-source "$here/scripts/lib/processes.sh"
-export FA_SLURM_DIR=${FA_SLURM_DIR:-/tmp/fa-verify-slurm}
+source "$(dirname "$0")/common.sh"
 # Deadline of the map's jobs: about 10 s of work for 2 cores; a loaded machine is slower.
 jobs_wait=${FA_SLURM_JOBS_WAIT:-120}
-rm -rf "$work" && mkdir -p "$work"
 
-trap 'bash "$cluster" down' EXIT
 tied bash "$cluster" up --owner $$
 eval "$(bash "$cluster" env)"
 
@@ -34,8 +29,7 @@ if ! tied bash "$cluster" await-jobs "$jobs_wait" "$array" "$merge"; then
   within 5 squeue --all || true
   exit 1
 fi
-echo "slurm: array job $array (4 shards) and merge job $merge done in" \
-  "$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+echo "slurm: array job $array (4 shards) and merge job $merge done in $(seconds_since "$start") s"
 for i in 0 1 2 3; do
   n=$(grep -c '^fa-map: [a-z]*/' "$work/shard-$i.out" || true)
   [[ $n -gt 0 ]] || { echo "FAIL: shard $i ran no cell"; cat "$work/shard-$i.out"; exit 1; }

@@ -13,16 +13,9 @@
 # (exit 77) once the others have passed. Usage: startup_failures.sh WORKDIR
 set -euo pipefail
 work=$1
-here=$(cd "$(dirname "$0")/../.." && pwd)
-cluster=$here/scripts/slurm_cluster.sh
-source "$here/scripts/lib/processes.sh"
-export FA_SLURM_DIR=${FA_SLURM_DIR:-/tmp/fa-verify-slurm}
+source "$(dirname "$0")/common.sh"
 port=${FA_SLURM_PORT:-16817}
-rm -rf "$work" && mkdir -p "$work"
-trap 'bash "$cluster" down 2> /dev/null' EXIT
 failures=0 unchecked=()
-
-since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
 # no_cluster_left DIR: no process whose command line names DIR/ (munged, slurmctld, slurmd, the
 # watchdog) runs.
@@ -48,7 +41,7 @@ expect_failure() {
   while [[ $1 != -- ]]; do [[ $1 == FA_SLURM_DIR=* ]] && dir=${1#*=}; envs+=("$1"); shift; done
   shift
   env "${envs[@]}" "$@" bash "$cluster" up > /dev/null 2> "$work/$name.err" || rc=$?
-  local verdict="failed (exit $rc) in $(since "$t0") s"
+  local verdict="failed (exit $rc) in $(seconds_since "$t0") s"
   if ((rc != 1)) || ! grep -qF "step '$step" "$work/$name.err" ||
     ! grep -qF "likely cause: $cause" "$work/$name.err" || ! no_cluster_left "$dir"; then
     echo "FAIL: $name: expected exit 1 at step '$step' with cause '$cause'; $verdict; it said:"
@@ -93,7 +86,7 @@ if unshare --uts true 2> /dev/null; then
       if getent hosts "$(hostname)" > /dev/null; then echo "$(hostname) resolves" >&2; exit 3; fi
       hostname >&2
       bash "$2" up && bash "$2" down' sh "$RANDOM$RANDOM" "$cluster" 2> "$work/hostname.err"; then
-    echo "ok: unresolvable hostname ($(head -n 1 "$work/hostname.err")): up and down in $(since "$t0") s"
+    echo "ok: unresolvable hostname ($(head -n 1 "$work/hostname.err")): up and down in $(seconds_since "$t0") s"
   else
     echo "FAIL: the cluster did not come up with an unresolvable hostname:"
     sed 's/^/  | /' "$work/hostname.err"

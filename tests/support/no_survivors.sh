@@ -17,8 +17,6 @@ shift 2
 log=$(mktemp "${TMPDIR:-/tmp}/no-survivors.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
-since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
-
 # running_below PID NAME: a process named NAME runs below PID.
 running_below() {
   local pid start comm
@@ -51,7 +49,7 @@ for _ in $(seq $((within_seconds * 20))); do
     if proc_alive "$pid" "$start"; then echo "$pid"; fi
   done < "$log.pids")
   if [[ -z $left ]]; then
-    echo "OK: the $(wc -l < "$log.pids") processes below the killed parent ($names) ended within $(since "$t0") s"
+    echo "OK: the $(wc -l < "$log.pids") processes below the killed parent ($names) ended within $(seconds_since "$t0") s"
     exit 0
   fi
   sleep 0.05
