@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   using namespace fa;
   die_with_parent_if_asked("fa-claims");
-  CLI::App app{"fa-claims: check the claims of shared/CLAIMS.md"};
+  CLI::App app{"fa-claims: check the claims of docs/claims.md"};
   app.require_subcommand(1);
 
   auto* list = app.add_subcommand("list", "list the claims, their scalars and falsifiers");

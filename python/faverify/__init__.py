@@ -5,7 +5,7 @@ A layer over the same C++ as the command-line tools, not a second implementation
   run()             one trajectory of GD, FA, FA* (our reconstruction) or a gradient flow:
                     the function `fa-check run` calls (bit-identical results, same messages)
   instance()        the matrices of a recipe, exactly as the claims and fa-check draw them
-  claims()          the claims of shared/CLAIMS.md, as `fa-claims list` shows them
+  claims()          the claims of docs/claims.md, as `fa-claims list` shows them
   run_claim()       one claim in one arithmetic: the report fragment fa-claims writes (run by
                     the fa-claims executable)
   ladder()          the precision ladder of an exact identity (likewise)
