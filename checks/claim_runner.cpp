@@ -5,6 +5,7 @@
 #include "checks/claim.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/atomic_file.hpp"
+#include "core/child_process.hpp"
 #include "core/shell_quote.hpp"
 
 #include <unistd.h>
@@ -390,7 +391,8 @@ int run_proof(const std::string& id, bool write_report) {
   const std::string cmd = shell_quote(FA_PYTHON3) + " " + shell_quote(script.string()) +
                           " --claim " + shell_quote(id) + " --json " + shell_quote(result.string());
   std::cout << std::flush;
-  const int status = std::system(cmd.c_str());
+  const int status =
+      run_tied_child({FA_PYTHON3, script.string(), "--claim", id, "--json", result.string()});
   nlohmann::json j;
   std::string problem;
   if (status != 0 && !std::filesystem::exists(result)) {

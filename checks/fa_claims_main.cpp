@@ -1,6 +1,7 @@
 // fa-claims: the command line over the claim registry (checks/claim_runner.hpp).
 #include "checks/claim_runner.hpp"
 #include "checks/schwartz_zippel.hpp"
+#include "core/child_process.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -8,6 +9,7 @@
 
 int main(int argc, char** argv) {
   using namespace fa;
+  die_with_parent_if_asked("fa-claims");
   CLI::App app{"fa-claims: check the claims of docs/claims.md"};
   app.require_subcommand(1);
 

@@ -155,7 +155,8 @@ def instance(*, n, m, rank_of_y, r=None, spectrum="flat", spread=0, seed=0, step
 # The claims and their RapidCheck runner are not linked into the module: Debian's librapidcheck.a
 # is position-independent executable code (-fPIE), which cannot go into a shared object. So these
 # functions run fa-claims itself, which also makes their results fa-claims' by construction, and
-# Ctrl-C stops them at once (the child process is killed).
+# Ctrl-C stops them at once (the child process is killed). A fa-claims never outlives the Python
+# process that started it, even one killed by SIGKILL (_run_fa_claims).
 
 
 def _fa_claims():
@@ -174,6 +175,19 @@ def _fa_claims():
             return path
     raise FileNotFoundError("faverify: fa-claims not found (set FA_CLAIMS to the binary; tried "
                             + ", ".join(p for p in candidates if p) + ")")
+
+
+def _run_fa_claims(args, **kwargs):
+    """subprocess.run of fa-claims with `args`, its output captured as text. FA_DIE_WITH_PARENT
+    tells fa-claims to have the kernel kill it when this process dies, however it dies
+    (PR_SET_PDEATHSIG; a SIGKILL leaves Python no chance to clean up). fa-claims makes that tie
+    itself, right after it starts: no preexec_fn, which is unsafe when other threads run. The
+    kernel ties it to the calling thread, which run() keeps waiting until fa-claims has ended."""
+    import subprocess
+
+    env = dict(_os.environ, FA_DIE_WITH_PARENT=str(_os.getpid()))
+    return subprocess.run([_fa_claims(), *args], capture_output=True, text=True, env=env,
+                          **kwargs)
 
 
 def _check_int(value, name, low, high, range_text=None):
@@ -195,12 +209,11 @@ def _claims_tool(args, what):
     """Runs fa-claims with `args` plus --json FILE; returns (fragment, printed text). Its usage
     errors (exit 2, one line "fa-claims: ...") are InputError with that line's message."""
     import json
-    import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="faverify-") as tmp:
         out = _os.path.join(tmp, "fragment.json")
-        p = subprocess.run([_fa_claims(), *args, "--json", out], capture_output=True, text=True)
+        p = _run_fa_claims([*args, "--json", out])
         if _os.path.exists(out):
             with open(out) as f:
                 return json.load(f), p.stdout
@@ -214,10 +227,8 @@ def claims():
     """Every claim, as `fa-claims list`: id, title, source, statement, hypotheses, recipe,
     scalars, falsifiers, ladder, slow, expected ('holds' or 'refuted'), cases."""
     import json
-    import subprocess
 
-    p = subprocess.run([_fa_claims(), "list", "--json"], capture_output=True, text=True,
-                       check=True)
+    p = _run_fa_claims(["list", "--json"], check=True)
     return [Result(c) for c in json.loads(p.stdout)]
 
 

@@ -6,12 +6,14 @@
 # Usage: schema.sh FA_CLAIMS FA_REPORT WORKDIR
 set -euo pipefail
 claims=$1 report=$2 work=$3
+# Every tool runs tied to this script: killed with it, however it is killed (issue 24).
+source "$(dirname "$0")/../../scripts/lib/processes.sh"
 rm -rf "$work" && mkdir -p "$work"
 export FA_REPORT_DIR=$work/report
-"$report" begin
-"$claims" run-all --only A3 A4.family R1 R4 X1 X7 > "$work/run.log"
-"$report" write
-"$report" validate "$FA_REPORT_DIR/claims.json"
+tied "$report" begin
+tied "$claims" run-all --only A3 A4.family R1 R4 X1 X7 > "$work/run.log"
+tied "$report" write
+tied "$report" validate "$FA_REPORT_DIR/claims.json"
 for f in claims.md index.html; do [[ -s $FA_REPORT_DIR/$f ]] || { echo "FAIL: no $f"; exit 1; }; done
 grep -q 'refuted ✓ (expected)' "$FA_REPORT_DIR/index.html" || { echo "FAIL: refuted conjecture not shown as a success"; exit 1; }
 grep -q 'FA\* = our reconstruction' "$FA_REPORT_DIR/index.html" || { echo "FAIL: FA* row not marked"; exit 1; }
@@ -27,9 +29,9 @@ if command -v gnuplot > /dev/null; then
   [[ $n -ge 5 ]] || { echo "FAIL: only $n plots embedded"; exit 1; }
 fi
 # Without gnuplot the report still writes and says the plots were skipped.
-FA_GNUPLOT=/nonexistent/gnuplot FA_REPORT_DIR=$work/noplots "$report" merge "$work/report"
+FA_GNUPLOT=/nonexistent/gnuplot FA_REPORT_DIR=$work/noplots tied "$report" merge "$work/report"
 grep -q '"plots": "skipped: gnuplot not found' "$work/noplots/claims.json" || { echo "FAIL: skipped plots not reported"; exit 1; }
-"$report" validate "$work/noplots/claims.json"
+tied "$report" validate "$work/noplots/claims.json"
 
 # The validator must reject: a bad verdict, a missing required key, a counterexample without
 # matrices' required entries, a non-decimal seed.
@@ -37,7 +39,7 @@ j=$FA_REPORT_DIR/claims.json
 bad() {  # bad NAME SED-EXPRESSION
   sed "$2" "$j" > "$work/bad-$1.json"
   cmp -s "$j" "$work/bad-$1.json" && { echo "FAIL: mutation $1 changed nothing"; exit 1; }
-  if "$report" validate "$work/bad-$1.json" > "$work/bad-$1.log"; then
+  if tied "$report" validate "$work/bad-$1.json" > "$work/bad-$1.log"; then
     echo "FAIL: validator accepted $1"; exit 1
   fi
 }
