@@ -42,8 +42,8 @@ RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
   long power_index = 0, power_discards = 0;
   const long power_cases = req.cases;
   auto power_case = [&](const Case<T>& c, bool refuted) {
-    const int size = std::min(100, rapidcheck_size(power_cases, power_index) +
-                                       static_cast<int>(power_discards / 10));
+    const int size = std::min(
+        100, rapidcheck_size(power_cases, power_index) + static_cast<int>(power_discards / 10));
     ++power_index, power_discards = 0;
     tally_power_case(out.power, c.recipe(), size, refuted);
   };

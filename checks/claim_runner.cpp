@@ -62,9 +62,8 @@ std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar, 
 }
 
 nlohmann::json power_measurement_json(const PowerMeasurement& m) {
-  return {{"scalar", m.scalar}, {"cases", m.cases},   {"refuting", m.refuting},
-          {"level", m.level},   {"seed", m.seed},     {"date", m.date},
-          {"commit", m.commit}, {"where", m.where}};
+  return {{"scalar", m.scalar}, {"cases", m.cases}, {"refuting", m.refuting}, {"level", m.level},
+          {"seed", m.seed},     {"date", m.date},   {"commit", m.commit},     {"where", m.where}};
 }
 
 /// A conjecture's search in `scalar` (claims.json "search"): the recorded power measurement, the
@@ -75,7 +74,8 @@ nlohmann::json search_json(const ClaimSpec& spec, const std::string& scalar) {
   if (!m) return nullptr;
   const SearchBudget b = derive_budget(*m);
   const long main_cases = b.cases * main_profile_multiplier(spec, scalar);
-  const long run_cases = scaled_cases(static_cast<int>(b.cases * main_job_multiplier(spec, scalar)));
+  const long run_cases =
+      scaled_cases(static_cast<int>(b.cases * main_job_multiplier(spec, scalar)));
   auto at = [&](long cases) {
     return nlohmann::json{{"cases", cases}, {"miss_bound", miss_bound(b.interval.lo, cases)}};
   };
@@ -172,9 +172,9 @@ void print_result(std::ostream& os, const ClaimSpec& spec, const std::string& sc
      << " s (seed " << r.seed << ")\n";
   if (falsifier.empty())
     if (const nlohmann::json search = search_json(spec, scalar); search.is_object())
-      os << "  search budget: " << search["this_run"]["cases"] << " cases, P(miss) <= "
-         << search["this_run"]["miss_bound"].get<double>() << " (" << search["formula"].get<std::string>()
-         << ")\n";
+      os << "  search budget: " << search["this_run"]["cases"]
+         << " cases, P(miss) <= " << search["this_run"]["miss_bound"].get<double>() << " ("
+         << search["formula"].get<std::string>() << ")\n";
   if (std::isfinite(r.record.worst.margin)) {
     os << "  worst margin: " << r.record.worst.margin << " on " << r.record.worst.what << ": "
        << r.record.worst.quantity << " vs bound " << r.record.worst.bound << "\n    at "
@@ -347,20 +347,26 @@ int run_power(const std::string& id, const std::string& scalar, const std::strin
             << " s\n";
   if (r.verdict == "inconclusive" && r.property_failed == false && drawn < cases)
     std::cout << "  RapidCheck gave up (too many discards): " << r.message << "\n";
-  nlohmann::json j{{"id", id},           {"scalar", scalar},     {"falsifier", falsifier},
-                   {"seed", std::to_string(r.seed)}, {"cases", drawn}, {"refuting", refuting},
-                   {"errors", errors},   {"level", level},       {"seconds", r.seconds},
+  nlohmann::json j{{"id", id},
+                   {"scalar", scalar},
+                   {"falsifier", falsifier},
+                   {"seed", std::to_string(r.seed)},
+                   {"cases", drawn},
+                   {"refuting", refuting},
+                   {"errors", errors},
+                   {"level", level},
+                   {"seconds", r.seconds},
                    {"by", t.is_object() && t.contains("by") ? t["by"] : nlohmann::json::object()}};
   if (drawn > 0) {
     const Interval ci = clopper_pearson(drawn, refuting, level);
-    std::cout << "  refuting cases: " << rate_text(refuting, drawn) << ", "
-              << level * 100 << "% Clopper-Pearson interval [" << ci.lo << ", " << ci.hi << "]\n";
+    std::cout << "  refuting cases: " << rate_text(refuting, drawn) << ", " << level * 100
+              << "% Clopper-Pearson interval [" << ci.lo << ", " << ci.hi << "]\n";
     j["rate"] = static_cast<double>(refuting) / static_cast<double>(drawn);
     j["interval"] = {ci.lo, ci.hi};
   }
   if (errors > 0)
-    std::cout << "  ERRORS in the check itself: " << errors << " (first: "
-              << t.value("first_error", std::string()) << ")\n";
+    std::cout << "  ERRORS in the check itself: " << errors
+              << " (first: " << t.value("first_error", std::string()) << ")\n";
   if (t.is_object() && t.contains("by")) {
     std::cout << "  refuting / drawn by feature of the recipe:\n";
     for (const auto& [feature, values] : t["by"].items()) {
@@ -379,8 +385,8 @@ int run_power(const std::string& id, const std::string& scalar, const std::strin
     std::cout << "  budget: " << b.formula << "\n";
     const std::string commit =
         first_line_of("git -C " + shell_quote(FA_SOURCE_DIR) + " rev-parse --short=12 HEAD");
-    std::cout << "  to record it (ClaimSpec::power in theorems/" << id << ".cpp):\n    {\"" << scalar
-              << "\", " << drawn << ", " << refuting << ", " << level << ", \"" << r.seed
+    std::cout << "  to record it (ClaimSpec::power in theorems/" << id << ".cpp):\n    {\""
+              << scalar << "\", " << drawn << ", " << refuting << ", " << level << ", \"" << r.seed
               << "\", \"" << today_utc() << "\", \"" << commit << "\", \"<where they are>\"},\n";
     j["budget"] = b.cases;
     j["formula"] = b.formula;
@@ -422,12 +428,9 @@ int run_pinned(const std::string& id, const std::string& falsifier, bool write_r
             << (falsifier.empty() ? "" : " with falsifier " + falsifier) << "\n";
   for (const PinnedCase& pin : spec.pinned) {
     const ClaimRunner* runner = runner_for(*claim, pin.scalar);
-    nlohmann::json row{{"scalar", pin.scalar},
-                       {"recipe", pin.recipe.describe()},
-                       {"origin", pin.origin},
-                       {"verdict", "error"},
-                       {"exact_replay", nullptr},
-                       {"strength", nullptr},
+    nlohmann::json row{{"scalar", pin.scalar},    {"recipe", pin.recipe.describe()},
+                       {"origin", pin.origin},    {"verdict", "error"},
+                       {"exact_replay", nullptr}, {"strength", nullptr},
                        {"as_expected", false}};
     std::string why;
     if (!runner) {
@@ -467,7 +470,8 @@ int run_pinned(const std::string& id, const std::string& falsifier, bool write_r
             (status == "rounding artefact" && replay["exact_counterexample"].is_object());
         row["as_expected"] = certified;
         row["strength"] = certified ? nlohmann::json("certified") : nlohmann::json(nullptr);
-        why = (certified ? "refutes, certified in exact arithmetic: " : "refutes, but NOT certified: ") +
+        why = (certified ? "refutes, certified in exact arithmetic: "
+                         : "refutes, but NOT certified: ") +
               replay["detail"].get<std::string>();
       }
     }
@@ -507,8 +511,9 @@ int check_power_index() {
       if (scalar == "mpfr") continue;
       const PowerMeasurement* m = find_power(spec, scalar);
       if (!m) {
-        std::cout << "  " << spec.id << " [" << scalar << "]: no power measurement (fa-claims power "
-                  << spec.id << " --scalar " << scalar << " --cases 1010)\n";
+        std::cout << "  " << spec.id << " [" << scalar
+                  << "]: no power measurement (fa-claims power " << spec.id << " --scalar "
+                  << scalar << " --cases 1010)\n";
         ++problems;
         continue;
       }
@@ -517,8 +522,8 @@ int check_power_index() {
         if (m->date.empty() || m->commit.empty() || m->seed.empty())
           throw std::invalid_argument("date, commit and seed must be recorded");
         std::cout << "  " << spec.id << " [" << scalar << "]: rate " << b.rate << " in ["
-                  << b.interval.lo << ", " << b.interval.hi << "]; " << b.formula
-                  << "; measured " << m->date << " at " << m->commit << "\n";
+                  << b.interval.lo << ", " << b.interval.hi << "]; " << b.formula << "; measured "
+                  << m->date << " at " << m->commit << "\n";
       } catch (const std::exception& e) {
         std::cout << "  " << spec.id << " [" << scalar << "]: " << e.what() << "\n";
         ++problems;
@@ -558,8 +563,8 @@ int run_sweep(std::uint64_t seed, bool write_report) {
                    {"as_expected", false},
                    {"finished", false}};
   if (write_report) write_atomically(part, j.dump(2) + "\n");
-  const auto tmp = std::filesystem::temp_directory_path() /
-                   ("fa-sweep-" + std::to_string(::getpid()) + ".json");
+  const auto tmp =
+      std::filesystem::temp_directory_path() / ("fa-sweep-" + std::to_string(::getpid()) + ".json");
   int failures = 0;
   for (const ClaimJob& job : seeded_jobs()) {
     int rc = 0;
@@ -1014,8 +1019,8 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
           "pinned " + s.id + " --falsifier " + s.falsifiers.front().name + " --no-report",
           "falsifier;pinned;" + source, false);
   }
-  add("search power: every conjecture's case budget derives from its measured power",
-      "power-index", "claim;power;quick", false);
+  add("search power: every conjecture's case budget derives from its measured power", "power-index",
+      "claim;power;quick", false);
   // The seed sweep: every FA_SEED-dependent job under seeds 1..kSweepSeeds. Registered only for
   // `ctest -C sweep` (ctest's CONFIGURATIONS filter: the default run neither runs nor lists them).
   for (int seed = 1; seed <= kSweepSeeds; ++seed) {

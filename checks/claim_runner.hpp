@@ -62,7 +62,8 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
                const std::string& json_out = "");
 /// `fa-claims power`: draws `cases` (a multiple of 101) as the claim's property draws them, counts
 /// the refuting ones without stopping or shrinking, prints the rate, its Clopper-Pearson interval
-/// at `level`, the rate by feature of the recipe and the budget it implies (checks/search_power.hpp).
+/// at `level`, the rate by feature of the recipe and the budget it implies
+/// (checks/search_power.hpp).
 int run_power(const std::string& id, const std::string& scalar, const std::string& falsifier,
               long cases, std::optional<std::uint64_t> seed, double level,
               const std::string& json_out = "");

@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
 
   auto* pinned = app.add_subcommand("pinned", "replay the claim's pinned cases (fixed recipes)");
   pinned->add_option("id", id)->required();
-  pinned->add_option("--falsifier", falsifier, "with a falsifier (a pinned case must stop behaving)");
+  pinned->add_option("--falsifier", falsifier,
+                     "with a falsifier (a pinned case must stop behaving)");
   pinned->add_flag("--no-report", no_report, "do not write report/parts/");
 
   auto* power_index = app.add_subcommand(

@@ -70,14 +70,20 @@ void tally_power_case(nlohmann::json& tally, const Recipe& rec, int size, bool r
   tally["cases"] = tally["cases"].get<long>() + 1;
   if (refuted) tally["refuting"] = tally["refuting"].get<long>() + 1;
   const int dim = std::min(rec.n, rec.m);
-  const int bucket = std::min(size, 100) / 25;  // 0-24, 25-49, 50-74, 75-100
+  const int bucket = std::min(size, 99) / 25;  // 0-24, 25-49, 50-74, 75-100
   const std::pair<const char*, std::string> features[] = {
-      {"size", std::to_string(bucket * 25) + "-" + std::to_string(bucket == 3 ? 100 : bucket * 25 + 24)},
-      {"min(n, m)", dim <= 1 ? "1" : dim <= 3 ? "2-3" : dim <= 7 ? "4-7" : "8+"},
-      {"rank", rec.r < rec.k ? "r < k" : rec.r == rec.k ? "r = k" : "r > k"},
+      {"size",
+       std::to_string(bucket * 25) + "-" + std::to_string(bucket == 3 ? 100 : bucket * 25 + 24)},
+      {"min(n, m)", dim <= 1   ? "1"
+                    : dim <= 3 ? "2-3"
+                    : dim <= 7 ? "4-7"
+                               : "8+"},
+      {"rank", rec.r < rec.k    ? "r < k"
+               : rec.r == rec.k ? "r = k"
+                                : "r > k"},
       {"spectrum", spectrum_name(rec.spectrum)},
-      {"init", rec.init == Init::zero ? std::string("zero")
-                                      : "small 2^" + std::to_string(rec.init_log2)},
+      {"init",
+       rec.init == Init::zero ? std::string("zero") : "small 2^" + std::to_string(rec.init_log2)},
       {"c", "2^" + std::to_string(rec.step_log2)},
       {"B scale", "2^" + std::to_string(rec.b_scale_log2)},
   };

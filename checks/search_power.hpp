@@ -39,14 +39,14 @@ struct ClaimSpec;
 
 /// One `fa-claims power` run, as the claim file records it.
 struct PowerMeasurement {
-  std::string scalar;    // "double" or "mp"
-  long cases = 0;        // N: cases drawn as the property draws them, a multiple of 101
-  long refuting = 0;     // how many of them refuted the conjecture
-  double level = 0.99;   // two-sided level of the Clopper-Pearson interval
-  std::string seed;      // the power run's seed (decimal; --seed)
-  std::string date;      // YYYY-MM-DD
-  std::string commit;    // the commit the measurement ran at (the claim's check and region)
-  std::string where;     // which part of the region holds the refuting cases
+  std::string scalar;   // "double" or "mp"
+  long cases = 0;       // N: cases drawn as the property draws them, a multiple of 101
+  long refuting = 0;    // how many of them refuted the conjecture
+  double level = 0.99;  // two-sided level of the Clopper-Pearson interval
+  std::string seed;     // the power run's seed (decimal; --seed)
+  std::string date;     // YYYY-MM-DD
+  std::string commit;   // the commit the measurement ran at (the claim's check and region)
+  std::string where;    // which part of the region holds the refuting cases
 };
 
 /// A case every run replays on its fixed recipe (ClaimSpec::pinned).
@@ -75,8 +75,8 @@ int rapidcheck_size(long cases, long i);
 
 /// The derivation of a conjecture's case budget from its measurement.
 struct SearchBudget {
-  double rate = 0;        // refuting / cases
-  Interval interval;      // Clopper-Pearson at the measurement's level
+  double rate = 0;    // refuting / cases
+  Interval interval;  // Clopper-Pearson at the measurement's level
   double target = kMissTarget;
   long cases = 0;         // B: the smallest multiple of 101 with (1 - p_lo)^B <= target
   double miss_bound = 1;  // (1 - p_lo)^B

@@ -533,9 +533,8 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   report["proofs"] = {{"symbolic", proofs},
                       {"schwartz_zippel", sz},
                       {"ties", parts.ties.is_object() ? parts.ties : json(nullptr)}};
-  std::sort(pinned.begin(), pinned.end(), [](const json& a, const json& b) {
-    return a.value("id", "") < b.value("id", "");
-  });
+  std::sort(pinned.begin(), pinned.end(),
+            [](const json& a, const json& b) { return a.value("id", "") < b.value("id", ""); });
   report["pinned"] = pinned;
   report["seed_sweep"] = seed_sweep(parts.sweeps);
   report["figures"] = figures;

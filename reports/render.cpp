@@ -1,11 +1,11 @@
 // claims.md and index.html from the assembled claims.json.
 #include "reports/report.hpp"
 
-#include <set>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -220,10 +220,10 @@ Section search_section(const json& report) {
          std::to_string(m["refuting"].get<long>()), fmt(q["rate"].get<double>(), "%.4f"),
          "[" + fmt(q["interval"][0].get<double>(), "%.4f") + ", " +
              fmt(q["interval"][1].get<double>(), "%.4f") + "]",
-         std::to_string(q["test_command"]["cases"].get<long>()) + " (P(miss) <= " +
-             fmt(q["test_command"]["miss_bound"].get<double>(), "%.2g") + ")",
-         std::to_string(q["main_job"]["cases"].get<long>()) + " (P(miss) <= " +
-             fmt(q["main_job"]["miss_bound"].get<double>(), "%.2g") + ")",
+         std::to_string(q["test_command"]["cases"].get<long>()) +
+             " (P(miss) <= " + fmt(q["test_command"]["miss_bound"].get<double>(), "%.2g") + ")",
+         std::to_string(q["main_job"]["cases"].get<long>()) +
+             " (P(miss) <= " + fmt(q["main_job"]["miss_bound"].get<double>(), "%.2g") + ")",
          std::to_string(c.value("cases", 0)) + " (" + str(c, "verdict") + ")",
          str(m, "date") + ", " + str(m, "commit") + ", seed " + str(m, "seed"), str(m, "where")});
   }
@@ -237,7 +237,8 @@ Section search_section(const json& report) {
   s.intro =
       "Per conjecture and scalar: the share of random cases that refute it, measured with "
       "fa-claims power over N cases drawn as the property draws them (RapidCheck's sizes 0..100, "
-      "each equally often; no stopping, no shrinking), with its exact Clopper-Pearson interval at " +
+      "each equally often; no stopping, no shrinking), with its exact Clopper-Pearson interval "
+      "at " +
       fmt(level * 100, "%g") +
       "%. The case budget B is the smallest multiple of 101 with (1 - p_lo)^B <= 10^-6, p_lo the "
       "interval's lower end; a run of B cases on the same size schedule misses with probability at "
@@ -245,8 +246,17 @@ Section search_section(const json& report) {
       "cases, the main job B times its multiplier; RapidCheck stops at the first refuting case, so "
       "a large budget costs little. The measurement is recorded in the claim file "
       "(ClaimSpec::power); rate, interval and budget are computed from it.";
-  s.head = {"conjecture", "scalar", "N", "refuting", "rate", "interval",
-            "budget, test command", "budget, main job", "cases this run", "measured", "where the counterexamples are"};
+  s.head = {"conjecture",
+            "scalar",
+            "N",
+            "refuting",
+            "rate",
+            "interval",
+            "budget, test command",
+            "budget, main job",
+            "cases this run",
+            "measured",
+            "where the counterexamples are"};
   return s;
 }
 
@@ -265,11 +275,12 @@ Section pinned_section(const json& report) {
   s.head = {"claim", "scalar", "recipe", "verdict", "strength", "detail", "origin"};
   for (const auto& p : report["pinned"])
     for (const auto& c : p["cases"])
-      s.rows.push_back({str(p, "id"), str(c, "scalar"), str(c, "recipe"),
-                        std::string(c.value("as_expected", false) ? "as recorded ✓" : "NOT AS RECORDED ✗") +
-                            " (" + str(c, "verdict") + ")",
-                        c["strength"].is_string() ? c["strength"].get<std::string>() : "–",
-                        str(c, "detail"), str(c, "origin")});
+      s.rows.push_back(
+          {str(p, "id"), str(c, "scalar"), str(c, "recipe"),
+           std::string(c.value("as_expected", false) ? "as recorded ✓" : "NOT AS RECORDED ✗") +
+               " (" + str(c, "verdict") + ")",
+           c["strength"].is_string() ? c["strength"].get<std::string>() : "–", str(c, "detail"),
+           str(c, "origin")});
   return s;
 }
 
@@ -280,16 +291,16 @@ Section sweep_section(const json& report) {
   const json& w = report["seed_sweep"];
   s.anchor = "sweep";
   s.title = "Seed sweep";
-  s.intro = "Every job whose result depends on FA_SEED (each claim's random search in double, mp "
-            "and exact, the Schwartz-Zippel points, the ties' points) run again under " +
-            std::to_string(w["seeds_tried"].get<long>()) + " values of FA_SEED (" +
-            str(w, "seeds") + "), " + std::to_string(w["jobs_per_seed"].get<long>()) +
-            " jobs each, at depth " + str(w, "depth") +
-            " (ctest --test-dir build -C sweep -L seed-sweep). " +
-            (w["all_agreed"] == true
-                 ? "All agreed: every verdict was the expected one under every seed."
-                 : std::to_string(w["disagreements"].size()) +
-                       " verdicts were not the expected ones (below): each is a finding.");
+  s.intro =
+      "Every job whose result depends on FA_SEED (each claim's random search in double, mp "
+      "and exact, the Schwartz-Zippel points, the ties' points) run again under " +
+      std::to_string(w["seeds_tried"].get<long>()) + " values of FA_SEED (" + str(w, "seeds") +
+      "), " + std::to_string(w["jobs_per_seed"].get<long>()) + " jobs each, at depth " +
+      str(w, "depth") + " (ctest --test-dir build -C sweep -L seed-sweep). " +
+      (w["all_agreed"] == true
+           ? "All agreed: every verdict was the expected one under every seed."
+           : std::to_string(w["disagreements"].size()) +
+                 " verdicts were not the expected ones (below): each is a finding.");
   s.head = {"FA_SEED", "job", "verdict", "counterexample", "reproduce"};
   for (const auto& d : w["disagreements"])
     s.rows.push_back({str(d, "seed"), str(d, "job"), str(d, "verdict"), str(d, "counterexample"),
@@ -795,9 +806,9 @@ identity at 53…400 bits falls with eps (slope ≈ 1). <span class="st proved">
 <span class="st certified">certified</span>: proved in exact arithmetic for each instance run;
 <span class="st tested">tested</span>: no counterexample in the random cases (hover for the scope; each claim's
 section says what was proved, certified and tested).</p>
-)" << proof_tier_html(report.value("proofs", json())) << section_html(search_section(report))
-     << section_html(pinned_section(report)) << section_html(sweep_section(report))
-     << R"(<h2 id="plots">Plots</h2>
+)" << proof_tier_html(report.value("proofs", json()))
+     << section_html(search_section(report)) << section_html(pinned_section(report))
+     << section_html(sweep_section(report)) << R"(<h2 id="plots">Plots</h2>
 )";
   if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";
   for (const auto& p : plots) os << figure_html(p);

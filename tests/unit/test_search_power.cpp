@@ -57,9 +57,10 @@ TEST_CASE("rapidcheck_size is RapidCheck's own size schedule", "[power]") {
     opts.cases = static_cast<int>(cases);
     opts.scale_cases = false;
     opts.seed = 1;
-    check_property("unit/size-schedule", [&] {
-      seen.push_back(*rc::gen::withSize([](int size) { return rc::gen::just(size); }));
-    }, opts);
+    check_property(
+        "unit/size-schedule",
+        [&] { seen.push_back(*rc::gen::withSize([](int size) { return rc::gen::just(size); })); },
+        opts);
     REQUIRE(seen.size() == static_cast<std::size_t>(cases));
     for (long i = 0; i < cases; ++i) {
       CAPTURE(cases, i);
@@ -74,8 +75,8 @@ TEST_CASE("rapidcheck_size is RapidCheck's own size schedule", "[power]") {
 }
 
 TEST_CASE("the budget is the smallest multiple of 101 that meets the miss target", "[power]") {
-  for (const auto& [n, x] :
-       std::vector<std::pair<long, long>>{{1010, 37}, {404, 3}, {1010, 1010}, {101, 1}, {2020, 5}}) {
+  for (const auto& [n, x] : std::vector<std::pair<long, long>>{
+           {1010, 37}, {404, 3}, {1010, 1010}, {101, 1}, {2020, 5}}) {
     PowerMeasurement m;
     m.scalar = "double", m.cases = n, m.refuting = x;
     const SearchBudget b = derive_budget(m);
@@ -93,8 +94,7 @@ TEST_CASE("the budget is the smallest multiple of 101 that meets the miss target
   CHECK_THROWS_AS(derive_budget(bad), std::invalid_argument);
 }
 
-TEST_CASE("a schedule of unequal rates misses no more often than its mean rate says",
-          "[power]") {
+TEST_CASE("a schedule of unequal rates misses no more often than its mean rate says", "[power]") {
   // The budget's argument (checks/search_power.hpp): prod_s (1 - p_s) <= (1 - mean p)^S.
   std::vector<double> p(101);
   for (int s = 0; s <= 100; ++s) p[static_cast<std::size_t>(s)] = s < 50 ? 0.0 : 0.02 * (s - 49);
