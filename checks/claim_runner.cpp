@@ -470,9 +470,11 @@ int run_pinned(const std::string& id, const std::string& falsifier, bool write_r
             (status == "rounding artefact" && replay["exact_counterexample"].is_object());
         row["as_expected"] = certified;
         row["strength"] = certified ? nlohmann::json("certified") : nlohmann::json(nullptr);
-        why = (certified ? "refutes, certified in exact arithmetic: "
-                         : "refutes, but NOT certified: ") +
-              replay["detail"].get<std::string>();
+        why = status == "certified exact" ? "refutes, certified in exact arithmetic: "
+              : certified ? "refutes; the recorded instance is a rounding artefact, the exact "
+                            "counterexample the replay gives is certified: "
+                          : "refutes, but NOT certified: ";
+        why += replay["detail"].get<std::string>();
       }
     }
     row["detail"] = why;
@@ -861,6 +863,7 @@ std::vector<ClaimJob> claim_jobs() {
     if (c->spec.ladder) jobs.push_back({c->spec.id, "ladder", false});
     if (!c->spec.proof.empty()) jobs.push_back({c->spec.id, "proof", false});
     if (c->spec.polynomial) jobs.push_back({c->spec.id, "sz", false});
+    if (!c->spec.pinned.empty()) jobs.push_back({c->spec.id, "pinned", false});
   }
   jobs.push_back({"implementation", "ties", false});
   return jobs;
@@ -922,6 +925,8 @@ int run_all(const RunAllOptions& opt) {
         rc = run_schwartz_zippel(job.id, "", std::nullopt, 0, true);
       else if (job.scalar == "ties")
         rc = run_ties(std::nullopt, true);
+      else if (job.scalar == "pinned")
+        rc = run_pinned(job.id, "", true);
       else
         rc = run_claim(job.id, job.scalar, "", std::nullopt, 0, "", true);
     } catch (const std::exception& e) {

@@ -98,7 +98,7 @@ void write_atomically(const std::filesystem::path& path, const std::string& text
 struct ClaimJob {
   std::string id;
   std::string scalar;  // "double", "mp", "exact", "ladder", "proof", "sz" (Schwartz-Zippel),
-                       // or "ties" (id "implementation")
+                       // "pinned" (the claim's pinned cases), or "ties" (id "implementation")
   bool slow = false;
   std::string name() const { return id + "." + scalar; }
 };

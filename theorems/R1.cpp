@@ -85,7 +85,15 @@ ClaimSpec spec() {
       {"mp", Recipe{2, 2, 2, 2, Spectrum::flat, 0, 0, -1, Init::zero, -8, {}, 0},
        "shrunk counterexample of the mp search (seed 16192414463713304438, default FA_SEED)"},
   };
-  // POWER
+  // Measured power (fa-claims power ID --scalar S --cases N): the budgets derive from it.
+  s.power = {
+      {"double", 1010, 375, 0.99, "13744124232604587910", "2026-12-02", "c7a4659bed89",
+       "n, m >= 2 (drawn so): every part, more often on larger shapes (130/187 at min(n, m) >= 8) "
+       "and at larger sizes (158/260 at 75-100 against 43/250 at 0-24)"},
+      {"mp", 1010, 232, 0.99, "16192414463713304438", "2026-12-02", "c7a4659bed89",
+       "n, m >= 2 (drawn so): every part, more often on larger shapes (65/133 at min(n, m) 4-7) "
+       "and sizes (95/260 at 75-100); 9.0% (91/1010) before n = 1, m = 1 were left out"},
+  };
   return s;
 }
 

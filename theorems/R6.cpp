@@ -42,7 +42,15 @@ ClaimSpec spec() {
       {"mp", Recipe{1, 1, 1, 1, Spectrum::flat, 0, 22841142, -1, Init::small, 0, {}, -1},
        "shrunk counterexample of the mp search (seed 18180448135661143589)"},
   };
-  // POWER
+  // Measured power (fa-claims power ID --scalar S --cases N): the budgets derive from it.
+  s.power = {
+      {"double", 1010, 274, 0.99, "537058728100419981", "2026-12-02", "c7a4659bed89",
+       "init 1 (225/579) and 2^-2 (49/335), none at 2^-8 (0/96); 13.0% (131/1010) with the old "
+       "order 2^-8, 2^-2, 1"},
+      {"mp", 1010, 160, 0.99, "18180448135661143589", "2026-12-02", "c7a4659bed89",
+       "init 1 (154/590) and 2^-2 (6/339), none at 2^-8 (0/81); 6.8% (69/1010) with the old order "
+       "2^-8, 2^-2, 1, which drew 1 in 81 cases"},
+  };
   return s;
 }
 
