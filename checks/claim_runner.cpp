@@ -6,6 +6,7 @@
 #include "checks/property.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/atomic_file.hpp"
+#include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
 
 #include <unistd.h>
@@ -13,7 +14,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -272,27 +272,6 @@ const ClaimRunner* runner_for(const RegisteredClaim& claim, const std::string& s
   return nullptr;
 }
 
-/// First line of a command's output, "" when it fails (the commit a measurement ran at).
-std::string first_line_of(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
-    char buf[256];
-    if (std::fgets(buf, sizeof buf, p)) out = buf;
-    if (::pclose(p) != 0) return "";
-  }
-  if (auto nl = out.find('\n'); nl != std::string::npos) out.resize(nl);
-  return out;
-}
-
-std::string today_utc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 std::string rate_text(long part, long whole) {
   std::ostringstream os;
   os << part << "/" << whole;
@@ -384,10 +363,10 @@ int run_power(const std::string& id, const std::string& scalar, const std::strin
     const SearchBudget b = derive_budget(m);
     std::cout << "  budget: " << b.formula << "\n";
     const std::string commit =
-        first_line_of("git -C " + shell_quote(FA_SOURCE_DIR) + " rev-parse --short=12 HEAD");
+        first_output_line("git -C " + shell_quote(FA_SOURCE_DIR) + " rev-parse --short=12 HEAD");
     std::cout << "  to record it (ClaimSpec::power in theorems/" << id << ".cpp):\n    {\""
               << scalar << "\", " << drawn << ", " << refuting << ", " << level << ", \"" << r.seed
-              << "\", \"" << today_utc() << "\", \"" << commit << "\", \"<where they are>\"},\n";
+              << "\", \"" << utc_text("%Y-%m-%d") << "\", \"" << commit << "\", \"<where they are>\"},\n";
     j["budget"] = b.cases;
     j["formula"] = b.formula;
   } else if (complete && refuting == 0 && !spec.expected_to_hold() && falsifier.empty()) {

@@ -2,6 +2,7 @@
 #include "reports/report.hpp"
 
 #include "core/atomic_file.hpp"
+#include "core/process_text.hpp"
 
 #include <Eigen/Core>
 #include <boost/version.hpp>
@@ -42,26 +43,10 @@ std::string read_text(const fs::path& path) {
 
 namespace {
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_now() { return utc_text("%Y-%m-%dT%H:%M:%SZ"); }
 
 /// Output of a shell command (first line), or "" if it fails.
-std::string command_line(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
-    std::array<char, 512> buf{};
-    while (std::fgets(buf.data(), static_cast<int>(buf.size()), p)) out += buf.data();
-    if (::pclose(p) != 0) return "";
-  }
-  if (auto nl = out.find('\n'); nl != std::string::npos) out.resize(nl);
-  return out;
-}
+std::string command_line(const std::string& cmd) { return first_output_line(cmd); }
 
 bool is_part_file(const fs::path& p) {
   const std::string name = p.filename().string();
