@@ -481,8 +481,9 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
     }
   std::vector<json> pinned = parts.pinned;
   for (const auto& p : pinned) {
-    json& r = rows[p.value("id", "?")];
-    if (r.is_null()) continue;  // pinned cases of a claim whose runs are not in this report
+    const auto row = rows.find(p.value("id", "?"));
+    if (row == rows.end()) continue;  // pinned cases of a claim whose runs are not in this report
+    json& r = row->second;
     r["verdicts"]["pinned"] = p.value("verdict", "error");
     r["as_expected"] = r["as_expected"].get<bool>() && p.value("as_expected", false);
   }
