@@ -366,7 +366,8 @@ int run_power(const std::string& id, const std::string& scalar, const std::strin
         first_output_line("git -C " + shell_quote(FA_SOURCE_DIR) + " rev-parse --short=12 HEAD");
     std::cout << "  to record it (ClaimSpec::power in theorems/" << id << ".cpp):\n    {\""
               << scalar << "\", " << drawn << ", " << refuting << ", " << level << ", \"" << r.seed
-              << "\", \"" << utc_text("%Y-%m-%d") << "\", \"" << commit << "\", \"<where they are>\"},\n";
+              << "\", \"" << utc_text("%Y-%m-%d") << "\", \"" << commit
+              << "\", \"<where they are>\"},\n";
     j["budget"] = b.cases;
     j["formula"] = b.formula;
   } else if (complete && refuting == 0 && !spec.expected_to_hold() && falsifier.empty()) {

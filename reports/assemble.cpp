@@ -43,10 +43,14 @@ std::string read_text(const fs::path& path) {
 
 namespace {
 
-std::string utc_now() { return utc_text("%Y-%m-%dT%H:%M:%SZ"); }
+std::string utc_now() {
+  return utc_text("%Y-%m-%dT%H:%M:%SZ");
+}
 
 /// Output of a shell command (first line), or "" if it fails.
-std::string command_line(const std::string& cmd) { return first_output_line(cmd); }
+std::string command_line(const std::string& cmd) {
+  return first_output_line(cmd);
+}
 
 bool is_part_file(const fs::path& p) {
   const std::string name = p.filename().string();
