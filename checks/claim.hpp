@@ -7,6 +7,7 @@
 
 #include "checks/polynomial.hpp"
 #include "checks/region.hpp"
+#include "checks/search_power.hpp"
 #include "core/linalg.hpp"
 #include "dynamics/flow.hpp"
 #include "dynamics/trajectory.hpp"
@@ -89,6 +90,14 @@ struct ClaimSpec {
   ExactReplay (*replay_exactly)(const nlohmann::json& counterexample) = nullptr;
   /// What keeps the claim from a stronger verdict (the report shows it with the strength).
   std::string strength_note;
+  /// Conjectures: the measured probability that one case refutes, per scalar (`fa-claims power`,
+  /// checks/search_power.hpp). The random search's case budget in that scalar is derived from it
+  /// (derive_budget) instead of cases_double / cases_mp.
+  std::vector<PowerMeasurement> power;
+  /// Cases replayed on every run on their fixed recipes (`fa-claims pinned`): a conjecture's known
+  /// minimal counterexample (must refute, exactly certified where replay_exactly exists), a claim's
+  /// regression case (must pass).
+  std::vector<PinnedCase> pinned;
 
   bool expected_to_hold() const { return source != Source::conjecture; }
 };
@@ -97,11 +106,14 @@ struct ClaimSpec {
 /// claim with 10x its double cases (200 -> 2000), 5x its mp cases (40 -> 200), 4x its exact
 /// cases (50 -> 200); a statistical family 10x its batches in every scalar. Without
 /// FA_PROFILE=main (ctest's default) 1. FA_DEPTH multiplies either.
+inline int main_profile_multiplier(const ClaimSpec& spec, const std::string& scalar) {
+  if (spec.family) return 10;
+  return scalar == "double" ? 10 : scalar == "mp" ? 5 : 4;
+}
 inline int main_job_multiplier(const ClaimSpec& spec, const std::string& scalar) {
   const char* profile = std::getenv("FA_PROFILE");
   if (!profile || std::string(profile) != "main") return 1;
-  if (spec.family) return 10;
-  return scalar == "double" ? 10 : scalar == "mp" ? 5 : 4;
+  return main_profile_multiplier(spec, scalar);
 }
 
 /// Worst margin seen: margin = (bound - quantity) / |bound| for "quantity <= bound" (1 means far
@@ -367,6 +379,9 @@ struct RunRequest {
   DynamicsSet dynamics;
   bool shrink = true;
   const Recipe* fixed_recipe = nullptr;  // run one case on this recipe (precision ladder)
+  /// Measure the search's power (`fa-claims power`): run all `cases` as the property draws them,
+  /// count the refuting ones (RunResult::power) instead of stopping at the first.
+  bool power = false;
 };
 
 struct RunResult {
@@ -379,6 +394,8 @@ struct RunResult {
   std::string reproduce;  // RapidCheck's reproduce string
   ClaimRecord record;
   nlohmann::json exact_replay = nullptr;  // a refuted conjecture's counterexample, replayed exactly
+  /// A power run's tally: cases, refuting, errors, and refuting / drawn by feature of the recipe.
+  nlohmann::json power = nullptr;
 };
 
 using ClaimRunner = std::function<RunResult(const ClaimSpec&, const RunRequest&)>;

@@ -37,6 +37,8 @@ struct Parts {
   std::vector<json> proofs;   // <ID>.proof.json: symbolic proofs (theorems/proofs/<ID>.py)
   std::vector<json> sz;       // <ID>.sz.json: Schwartz-Zippel checks of the implementation
   json ties;                  // implementation.ties.json: double / MPFR tied to the proved path
+  std::vector<json> pinned;   // <ID>.pinned.json: a claim's pinned cases, replayed
+  std::vector<json> sweeps;   // _sweep.<seed>.json: one seed of the seed sweep
 };
 Parts read_parts(const fs::path& dir);
 

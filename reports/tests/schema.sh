@@ -23,11 +23,32 @@ grep -q '"strength": "proved"' "$FA_REPORT_DIR/claims.json" || { echo "FAIL: no 
 grep -q '"kind": "schwartz-zippel"' "$FA_REPORT_DIR/claims.json" || { echo "FAIL: no Schwartz-Zippel part"; exit 1; }
 grep -q '"exact_replay": {' "$FA_REPORT_DIR/claims.json" || { echo "FAIL: no exact replay of R1's counterexample"; exit 1; }
 grep -q 'id="proofs"' "$FA_REPORT_DIR/index.html" || { echo "FAIL: no proof tier section in index.html"; exit 1; }
+# R1's and R4's searches with their measured power and budgets, their pinned cases replayed.
+grep -q 'id="search"' "$FA_REPORT_DIR/index.html" || { echo "FAIL: no search power section"; exit 1; }
+grep -q '"miss_bound": ' "$FA_REPORT_DIR/claims.json" || { echo "FAIL: no search budget in claims.json"; exit 1; }
+grep -q 'id="pinned"' "$FA_REPORT_DIR/index.html" || { echo "FAIL: no pinned cases section"; exit 1; }
+grep -q '## Pinned cases' "$FA_REPORT_DIR/claims.md" || { echo "FAIL: no pinned cases in claims.md"; exit 1; }
 if grep -Eq '(src|href)="(https?:)?//' "$FA_REPORT_DIR/index.html"; then echo "FAIL: external resource in index.html"; exit 1; fi
 if command -v gnuplot > /dev/null; then
   n=$(grep -c 'data:image/svg+xml;base64' "$FA_REPORT_DIR/index.html")
   [[ $n -ge 5 ]] || { echo "FAIL: only $n plots embedded"; exit 1; }
 fi
+# The seed sweep's section from two sweep parts (fa-claims sweep writes them): one seed agreed,
+# one did not; the disagreement must be listed, and the summary must not call them all agreed.
+mkdir -p "$work/sweep/parts"
+cp "$FA_REPORT_DIR"/parts/*.json "$work/sweep/parts/"
+printf '%s\n' '{"seed": "7", "depth": "1", "profile": "test", "finished": true, "as_expected": true,' \
+  ' "jobs": [{"job": "R1.double", "verdict": "refuted", "cases": 3, "reproduce": "r", "as_expected": true}]}' \
+  > "$work/sweep/parts/_sweep.7.json"
+printf '%s\n' '{"seed": "8", "depth": "1", "profile": "test", "finished": true, "as_expected": false,' \
+  ' "jobs": [{"job": "X1.mp", "verdict": "refuted", "cases": 3, "reproduce": "fa-claims run X1",' \
+  '  "counterexample": "{n=1 m=1}", "as_expected": false}]}' > "$work/sweep/parts/_sweep.8.json"
+"$report" --dir "$work/sweep" write --no-plots > /dev/null
+"$report" validate "$work/sweep/claims.json"
+grep -q '"all_agreed": false' "$work/sweep/claims.json" || { echo "FAIL: sweep disagreement not summarised"; exit 1; }
+grep -q '"seeds_tried": 2' "$work/sweep/claims.json" || { echo "FAIL: sweep seeds not counted"; exit 1; }
+grep -q 'id="sweep"' "$work/sweep/index.html" || { echo "FAIL: no seed sweep section"; exit 1; }
+grep -q 'X1.mp' "$work/sweep/claims.md" || { echo "FAIL: sweep disagreement not listed"; exit 1; }
 # Without gnuplot the report still writes and says the plots were skipped.
 FA_GNUPLOT=/nonexistent/gnuplot FA_REPORT_DIR=$work/noplots tied "$report" merge "$work/report"
 grep -q '"plots": "skipped: gnuplot not found' "$work/noplots/claims.json" || { echo "FAIL: skipped plots not reported"; exit 1; }
