@@ -161,6 +161,47 @@ void deep_step(DeepAlgorithm a, Layers<T>& w, const Mat<T>& Y, const DeepFeedbac
   }
 }
 
+/// The forward products and backward signals written out in plain Eigen, straight from the
+/// definitions (no workspace, no kernels): what claims compare the steps against, and what the
+/// flows integrate. P[l] = W_l ... W_1 for l = 1..L (P[0] is I_m, left empty), delta[l] for
+/// l = 1..L with delta[L] = E.
+template <class T>
+struct DeepSignals {
+  std::vector<Mat<T>> P;
+  std::vector<Mat<T>> delta;
+  /// P_{l-1}^T P_{l-1} (d_{l-1}... m x m), with P_0 = I: the Gram matrix of the input to layer l.
+  Mat<T> input_gram(int l) const {
+    if (l == 1) return Mat<T>::Identity(delta[1].cols(), delta[1].cols());
+    const Mat<T>& p = P[static_cast<std::size_t>(l - 1)];
+    return p.transpose() * p;
+  }
+};
+
+template <class T>
+DeepSignals<T> plain_deep_signals(DeepAlgorithm a, const Layers<T>& w, const Mat<T>& Y,
+                                  const DeepFeedback<T>& fb) {
+  const int L = w.depth();
+  DeepSignals<T> s;
+  s.P.resize(static_cast<std::size_t>(L + 1));
+  s.delta.resize(static_cast<std::size_t>(L + 1));
+  s.P[1] = w.W[1];
+  for (int l = 2; l <= L; ++l) {
+    const auto i = static_cast<std::size_t>(l);
+    s.P[i] = w.W[i] * s.P[i - 1];
+  }
+  const Mat<T> E = s.P[static_cast<std::size_t>(L)] - Y;
+  s.delta[static_cast<std::size_t>(L)] = E;
+  for (int l = L - 1; l >= 1; --l) {
+    const auto i = static_cast<std::size_t>(l);
+    switch (a) {
+      case DeepAlgorithm::gd: s.delta[i] = w.W[i + 1].transpose() * s.delta[i + 1]; break;
+      case DeepAlgorithm::fa: s.delta[i] = fb.fa[i + 1].transpose() * s.delta[i + 1]; break;
+      case DeepAlgorithm::dfa: s.delta[i] = fb.dfa[i].transpose() * E; break;
+    }
+  }
+  return s;
+}
+
 /// E = P_L - Y.
 template <class T>
 Mat<T> deep_residual(const Layers<T>& w, const Mat<T>& Y) {

@@ -19,27 +19,13 @@ template <class T>
 Layers<T> deep_flow_rhs(DeepAlgorithm a, const Layers<T>& w, const Mat<T>& Y,
                         const DeepFeedback<T>& fb) {
   const int L = w.depth();
-  std::vector<Mat<T>> P(static_cast<std::size_t>(L + 1));
-  P[1] = w.W[1];
-  for (int l = 2; l <= L; ++l)
-    P[static_cast<std::size_t>(l)] = w.W[static_cast<std::size_t>(l)] * P[static_cast<std::size_t>(l - 1)];
-  const Mat<T> E = P[static_cast<std::size_t>(L)] - Y;
-  std::vector<Mat<T>> delta(static_cast<std::size_t>(L + 1));
-  delta[static_cast<std::size_t>(L)] = E;
-  for (int l = L - 1; l >= 1; --l) {
-    const auto i = static_cast<std::size_t>(l);
-    switch (a) {
-      case DeepAlgorithm::gd: delta[i] = w.W[i + 1].transpose() * delta[i + 1]; break;
-      case DeepAlgorithm::fa: delta[i] = fb.fa[i + 1].transpose() * delta[i + 1]; break;
-      case DeepAlgorithm::dfa: delta[i] = fb.dfa[i].transpose() * E; break;
-    }
-  }
+  const DeepSignals<T> s = plain_deep_signals(a, w, Y, fb);
   Layers<T> d;
   d.W.resize(static_cast<std::size_t>(L + 1));
-  d.W[1] = -delta[1];
+  d.W[1] = -s.delta[1];
   for (int l = 2; l <= L; ++l) {
     const auto i = static_cast<std::size_t>(l);
-    d.W[i] = -(delta[i] * P[i - 1].transpose());
+    d.W[i] = -(s.delta[i] * s.P[i - 1].transpose());
   }
   return d;
 }

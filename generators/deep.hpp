@@ -109,6 +109,9 @@ struct DeepSpace {
   WidthRelation relation = WidthRelation::any;
   /// Per-layer initialisations drawn independently from base.inits (else one for all layers).
   bool mixed_inits = false;
+  /// One case in four (and shrinking toward it) square: m = n and every hidden width n, where
+  /// products of the layers exist in either order (relation `any` only).
+  bool sometimes_square = false;
 };
 
 namespace detail {
@@ -128,8 +131,8 @@ inline rc::Gen<DeepRecipe> deep_recipe_gen_impl(const DeepSpace& space) {
                      gen::container<std::vector<int>>(static_cast<std::size_t>(space.max_depth),
                                                       gen::inRange(0, static_cast<int>(
                                                                           space.base.inits.size()))),
-                     gen::inRange(0, 1 << 10)),
-          [space, base](const std::tuple<int, std::vector<int>, std::vector<int>, int>& t) {
+                     gen::inRange(0, 1 << 10), gen::inRange(0, 4)),
+          [space, base](const std::tuple<int, std::vector<int>, std::vector<int>, int, int>& t) {
             DeepRecipe d;
             d.base = base;
             // A bottleneck needs rank(Y) >= 2 (n, m >= 2 here).
@@ -147,6 +150,12 @@ inline rc::Gen<DeepRecipe> deep_recipe_gen_impl(const DeepSpace& space) {
               // Put a bottleneck of width < k at a drawn layer (k >= 2 here).
               const int at = std::get<3>(t) % (L - 1);
               d.hidden[static_cast<std::size_t>(at)] = 1 + std::get<3>(t) % (k - 1);
+            }
+            if (space.sometimes_square && space.relation == WidthRelation::any &&
+                std::get<4>(t) == 0) {
+              d.base.m = d.base.n;
+              d.base.k = std::min(d.base.k, d.base.n);
+              for (int& w : d.hidden) w = d.base.n;
             }
             d.base.r = d.hidden.back();
             if (space.mixed_inits) {

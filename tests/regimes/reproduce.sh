@@ -7,7 +7,7 @@
 set -euo pipefail
 fa_map=$1 work=$2
 rm -rf "$work" && mkdir -p "$work"
-"$fa_map" --dir "$work" run --reduced --grid stability alignment > "$work/map.out"
+"$fa_map" --dir "$work" run --reduced --grid stability alignment depth > "$work/map.out"
 /usr/bin/env python3 - "$work" <<'PY'
 import json, subprocess, sys, shlex
 work = sys.argv[1]

@@ -6,10 +6,8 @@ After one GD step of a depth-L network, at every hidden layer l = 1..L-1,
 Proved for every L at once by the local argument (deep.py); unrolled L = 2, 3 cross-check it.
 At L = 2 it is X3.
 """
-from sympy import ZeroMatrix
-
-from common import Statement, eta, h, prove
-from deep import B_u, b, D, LOCAL_SHAPES, P, W_l, W_u, Net, gd_balance, local_step
+from common import Statement, eta, prove
+from deep import D, LOCAL_SHAPES, P, W_l, W_u, Net, gd_balance, local_step
 
 CLAIM = "DL2"
 
@@ -19,13 +17,7 @@ second = P_l * D.T * D * P_l.T - S * P.T * P * S.T
 law = gd_balance(W_l, W_u) + eta**2 * second
 after = gd_balance(*local_step(S))
 
-# Flow form: along dW_l = -delta_l P_{l-1}^T, dW_{l+1} = -delta_{l+1} P_l^T the derivative
-# d/dh gd_balance(W_l + h dW_l, W_{l+1} + h dW_{l+1}) at h = 0 vanishes (claim DL2.flow).
-dW_l, dW_u = -(W_u.T * D) * P.T, -D * (W_l * P).T
-flow_derivative = gd_balance(W_l + h * dW_l, W_u + h * dW_u).diff(h).subs(h, 0).doit()
-identities = [Statement("flow: d/dt D_l = 0 (every L, l)", flow_derivative,
-                        ZeroMatrix(b, b)),
-              Statement("D_l(GD step) = D_l + eta^2 (...) (every L, l)", after, law)]
+identities = [Statement("D_l(GD step) = D_l + eta^2 (...) (every L, l)", after, law)]
 for L in (2, 3):
     net = Net(L)
     Wn = net.step("gd")
@@ -40,11 +32,7 @@ for L in (2, 3):
 # Sequential update: W_l moves from the already-updated W_{l+1} (the layer above moved first).
 W_u_new = W_u - eta * D * (W_l * P).T
 sequential = gd_balance(W_l - eta * W_u_new.T * D * P.T, W_u_new)
-wrong_dW_l = -(B_u.T * D) * P.T
 false_variants = [
-    Statement("flow-with-wrong-signal",
-              gd_balance(W_l + h * wrong_dW_l, W_u + h * dW_u).diff(h).subs(h, 0).doit(),
-              ZeroMatrix(b, b), description="FA's signal in the flow: d/dt D_l is not 0"),
     Statement("sign-flipped", after, gd_balance(W_l, W_u) - eta**2 * second,
               description="-eta^2 in place of +eta^2"),
     Statement("eta-not-squared", after, gd_balance(W_l, W_u) + eta * second,
