@@ -53,6 +53,16 @@ DeepRecipe draw_deep(Case<T>& c, const DeepSpace& space, const std::vector<int>&
     c.use_recipe(d.base);
   }
   c.note("deep recipe", d.describe());
+  // What the cases drew (claims.json extra.deep_region), up to the first failure as RegionSeen
+  // counts: cases per depth, and the widest hidden layer seen.
+  if (!c.record().failed_once) {
+    nlohmann::json& seen = c.record().extra["deep_region"];
+    nlohmann::json& count = seen["cases_by_depth"][std::to_string(d.depth())];
+    count = count.is_number() ? count.get<int>() + 1 : 1;
+    const int widest = *std::max_element(d.hidden.begin(), d.hidden.end());
+    if (!seen["widest_hidden"].is_number() || seen["widest_hidden"].get<int>() < widest)
+      seen["widest_hidden"] = widest;
+  }
   return d;
 }
 

@@ -45,7 +45,7 @@ struct SzOptions {
   // Deep identities (PolynomialIdentity::evaluate_deep): depths 2..deep_max_depth, every width
   // in 1..deep_max_width (1..deep_max_width_deepest at the largest depth: the number of shapes
   // grows as width^(L+1)).
-  int deep_max_depth = 4;
+  int deep_max_depth = 5;
   int deep_max_width = 3;
   int deep_max_width_deepest = 2;
 };

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cli/run.hpp"
+#include "core/linalg.hpp"
 #include "generators/deep.hpp"
 
 #include <sstream>
@@ -135,7 +136,20 @@ DeepRunOutcome<T> run_deep(const DeepRunSpec& spec, const ProgressHook& progress
   out.Y = inst.Y();
   out.start = inst.start;
   out.feedback = inst.feedback;
-  out.eta = spec.eta_given ? spec.eta : inst.eta;
+  out.eta = spec.eta;
+  if (!spec.eta_given) {
+    // fa-check's rule, computed as its two-layer run computes it (cli/run_impl.hpp: from the
+    // double matrices, and checked against the rule recomputed another way), so that --depth 2
+    // is that run bit for bit; B is the top feedback B_L.
+    const Mat<double> Yd = cast_matrix<double>(out.Y);
+    const Mat<double> Bd = cast_matrix<double>(inst.feedback.fa.back());
+    double s1 = spectral_norm<double>(Yd);
+    if (!(s1 > 0)) s1 = 1;
+    const double bn = spectral_norm<double>(Bd);
+    out.eta = std::ldexp(1.0, spec.recipe.base.step_log2) / (s1 * std::max(1.0, bn * bn));
+    require_step_size_rule(out.eta, spec.recipe.base.step_log2, std::min(Yd.rows(), Yd.cols()),
+                           Yd, Bd);
+  }
   out.opt = T(0);
   for (int i = spec.recipe.narrowest(); i < spec.recipe.base.k; ++i)
     out.opt += inst.base.s(i) * inst.base.s(i);

@@ -28,6 +28,7 @@ ClaimSpec spec() {
                  "-2, 0}; depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
   s.recipe = "the wide region's spectra and B scales, small init, deep FA flow to t = 3";
   s.falsifiers = {{"gd-flow", "the deep GD flow in place of FA's: Q_l is not conserved"}};
+  s.cases_mp = 20;  // half of F1's: each mp case integrates a deep flow twice at 1e-18, 1e-22
   s.proof = "theorems/proofs/DL1.flow.py";
   s.strength_note =
       "The law dQ_l/dt = 0 is proved (every depth); the integrated trajectories (Odeint, finite "

@@ -25,6 +25,7 @@ ClaimSpec spec() {
                  "depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
   s.recipe = "the wide region's spectra, small init, deep GD flow to t = 3";
   s.falsifiers = {{"fa-flow", "the deep FA flow in place of GD's: D_l is not conserved"}};
+  s.cases_mp = 20;  // half of F3's: each mp case integrates a deep flow twice at 1e-18, 1e-22
   s.proof = "theorems/proofs/DL2.flow.py";
   s.strength_note =
       "The law dD_l/dt = 0 is proved (every depth); the integrated trajectories (Odeint, finite "

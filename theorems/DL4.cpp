@@ -7,8 +7,8 @@
 // top), DFA's is (B_l^DFA)^T E, and both update W_l - eta delta_l P_{l-1}^T with the same P's.
 // An identity of the two implementations (both run through the dynamics under test).
 // Hypotheses: none beyond the shapes. Region: deep_identity_space (the falsifier
-// product-wrong-order draws square networks, every width = n >= 2, where the wrong order is a
-// product at all).
+// product-wrong-order makes the drawn network square, every width = n >= 2, depth >= 3, where
+// the wrong order is a different product at all).
 // Check: after every FA step, |W_l^FA - W_l^DFA(product)| <= k eps scale per layer, scale the
 // absolute size of eta delta_l P_{l-1}^T (computed on absolute values) plus |W_l|, k = 4 L (d + 2):
 // the two signals are the same chain of up to 2L factors associated differently (gamma_{qd}
@@ -72,7 +72,8 @@ ClaimSpec spec() {
       "One deep FA step equals one deep DFA step with B_l^DFA = B_L B_{L-1} ... B_{l+1}, "
       "layer by layer, from any point.";
   s.hypotheses = std::string(kDeepIdentityHypotheses) +
-                 " The falsifier product-wrong-order draws square networks (every width n >= 2).";
+                 " The falsifier product-wrong-order makes the network square (every width "
+                 "n >= 2, L >= 3).";
   s.recipe = std::string(kDeepIdentityRegionText) + "; 20 steps (10 mp, 2 exact)";
   s.ladder = true;
   s.falsifiers = {
@@ -96,9 +97,11 @@ void check(Case<T>& c) {
   constexpr bool exact = std::is_same_v<T, Rational>;
   const bool wrong_order = c.falsifier("product-wrong-order");
   DeepRecipe rec = draw_deep(c, deep_identity_space<T>(), {3, 2});
-  if (wrong_order) {  // a square network, where B_{l+1} ... B_L is a product
-    c.precondition(rec.base.n >= 2 && rec.depth() >= 3, "wrong order needs n >= 2, L >= 3");
-    for (int& d : rec.hidden) d = rec.base.n;
+  if (wrong_order) {  // a square network of depth >= 3, where B_{l+1} ... B_L is a product
+    rec.base.n = std::max(2, rec.base.n);
+    rec.base.m = rec.base.n;
+    rec.base.k = std::min(rec.base.k, rec.base.n);
+    rec.hidden.assign(static_cast<std::size_t>(std::max(2, rec.depth() - 1)), rec.base.n);
     rec.base.r = rec.base.n;
     c.use_recipe(rec.base);
     c.note("deep recipe", rec.describe());
