@@ -165,13 +165,7 @@ bool deep_stop_at_divergence(Case<T>& c, const Layers<T>& w, const Mat<T>& Y, co
   if constexpr (std::is_same_v<T, Rational>) {
     return false;
   } else {
-    const T l = deep_loss(w, Y);
-    const T half_y = Y.squaredNorm() / 2;
-    const T scale = start_loss > half_y ? start_loss : half_y;
-    if (is_finite(l) && !(l > T(1e8) * scale)) return false;
-    nlohmann::json& count = c.record().extra["runs_ended_by_divergence"];
-    count = count.is_number() ? count.get<int>() + 1 : 1;
-    return true;
+    return diverged_at_loss(c, deep_loss(w, Y), Y, start_loss);
   }
 }
 

@@ -176,6 +176,36 @@ int sz_points_for(int degree, int bits, int target_log2) {
 
 namespace {
 
+/// One point of a Schwartz-Zippel run: evaluates the residual (`evaluate`), counts it, and on an
+/// exception or a non-zero residual sets out's verdict, message and failure and returns false.
+template <class Evaluate, class Failure>
+bool check_point(SzResult& out, const RegisteredClaim& claim, const std::string& shape_text,
+                 int k, Evaluate evaluate, Failure failure_json,
+                 std::chrono::steady_clock::time_point start) {
+  Mat<Rational> res;
+  try {
+    res = evaluate();
+  } catch (const std::exception& e) {
+    out.verdict = "error";
+    out.message = "claim " + claim.spec.id + ": the residual could not be evaluated at " +
+                  shape_text + " point " + std::to_string(k) + ": " + e.what();
+    out.seconds = seconds_since(start);
+    return false;
+  }
+  ++out.evaluations;
+  const Rational worst = max_abs_rational(res);
+  if (worst == 0) return true;
+  out.verdict = "refuted";
+  out.message = "claim " + claim.spec.id + ": " + claim.spec.polynomial->residual +
+                " is non-zero at " + shape_text + ", point " + std::to_string(k) +
+                " (max |residual| = " + exact::decimal(worst, 6) + ")";
+  out.failure = failure_json();
+  out.failure["point_index"] = k;
+  out.failure["max_abs_residual"] = to_text(worst);
+  out.seconds = seconds_since(start);
+  return false;
+}
+
 /// The deep identities (PolynomialIdentity::evaluate_deep): every deep shape of
 /// all_deep_shapes(opt.deep_max_depth, ...), K points each, K chosen per depth for the degree
 /// deep_degree_per_layer * L at that depth. The bound reported is the largest over the depths.
@@ -208,30 +238,14 @@ SzResult deep_schwartz_zippel(const RegisteredClaim& claim, const SzOptions& opt
     for (int k = 0; k < points; ++k) {
       const DeepPolyPoint point = draw_deep_point(src, s);
       DeepPolyCase c(dyn, point, ws, opt.falsifier);
-      Mat<Rational> res;
-      try {
-        res = poly.evaluate_deep(c);
-      } catch (const std::exception& e) {
-        out.verdict = "error";
-        out.message = "claim " + claim.spec.id + ": the residual could not be evaluated at " +
-                      s.text() + " point " + std::to_string(k) + ": " + e.what();
-        out.seconds = seconds_since(start);
+      if (!check_point(
+              out, claim, s.text(), k, [&] { return poly.evaluate_deep(c); },
+              [&] {
+                return nlohmann::json{{"shape", {{"widths", s.d}}},
+                                      {"point", deep_point_json(point)}};
+              },
+              start))
         return out;
-      }
-      ++out.evaluations;
-      const Rational worst = max_abs_rational(res);
-      if (worst != 0) {
-        out.verdict = "refuted";
-        out.message = "claim " + claim.spec.id + ": " + poly.residual + " is non-zero at " +
-                      s.text() + ", point " + std::to_string(k) +
-                      " (max |residual| = " + exact::decimal(worst, 6) + ")";
-        out.failure = {{"shape", {{"widths", s.d}}},
-                       {"point_index", k},
-                       {"point", deep_point_json(point)},
-                       {"max_abs_residual", to_text(worst)}};
-        out.seconds = seconds_since(start);
-        return out;
-      }
     }
   }
   out.log2_bound_all_shapes = out.log2_bound_per_shape + std::log2(double(out.shapes));
@@ -267,30 +281,14 @@ SzResult schwartz_zippel(const RegisteredClaim& claim, const SzOptions& opt) {
     for (int k = 0; k < out.points_per_shape; ++k) {
       const PolyPoint point = rational_point(draw_point(src, s), s);
       PolyCase c(dyn, point, ws, opt.falsifier);
-      Mat<Rational> res;
-      try {
-        res = poly.evaluate(c);
-      } catch (const std::exception& e) {
-        out.verdict = "error";
-        out.message = "claim " + claim.spec.id + ": the residual could not be evaluated at " +
-                      s.text() + " point " + std::to_string(k) + ": " + e.what();
-        out.seconds = seconds_since(start);
+      if (!check_point(
+              out, claim, s.text(), k, [&] { return poly.evaluate(c); },
+              [&] {
+                return nlohmann::json{{"shape", {{"n", s.n}, {"m", s.m}, {"r", s.r}}},
+                                      {"point", point_json(point)}};
+              },
+              start))
         return out;
-      }
-      ++out.evaluations;
-      const Rational worst = max_abs_rational(res);
-      if (worst != 0) {
-        out.verdict = "refuted";
-        out.message = "claim " + claim.spec.id + ": " + poly.residual + " is non-zero at " +
-                      s.text() + ", point " + std::to_string(k) +
-                      " (max |residual| = " + exact::decimal(worst, 6) + ")";
-        out.failure = {{"shape", {{"n", s.n}, {"m", s.m}, {"r", s.r}}},
-                       {"point_index", k},
-                       {"point", point_json(point)},
-                       {"max_abs_residual", to_text(worst)}};
-        out.seconds = seconds_since(start);
-        return out;
-      }
     }
   }
   out.verdict = "proved";

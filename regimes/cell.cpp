@@ -23,49 +23,50 @@ std::uint64_t replicate_seed(std::uint64_t cell_seed, int i) {
          ((1ull << 53) - 1);  // below 2^53: exact as a JSON number and in every parser
 }
 
-std::string algorithms_name(const std::vector<Algorithm>& algorithms) {
+namespace {
+/// "a+b+c" from a list, each item named by `name`.
+template <class A, class Name>
+std::string plus_joined(const std::vector<A>& items, Name name) {
   std::string out;
-  for (Algorithm a : algorithms)
-    out += (out.empty() ? "" : "+") + std::string(a == Algorithm::gd   ? "gd"
-                                                  : a == Algorithm::fa ? "fa"
-                                                                       : "fastar");
+  for (const A& a : items) out += (out.empty() ? "" : "+") + name(a);
   return out;
+}
+/// The items of "a+b+c", each parsed by `parse` (which throws on an unknown name).
+template <class Parse>
+auto plus_split(const std::string& text, Parse parse) {
+  std::vector<decltype(parse(std::string()))> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t plus = text.find('+', start);
+    out.push_back(
+        parse(text.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  return out;
+}
+}  // namespace
+
+std::string algorithms_name(const std::vector<Algorithm>& algorithms) {
+  return plus_joined(algorithms, [](Algorithm a) {
+    return std::string(a == Algorithm::gd ? "gd" : a == Algorithm::fa ? "fa" : "fastar");
+  });
 }
 
 std::vector<Algorithm> parse_algorithms(const std::string& name) {
-  std::vector<Algorithm> out;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t plus = name.find('+', start);
-    out.push_back(parse_algorithm(
-        name.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
-    if (plus == std::string::npos) break;
-    start = plus + 1;
-  }
-  return out;
+  return plus_split(name, [](const std::string& s) { return parse_algorithm(s); });
 }
 
 std::string deep_algorithms_name(const std::vector<DeepAlgorithm>& algorithms) {
-  std::string out;
-  for (DeepAlgorithm a : algorithms) {
+  return plus_joined(algorithms, [](DeepAlgorithm a) {
     std::string name = deep_algorithm_name(a);
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    out += (out.empty() ? "" : "+") + name;
-  }
-  return out;
+    return name;
+  });
 }
 
 std::vector<DeepAlgorithm> parse_deep_algorithms(const std::string& name) {
-  std::vector<DeepAlgorithm> out;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t plus = name.find('+', start);
-    out.push_back(parse_deep_algorithm(
-        name.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
-    if (plus == std::string::npos) break;
-    start = plus + 1;
-  }
-  return out;
+  return plus_split(name, [](const std::string& s) { return parse_deep_algorithm(s); });
 }
 
 namespace {

@@ -12,7 +12,7 @@
 // Check (checks/deep_laws.hpp): the residual at every step and layer against k eps times the
 // absolute size of the law's terms (exactly 0 in rationals); precision ladder on L = 3.
 // Proved: symbolically for every depth and shape (theorems/proofs/DL1.py: the local argument);
-// the implementation per deep shape by Schwartz-Zippel (below).
+// the implementation per deep shape (L <= 5, widths <= 3) by Schwartz-Zippel (below).
 #include "checks/deep_laws.hpp"
 
 namespace fa::claims {
