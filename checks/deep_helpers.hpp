@@ -77,7 +77,8 @@ DeepInstance<T> deep_integer_instance(const DeepRecipe& rec) {
     Mat<T> M(r, c);
     for (Eigen::Index j = 0; j < c; ++j)
       for (Eigen::Index i = 0; i < r; ++i)
-        M(i, j) = T(static_cast<int>(lo + static_cast<int>(engine() % static_cast<unsigned>(hi - lo + 1))));
+        M(i, j) = T(
+            static_cast<int>(lo + static_cast<int>(engine() % static_cast<unsigned>(hi - lo + 1))));
     return M;
   };
   const int L = rec.depth();
@@ -86,21 +87,24 @@ DeepInstance<T> deep_integer_instance(const DeepRecipe& rec) {
   DeepInstance<T> inst;
   inst.recipe = rec;
   inst.base.recipe = rec.base;
-  inst.base.Y = int_matrix(rec.base.n, rec.base.k, -2, 2) * int_matrix(rec.base.k, rec.base.m, -2, 2);
+  inst.base.Y =
+      int_matrix(rec.base.n, rec.base.k, -2, 2) * int_matrix(rec.base.k, rec.base.m, -2, 2);
   const T scale(feedback_scale(rec.base));
   inst.feedback.fa.resize(static_cast<std::size_t>(L + 1));
   inst.feedback.dfa.resize(static_cast<std::size_t>(L + 1));
   for (int l = 2; l <= L; ++l)
-    inst.feedback.fa[static_cast<std::size_t>(l)] = int_matrix(width(l), width(l - 1), -3, 3) * scale;
+    inst.feedback.fa[static_cast<std::size_t>(l)] =
+        int_matrix(width(l), width(l - 1), -3, 3) * scale;
   for (int l = 1; l <= L - 2; ++l)
     inst.feedback.dfa[static_cast<std::size_t>(l)] = int_matrix(width(L), width(l), -3, 3) * scale;
-  inst.feedback.dfa[static_cast<std::size_t>(L - 1)] = inst.feedback.fa[static_cast<std::size_t>(L)];
+  inst.feedback.dfa[static_cast<std::size_t>(L - 1)] =
+      inst.feedback.fa[static_cast<std::size_t>(L)];
   inst.base.B = inst.feedback.fa[static_cast<std::size_t>(L)];
   inst.start.W.resize(static_cast<std::size_t>(L + 1));
   for (int l = 1; l <= L; ++l)
-    inst.start.W[static_cast<std::size_t>(l)] =
-        rec.init_of(l) == Init::zero ? Mat<T>(Mat<T>::Zero(width(l), width(l - 1)))
-                                     : int_matrix(width(l), width(l - 1), -1, 1);
+    inst.start.W[static_cast<std::size_t>(l)] = rec.init_of(l) == Init::zero
+                                                    ? Mat<T>(Mat<T>::Zero(width(l), width(l - 1)))
+                                                    : int_matrix(width(l), width(l - 1), -1, 1);
   inst.base.start.Z = inst.start.W[static_cast<std::size_t>(L)];
   inst.base.start.W = inst.start.W[static_cast<std::size_t>(L - 1)];
   inst.eta = std::ldexp(1.0, rec.base.step_log2);
@@ -241,7 +245,8 @@ DeepSignals<T> abs_deep_signals(DeepAlgorithm a, const Layers<T>& w, const Mat<T
 ///   2 |back|^T |W_{l+1}| + |W_l| |W_l|^T                       the law's matrices
 ///   2 eta |back|^T |delta_{l+1}| |P_l|^T                       W_{l+1}'s change against back
 ///   2 eta |delta_l| |P_{l-1}|^T |W_l|^T                        W_l's change against W_l
-///   eta^2 (|delta_l| |P_{l-1}|^T |P_{l-1}| |delta_l|^T + |back|^T |delta_{l+1}| |P_l|^T |P_l| |delta_{l+1}|^T)
+///   eta^2 (|delta_l| |P_{l-1}|^T |P_{l-1}| |delta_l|^T + |back|^T |delta_{l+1}| |P_l|^T |P_l|
+///   |delta_{l+1}|^T)
 ///                                                              the second-order terms
 /// with the signals and products taken on absolute values (abs_deep_signals).
 template <class T>

@@ -5,11 +5,12 @@
 //
 // After one step of the law's algorithm, at each of its layers l:
 //   M_l(W+) = M_l(W) + sign coeff S_l,   coeff = eta^2 (eta for the false variant eta-not-squared)
-//   DL1 (FA):        M_l = B_{l+1}^T W_{l+1} + W_{l+1}^T B_{l+1} - W_l W_l^T,  S_l = -delta_l G_{l-1} delta_l^T
-//   DL2 (GD):        M_l = W_{l+1}^T W_{l+1} - W_l W_l^T,
+//   DL1 (FA):        M_l = B_{l+1}^T W_{l+1} + W_{l+1}^T B_{l+1} - W_l W_l^T,  S_l = -delta_l
+//   G_{l-1} delta_l^T DL2 (GD):        M_l = W_{l+1}^T W_{l+1} - W_l W_l^T,
 //                    S_l = P_l delta_{l+1}^T delta_{l+1} P_l^T - delta_l G_{l-1} delta_l^T
 //   DL3 (DFA, l = L-1 only): M as DL1 with DFA's B_{L-1},                  S as DL1
-//   R7  (DFA, every l):     M_l = B_l^T F_l + F_l^T B_l - W_l W_l^T,  F_l = W_L ... W_{l+1}, S as DL1
+//   R7  (DFA, every l):     M_l = B_l^T F_l + F_l^T B_l - W_l W_l^T,  F_l = W_L ... W_{l+1}, S as
+//   DL1
 // with G_{l-1} = P_{l-1}^T P_{l-1} (G_0 = I) and the algorithm's own signals delta_l.
 #pragma once
 
@@ -24,10 +25,13 @@ enum class LayerLaw { fa_alignment, gd_balance, dfa_top, dfa_every_layer };
 
 inline DeepAlgorithm law_algorithm(LayerLaw law) {
   switch (law) {
-    case LayerLaw::fa_alignment: return DeepAlgorithm::fa;
-    case LayerLaw::gd_balance: return DeepAlgorithm::gd;
+    case LayerLaw::fa_alignment:
+      return DeepAlgorithm::fa;
+    case LayerLaw::gd_balance:
+      return DeepAlgorithm::gd;
     case LayerLaw::dfa_top:
-    case LayerLaw::dfa_every_layer: return DeepAlgorithm::dfa;
+    case LayerLaw::dfa_every_layer:
+      return DeepAlgorithm::dfa;
   }
   return DeepAlgorithm::fa;
 }
@@ -51,9 +55,12 @@ Mat<T> forward_above(const Layers<T>& w, int l) {
 template <class T>
 const Mat<T>& law_feedback(LayerLaw law, const Layers<T>& w, const DeepFeedback<T>& fb, int l) {
   switch (law) {
-    case LayerLaw::fa_alignment: return fb.fa[static_cast<std::size_t>(l + 1)];
-    case LayerLaw::gd_balance: return w.W[static_cast<std::size_t>(l + 1)];
-    default: return fb.dfa[static_cast<std::size_t>(l)];
+    case LayerLaw::fa_alignment:
+      return fb.fa[static_cast<std::size_t>(l + 1)];
+    case LayerLaw::gd_balance:
+      return w.W[static_cast<std::size_t>(l + 1)];
+    default:
+      return fb.dfa[static_cast<std::size_t>(l)];
   }
 }
 
@@ -61,9 +68,12 @@ const Mat<T>& law_feedback(LayerLaw law, const Layers<T>& w, const DeepFeedback<
 template <class T>
 Mat<T> law_matrix(LayerLaw law, const Layers<T>& w, const DeepFeedback<T>& fb, int l) {
   switch (law) {
-    case LayerLaw::fa_alignment: return layer_alignment(w, fb.fa[static_cast<std::size_t>(l + 1)], l);
-    case LayerLaw::gd_balance: return layer_balance(w, l);
-    case LayerLaw::dfa_top: return layer_alignment(w, fb.dfa[static_cast<std::size_t>(l)], l);
+    case LayerLaw::fa_alignment:
+      return layer_alignment(w, fb.fa[static_cast<std::size_t>(l + 1)], l);
+    case LayerLaw::gd_balance:
+      return layer_balance(w, l);
+    case LayerLaw::dfa_top:
+      return layer_alignment(w, fb.dfa[static_cast<std::size_t>(l)], l);
     case LayerLaw::dfa_every_layer: {
       const Mat<T> BtF = fb.dfa[static_cast<std::size_t>(l)].transpose() * forward_above(w, l);
       const Mat<T>& Wl = w.W[static_cast<std::size_t>(l)];
@@ -92,8 +102,8 @@ struct LawVariant {
   bool eta_not_squared = false;      // coeff = eta
   bool sign_flipped = false;         // M+ = M - coeff S
   bool wrong_layer_product = false;  // P_l^T P_l in place of G_{l-1}
-  bool wrong_algorithm = false;      // DL1: GD in FA's place; DL2: FA in GD's place; DL3: FA's feedback
-  bool sequential = false;           // each layer updated from the already-updated layers below
+  bool wrong_algorithm = false;  // DL1: GD in FA's place; DL2: FA in GD's place; DL3: FA's feedback
+  bool sequential = false;       // each layer updated from the already-updated layers below
 };
 
 /// One step in which the layers move one at a time from the bottom up, each from signals
@@ -179,7 +189,8 @@ void check_layer_law(Case<T>& c, LayerLaw law, const LawVariant& v, const DeepSp
         Mat<T> back = law_feedback(law, w, inst.feedback, l);
         if (law == LayerLaw::dfa_every_layer) {
           Mat<T> bt = abs_matrix(back).transpose();
-          for (int q = L; q >= l + 2; --q) bt = Mat<T>(bt * abs_matrix(w.W[static_cast<std::size_t>(q)]));
+          for (int q = L; q >= l + 2; --q)
+            bt = Mat<T>(bt * abs_matrix(w.W[static_cast<std::size_t>(q)]));
           back = bt.transpose();
         }
         scales.push_back(layer_law_scale(abs, w, back, l, eta, rec.base.m));
@@ -190,8 +201,9 @@ void check_layer_law(Case<T>& c, LayerLaw law, const LawVariant& v, const DeepSp
     c.note("step", std::to_string(t));
     const std::vector<int> layers = law_layers(law, L);
     for (std::size_t q = 0; q < layers.size(); ++q)
-      c.require_identity("max |M_l+ - M_l - coeff S_l| at step " + std::to_string(t) + ", layer l = " +
-                             std::to_string(layers[q]) + " of L = " + std::to_string(L),
+      c.require_identity("max |M_l+ - M_l - coeff S_l| at step " + std::to_string(t) +
+                             ", layer l = " + std::to_string(layers[q]) +
+                             " of L = " + std::to_string(L),
                          max_abs(res[q]), exact ? T(1) : scales[q], k);
   }
 }
@@ -273,8 +285,8 @@ void check_deep_flow_invariant(Case<T>& c, LayerLaw law, DeepAlgorithm run_flow_
   const T tight_budget = T(4) * T(double(steps_tight + 1)) * tight * scale;
   c.require_le("drift of the layer-wise invariant at the tight tolerance vs 4 steps tol scale",
                d_tight, tight_budget);
-  const T rounding = T(64.0 * L * (largest_width(rec) + 2)) * epsilon<T>() * scale *
-                     T(double(steps_tight + 1));
+  const T rounding =
+      T(64.0 * L * (largest_width(rec) + 2)) * epsilon<T>() * scale * T(double(steps_tight + 1));
   c.note("integrator steps (loose, tight)",
          std::to_string(steps_loose) + ", " + std::to_string(steps_tight));
   if (d_tight > rounding && d_loose > tight_budget)

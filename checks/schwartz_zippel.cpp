@@ -127,8 +127,10 @@ DeepPolyPoint draw_deep_point(PointSource& src, const DeepShape& s) {
   p.fb.fa.resize(static_cast<std::size_t>(L + 1));
   p.fb.dfa.resize(static_cast<std::size_t>(L + 1));
   for (int l = 1; l <= L; ++l) p.w.W[static_cast<std::size_t>(l)] = matrix(width(l), width(l - 1));
-  for (int l = 2; l <= L; ++l) p.fb.fa[static_cast<std::size_t>(l)] = matrix(width(l), width(l - 1));
-  for (int l = 1; l <= L - 1; ++l) p.fb.dfa[static_cast<std::size_t>(l)] = matrix(width(L), width(l));
+  for (int l = 2; l <= L; ++l)
+    p.fb.fa[static_cast<std::size_t>(l)] = matrix(width(l), width(l - 1));
+  for (int l = 1; l <= L - 1; ++l)
+    p.fb.dfa[static_cast<std::size_t>(l)] = matrix(width(L), width(l));
   p.eta = scalar_of<Rational>(src.next());
   return p;
 }
@@ -179,8 +181,8 @@ namespace {
 /// One point of a Schwartz-Zippel run: evaluates the residual (`evaluate`), counts it, and on an
 /// exception or a non-zero residual sets out's verdict, message and failure and returns false.
 template <class Evaluate, class Failure>
-bool check_point(SzResult& out, const RegisteredClaim& claim, const std::string& shape_text,
-                 int k, Evaluate evaluate, Failure failure_json,
+bool check_point(SzResult& out, const RegisteredClaim& claim, const std::string& shape_text, int k,
+                 Evaluate evaluate, Failure failure_json,
                  std::chrono::steady_clock::time_point start) {
   Mat<Rational> res;
   try {
@@ -221,8 +223,8 @@ SzResult deep_schwartz_zippel(const RegisteredClaim& claim, const SzOptions& opt
   out.degree = poly.deep_degree_per_layer * opt.deep_max_depth;
   out.shape_range = "depth L = 2.." + std::to_string(opt.deep_max_depth) +
                     ", every width (n, m, d_l) in 1.." + std::to_string(opt.deep_max_width) +
-                    " (1.." + std::to_string(opt.deep_max_width_deepest) + " at L = " +
-                    std::to_string(opt.deep_max_depth) + "); degree " +
+                    " (1.." + std::to_string(opt.deep_max_width_deepest) +
+                    " at L = " + std::to_string(opt.deep_max_depth) + "); degree " +
                     std::to_string(poly.deep_degree_per_layer) + " L";
   out.log2_bound_per_shape = -std::numeric_limits<double>::infinity();
   const Dynamics<Rational>& dyn = opt.dynamics ? *opt.dynamics : reference_dynamics<Rational>();
@@ -538,9 +540,8 @@ TieResult tie_one_deep(DeepAlgorithm a, const Dynamics<T>& dyn, const std::strin
         same = same && exact::to_rational(got.W[static_cast<std::size_t>(l)]) ==
                            want.W[static_cast<std::size_t>(l)];
       if (!exact || !same) {
-        t.message = t.map + " in " + t.scalar + " at " + s.text() + ", point " +
-                    std::to_string(k) + ": " +
-                    (!same ? "differs from the Rational step" : "not computed exactly") +
+        t.message = t.map + " in " + t.scalar + " at " + s.text() + ", point " + std::to_string(k) +
+                    ": " + (!same ? "differs from the Rational step" : "not computed exactly") +
                     (!exact ? " (an operation rounded: the inexact flag is set)" : "");
         return t;
       }
@@ -658,7 +659,8 @@ int run_ties(std::optional<std::uint64_t> seed_opt, bool write_report) {
                                "\n");
   const std::vector<TieResult> ties = implementation_ties(TieDynamics{}, seed);
   std::cout << "ties of the double and MPFR code paths to the proved Rational path (seed " << seed
-            << "; two-layer maps: all 30 shapes n, m <= 4; deep steps: all 81 shapes of depth 3, widths <= 3)\n";
+            << "; two-layer maps: all 30 shapes n, m <= 4; deep steps: all 81 shapes of depth 3, "
+               "widths <= 3)\n";
   bool all = true;
   for (const auto& t : ties) {
     all = all && t.passed;

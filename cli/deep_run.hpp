@@ -32,7 +32,8 @@ inline std::vector<int> parse_widths(const std::string& text, Spelling sp) {
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    if (item.empty() || item.size() > 6 || item.find_first_not_of("0123456789") != std::string::npos)
+    if (item.empty() || item.size() > 6 ||
+        item.find_first_not_of("0123456789") != std::string::npos)
       throw UsageError(option_value(sp, "--widths", "'" + text + "'") +
                        ": expected hidden widths d_1,...,d_{L-1} as positive integers (e.g. 4,3)");
     out.push_back(std::stoi(item));
@@ -54,15 +55,17 @@ DeepRunSpec deep_run_spec(const RunOptions& o, Spelling sp, const Given& given) 
   try {
     s.algorithm = parse_deep_algorithm(o.algo);
   } catch (const std::invalid_argument&) {
-    fail(option_value(sp, "--algo", o.algo) + ": a deep network runs gd, fa or dfa (FA* and the "
+    fail(option_value(sp, "--algo", o.algo) +
+         ": a deep network runs gd, fa or dfa (FA* and the "
          "flows are two-layer only)");
   }
   for (const char* flag : {"--y", "--b", "--z0", "--w0", "--r", "--time", "--flow-tol",
                            "--observations", "--replicates"})
     if (given(flag))
-      fail(option_name(sp, flag) + " does not apply to a deep run (" +
-           option_name(sp, "--depth") + "): Y is generated from --n, --m, --rank-of-y, the "
-           "feedback from --seed, and the hidden widths are " + option_name(sp, "--widths"));
+      fail(option_name(sp, flag) + " does not apply to a deep run (" + option_name(sp, "--depth") +
+           "): Y is generated from --n, --m, --rank-of-y, the "
+           "feedback from --seed, and the hidden widths are " +
+           option_name(sp, "--widths"));
   if (o.n < 1 || o.m < 1 || o.rank_of_y < 1)
     fail("a deep run needs a generated Y: " + option_name(sp, "--n") + ", " +
          option_name(sp, "--m") + ", " + option_name(sp, "--rank-of-y"));
@@ -147,8 +150,8 @@ DeepRunOutcome<T> run_deep(const DeepRunSpec& spec, const ProgressHook& progress
     if (!(s1 > 0)) s1 = 1;
     const double bn = spectral_norm<double>(Bd);
     out.eta = std::ldexp(1.0, spec.recipe.base.step_log2) / (s1 * std::max(1.0, bn * bn));
-    require_step_size_rule(out.eta, spec.recipe.base.step_log2, std::min(Yd.rows(), Yd.cols()),
-                           Yd, Bd);
+    require_step_size_rule(out.eta, spec.recipe.base.step_log2, std::min(Yd.rows(), Yd.cols()), Yd,
+                           Bd);
   }
   out.opt = T(0);
   for (int i = spec.recipe.narrowest(); i < spec.recipe.base.k; ++i)
@@ -206,8 +209,9 @@ std::string deep_summary_text(const DeepRunOutcome<T>& o) {
   os << "deep " << deep_algorithm_name(o.spec.algorithm) << " on generated " << r.describe()
      << "\n  depth " << r.depth() << ", widths";
   for (int d : r.widths()) os << " " << d;
-  os << " (m .. n), " << (std::is_same_v<T, double> ? std::string("double")
-                                                    : "mpfr " + std::to_string(precision_bits<T>()) + " bits")
+  os << " (m .. n), "
+     << (std::is_same_v<T, double> ? std::string("double")
+                                   : "mpfr " + std::to_string(precision_bits<T>()) + " bits")
      << "\n  eta " << to_text(T(o.eta))
      << (o.spec.eta_given ? " (given)" : " (2^step-log2 / (sigma_1 max(1, ||B_L||_2^2)))")
      << "\n  status: " << o.message << "\n  final loss " << to_text(o.final_loss)
@@ -215,7 +219,7 @@ std::string deep_summary_text(const DeepRunOutcome<T>& o) {
   return os.str();
 }
 
-#define FA_DECLARE_DEEP_RUN(T, EXTERN)                                                      \
+#define FA_DECLARE_DEEP_RUN(T, EXTERN)                                                    \
   EXTERN template DeepRunOutcome<T> run_deep<T>(const DeepRunSpec&, const ProgressHook&); \
   EXTERN template std::string deep_summary_text<T>(const DeepRunOutcome<T>&);
 

@@ -6,8 +6,8 @@
 //   certify  the separation certificate of a Y and B, in exact arithmetic (cli/certify.hpp)
 // Errors: one line on stderr, "fa-check: error: ...", exit code 1. A diverged run exits with 2.
 #include "cli/certify.hpp"
-#include "cli/matrix_io.hpp"
 #include "cli/deep_run.hpp"
+#include "cli/matrix_io.hpp"
 #include "cli/run.hpp"
 #include "core/linalg.hpp"
 #include "core/scalar.hpp"
@@ -165,7 +165,8 @@ int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
   const bool deep = o.depth != 0 || run->get_option("--widths")->count() > 0;
   if (deep) return do_deep_cell(o, run);
   if (o.algo.find("dfa") != std::string::npos)
-    throw UsageError("--algo " + o.algo + ": dfa runs on a deep network (give --depth and "
+    throw UsageError("--algo " + o.algo +
+                     ": dfa runs on a deep network (give --depth and "
                      "--widths); a two-layer cell runs fa, gd, fastar or fa+gd");
   try {
     spec.algorithms = fa::regimes::parse_algorithms(o.algo);

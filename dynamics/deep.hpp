@@ -28,9 +28,12 @@ enum class DeepAlgorithm { gd, fa, dfa };
 
 inline std::string deep_algorithm_name(DeepAlgorithm a) {
   switch (a) {
-    case DeepAlgorithm::gd: return "GD";
-    case DeepAlgorithm::fa: return "FA";
-    case DeepAlgorithm::dfa: return "DFA";
+    case DeepAlgorithm::gd:
+      return "GD";
+    case DeepAlgorithm::fa:
+      return "FA";
+    case DeepAlgorithm::dfa:
+      return "DFA";
   }
   return "?";
 }
@@ -73,7 +76,8 @@ std::vector<int> layer_widths(const Layers<T>& w) {
   std::vector<int> d;
   if (w.depth() < 1) return d;
   d.push_back(static_cast<int>(w.W[1].cols()));
-  for (int l = 1; l <= w.depth(); ++l) d.push_back(static_cast<int>(w.W[static_cast<std::size_t>(l)].rows()));
+  for (int l = 1; l <= w.depth(); ++l)
+    d.push_back(static_cast<int>(w.W[static_cast<std::size_t>(l)].rows()));
   return d;
 }
 
@@ -122,8 +126,12 @@ void deep_signals(DeepAlgorithm a, const Layers<T>& w, const Mat<T>& Y, const De
     const Mat<T>* back = nullptr;  // delta_l = back^T (signal from above)
     const Mat<T>* signal = &above;
     switch (a) {
-      case DeepAlgorithm::gd: back = &at(w.W, l + 1); break;
-      case DeepAlgorithm::fa: back = &at(fb.fa, l + 1); break;
+      case DeepAlgorithm::gd:
+        back = &at(w.W, l + 1);
+        break;
+      case DeepAlgorithm::fa:
+        back = &at(fb.fa, l + 1);
+        break;
       case DeepAlgorithm::dfa:
         back = &at(fb.dfa, l);
         signal = &ws.E;
@@ -194,9 +202,15 @@ DeepSignals<T> plain_deep_signals(DeepAlgorithm a, const Layers<T>& w, const Mat
   for (int l = L - 1; l >= 1; --l) {
     const auto i = static_cast<std::size_t>(l);
     switch (a) {
-      case DeepAlgorithm::gd: s.delta[i] = w.W[i + 1].transpose() * s.delta[i + 1]; break;
-      case DeepAlgorithm::fa: s.delta[i] = fb.fa[i + 1].transpose() * s.delta[i + 1]; break;
-      case DeepAlgorithm::dfa: s.delta[i] = fb.dfa[i].transpose() * E; break;
+      case DeepAlgorithm::gd:
+        s.delta[i] = w.W[i + 1].transpose() * s.delta[i + 1];
+        break;
+      case DeepAlgorithm::fa:
+        s.delta[i] = fb.fa[i + 1].transpose() * s.delta[i + 1];
+        break;
+      case DeepAlgorithm::dfa:
+        s.delta[i] = fb.dfa[i].transpose() * E;
+        break;
     }
   }
   return s;
@@ -259,8 +273,9 @@ void validate_deep_problem(DeepAlgorithm a, const Layers<T>& w, const Mat<T>& Y,
       const Mat<T>& Bl = fb.dfa[static_cast<std::size_t>(l)];
       if (Bl.rows() != Y.rows() || Bl.cols() != w.W[static_cast<std::size_t>(l)].rows())
         fail("DFA's B_" + std::to_string(l) + " has " + shape(Bl) + ", expected " +
-             std::to_string(Y.rows()) + "x" + std::to_string(w.W[static_cast<std::size_t>(l)].rows()) +
-             " (n x d_" + std::to_string(l) + ")");
+             std::to_string(Y.rows()) + "x" +
+             std::to_string(w.W[static_cast<std::size_t>(l)].rows()) + " (n x d_" +
+             std::to_string(l) + ")");
       if (!all_finite(Bl)) fail("DFA's B_" + std::to_string(l) + " has a non-finite entry");
     }
   }
@@ -283,8 +298,7 @@ class DeepDynamics {
   virtual Layers<T> zero_init(const std::vector<int>& widths) const {
     Layers<T> w;
     w.W.resize(widths.size());
-    for (std::size_t l = 1; l < widths.size(); ++l)
-      w.W[l] = Mat<T>::Zero(widths[l], widths[l - 1]);
+    for (std::size_t l = 1; l < widths.size(); ++l) w.W[l] = Mat<T>::Zero(widths[l], widths[l - 1]);
     return w;
   }
 };

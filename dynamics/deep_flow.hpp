@@ -54,7 +54,7 @@ template <class T>
 DeepFlowTrajectory<T> run_deep_flow(const Mat<T>& Y, const DeepFeedback<T>& fb, Layers<T> start,
                                     const DeepFlowConfig<T>& cfg);
 
-#define FA_DECLARE_DEEP_FLOW(T, EXTERN)                                                      \
+#define FA_DECLARE_DEEP_FLOW(T, EXTERN)                                                         \
   EXTERN template DeepFlowTrajectory<T> run_deep_flow<T>(const Mat<T>&, const DeepFeedback<T>&, \
                                                          Layers<T>, const DeepFlowConfig<T>&);
 

@@ -32,7 +32,8 @@ DeepFlowTrajectory<T> run_deep_flow(const Mat<T>& Y, const DeepFeedback<T>& fb, 
   };
   auto pack = [&](const Layers<T>& g, std::vector<T>& x) {
     std::size_t size = 0;
-    for (int l = 1; l <= L; ++l) size += static_cast<std::size_t>(w.W[static_cast<std::size_t>(l)].size());
+    for (int l = 1; l <= L; ++l)
+      size += static_cast<std::size_t>(w.W[static_cast<std::size_t>(l)].size());
     x.resize(size);
     std::size_t at = 0;
     for (int l = 1; l <= L; ++l) {
@@ -65,10 +66,9 @@ DeepFlowTrajectory<T> run_deep_flow(const Mat<T>& Y, const DeepFeedback<T>& fb, 
   using Stepper = odeint::runge_kutta_fehlberg78<std::vector<T>, T, std::vector<T>, T>;
   auto controlled = odeint::make_controlled(cfg.abs_tol, cfg.rel_tol, Stepper());
   try {
-    out.integrator_steps =
-        odeint::integrate_times(controlled, system, x, times.begin(), times.end(),
-                                T(cfg.end_time / 1000), observe,
-                                odeint::max_step_checker(cfg.max_steps_between_observations));
+    out.integrator_steps = odeint::integrate_times(
+        controlled, system, x, times.begin(), times.end(), T(cfg.end_time / 1000), observe,
+        odeint::max_step_checker(cfg.max_steps_between_observations));
     out.completed = true;
     out.message = "integrated to t = " + to_text(cfg.end_time);
   } catch (const detail::DeepFlowBlewUp& e) {

@@ -83,7 +83,9 @@ inline bool operator==(const DeepRecipe& a, const DeepRecipe& b) {
   return a.base == b.base && a.hidden == b.hidden && a.inits == b.inits;
 }
 
-inline void showValue(const DeepRecipe& r, std::ostream& os) { os << r.describe(); }
+inline void showValue(const DeepRecipe& r, std::ostream& os) {
+  os << r.describe();
+}
 
 /// The deep recipe of depth 2 that is the two-layer recipe `r` (hidden width r.r).
 inline DeepRecipe two_layer_as_deep(const Recipe& r) {
@@ -95,9 +97,9 @@ inline DeepRecipe two_layer_as_deep(const Recipe& r) {
 
 /// How the hidden widths relate to rank(Y) = k.
 enum class WidthRelation {
-  any,              // 1 <= d_l <= max_width
-  all_at_least_k,   // every d_l >= k (R8's hypothesis)
-  bottleneck,       // some d_l < k (k >= 2)
+  any,             // 1 <= d_l <= max_width
+  all_at_least_k,  // every d_l >= k (R8's hypothesis)
+  bottleneck,      // some d_l < k (k >= 2)
 };
 
 /// The region a deep claim draws from: a two-layer space for Y and the scalars, then depth and
@@ -119,7 +121,8 @@ inline rc::Gen<DeepRecipe> deep_recipe_gen_impl(const DeepSpace& space) {
   namespace gen = rc::gen;
   RecipeSpace base_space = space.base;
   base_space.relation = RankRelation::any;
-  if (space.relation == WidthRelation::bottleneck) base_space.min_dim = std::max(2, base_space.min_dim);
+  if (space.relation == WidthRelation::bottleneck)
+    base_space.min_dim = std::max(2, base_space.min_dim);
   return gen::withSize([space, base_space](int size) {
     const int depth_hi = std::max(2, grown(2, space.max_depth, size, 1));
     const int width_hi = std::max(1, grown(1, space.max_width, size, 1));
@@ -128,9 +131,9 @@ inline rc::Gen<DeepRecipe> deep_recipe_gen_impl(const DeepSpace& space) {
           gen::tuple(gen::inRange(0, depth_hi - 1),
                      gen::container<std::vector<int>>(static_cast<std::size_t>(space.max_depth - 1),
                                                       gen::inRange(0, width_hi)),
-                     gen::container<std::vector<int>>(static_cast<std::size_t>(space.max_depth),
-                                                      gen::inRange(0, static_cast<int>(
-                                                                          space.base.inits.size()))),
+                     gen::container<std::vector<int>>(
+                         static_cast<std::size_t>(space.max_depth),
+                         gen::inRange(0, static_cast<int>(space.base.inits.size()))),
                      gen::inRange(0, 1 << 10), gen::inRange(0, 4)),
           [space, base](const std::tuple<int, std::vector<int>, std::vector<int>, int, int>& t) {
             DeepRecipe d;
@@ -178,7 +181,8 @@ inline rc::Gen<DeepRecipe> deep_recipe_gen(const DeepSpace& space) {
 template <class T>
 struct DeepInstance {
   DeepRecipe recipe;
-  Instance<T> base;  // Y, U, V, s, the two-layer B (= B_L = B_{L-1}^DFA), eta, opt_r for r = d_{L-1}
+  Instance<T>
+      base;  // Y, U, V, s, the two-layer B (= B_L = B_{L-1}^DFA), eta, opt_r for r = d_{L-1}
   DeepFeedback<T> feedback;
   Layers<T> start;
   double eta = 0;
@@ -216,9 +220,9 @@ DeepFeedback<T> deep_feedback(const DeepRecipe& rec, const Mat<T>& B_top) {
         d[static_cast<std::size_t>(l)], d[static_cast<std::size_t>(l - 1)], rec.base.seed,
         Stream::deep_feedback_fa, l, scale, d[static_cast<std::size_t>(l)]);
   for (int l = 1; l <= L - 2; ++l)
-    fb.dfa[static_cast<std::size_t>(l)] = detail::scaled_gaussian<T>(
-        rec.base.n, d[static_cast<std::size_t>(l)], rec.base.seed, Stream::deep_feedback_dfa, l,
-        scale, rec.base.n);
+    fb.dfa[static_cast<std::size_t>(l)] =
+        detail::scaled_gaussian<T>(rec.base.n, d[static_cast<std::size_t>(l)], rec.base.seed,
+                                   Stream::deep_feedback_dfa, l, scale, rec.base.n);
   return fb;
 }
 
@@ -235,10 +239,11 @@ Layers<T> deep_initial_layers(const DeepRecipe& rec, const Factors<T>& two_layer
     if (rec.init_of(l) == Init::zero) {
       w.W[i] = Mat<T>::Zero(d[i], d[i - 1]);
     } else if (l == L) {
-      w.W[i] = rec.base.init == Init::small
-                   ? two_layer_start.Z
-                   : cast_matrix<T>(Mat<double>(
-                         scale * gaussian_matrix(rec.base.n, d[i - 1], rec.base.seed, Stream::init_z)));
+      w.W[i] =
+          rec.base.init == Init::small
+              ? two_layer_start.Z
+              : cast_matrix<T>(Mat<double>(
+                    scale * gaussian_matrix(rec.base.n, d[i - 1], rec.base.seed, Stream::init_z)));
     } else if (l == 1 && L == 2) {
       w.W[i] = rec.base.init == Init::small
                    ? two_layer_start.W

@@ -141,7 +141,8 @@ std::vector<GridCell> map_cells(bool reduced, int depth) {
   // small init 2^-2 N(0, 1); 8 x 8, rank 2, geometric spectrum (condition 2), every hidden width
   // 4 (>= rank). Reports the stability edge (share diverged) and the steps to converge.
   {
-    const std::vector<int> depths = reduced ? std::vector<int>{2, 4} : std::vector<int>{2, 3, 4, 5, 6};
+    const std::vector<int> depths =
+        reduced ? std::vector<int>{2, 4} : std::vector<int>{2, 3, 4, 5, 6};
     const std::vector<int> cs =
         reduced ? std::vector<int>{-3, 0} : std::vector<int>{-6, -5, -4, -3, -2, -1, 0};
     for (int L : depths)

@@ -56,8 +56,9 @@ ClaimSpec spec() {
   s.proof = "theorems/proofs/DL1.py";
   PolynomialIdentity poly;
   poly.degree = 16;
-  poly.residual = "Q_l(W+) - Q_l(W) + eta^2 delta_l P_{l-1}^T P_{l-1} delta_l^T after one deep FA "
-                  "step, every l";
+  poly.residual =
+      "Q_l(W+) - Q_l(W) + eta^2 delta_l P_{l-1}^T P_{l-1} delta_l^T after one deep FA "
+      "step, every l";
   poly.falsifiers = {"gd-as-fa", "eta-not-squared", "wrong-layer-product"};
   poly.evaluate_deep = &polynomial_residual;
   poly.deep_degree_per_layer = 4;

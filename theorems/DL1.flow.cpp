@@ -24,8 +24,9 @@ ClaimSpec spec() {
       "Along the deep FA flow dW_l/dt = -delta_l P_{l-1}^T, every Q_l = B_{l+1}^T W_{l+1} + "
       "W_{l+1}^T B_{l+1} - W_l W_l^T is constant; numerically its drift is within the "
       "integrator's error budget and shrinks as the tolerance is tightened.";
-  s.hypotheses = "None (any Y, feedback, init); small init per layer 2^x N(0, 1), x in {-1, -8, "
-                 "-2, 0}; depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
+  s.hypotheses =
+      "None (any Y, feedback, init); small init per layer 2^x N(0, 1), x in {-1, -8, "
+      "-2, 0}; depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
   s.recipe = "the wide region's spectra and B scales, small init, deep FA flow to t = 3";
   s.falsifiers = {{"gd-flow", "the deep GD flow in place of FA's: Q_l is not conserved"}};
   s.cases_mp = 20;  // half of F1's: each mp case integrates a deep flow twice at 1e-18, 1e-22

@@ -3,7 +3,8 @@
 //
 // Statement (ours): along deep GD with step eta, at every hidden layer l = 1..L-1,
 // D_l = W_{l+1}^T W_{l+1} - W_l W_l^T obeys, at every step,
-//     D_l+ = D_l + eta^2 (P_l delta_{l+1}^T delta_{l+1} P_l^T - delta_l P_{l-1}^T P_{l-1} delta_l^T).
+//     D_l+ = D_l + eta^2 (P_l delta_{l+1}^T delta_{l+1} P_l^T - delta_l P_{l-1}^T P_{l-1}
+//     delta_l^T).
 // Derivation: the first-order terms of W_{l+1}+^T W_{l+1}+ and W_l+ W_l+^T are both
 // -eta (W_{l+1}^T delta_{l+1} P_l^T + P_l delta_{l+1}^T W_{l+1}) (using delta_l = W_{l+1}^T
 // delta_{l+1} and P_l = W_l P_{l-1}) and cancel. At L = 2 it is X3; its flow form dD_l/dt = 0 is
@@ -35,8 +36,9 @@ Mat<Rational> polynomial_residual(DeepPolyCase& c) {
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "DL2";
-  s.title = "deep GD layer-wise balance D_l+ = D_l + eta^2 (P_l d_{l+1}^T d_{l+1} P_l^T - "
-            "d_l G_{l-1} d_l^T)";
+  s.title =
+      "deep GD layer-wise balance D_l+ = D_l + eta^2 (P_l d_{l+1}^T d_{l+1} P_l^T - "
+      "d_l G_{l-1} d_l^T)";
   s.source = Source::derived;
   s.statement =
       "Along deep GD, at every hidden layer l, D_l = W_{l+1}^T W_{l+1} - W_l W_l^T satisfies "
@@ -53,8 +55,9 @@ ClaimSpec spec() {
   s.proof = "theorems/proofs/DL2.py";
   PolynomialIdentity poly;
   poly.degree = 16;
-  poly.residual = "D_l(W+) - D_l(W) - eta^2 (P_l d_{l+1}^T d_{l+1} P_l^T - d_l G_{l-1} d_l^T) "
-                  "after one deep GD step, every l";
+  poly.residual =
+      "D_l(W+) - D_l(W) - eta^2 (P_l d_{l+1}^T d_{l+1} P_l^T - d_l G_{l-1} d_l^T) "
+      "after one deep GD step, every l";
   poly.falsifiers = {"sequential-update", "sign-flipped", "fa-as-gd"};
   poly.evaluate_deep = &polynomial_residual;
   poly.deep_degree_per_layer = 4;

@@ -21,8 +21,9 @@ ClaimSpec spec() {
       "Along the deep GD flow dW_l/dt = -delta_l P_{l-1}^T, every D_l = W_{l+1}^T W_{l+1} - "
       "W_l W_l^T is constant; numerically its drift is within the integrator's error budget and "
       "shrinks as the tolerance is tightened.";
-  s.hypotheses = "None (any Y, init); small init per layer 2^x N(0, 1), x in {-1, -8, -2, 0}; "
-                 "depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
+  s.hypotheses =
+      "None (any Y, init); small init per layer 2^x N(0, 1), x in {-1, -8, -2, 0}; "
+      "depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
   s.recipe = "the wide region's spectra, small init, deep GD flow to t = 3";
   s.falsifiers = {{"fa-flow", "the deep FA flow in place of GD's: D_l is not conserved"}};
   s.cases_mp = 20;  // half of F3's: each mp case integrates a deep flow twice at 1e-18, 1e-22

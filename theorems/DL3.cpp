@@ -45,17 +45,18 @@ ClaimSpec spec() {
   s.hypotheses = kDeepIdentityHypotheses;
   s.recipe = std::string(kDeepIdentityRegionText) + "; 20 steps (10 mp, 2 exact)";
   s.ladder = true;
-  s.falsifiers = {
-      {"every-layer", "false statement: the law at every hidden layer with F_l = W_L ... W_{l+1} "
-                      "in place of B_{l+1} (conjecture R7)"},
-      {"eta-not-squared", "false statement: eta in place of eta^2"},
-      {"gd-as-dfa", "the deep step runs GD: the law must fail"}};
+  s.falsifiers = {{"every-layer",
+                   "false statement: the law at every hidden layer with F_l = W_L ... W_{l+1} "
+                   "in place of B_{l+1} (conjecture R7)"},
+                  {"eta-not-squared", "false statement: eta in place of eta^2"},
+                  {"gd-as-dfa", "the deep step runs GD: the law must fail"}};
   s.ladder_recipe = fixed_recipe(4, 5, 3, 2, 23, Init::small, -2);
   s.proof = "theorems/proofs/DL3.py";
   PolynomialIdentity poly;
   poly.degree = 16;
-  poly.residual = "Q_{L-1}(W+) - Q_{L-1}(W) + eta^2 d_{L-1} G_{L-2} d_{L-1}^T after one deep "
-                  "DFA step";
+  poly.residual =
+      "Q_{L-1}(W+) - Q_{L-1}(W) + eta^2 d_{L-1} G_{L-2} d_{L-1}^T after one deep "
+      "DFA step";
   poly.falsifiers = {"every-layer", "eta-not-squared", "gd-as-dfa"};
   poly.evaluate_deep = &polynomial_residual;
   poly.deep_degree_per_layer = 4;

@@ -54,9 +54,9 @@ std::pair<Layers<T>, Layers<T>> both_steps(const DeepDynamics<T>& dyn, bool gd_a
 // W^FA+ - W^DFA+ has total degree at most 2L.
 Mat<Rational> polynomial_residual(DeepPolyCase& c) {
   const DeepPolyPoint& p = c.point();
-  const auto [fa, dfa] = both_steps(c.dynamics(), c.falsifier("gd-as-fa"),
-                                    c.falsifier("product-wrong-order"), p.w, p.Y, p.fb, p.eta, 0,
-                                    c.workspace());
+  const auto [fa, dfa] =
+      both_steps(c.dynamics(), c.falsifier("gd-as-fa"), c.falsifier("product-wrong-order"), p.w,
+                 p.Y, p.fb, p.eta, 0, c.workspace());
   std::vector<Mat<Rational>> parts;
   for (int l = 1; l <= p.w.depth(); ++l)
     parts.push_back(fa.W[static_cast<std::size_t>(l)] - dfa.W[static_cast<std::size_t>(l)]);
@@ -117,14 +117,15 @@ void check(Case<T>& c) {
   for (int t = 0; t < deep_law_steps<T>(); ++t) {
     if (deep_stop_at_divergence(c, w, inst.Y(), start_loss)) break;
     const DeepSignals<T> abs = abs_deep_signals(DeepAlgorithm::fa, w, inst.Y(), inst.feedback);
-    const auto [fa, dfa] =
-        both_steps(c.dynamics().deep(), c.falsifier("gd-as-fa"), wrong_order, w, inst.Y(),
-                   inst.feedback, eta, t, ws);
+    const auto [fa, dfa] = both_steps(c.dynamics().deep(), c.falsifier("gd-as-fa"), wrong_order, w,
+                                      inst.Y(), inst.feedback, eta, t, ws);
     c.note("step", std::to_string(t));
     for (int l = 1; l <= L; ++l) {
       const auto i = static_cast<std::size_t>(l);
       T scale = max_abs(abs_matrix(w.W[i]));
-      if (!exact) scale += eta * max_abs(l == 1 ? abs.delta[1] : Mat<T>(abs.delta[i] * abs.P[i - 1].transpose()));
+      if (!exact)
+        scale +=
+            eta * max_abs(l == 1 ? abs.delta[1] : Mat<T>(abs.delta[i] * abs.P[i - 1].transpose()));
       c.require_identity("max |W_l^FA - W_l^DFA(product)| at step " + std::to_string(t) +
                              ", layer " + std::to_string(l) + " of L = " + std::to_string(L),
                          max_abs(Mat<T>(fa.W[i] - dfa.W[i])), scale, k);

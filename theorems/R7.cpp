@@ -3,7 +3,8 @@
 //
 // The natural guess: DFA's feedback B_l (n x d_l) reaches layer l straight from the output, so put
 // the forward map above the layer, F_l = W_L ... W_{l+1} (n x d_l), in place of B_{l+1}:
-//     Q_l = B_l^T F_l + F_l^T B_l - W_l W_l^T,   Q_l+ = Q_l - eta^2 delta_l P_{l-1}^T P_{l-1} delta_l^T.
+//     Q_l = B_l^T F_l + F_l^T B_l - W_l W_l^T,   Q_l+ = Q_l - eta^2 delta_l P_{l-1}^T P_{l-1}
+//     delta_l^T.
 // At l = L-1 (F = W_L) it is DL3 and true. Below the top it is false: F_l moves by the change of
 // every layer above, whose first-order terms do not cancel against W_l's (theorems/proofs/DL3.py
 // prints the non-zero residual at L = 3, l = 1). The suite must find and shrink a counterexample.
@@ -19,7 +20,8 @@ namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
 ExactReplay replay_exactly(const nlohmann::json& cx) {
-  const nlohmann::json d = nlohmann::json::parse(cx.at("notes").at("deep instance").get<std::string>());
+  const nlohmann::json d =
+      nlohmann::json::parse(cx.at("notes").at("deep instance").get<std::string>());
   const std::string scalar = d.value("scalar", "double");
   const long s = counterexample_note(cx, "step");
   const Mat<Rational> Y = exact_matrix_from_json(scalar, d.at("Y"));
@@ -67,7 +69,8 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  const LayerLaw law = c.falsifier("top-layer-only") ? LayerLaw::dfa_top : LayerLaw::dfa_every_layer;
+  const LayerLaw law =
+      c.falsifier("top-layer-only") ? LayerLaw::dfa_top : LayerLaw::dfa_every_layer;
   check_layer_law(c, law, LawVariant{}, deep_identity_space<T>(), {3, 2});
 }
 

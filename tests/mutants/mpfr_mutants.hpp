@@ -157,9 +157,12 @@ void times_drops_last_term(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
 /// times_drops_last_term; every other kernel is the library's.
 template <class T>
 void deep_step_times_drops_last_term(DeepAlgorithm a, Layers<T>& w, const Mat<T>& Y,
-                                     const DeepFeedback<T>& fb, const T& eta, DeepWorkspace<T>& ws) {
+                                     const DeepFeedback<T>& fb, const T& eta,
+                                     DeepWorkspace<T>& ws) {
   const int L = w.depth();
-  auto at = [](auto& v, int l) -> auto& { return v[static_cast<std::size_t>(l)]; };
+  auto at = [](auto& v, int l) -> auto& {
+    return v[static_cast<std::size_t>(l)];
+  };
   ws.P.resize(static_cast<std::size_t>(L + 1));
   ws.delta.resize(static_cast<std::size_t>(L + 1));
   auto below = [&](int l) -> const Mat<T>& { return l == 1 ? at(w.W, 1) : at(ws.P, l); };

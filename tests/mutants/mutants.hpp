@@ -182,8 +182,8 @@ template <class T>
 class DeepMutant : public DeepDynamics<T> {
  public:
   explicit DeepMutant(Kind kind) : kind_(kind) {}
-  void step(DeepAlgorithm a, Layers<T>& w, const Mat<T>& Y, const DeepFeedback<T>& fb,
-            const T& eta, long t, DeepWorkspace<T>& ws) const override {
+  void step(DeepAlgorithm a, Layers<T>& w, const Mat<T>& Y, const DeepFeedback<T>& fb, const T& eta,
+            long t, DeepWorkspace<T>& ws) const override {
     switch (kind_) {
       case Kind::deep_sequential_below:
         for (int l = 1; l <= w.depth(); ++l) {  // BUG: each layer sees the layers below moved
@@ -225,7 +225,8 @@ class DeepMutant : public DeepDynamics<T> {
     if (wrong_order) {
       bool square = true;
       for (int l = 1; l <= L; ++l)
-        square = square && w.W[static_cast<std::size_t>(l)].rows() == w.W[static_cast<std::size_t>(l)].cols();
+        square = square &&
+                 w.W[static_cast<std::size_t>(l)].rows() == w.W[static_cast<std::size_t>(l)].cols();
       if (square) {  // BUG: P_l = P_{l-1} W_l, and everything downstream from it
         Mat<T> P = w.W[1];
         for (int l = 2; l <= L; ++l) {

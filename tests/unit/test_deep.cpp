@@ -73,7 +73,8 @@ bool same_bits(const Mat<T>& a, const Mat<T>& b) {
       if (std::signbit(a.data()[q]) != std::signbit(b.data()[q])) return false;
     }
     if constexpr (kernels::is_mpfr_v<T>) {
-      if (mpfr_get_prec(a.data()[q].backend().data()) != mpfr_get_prec(b.data()[q].backend().data()))
+      if (mpfr_get_prec(a.data()[q].backend().data()) !=
+          mpfr_get_prec(b.data()[q].backend().data()))
         return false;
       if (mpfr_signbit(a.data()[q].backend().data()) != mpfr_signbit(b.data()[q].backend().data()))
         return false;
@@ -84,14 +85,14 @@ bool same_bits(const Mat<T>& a, const Mat<T>& b) {
 
 template <class T>
 void two_layer_bit_for_bit() {
-  const std::vector<DeepTestShape> shapes = {{1, 1, 1}, {2, 3, 1}, {4, 3, 2}, {5, 7, 3},
-                                             {3, 6, 6}, {9, 4, 5}};
+  const std::vector<DeepTestShape> shapes = {{1, 1, 1}, {2, 3, 1}, {4, 3, 2},
+                                             {5, 7, 3}, {3, 6, 6}, {9, 4, 5}};
   std::vector<DeepTestShape> all = shapes;
   if constexpr (std::is_same_v<T, double>) all.push_back({150, 140, 24});  // GEMM blocks here
   for (const DeepTestShape& s : all) {
     for (DeepAlgorithm deep_alg : {DeepAlgorithm::gd, DeepAlgorithm::fa, DeepAlgorithm::dfa}) {
-      INFO(scalar_name<T>() << " " << deep_algorithm_name(deep_alg) << " n=" << s.n
-                            << " m=" << s.m << " r=" << s.r);
+      INFO(scalar_name<T>() << " " << deep_algorithm_name(deep_alg) << " n=" << s.n << " m=" << s.m
+                            << " r=" << s.r);
       const DeepTestProblem<T> p = deep_test_problem<T>(s, 1000 + s.n * 31 + s.m * 7 + s.r);
       Factors<T> two = p.f;
       Workspace<T> ws2;
@@ -188,8 +189,8 @@ DeepExactProblem deep_exact_problem(const std::vector<int>& d, std::uint64_t see
 
 TEST_CASE("deep steps at L = 3, 4 equal the definition W_l+ = W_l - eta delta_l P_{l-1}^T (exact)",
           "[unit][deep]") {
-  for (const std::vector<int>& d : std::vector<std::vector<int>>{{2, 3, 2}, {3, 1, 2, 2},
-                                                                {2, 2, 3, 1, 3}, {4, 2, 2, 2}}) {
+  for (const std::vector<int>& d :
+       std::vector<std::vector<int>>{{2, 3, 2}, {3, 1, 2, 2}, {2, 2, 3, 1, 3}, {4, 2, 2, 2}}) {
     for (DeepAlgorithm a : {DeepAlgorithm::gd, DeepAlgorithm::fa, DeepAlgorithm::dfa}) {
       INFO(deep_algorithm_name(a) << " L=" << d.size() - 1);
       DeepExactProblem p = deep_exact_problem(d, 7 * d.size() + d[1]);
