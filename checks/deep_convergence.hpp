@@ -21,17 +21,19 @@ namespace fa {
 inline constexpr double kDeepFaBudgetFactor = 64;
 
 /// The region of R8 and R8.zero: L = 2..4 (mp 2..3), hidden widths in [k, k + 3] (bottleneck:
-/// one below k), n, m <= 6 (mp 4), flat or geometric spectra with spread <= 2, c in 2^-5..2^-3,
+/// one below k), n, m <= 6 (mp 4), flat or geometric spectra with spread <= 2, c in
+/// 2^-5..2^step_log2_max,
 /// B at its default scale, every layer from `inits` (small: 2^-2 N(0, 1)).
 template <class T>
-DeepSpace deep_fa_convergence_space(const std::vector<Init>& inits, bool bottleneck) {
+DeepSpace deep_fa_convergence_space(const std::vector<Init>& inits, bool bottleneck,
+                                    int step_log2_max) {
   constexpr bool dbl = std::is_same_v<T, double>;
   DeepSpace space;
   space.base = wide_region<T>();
   space.base.max_dim = dbl ? 6 : 4;
   space.base.spectra = {Spectrum::flat, Spectrum::geometric};
   space.base.max_spread = 2;
-  space.base.step_log2_max = -3;
+  space.base.step_log2_max = step_log2_max;
   space.base.step_log2_min = -5;
   space.base.inits = inits;
   space.base.init_scales_log2 = {-2};
