@@ -18,7 +18,7 @@
 namespace fa {
 
 /// The budget in units of the scaling estimate (its derivation: docs/claims-deep.md#claim-r8).
-inline constexpr double kDeepFaBudgetFactor = 64;
+inline constexpr double kDeepFaBudgetFactor = 16;
 
 /// The region of R8 and R8.zero: L = 2..4 (mp 2..3), hidden widths in [k, k + 3] (bottleneck:
 /// one below k), n, m <= 6 (mp 4), flat or geometric spectra with spread <= 2, c in
@@ -45,7 +45,7 @@ DeepSpace deep_fa_convergence_space(const std::vector<Init>& inits, bool bottlen
   return space;
 }
 
-/// One case: draws from `space`, checks the preconditions (b >= 0.05 ||M||_2; budget <= 2^17,
+/// One case: draws from `space`, checks the preconditions (b >= 0.05 ||M||_2; budget <= 2^20,
 /// mp 2^14),
 /// runs deep FA through the dynamics under test and requires loss <= tol within the budget (a
 /// bottleneck falsifier: 20000 steps at most, its error is at least opt_{min d_l} > 0 anyway).
@@ -72,7 +72,7 @@ void check_deep_fa_reaches_zero(Case<T>& c, const DeepSpace& space, bool bottlen
   const double decades = std::log(std::max(to_double(T(start_loss / tol)), 2.0));
   const double estimate = decades / (eta * sigma_1 * rho);
   const double derived = kDeepFaBudgetFactor * estimate;
-  c.precondition(derived <= (dbl ? std::ldexp(1.0, 17) : std::ldexp(1.0, 14)),
+  c.precondition(derived <= (dbl ? std::ldexp(1.0, 20) : std::ldexp(1.0, 14)),
                  "derived budget above the cap");
   const long budget = bottleneck ? std::min(20000L, long(std::ceil(derived)))
                                  : static_cast<long>(std::ceil(derived));

@@ -9,7 +9,7 @@
 // Formal statement: deep FA, L = 2..4, every hidden width in [k, k + 3], every layer
 // zero or small 2^-2 N(0, 1) (drawn per case), n, m <= 6, flat or geometric spectra with
 // sigma_k / sigma_1 >= 1/4, B at its default scale, eta = c / (sigma_1 max(1, ||B_L||_2^2)),
-// c in {2^-3, 2^-4, 2^-5}, reaches loss <= tol (A1's) within 64 times the scaling estimate
+// c in {2^-3, 2^-4, 2^-5}, reaches loss <= tol (A1's) within 16 times the scaling estimate
 // (checks/deep_convergence.hpp). The narrowed statement that holds is R8.zero (zero init).
 // Falsifier (a false variant that must fail): a hidden width below k.
 #include "checks/deep_convergence.hpp"
@@ -26,12 +26,12 @@ ClaimSpec spec() {
   s.statement =
       "Deep FA (L = 2..4) from zero or small init 2^-2 N(0, 1) per layer, every hidden "
       "width in [k, k + 3], step c/(sigma_1 max(1, ||B_L||^2)), c in {2^-3, 2^-4, 2^-5}, reaches "
-      "loss <= tol (A1's) within 64 ln(L0/tol) / (eta sigma_1 rho) steps, rho = (b "
+      "loss <= tol (A1's) within 16 ln(L0/tol) / (eta sigma_1 rho) steps, rho = (b "
       "sigma_k/sigma_1)^(2(L-1)/L), "
       "b = sigma_min(M^T U_k), M = B_L ... B_2.";
   s.hypotheses =
       "n, m <= 6; flat or geometric spectra, sigma_k/sigma_1 >= 1/4; B at its default "
-      "scale; sigma_min(M^T U_k) >= 0.05 ||M||_2 with M = B_L ... B_2 and a budget <= 2^17 steps"
+      "scale; sigma_min(M^T U_k) >= 0.05 ||M||_2 with M = B_L ... B_2 and a budget <= 2^20 steps"
       " (checked preconditions).";
   s.recipe = "deep FA from zero or small init, every width >= k, c 2^-3..2^-5";
   s.falsifiers = {

@@ -10,12 +10,12 @@
 // exceed k (R8's counterexample; the two-layer case is A1's r > k regime). And c <= 2^-4: at
 // c = 2^-3 deep FA from zero diverged within 40 steps at L = 4 (n = m = k = 1, widths 2, 2, 1:
 // the two-layer step rule, which sees B_L alone, is not enough at depth; found by this claim).
-// Statement: deep FA from zero, L = 2..4, every hidden width in [k, k + 3], n, m <= 6
-// (mp 4), flat or geometric spectra with sigma_k / sigma_1 >= 1/4, B at its default scale,
+// Statement: deep FA from zero, L = 2..4, every hidden width in [k, k + 3], n, m <= 6,
+// flat or geometric spectra with sigma_k / sigma_1 >= 1/4, B at its default scale,
 // eta = c / (sigma_1 max(1, ||B_L||_2^2)), c in {2^-4, 2^-5}, reaches loss <= tol (A1's:
-// 1/2 (2^6 eps / (eta sigma_1))^2 ||Y||^2; checked in double only) within 64 times the
+// 1/2 (2^6 eps / (eta sigma_1))^2 ||Y||^2; checked in double only) within 16 times the
 // scaling estimate (checks/deep_convergence.hpp).
-// Hypotheses (checked preconditions): sigma_min(M^T U_k) >= 0.05 ||M||_2; budget <= 2^17
+// Hypotheses (checked preconditions): sigma_min(M^T U_k) >= 0.05 ||M||_2; budget <= 2^20
 // steps. Strength: tested (the stationary points' optimality is the argument in R8.cpp;
 // that the discrete run gets there within the budget is what is tested).
 // Falsifier: a hidden width below k (zero error impossible).
@@ -32,11 +32,11 @@ ClaimSpec spec() {
   s.statement =
       "Deep FA (L = 2..4) from all-zero layers, every hidden width in [k, k + 3], step "
       "c/(sigma_1 max(1, ||B_L||^2)), c in {2^-4, 2^-5}, reaches loss <= tol (A1's) within "
-      "64 ln(L0/tol) / (eta sigma_1 rho) steps, rho = (b sigma_k/sigma_1)^(2(L-1)/L), "
+      "16 ln(L0/tol) / (eta sigma_1 rho) steps, rho = (b sigma_k/sigma_1)^(2(L-1)/L), "
       "b = sigma_min(M^T U_k), M = B_L ... B_2.";
   s.hypotheses =
       "n, m <= 6; flat or geometric spectra, sigma_k/sigma_1 >= 1/4; B at its default "
-      "scale; sigma_min(M^T U_k) >= 0.05 ||M||_2 with M = B_L ... B_2 and a budget <= 2^17 steps"
+      "scale; sigma_min(M^T U_k) >= 0.05 ||M||_2 with M = B_L ... B_2 and a budget <= 2^20 steps"
       " (checked preconditions).";
   s.recipe = "deep FA from zero, every width >= k, c 2^-4..2^-5";
   s.falsifiers = {
