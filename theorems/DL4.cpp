@@ -102,6 +102,8 @@ void check(Case<T>& c) {
     rec.base.m = rec.base.n;
     rec.base.k = std::min(rec.base.k, rec.base.n);
     rec.hidden.assign(static_cast<std::size_t>(std::max(2, rec.depth() - 1)), rec.base.n);
+    if (!rec.inits.empty())
+      rec.inits.resize(static_cast<std::size_t>(rec.depth()), rec.inits.back());
     rec.base.r = rec.base.n;
     c.use_recipe(rec.base);
     c.note("deep recipe", rec.describe());
