@@ -169,6 +169,8 @@ class Case {
   const Recipe& recipe() const { return recipe_; }
   /// Whether the case has a recipe yet (draw or use_recipe ran).
   bool drawn() const { return drawn_; }
+  /// Whether this case runs on a fixed recipe (the precision ladder) rather than a drawn one.
+  bool fixed_recipe() const { return fixed_ != nullptr; }
 
   /// Remembers the instance so a failure can report it as data (all matrices).
   void note_instance(const Instance<T>& inst) { instance_ = inst; }

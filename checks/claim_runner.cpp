@@ -791,8 +791,8 @@ int run_proof(const std::string& id, bool write_report) {
 }
 
 /// The proofs and the claims name each other: every script in theorems/proofs (but the shared
-/// common.py) belongs to exactly one claim whose ClaimSpec::proof names it, and every named
-/// script exists and declares that claim (CLAIM = "<ID>").
+/// modules common.py and deep.py) belongs to exactly one claim whose ClaimSpec::proof names it, and
+/// every named script exists and declares that claim (CLAIM = "<ID>").
 int check_proof_index() {
   int problems = 0;
   const std::filesystem::path dir = std::filesystem::path(FA_SOURCE_DIR) / "theorems" / "proofs";
@@ -821,7 +821,7 @@ int check_proof_index() {
   }
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
-    if (e.path().extension() != ".py" || name == "common.py") continue;
+    if (e.path().extension() != ".py" || name == "common.py" || name == "deep.py") continue;
     if (!named.count("theorems/proofs/" + name)) {
       std::cout << "  theorems/proofs/" << name << " is named by no claim (ClaimSpec::proof)\n";
       ++problems;
@@ -984,8 +984,11 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
       add(s.id + " " + s.title + " (symbolic proof, every shape)", "proof " + s.id,
           "proof;claim;symbolic;" + source + ";speed:quick;quick", true);
     if (s.polynomial) {
-      add(s.id + " " + s.title + " (Schwartz-Zippel, all shapes n, m <= 4)", "sz " + s.id,
-          "proof;claim;schwartz-zippel;" + source + ";speed:quick;quick", true);
+      add(s.id + " " + s.title +
+              (s.polynomial->evaluate_deep
+                   ? " (Schwartz-Zippel, all deep shapes L <= 5, widths <= 3)"
+                   : " (Schwartz-Zippel, all shapes n, m <= 4)"),
+          "sz " + s.id, "proof;claim;schwartz-zippel;" + source + ";speed:quick;quick", true);
       for (const auto& f : s.polynomial->falsifiers)
         add(s.id + " Schwartz-Zippel fails on falsifier " + f, "sz " + s.id + " --falsifier " + f,
             "proof;falsifier;schwartz-zippel;" + source, false);

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   auto* sz = app.add_subcommand(
       "sz",
       "Schwartz-Zippel check of the implementation on a polynomial identity, all shapes "
-      "n, m <= 4, in exact rationals");
+      "n, m <= 4 (deep claims: depth <= 5, widths <= 3), in exact rationals");
   sz->add_option("id", id)->required();
   sz->add_option("--falsifier", falsifier, "run a falsifier (a non-zero residual must be found)");
   auto* sz_seed = sz->add_option("--seed", seed, "seed of the points (default: from the id)");

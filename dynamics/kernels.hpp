@@ -251,6 +251,38 @@ void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E)
   check_result("mpfr_residual", "E", E, p);
 }
 
+/// C = A B (A: p x q, B: q x m; the deep networks' forward products P_l = W_l P_{l-1},
+/// dynamics/deep.hpp). Entry (i, j): sum_k A(i,k) B(k,j) left to right, as mpfr_residual without
+/// the subtraction.
+template <class T>
+void times(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
+  using namespace detail;
+  eigen_assert(B.rows() == A.cols());
+  const Eigen::Index rows = A.rows(), depth = A.cols(), cols = B.cols();
+  const mpfr_prec_t p = working_precision<T>();
+  check_operand("times", "A", A, p);
+  check_operand("times", "B", B, p);
+  prepare_output(C, rows, cols, p);
+  Temp t(p);
+  for (Eigen::Index j = 0; j < cols; ++j) {
+    const T* bj = B.data() + j * depth;
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const T* ai = A.data() + i;  // row i of A, stride rows
+      mpfr_ptr c = out(C(i, j));
+      if (depth == 0) {
+        mpfr_set_zero(c, 1);
+        continue;
+      }
+      mpfr_mul(c, in(ai[0]), in(bj[0]), MPFR_RNDN);
+      for (Eigen::Index k = 1; k < depth; ++k) {
+        mpfr_mul(t.v, in(ai[k * rows]), in(bj[k]), MPFR_RNDN);
+        mpfr_add(c, c, t.v, MPFR_RNDN);
+      }
+    }
+  }
+  check_result("times", "C", C, p);
+}
+
 /// G = A^T E (A: n x r, E: n x m, G: r x m). Entry (k, j): sum_i A(i,k) E(i,j) left to right;
 /// both operands are contiguous columns.
 template <class T>

@@ -89,7 +89,7 @@ class _StderrBar:
 def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_log2=None,
         eta=None, step_log2=None, steps=None, time=None, tol=None, flow_tol=None,
         record_every=None, observations=None, seed=None, precision=None, n=None, m=None,
-        rank_of_y=None, spectrum=None, spread=None, progress=None):
+        rank_of_y=None, spectrum=None, spread=None, progress=None, depth=None, widths=None):
     """One trajectory, as `fa-check run` computes it (the same C++ function).
 
     Y: ``y`` (a 2-D array, a 1-D array read as a column, anything numpy.asarray accepts, or a
@@ -110,6 +110,13 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
     at most ten times a second and once at the end (flows: time reached, end time, NaN). It runs
     with the GIL held; an exception it raises stops the run and propagates.
 
+    depth, widths: a deep linear network (docs/claims-deep.md) of depth L >= 2 with hidden
+    widths d_1..d_{L-1} (a list or "4,3"), ``algo`` gd | fa | dfa, on a generated Y (n, m,
+    rank_of_y, spectrum, spread, seed), as ``fa-check run --depth L --widths ...``. Returns a
+    Result with algorithm, recipe, depth, widths, eta, status, message, steps, final_loss,
+    opt_loss, Y, W and W0 (lists of the layers W_1..W_L, final and initial), trace (step,
+    loss) and summary. y, b, z0, w0, r and the flow options do not apply (InputError).
+
     Returns a Result with fa-check's summary.json keys as numbers (y, algorithm, n, m, r,
     precision_bits, scalar, eta, eta_rule, seed, init, status, message, steps, diverged_at,
     final_loss, opt_r, ratio, converged_loss), and: Z, W (final factors), B, Y, Z0, W0 (float64
@@ -118,6 +125,16 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
     algorithm_name, generated, time, summary (fa-check's printed summary) and, for MPFR runs,
     text: the same matrices, numbers and trace as full-precision decimal strings.
     """
+    if depth is not None or widths is not None or algo == "dfa":
+        # A deep network (docs/claims-deep.md), as `fa-check run --depth L --widths ...`.
+        if progress not in (None, False):
+            raise InputError("progress is not available for a deep run (depth=)")
+        return Result(_core.run_deep(dict(
+            y=y, r=r, algo=algo, b=b, z0=z0, w0=w0, init=init, init_log2=init_log2, eta=eta,
+            step_log2=step_log2, steps=steps, time=time, tol=tol, flow_tol=flow_tol,
+            record_every=record_every, observations=observations, seed=seed,
+            precision=precision, n=n, m=m, rank_of_y=rank_of_y, spectrum=spectrum,
+            spread=spread, depth=depth, widths=widths)))
     bar = _StderrBar() if progress is True else None
     callback = bar if bar else (None if progress in (None, False) else progress)
     try:

@@ -9,7 +9,7 @@ fa_map=$1 work=$2
 # Every process runs tied to its parent: killed with it, however it is killed (issue 24).
 source "$(dirname "$0")/../../scripts/lib/processes.sh"
 rm -rf "$work" && mkdir -p "$work"
-tied "$fa_map" --dir "$work" run --reduced --grid stability alignment > "$work/map.out"
+tied "$fa_map" --dir "$work" run --reduced --grid stability alignment depth > "$work/map.out"
 tied /usr/bin/env python3 - "$work" <<'PY'
 import json, subprocess, sys, shlex
 work = sys.argv[1]
