@@ -56,7 +56,7 @@ struct PinnedCase {
   std::string origin;  // where it comes from (the search that found it, its seed)
 };
 
-/// RapidCheck's sizes run 0..100 (max_size, TOOLCHAIN.md): a schedule of a multiple of 101 cases
+/// RapidCheck's sizes run 0..100 (its default max_size): a schedule of a multiple of 101 cases
 /// draws each size equally often.
 inline constexpr long kSizesPerSchedule = 101;
 /// The miss probability a conjecture's random search must stay below, per run.

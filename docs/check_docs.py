@@ -8,7 +8,7 @@
       1. the site, built from scratch into DIR with `-W --keep-going -n`: every warning, and every
          reference to a missing page or label, fails it; the sources must be left unchanged;
       2. every claim that `fa-claims list --json` registers has its section in docs/claims*.md:
-         a MyST target `(claim-<id in lower case>)=` on its own line, immediately followed by a
+         a MyST target `(claim-<id in lower case, a dot as a hyphen>)=` on its own line, immediately followed by a
          heading that starts with the id (docs/adding-a-claim.md); every section is a registered
          claim's;
       3. every `Specification: docs/claims*.md#claim-<id>` comment in the sources points to an
@@ -84,9 +84,9 @@ def claim_sections(docs_dir, problems):
                              "that starts with the claim id")
                 continue
             claim_id = heading.group(1)
-            if label != "claim-" + claim_id.lower():
+            if label != claim_label(claim_id):
                 problems.add(f"{where}: target ({label})= introduces the heading of claim "
-                             f"{claim_id}; expected ({'claim-' + claim_id.lower()})=")
+                             f"{claim_id}; expected ({claim_label(claim_id)})=")
                 continue
             if claim_id in sections:
                 problems.add(f"{where}: claim {claim_id} has a second section (the first is "
@@ -94,6 +94,13 @@ def claim_sections(docs_dir, problems):
                 continue
             sections[claim_id] = (f"docs/{page}", i + 1)
     return sections
+
+
+def claim_label(claim_id):
+    """The MyST target of a claim's section: "claim-" and the id in lower case, a variant's dot
+    as a hyphen (DL1.flow -> claim-dl1-flow), because Sphinx turns a dot into a hyphen in the
+    page's anchor and the pointers in the sources are written as the anchor a browser sees."""
+    return "claim-" + claim_id.lower().replace(".", "-")
 
 
 def registered_claims(fa_claims):
@@ -108,7 +115,7 @@ def check_sections(claim_ids, sections, problems):
     for claim_id in claim_ids:
         if claim_id not in sections:
             problems.add(f"claim {claim_id} has no section in docs/claims*.md (expected a line "
-                         f"'(claim-{claim_id.lower()})=' followed by a heading starting with "
+                         f"'({claim_label(claim_id)})=' followed by a heading starting with "
                          f"'{claim_id}')")
     for claim_id, (page, line) in sorted(sections.items()):
         if claim_id not in claim_ids:
@@ -155,7 +162,7 @@ def check_repository(root, docs_dir, problems):
     # page name -> the labels of its claim sections (malformed ones are check 2's problems)
     pages = {page: set() for page in spec_pages(docs_dir)}
     for claim_id, (page, _) in claim_sections(docs_dir, Problems()).items():
-        pages[page[len("docs/"):]].add("claim-" + claim_id.lower())
+        pages[page[len("docs/"):]].add(claim_label(claim_id))
     claim_files_pointing = set()
     for name in repository_files(root):
         text = read_text(os.path.join(root, name))
@@ -187,7 +194,7 @@ def _is_claim_file(name):
 
 
 def _claim_label(name):
-    return "claim-" + os.path.basename(name)[: -len(".cpp")].lower()
+    return claim_label(os.path.basename(name)[: -len(".cpp")])
 
 
 # ---- 1. the site --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // A1.steps  FA from zero init needs at least T_lo(eta) steps to quarter the loss.
 //                                                                          source: derived
-// Specification: docs/claims.md#claim-a1.steps
+// Specification: docs/claims.md#claim-a1-steps
 // Why this claim: every other claim takes the instance's eta as given. Identities hold for any
 // eta, limits do not depend on it, and a larger stable step only converges faster, so a step
 // size off by a constant factor passed them all. This statement is about the size of the step:

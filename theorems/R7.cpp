@@ -64,6 +64,14 @@ ClaimSpec spec() {
                    "true variant: the law at the top hidden layer only (DL3); the search must "
                    "find no counterexample"}};
   s.replay_exactly = &replay_exactly;
+  // Measured power (fa-claims power R7 --scalar S --cases 1010): the budgets derive from it.
+  s.power = {
+      {"double", 1010, 325, 0.99, "18089889077142737092", "2026-12-03", "d4dd9ff7fc69",
+       "RapidCheck sizes >= 50 only (325/510; none of 500 below, where the draw is mostly L = 2 "
+       "and DFA is FA); widths above k most (223/388)"},
+      {"mp", 1010, 298, 0.99, "10380400462716495252", "2026-12-03", "d4dd9ff7fc69",
+       "RapidCheck sizes >= 50 only (298/510; none of 500 below); widths above k most (166/316)"},
+  };
   return s;
 }
 

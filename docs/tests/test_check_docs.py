@@ -44,7 +44,7 @@ def cut_section(docs, claim_id):
     path = os.path.join(docs, "claims.md")
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    start = text.index(f"\n(claim-{claim_id.lower()})=\n") + 1
+    start = text.index(f"\n(claim-{claim_id.lower().replace('.', '-')})=\n") + 1
     end = text.find("\n(claim-", start)
     end = len(text) if end < 0 else end + 1
     with open(path, "w", encoding="utf-8") as f:
@@ -86,9 +86,9 @@ def test_a_missing_section_fails_the_whole_check_and_the_site(tmp_path):
     assert p.returncode == 1, p.stdout + p.stderr
     assert "check_docs: claim A1.steps has no section" in p.stdout
     assert "the site does not build without warnings" in p.stdout
-    assert "claim-a1.steps" in p.stdout  # Sphinx names the dangling label
+    assert "claim-a1-steps" in p.stdout  # Sphinx names the dangling label
     # theorems/A1.steps.cpp's pointer now leads nowhere
-    assert "theorems/A1.steps.cpp:3: Specification: docs/claims.md#claim-a1.steps: no such" in p.stdout
+    assert "theorems/A1.steps.cpp:3: Specification: docs/claims.md#claim-a1-steps: no such" in p.stdout
 
 
 def test_a_target_apart_from_its_heading_is_found(tmp_path):
@@ -161,7 +161,7 @@ def test_pointers_are_checked(tmp_path):
         "theorems/X1.cpp": "// X1 ...\n// Specification: docs/claims.md#claim-x1\n",
         "theorems/X2.cpp": "// X2 ...\n// Specification: docs/claims.md#claim-x9\n",
         "theorems/X3.cpp": "// X3 without a pointer\n",
-        "theorems/A4.cpp": "// Specification: docs/claims.md#claim-a4, docs/claims-deep.md#claim-a4\n",
+        "theorems/A4.cpp": "// Specification: docs/claims.md#claim-a4, docs/claims-nowhere.md#claim-a4\n",
         "checks/other.hpp": "# Specification: docs/claims.md#claim-r7\n",
     })
     assert sorted(repository_problems(root)) == sorted([
@@ -170,7 +170,7 @@ def test_pointers_are_checked(tmp_path):
         "page's) pointing to its section",
         "theorems/X3.cpp: no comment line 'Specification: docs/claims.md#claim-x3' (or a group "
         "page's) pointing to its section",
-        "theorems/A4.cpp:1: Specification: docs/claims-deep.md does not exist",
+        "theorems/A4.cpp:1: Specification: docs/claims-nowhere.md does not exist",
         "checks/other.hpp:1: Specification: docs/claims.md#claim-r7: no such claim section",
     ])
 
