@@ -81,9 +81,19 @@ std::string source_label(const std::string& s) {
   return s;
 }
 
+/// A user claim (faverify.user) none of whose falsifiers flipped: nothing shows that its check
+/// can fail, so the report says so beside it.
+bool unchecked_user_claim(const json& c) {
+  if (!c.contains("extra") || !c["extra"].contains("user")) return false;
+  return c["extra"]["user"].value("falsifier_flipped", false) == false;
+}
+const char* const kUncheckedText =
+    "no falsifier of this user claim flips, so its check is not shown to be able to fail";
+
 std::string statement_label(const std::string& s) {
   if (s == "paper-abstract") return "Our formalisation of a statement of the paper's abstract";
   if (s == "conjecture") return "Conjecture (plausible, believed false: the suite must refute it)";
+  if (s == "user") return "A user's claim, stated in Python (faverify.user; docs/user-claims.md)";
   return "Derived fact (ours, with a proof sketch in docs/claims.md)";
 }
 
@@ -609,7 +619,7 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
        << "- Hypotheses: " << md(str(c, "hypotheses")) << "\n"
        << "- Instances: " << md(str(c, "recipe")) << "\n"
        << "- Expected: " << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)")
-       << "\n";
+       << "\n" << (unchecked_user_claim(c) ? "- **UNCHECKED**: " + md(kUncheckedText) + "\n" : "");
     for (const auto& r : report["summary"])
       if (str(r, "id") == id)
         os << "- Strength: **" << md(str(r, "strength")) << "**: " << md(str(r, "strength_scope"))
@@ -857,7 +867,10 @@ section says what was proved, certified and tested).</p>
        << "<div class=\"stmt\">" << html(str(c, "statement")) << "</div>\n"
        << "<p><b>Hypotheses:</b> " << html(str(c, "hypotheses")) << "<br><b>Instances:</b> "
        << html(str(c, "recipe")) << "<br><b>Expected:</b> "
-       << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)") << "</p>\n";
+       << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)") << "</p>\n"
+       << (unchecked_user_claim(c)
+               ? "<p class=\"v bad\"><b>UNCHECKED:</b> " + html(kUncheckedText) + "</p>\n"
+               : "");
     for (const auto& r : report["summary"])
       if (str(r, "id") == id)
         os << "<p><b>Strength:</b> " << strength_html(str(r, "strength")) << " "

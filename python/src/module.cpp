@@ -466,7 +466,8 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
              const py::object& flow_tol, const py::object& record_every,
              const py::object& observations, const py::object& seed, const py::object& precision,
              const py::object& n, const py::object& m, const py::object& rank_of_y,
-             const py::object& spectrum, const py::object& spread, const py::object& progress) {
+             const py::object& spectrum, const py::object& spread, const py::object& b_scale_log2,
+             const py::object& progress) {
   cli::RunOptions opt;
   if (is_given(algo)) opt.algo = as_text(algo, "algo");
   if ((opt.r_given = is_given(r))) opt.r = as_integer(r, "r");
@@ -486,6 +487,7 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
   if (is_given(rank_of_y)) opt.rank_of_y = as_integer(rank_of_y, "rank_of_y");
   if (is_given(spectrum)) opt.spectrum = as_text(spectrum, "spectrum");
   if (is_given(spread)) opt.spread = as_int32(spread, "spread");
+  if (is_given(b_scale_log2)) opt.b_scale_log2 = as_int32(b_scale_log2, "b_scale_log2");
   opt.bits_asked = is_given(precision) ? as_bits(precision) : 0;
   if (!progress.is_none() && !PyCallable_Check(progress.ptr()))
     type_error("progress: expected a callable progress(done, total, loss) or None");
@@ -653,6 +655,7 @@ py::dict instance_dict(const Recipe& rec, int bits) {
   d["step_log2"] = rec.step_log2;
   d["init"] = init_name(rec.init);
   d["init_log2"] = rec.init_log2;
+  d["b_scale_log2"] = rec.b_scale_log2;
   d["precision_bits"] = got_bits;
   d["eta"] = recipe_step_size(rec);
   d["opt_r"] = opt_r;
@@ -685,7 +688,7 @@ py::dict instance(const py::object& n, const py::object& m, const py::object& ra
                   const py::object& r, const std::string& spectrum, const py::object& spread,
                   const py::object& seed, const py::object& step_log2, const std::string& init,
                   const py::object& init_log2, const py::object& singular_values,
-                  const py::object& precision) {
+                  const py::object& b_scale_log2, const py::object& precision) {
   Recipe rec;
   rec.n = as_int32(n, "n");
   rec.m = as_int32(m, "m");
@@ -708,6 +711,7 @@ py::dict instance(const py::object& n, const py::object& m, const py::object& ra
   if (init != "zero" && init != "small") input_error("init='" + init + "': expected zero or small");
   rec.init = init == "small" ? Init::small : Init::zero;
   rec.init_log2 = as_int32(init_log2, "init_log2");
+  rec.b_scale_log2 = as_int32(b_scale_log2, "b_scale_log2");
   rec.validate();
   const int bits = as_bits(precision);
   return bits == 0 ? instance_dict<double>(rec, 0) : instance_dict<MpVar>(rec, bits);
@@ -854,11 +858,12 @@ PYBIND11_MODULE(_core, m) {
         "flow_tol"_a = py::none(), "record_every"_a = py::none(), "observations"_a = py::none(),
         "seed"_a = py::none(), "precision"_a = py::none(), "n"_a = py::none(), "m"_a = py::none(),
         "rank_of_y"_a = py::none(), "spectrum"_a = py::none(), "spread"_a = py::none(),
-        "progress"_a = py::none());
+        "b_scale_log2"_a = py::none(), "progress"_a = py::none());
   m.def("run_deep", &run_deep, "kwargs"_a);
   m.def("instance", &instance, py::kw_only(), "n"_a, "m"_a, "rank_of_y"_a, "r"_a = py::none(),
         "spectrum"_a = "flat", "spread"_a = 0, "seed"_a = 0, "step_log2"_a = -3, "init"_a = "zero",
-        "init_log2"_a = -8, "singular_values"_a = py::none(), "precision"_a = "double");
+        "init_log2"_a = -8, "singular_values"_a = py::none(), "b_scale_log2"_a = 0,
+        "precision"_a = "double");
   m.def("limit_estimate", &limit_estimate, "y"_a, "b"_a, py::kw_only(), "precision"_a = "double");
   m.def("certify", &certify, "y"_a, "b"_a = py::none(), py::kw_only(), "r"_a = py::none(),
         "seed"_a = 0);
