@@ -89,7 +89,6 @@ class Check:
         self.claim, self.scalar, self.bits, self.falsifier = claim, scalar, bits, falsifier
         self._record = record
         self._notes = {}
-        self._instances = []
 
     # ---- numbers in the scalar under test ----
     @property
@@ -149,7 +148,6 @@ class Check:
             raise TypeError(f"instance: expected a faverify.strategies.Recipe, got "
                             f"{type(recipe).__name__}")
         inst = materialise(recipe, "double" if self.scalar == "double" else self.bits)
-        self._instances.append(inst)
         if self.scalar == "double":
             return inst
         out = type(inst)(inst)
@@ -172,7 +170,6 @@ class Check:
             for key, value in rec.items():
                 if kw.get(key) is None:
                     kw[key] = value
-            self._instances.append(materialise(recipe, "double"))
         else:
             kw["y"] = y
         if self.scalar == "mp":
@@ -264,7 +261,8 @@ def _describe_args(args):
         if isinstance(a, Recipe):
             parts.append(a.describe())
         elif isinstance(a, np.ndarray):
-            parts.append(f"array {a.shape}")
+            parts.append(np.array2string(a, precision=17, separator=", ", threshold=36)
+                         .replace("\n", ""))
         else:
             parts.append(repr(a))
     return ", ".join(parts)
@@ -355,6 +353,7 @@ class Claim:
         """One (scalar, variant) run: Hypothesis with our seed, no example database, the
         shrunk counterexample and its blob recorded."""
         from hypothesis import HealthCheck, Phase, given, settings
+        from hypothesis import strategies as st
         from hypothesis import seed as hseed
         from hypothesis.errors import UnsatisfiedAssumption
 
@@ -369,7 +368,7 @@ class Claim:
         record = _Record()
         last = {}
 
-        def prop(*args):
+        def prop(args):
             record.current_text = _describe_args(args)
             check = Check(self, scalar, bits, falsifier, record)
             try:
@@ -389,7 +388,8 @@ class Claim:
                 record.cases += 1
                 record.drawn.append(args)
 
-        test = given(*strategies)(prop)
+        # One tuple of the claim's strategies: @given takes no *args function.
+        test = given(st.tuples(*strategies))(prop)
         test = settings(max_examples=n_cases, database=None, deadline=None, print_blob=True,
                         report_multiple_bugs=False, derandomize=False,
                         suppress_health_check=list(HealthCheck),

@@ -560,6 +560,7 @@ py::dict run_deep(const py::dict& kw) {
   if (has("steps")) opt.steps = as_integer(get("steps"), "steps");
   if (has("tol")) opt.tol = as_real(get("tol"), "tol");
   if (has("record_every")) opt.record_every = as_integer(get("record_every"), "record_every");
+  if (has("b_scale_log2")) opt.b_scale_log2 = as_int32(get("b_scale_log2"), "b_scale_log2");
   const int bits = has("precision") ? as_bits(get("precision")) : 0;
   const auto given = [&](const char* flag) {
     const std::string key = cli::option_name(cli::Spelling::python, flag);
