@@ -316,10 +316,23 @@ class Claim:
         self.__doc__ = func.__doc__
         self.__module__ = func.__module__
 
-    # pytest collects a Claim named test_* as a test function of no argument.
-    def __call__(self):
-        report = self.check(write=False)
-        assert report.as_expected, report.text()
+    def as_test(self):
+        """The claim as a function of no argument (what @claim returns): pytest collects it when
+        it is named test_*, and it fails unless every verdict is the expected one. The claim's
+        methods and attributes are reachable through it (``f.check()``, ``f.claim``)."""
+
+        def run_as_test():
+            report = self.check(write=False)
+            assert report.as_expected, report.text()
+
+        run_as_test.__name__ = self.func.__name__
+        run_as_test.__qualname__ = self.func.__qualname__
+        run_as_test.__doc__ = self.func.__doc__
+        run_as_test.__module__ = self.func.__module__
+        run_as_test.claim = self
+        run_as_test.check = self.check
+        run_as_test._run = self._run
+        return run_as_test
 
     def check(self, *, scalars=None, falsifiers=True, seed=None, cases=None, write=True,
               report_dir=None, out=None):
@@ -638,7 +651,7 @@ def claim(id, **kwargs):
     (description, strategy)}, title=None, source="user", hypotheses="")``."""
 
     def wrap(func):
-        return Claim(func, id, **kwargs)
+        return Claim(func, id, **kwargs).as_test()
 
     return wrap
 
@@ -655,7 +668,8 @@ def load_claims(path):
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-    found = [v for v in vars(module).values() if isinstance(v, Claim)]
+    found = [v.claim for v in vars(module).values()
+             if callable(v) and isinstance(getattr(v, "claim", None), Claim)]
     for c in found:
         c.file = path
     return found
