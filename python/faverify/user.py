@@ -210,11 +210,11 @@ class Check:
                 _text(bound), margin)
 
     def require_le(self, what, quantity, bound):
-        """quantity <= bound; margin (bound - quantity) / |bound|."""
+        """quantity <= bound; margin (bound - quantity) / abs(bound)."""
         self._check(what, quantity, bound, bool(quantity <= bound), "<=")
 
     def require_ge(self, what, quantity, bound):
-        """quantity >= bound; margin (quantity - bound) / |bound|."""
+        """quantity >= bound; margin (quantity - bound) / abs(bound)."""
         self._check(what, quantity, bound, bool(quantity >= bound), ">=")
 
     def require_identity(self, what, residual, scale, k):
@@ -354,8 +354,11 @@ class Claim:
                     report.falsifier_rows.append(res)
                     if out:
                         out(res)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             report.interrupted = True
+            row = getattr(stop, "faverify_row", None)
+            if row is not None and row.falsifier is None:
+                report.rows.append(row)
             raise
         finally:
             if write and report.rows:
@@ -412,7 +415,16 @@ class Claim:
         err = None
         try:
             test()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
+            # The cases run so far, as a row without a verdict (reported as error, as fa-claims
+            # reports a run that did not finish), carried by the exception to check().
+            row = _Row(self, scalar, bits, falsifier, seed, n_cases, record, {}, None,
+                       time.monotonic() - started)
+            row.verdict, row.interrupted = "error", True
+            row.message = (f"interrupted (Ctrl-C) after {record.cases} cases: no verdict" +
+                           ("; a counterexample had been found and was being shrunk"
+                            if record.failed_once else ""))
+            stop.faverify_row = row
             raise
         except BaseException as e:  # the property's failure, re-raised by Hypothesis
             err = e
@@ -428,6 +440,7 @@ class _Row:
         self.claim, self.scalar, self.bits, self.falsifier = claim, scalar, bits, falsifier
         self.seed, self.record, self.seconds = seed, record, seconds
         self.cases = record.cases
+        self.interrupted = False
         self.blob = None
         self.counterexample = None
         self.traceback = None
@@ -540,7 +553,7 @@ class _Row:
         extra = dict(user=dict(file=claim.file, function=claim.func.__name__,
                                hypothesis_blob=self.blob, traceback=self.traceback,
                                falsifier_runs=flips, falsifier_flipped=flipped,
-                               interrupted=interrupted))
+                               interrupted=interrupted or self.interrupted))
         return {
             "id": claim.id, "title": claim.title, "source": claim.source,
             "statement": claim.statement,
@@ -553,7 +566,8 @@ class _Row:
             "worst_margin": self.record.worst, "counterexample": (
                 {k: v for k, v in self.counterexample.items()
                  if k not in ("recipe_python", "fa_check")} if self.counterexample else None),
-            "reproduce": self.reproduce(), "message": message, "extra": extra,
+            "reproduce": "" if self.interrupted else self.reproduce(), "message": message,
+            "extra": extra,
             "falsifiers": [dict(name=n, description=d) for n, (d, _) in claim.falsifiers.items()],
             "region": dict(cases=self.cases, discards=self.record.discards,
                            discard_rate=(self.record.discards /

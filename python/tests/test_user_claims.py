@@ -210,5 +210,8 @@ def test_ctrl_c_stops_the_run_and_keeps_what_was_reported(tmp_path):
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stdout + stderr
     assert "interrupted" in stderr
-    assert (rep / "parts" / "U96.double.json").exists()  # the finished scalar is kept
-    assert not (rep / "parts" / "U96.mp.json").exists()
+    double = json.loads((rep / "parts" / "U96.double.json").read_text())
+    assert double["verdict"] == "verified" and double["cases"] == 10  # finished: kept
+    mp = json.loads((rep / "parts" / "U96.mp.json").read_text())  # the cases run so far
+    assert mp["verdict"] == "error" and "interrupted (Ctrl-C) after" in mp["message"]
+    assert mp["reproduce"] == "" and mp["extra"]["user"]["interrupted"] is True
