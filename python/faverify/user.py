@@ -303,8 +303,10 @@ class Claim:
         self.mp_cases = mp_cases if mp_cases is not None else cases
         # The default seed is the claim's own (from its id), so two runs agree; FA_SEED as for
         # fa-claims changes it.
-        self.seed = seed if seed is not None else zlib.crc32(id.encode()) ^ int(
-            os.environ.get("FA_SEED", "0"))
+        fa_seed = os.environ.get("FA_SEED") or "0"
+        if not fa_seed.isdigit():
+            raise InputError(f"FA_SEED={fa_seed!r}: expected a non-negative integer")
+        self.seed = seed if seed is not None else zlib.crc32(id.encode()) ^ int(fa_seed)
         self.falsifiers = {}
         for name, spec in (falsifiers or {}).items():
             desc, strat = (spec, None) if isinstance(spec, str) else spec
@@ -563,7 +565,10 @@ class _Row:
             "expected": claim.expected, "as_expected": self.as_expected,
             "reconstruction": "fastar" in claim.statement or "FA*" in claim.statement,
             "cases": self.cases, "seed": str(self.seed), "seconds": self.seconds,
-            "worst_margin": self.record.worst, "counterexample": (
+            # as fa-claims: no worst margin when it is not finite (a NaN or infinite quantity)
+            "worst_margin": (self.record.worst if self.record.worst is not None and
+                             np.isfinite(self.record.worst["margin"]) else None),
+            "counterexample": (
                 {k: v for k, v in self.counterexample.items()
                  if k not in ("recipe_python", "fa_check")} if self.counterexample else None),
             "reproduce": "" if self.interrupted else self.reproduce(), "message": message,

@@ -46,6 +46,8 @@ def test_a_claim_that_holds_in_double_and_mp_with_a_falsifier_that_flips(tmp_pat
     assert [r.verdict for r in report.rows] == ["verified", "verified"]
     assert report.rows[0].cases == 30 and report.rows[1].cases == 8
     assert report.rows[1].bits == 100
+    # One seed for both scalars: mp draws the same recipes as double's first cases.
+    assert report.rows[1].record.drawn == report.rows[0].record.drawn[:8]
     fals = report.falsifier_rows[0]
     assert fals.verdict == "refuted" and fals.as_expected and report.falsifier_flipped
     assert report.as_expected
@@ -215,3 +217,14 @@ def test_ctrl_c_stops_the_run_and_keeps_what_was_reported(tmp_path):
     mp = json.loads((rep / "parts" / "U96.mp.json").read_text())  # the cases run so far
     assert mp["verdict"] == "error" and "interrupted (Ctrl-C) after" in mp["message"]
     assert mp["reproduce"] == "" and mp["extra"]["user"]["interrupted"] is True
+
+
+def test_a_non_finite_quantity_refutes_and_the_part_is_still_valid_json(tmp_path):
+    @user.claim("U89", statement="NaN is not a bound", given=recipes(), cases=3)
+    def nan_quantity(check, recipe):
+        check.require_le("a NaN", float("nan"), 1.0)
+
+    row = nan_quantity.check(report_dir=tmp_path, falsifiers=False).rows[0]
+    assert row.verdict == "refuted" and row.counterexample["margin"] is None
+    part = json.loads((tmp_path / "parts" / "U89.double.json").read_text())
+    assert part["worst_margin"] is None and part["counterexample"]["quantity"] == "nan"
