@@ -619,7 +619,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
        << "- Hypotheses: " << md(str(c, "hypotheses")) << "\n"
        << "- Instances: " << md(str(c, "recipe")) << "\n"
        << "- Expected: " << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)")
-       << "\n" << (unchecked_user_claim(c) ? "- **UNCHECKED**: " + md(kUncheckedText) + "\n" : "");
+       << "\n"
+       << (unchecked_user_claim(c) ? "- **UNCHECKED**: " + md(kUncheckedText) + "\n" : "");
     for (const auto& r : report["summary"])
       if (str(r, "id") == id)
         os << "- Strength: **" << md(str(r, "strength")) << "**: " << md(str(r, "strength_scope"))
@@ -743,7 +744,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .v{white-space:nowrap;border-radius:4px;padding:1px 6px;font-size:12.5px}
 .v.ok{background:#e6f4ea;color:#185c2b}.v.okc{background:#e3eefc;color:#174ea6}.v.bad{background:#fde8e8;color:#8a1c1c;font-weight:bold}
 .src{font-size:12px;border-radius:10px;padding:1px 8px;white-space:nowrap}
-.src.paper-abstract{background:#fff3d6;color:#6b4b00}.src.derived{background:#eceff3;color:#37474f}.src.conjecture{background:#f3e5f5;color:#6a1b9a}
+.src.paper-abstract{background:#fff3d6;color:#6b4b00}.src.derived{background:#eceff3;color:#37474f}.src.conjecture{background:#f3e5f5;color:#6a1b9a}.src.user{background:#e0f2f1;color:#00695c}
 .recon{font-size:11.5px;background:#fff0e0;color:#8a4b00;border:1px solid #f0c090;border-radius:4px;padding:0 5px;margin-left:6px;white-space:nowrap}
 a{color:#174ea6;text-decoration:none}a:hover{text-decoration:underline}
 figure{margin:14px 0 22px;display:inline-block;width:49%;vertical-align:top}
