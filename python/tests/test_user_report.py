@@ -13,11 +13,12 @@ from faverify import user
 from faverify.strategies import recipes
 
 
-def fa_report(*args):
+def fa_report(*args, report_dir):
     exe = os.environ.get("FA_REPORT")
     if not exe:
         pytest.fail("FA_REPORT is not set to the built fa-report (ctest sets it)")
-    p = subprocess.run(tied([exe, *map(str, args)]), capture_output=True, text=True, timeout=300)
+    p = subprocess.run(tied([exe, *map(str, args)]), capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "FA_REPORT_DIR": str(report_dir)})
     assert p.returncode == 0, p.stdout + p.stderr
     return p.stdout
 
@@ -42,8 +43,8 @@ def test_user_claims_are_reported_beside_ours(tmp_path, fa_claims):
     rc, out, err = fa_claims("run", "X1", "--scalar", "double", "--cases", "3",
                              env={"FA_REPORT_DIR": str(report)})
     assert rc == 0, out + err
-    fa_report("write", "--dir", report)
-    fa_report("validate", report / "claims.json")
+    fa_report("write", report_dir=report)
+    fa_report("validate", report / "claims.json", report_dir=report)
     claims = json.loads((report / "claims.json").read_text())
     rows = {(c["id"], c["scalar"]): c for c in claims["claims"]}
     assert ("X1", "double") in rows  # ours, beside
