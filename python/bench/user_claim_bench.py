@@ -11,13 +11,16 @@ adds the row to a bench.json (its "user_claims" key).
 
 Both sides run the same property on the same region (n = m = 12, any k and r, four spectra,
 spread <= 3, c = 2^-3, zero init), the same number of cases, at the same precision (mp: 168 bits,
-fa-claims' mp), one after the other in this process's machine state; the draws differ (Hypothesis
-and RapidCheck draw differently), so each side is timed over its whole run and per case.
+fa-claims' mp), one after the other; the draws differ (Hypothesis and RapidCheck draw
+differently), so each side is timed over its whole run. The ratio is of CPU time (this process's,
+the twin's as a child): on a shared machine the wall clock measures the load as much as the code;
+both are printed.
 """
 
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -32,25 +35,38 @@ from faverify.strategies import recipes
             cases=1000, mp_cases=100)
 def fa_ends_below_its_start(check, recipe):
     run = check.run(recipe, algo="fa", steps=2000, record_every=2000, tol=-1)
-    start = check.fro2(check.instance(recipe)["Y"]) / 2
+    start = check.fro2(run["Y"]) / 2  # the instance's Y, as the run had it
     # Both losses are sums of n m = 144 squares: (n m + r + 2) eps relative each, doubled.
     k = 2 * (recipe.n * recipe.m + recipe.r + 2)
     check.require_le("final loss vs the loss at zero init", run.final_loss,
                      start * (1 + k * check.eps))
 
 
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def time_twin(twin, scalar, cases):
+    """(wall seconds, CPU seconds, verdict, cases) of the C++ claim in its own process."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "fragment.json")
-        started = time.monotonic()
+        cpu, started = child_cpu(), time.monotonic()
         p = subprocess.run([twin, "run", "U0", "--scalar", scalar, "--cases", str(cases),
                             "--no-report", "--json", out], capture_output=True, text=True)
-        seconds = time.monotonic() - started
+        seconds, cpu = time.monotonic() - started, child_cpu() - cpu
         if p.returncode != 0:
             sys.exit(f"fa-user-twin failed:\n{p.stdout}{p.stderr}")
         with open(out) as f:
             frag = json.load(f)
-    return seconds, frag["verdict"], frag["cases"]
+    return seconds, cpu, frag["verdict"], frag["cases"]
+
+
+def time_python(scalar, cases):
+    """(wall seconds, CPU seconds, verdict, cases) of the Python claim in this process."""
+    cpu, started = time.process_time(), time.monotonic()
+    row = fa_ends_below_its_start._run(scalar, None, None, cases)
+    return time.monotonic() - started, time.process_time() - cpu, row.verdict, row.cases
 
 
 def main():
@@ -62,27 +78,28 @@ def main():
     args = ap.parse_args()
     rows = []
     for scalar, cases in [("double", args.double_cases), ("mp", args.mp_cases)]:
-        started = time.monotonic()
-        row = fa_ends_below_its_start._run(scalar, None, None, cases)
-        py_seconds = time.monotonic() - started
-        cpp_seconds, cpp_verdict, cpp_cases = time_twin(args.twin, scalar, cases)
-        rows.append(dict(scalar=scalar, cases=cases, python_seconds=round(py_seconds, 3),
-                         python_verdict=row.verdict, python_cases=row.cases,
-                         cpp_seconds=round(cpp_seconds, 3), cpp_verdict=cpp_verdict,
-                         cpp_cases=cpp_cases, ratio=round(py_seconds / cpp_seconds, 3)))
-        print(f"{scalar:6s} {cases:5d} cases: Python claim {py_seconds:8.2f} s ({row.verdict}), "
-              f"C++ claim {cpp_seconds:8.2f} s ({cpp_verdict}), ratio {py_seconds / cpp_seconds:.2f}",
-              flush=True)
-    total_py = sum(r["python_seconds"] for r in rows)
-    total_cpp = sum(r["cpp_seconds"] for r in rows)
-    print(f"total: Python {total_py:.2f} s, C++ {total_cpp:.2f} s, ratio {total_py / total_cpp:.2f}"
-          f" (goal: within 1.5x)")
+        py = time_python(scalar, cases)
+        cpp = time_twin(args.twin, scalar, cases)
+        row = dict(scalar=scalar, cases=cases, python_wall=py[0], python_cpu=py[1],
+                   python_verdict=py[2], python_cases=py[3], cpp_wall=cpp[0], cpp_cpu=cpp[1],
+                   cpp_verdict=cpp[2], cpp_cases=cpp[3], cpu_ratio=py[1] / cpp[1],
+                   wall_ratio=py[0] / cpp[0])
+        rows.append({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
+        print(f"{scalar:6s} {cases:5d} cases: Python claim {py[1]:7.2f} s CPU ({py[0]:7.2f} s "
+              f"wall, {py[2]}), C++ claim {cpp[1]:7.2f} s CPU ({cpp[0]:7.2f} s wall, {cpp[2]}); "
+              f"ratio {py[1] / cpp[1]:.2f} CPU, {py[0] / cpp[0]:.2f} wall", flush=True)
+    total_py = sum(r["python_cpu"] for r in rows)
+    total_cpp = sum(r["cpp_cpu"] for r in rows)
+    print(f"total CPU: Python {total_py:.2f} s, C++ {total_cpp:.2f} s, ratio "
+          f"{total_py / total_cpp:.2f} (goal: within 1.5x); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.json:
         data = {}
         if os.path.exists(args.json):
             with open(args.json) as f:
                 data = json.load(f)
-        data["user_claims"] = dict(rows=rows, ratio=round(total_py / total_cpp, 3),
+        data["user_claims"] = dict(rows=rows, cpu_ratio=round(total_py / total_cpp, 3),
+                                   load_average=os.getloadavg()[0],
                                    machine=os.uname().nodename, cores=os.cpu_count(),
                                    date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         with open(args.json, "w") as f:

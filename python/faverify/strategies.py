@@ -125,6 +125,10 @@ def _choices(value, name, allowed):
     return values
 
 
+def _clipped(bounds, top):
+    return [bounds[0], min(bounds[1], top)]
+
+
 def _b_scale_order(lo, hi):
     """0, -1, 1, -2, 2, ... within [lo, hi]: the C++ shrink order of B's scale."""
     order = sorted(range(lo, hi + 1), key=lambda a: (abs(a), a > 0))
@@ -198,6 +202,7 @@ def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4
     scales = _choices(given["init_log2"], "init_log2", None)
     b_scales = _b_scale_order(*_bounds(given["b_scale_log2"], "b_scale_log2", -30, 30))
     space = _Region(n, m, k, r, rank)
+    top = min(n[1], m[1])
 
     @st.composite
     def draw_recipe(draw):
@@ -218,7 +223,16 @@ def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4
         b = draw(st.sampled_from(b_scales))
         return Recipe(rows, cols, rank_of_y, inner, spec, spr, s, c, ini, scale, b)
 
-    return draw_recipe()
+    strategy = draw_recipe()
+    # The region in words, for reports (a composite strategy's repr is only its function's name).
+    strategy.region_text = (
+        f"recipes: n in {list(n)}, m in {list(m)}, k in {_clipped(k, top)}, r in "
+        f"{_clipped(r, top)}, {rank}; "
+        f"spectra {', '.join(spectra)}, spread in [{spread_lo}, {spread_hi}]; c = 2^x, x in "
+        f"{list(step)}; init {', '.join(inits)}"
+        + (f" (scales 2^{list(scales)})" if "small" in inits else "")
+        + f"; B scale 2^x, x in {sorted(b_scales)}; seed in {list(seed)}")
+    return strategy
 
 
 def materialise(recipe, precision="double"):
@@ -238,4 +252,7 @@ def instances(recipe_strategy=None, *, precision=None, **region):
     elif region:
         raise InputError("give either a recipe strategy or region arguments, not both")
     prec = "double" if precision is None else precision
-    return recipe_strategy.map(lambda rec: materialise(rec, prec))
+    strategy = recipe_strategy.map(lambda rec: materialise(rec, prec))
+    strategy.region_text = "instances of " + getattr(recipe_strategy, "region_text",
+                                                     repr(recipe_strategy))
+    return strategy
