@@ -15,6 +15,7 @@ An impossible region (``rank="r < k"`` with n = 1, ``k=5`` with n <= 4, ...) rai
 ``faverify.InputError`` when the strategy is built, not when Hypothesis first draws from it.
 """
 
+import functools
 from dataclasses import asdict, dataclass
 
 from hypothesis import strategies as st
@@ -158,6 +159,14 @@ class _Region:
         return [(k, r) for k in range(max(1, self.k[0]), min(self.k[1], d) + 1)
                 for r in range(max(1, self.r[0]), min(self.r[1], d) + 1) if self.relation(k, r)]
 
+    @functools.lru_cache(maxsize=None)
+    def choices(self, d):
+        """The feasible ranks k at min(n, m) = d (increasing) and, for each, the feasible r."""
+        rs_of = {}
+        for k, r in self.pairs(d):
+            rs_of.setdefault(k, []).append(r)
+        return tuple(rs_of), {k: tuple(rs) for k, rs in rs_of.items()}
+
 
 def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4],
             spread=(0, 3), seed=(0, 2**30 - 1), step_log2=-3, init="zero", init_log2=-8,
@@ -204,23 +213,29 @@ def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4
     space = _Region(n, m, k, r, rank)
     top = min(n[1], m[1])
 
+    # A field with one possible value is not drawn (Hypothesis' bookkeeping costs per draw).
+    def integer(draw, lo, hi):
+        return lo if lo == hi else draw(st.integers(lo, hi))
+
+    def choice(draw, values):
+        return values[0] if len(values) == 1 else draw(st.sampled_from(values))
+
     @st.composite
     def draw_recipe(draw):
-        rows = draw(st.integers(max(n[0], space.min_dim), n[1]))
-        cols = draw(st.integers(max(m[0], space.min_dim), m[1]))
-        pairs = space.pairs(min(rows, cols))
-        ks = sorted({kk for kk, _ in pairs})
-        rank_of_y = draw(st.sampled_from(ks))
-        inner = draw(st.sampled_from([rr for kk, rr in pairs if kk == rank_of_y]))
-        spec = draw(st.sampled_from(spectra))
-        spr = 0 if spec == "flat" else draw(st.integers(spread_lo, spread_hi))
+        rows = integer(draw, max(n[0], space.min_dim), n[1])
+        cols = integer(draw, max(m[0], space.min_dim), m[1])
+        ks, rs_of = space.choices(min(rows, cols))
+        rank_of_y = choice(draw, ks)
+        inner = choice(draw, rs_of[rank_of_y])
+        spec = choice(draw, spectra)
+        spr = 0 if spec == "flat" else integer(draw, spread_lo, spread_hi)
         if spec == "near-tie":
             spr = max(spr, 1)
-        s = draw(st.integers(*seed))
-        c = step[1] - draw(st.integers(0, step[1] - step[0]))
-        ini = draw(st.sampled_from(inits))
-        scale = draw(st.sampled_from(scales)) if ini == "small" else -8
-        b = draw(st.sampled_from(b_scales))
+        s = integer(draw, *seed)
+        c = step[1] - integer(draw, 0, step[1] - step[0])
+        ini = choice(draw, inits)
+        scale = choice(draw, scales) if ini == "small" else -8
+        b = choice(draw, b_scales)
         return Recipe(rows, cols, rank_of_y, inner, spec, spr, s, c, ini, scale, b)
 
     strategy = draw_recipe()
