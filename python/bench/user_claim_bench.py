@@ -9,7 +9,7 @@ adds the row to a bench.json (its "user_claims" key).
     PYTHONPATH=build/python /usr/bin/python3 python/bench/user_claim_bench.py \
         --twin build/python/fa-user-twin [--json report/bench.json]
 
-Both sides run the same property on the same region (n = m = 12, any k and r, four spectra,
+Both sides run the same property on the same region (n = m = 12, k = 6, r = 3, four spectra,
 spread <= 3, c = 2^-3, zero init), the same number of cases, at the same precision (mp: 168 bits,
 fa-claims' mp), one after the other; the draws differ (Hypothesis and RapidCheck draw
 differently), so each side is timed over its whole run. The ratio is of CPU time (this process's,
@@ -31,7 +31,7 @@ from faverify.strategies import recipes
 
 
 @user.claim("U0", statement="FA from zero init: L_2000 <= L_0 on 12 x 12 instances.",
-            given=recipes(n=12, m=12, spread=(0, 3)), scalars=("double", "mp"), bits=168,
+            given=recipes(n=12, m=12, k=6, r=3, spread=(0, 3)), scalars=("double", "mp"), bits=168,
             cases=1000, mp_cases=100)
 def fa_ends_below_its_start(check, recipe):
     run = check.run(recipe, algo="fa", steps=2000, record_every=2000, tol=-1)
