@@ -47,6 +47,7 @@ import numpy as np
 from . import InputError
 from . import run as _run
 from .strategies import Recipe, materialise
+from dataclasses import replace
 
 __all__ = ["claim", "Claim", "Check", "ClaimViolation", "ClaimReport", "load_claims",
            "DEFAULT_MP_BITS"]
@@ -157,25 +158,43 @@ class Check:
         out["eta"] = self.number(inst["eta"])
         return out
 
-    def run(self, recipe=None, *, y=None, algo="fa", steps=1000, record_every=1, **options):
-        """One trajectory by the C++ dynamics (faverify.run) in this scalar, from a Recipe (the
-        instance fa-check builds from the same recipe) or from your own ``y`` (and ``r``, ...).
-        Returns the faverify.run Result with, in mp, Z, W, Y, B, Z0, W0, final_loss and the
-        trace columns (loss, ...) replaced by mpf values read from the MPFR text; ``loss`` is
-        the loss trace (one entry per recorded step, every step by default)."""
-        kw = dict(algo=algo, steps=steps, record_every=record_every, **options)
+    def run(self, recipe=None, *, y=None, algo="fa", steps=1000, record_every=1, tol=1e-10,
+            **options):
+        """One trajectory by the C++ dynamics in this scalar.
+
+        From a Recipe: the instance fa-check builds from it, run as the C++ claims run their
+        cases (materialise and run_dynamics, the loss checked for divergence and convergence
+        every 10 steps; the iterates are those of ``faverify.run``); ``options`` may override
+        the recipe's step_log2, init, init_log2 or b_scale_log2. In mp at fa-claims' precision
+        (bits=168, the default) the scalar is fa-claims' own Mp, else MPFR at ``bits``.
+        From your own ``y`` (with ``r``, ``seed``, ...): ``faverify.run``, as `fa-check run`.
+
+        Returns a Result with Z, W, Y, B, Z0, W0, final_loss, status, steps, eta and the trace
+        (step, loss; ``faverify.run``'s columns for ``y``); in mp the numbers are mpf values
+        read from the MPFR text. ``loss`` is the loss trace (every step by default)."""
+        from . import Result, _core
+
         if recipe is not None:
             if y is not None:
                 raise InputError("run: give a recipe or y, not both")
-            rec = recipe.instance_kwargs()
-            for key, value in rec.items():
-                if kw.get(key) is None:
-                    kw[key] = value
+            if not isinstance(recipe, Recipe):
+                raise TypeError(f"run: expected a faverify.strategies.Recipe, got "
+                                f"{type(recipe).__name__}")
+            overridable = {"step_log2", "init", "init_log2", "b_scale_log2"}
+            unknown = set(options) - overridable
+            if unknown:
+                raise InputError(f"run: with a recipe, only {', '.join(sorted(overridable))} "
+                                 f"may be given, not {', '.join(sorted(unknown))}")
+            recipe = replace(recipe, **{k: v for k, v in options.items() if v is not None})
+            precision = "double"
+            if self.scalar == "mp":
+                precision = "mp" if self.bits == _core.mp_bits() else self.bits
+            res = Result(_core.run_recipe(recipe.instance_kwargs(), algo=algo, steps=steps,
+                                          record_every=record_every, tol=tol,
+                                          precision=precision))
         else:
-            kw["y"] = y
-        if self.scalar == "mp":
-            kw["precision"] = self.bits
-        res = _run(**kw)
+            res = _run(y=y, algo=algo, steps=steps, record_every=record_every, tol=tol,
+                       precision=self.bits if self.scalar == "mp" else None, **options)
         if self.scalar == "mp" and "text" in res:
             # MPFR's decimal text, read at the run's precision (never the float64 copies).
             text = res["text"]

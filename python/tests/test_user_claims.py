@@ -228,3 +228,25 @@ def test_a_non_finite_quantity_refutes_and_the_part_is_still_valid_json(tmp_path
     assert row.verdict == "refuted" and row.counterexample["margin"] is None
     part = json.loads((tmp_path / "parts" / "U89.double.json").read_text())
     assert part["worst_margin"] is None and part["counterexample"]["quantity"] == "nan"
+
+
+def test_a_recipe_run_is_a_claims_run_with_faverify_runs_iterates():
+    """Check.run(recipe) runs as a C++ claim's case (materialise's eta, loss checked every 10
+    steps); with that eta, faverify.run (fa-check's path) gives the same iterates bit for bit."""
+    from faverify import _core
+
+    rec = Recipe(5, 4, 3, 2, "gapped", 2, 21, -2, "small", -2, 2)
+    ours = _core.run_recipe(rec.instance_kwargs(), steps=300, record_every=1, tol=-1)
+    assert ours["eta"] == faverify.instance(**rec.instance_kwargs())["eta"]
+    kw = rec.instance_kwargs()
+    kw.pop("step_log2")
+    theirs = faverify.run(algo="fa", steps=300, record_every=1, tol=-1, eta=ours["eta"], **kw)
+    for name in ("Z", "W", "Y", "B", "Z0", "W0"):
+        assert np.array_equal(ours[name], theirs[name]), name
+    assert np.array_equal(ours["trace"]["loss"], theirs["trace"]["loss"])
+    mp = _core.run_recipe(rec.instance_kwargs(), steps=30, record_every=10, tol=-1,
+                          precision="mp")
+    assert mp["precision_bits"] == _core.mp_bits() == user.DEFAULT_MP_BITS
+    assert abs(float(mp["text"]["final_loss"]) - mp["final_loss"]) <= 1e-15 * mp["final_loss"]
+    with pytest.raises(faverify.InputError, match="only"):
+        user.Check(None, "double", 53, None, None).run(rec, steps=3, eta=0.1)
