@@ -36,7 +36,17 @@ def main(argv=None):
     from .user import load_claims
 
     try:
-        claims = load_claims(args.file)
+        try:
+            claims = load_claims(args.file)
+        except (InputError, TypeError):
+            raise
+        except Exception:  # the user's file itself fails: its traceback, then a usage error
+            import traceback
+
+            traceback.print_exc()
+            print(f"faverify: {args.file}: the file could not be loaded (the traceback above)",
+                  file=sys.stderr)
+            return 2
         if args.only:
             unknown = set(args.only) - {c.id for c in claims}
             if unknown:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -149,6 +150,7 @@ def test_bad_declarations_are_clear_errors(kwargs, error, match):
 
 CLAIM_FILE = """
 import time
+from pathlib import Path
 from faverify import user
 from faverify.strategies import recipes
 
@@ -184,6 +186,12 @@ def test_the_command_runs_a_file_writes_parts_and_reruns_a_row(tmp_path):
     assert "falsifier 'n>=2' [double]: refuted" in again.stdout and again.returncode == 0
     bad = run_cli("check", path, "--only", "U1")
     assert bad.returncode == 2 and "no claim U1" in bad.stderr
+    broken = tmp_path / "broken.py"
+    broken.write_text("from faverify import user\ndef oops(:\n")
+    bad = run_cli("check", broken)
+    assert bad.returncode == 2 and "SyntaxError" in bad.stderr
+    assert "could not be loaded" in bad.stderr
+    assert run_cli("check", tmp_path / "missing.py").returncode == 2
 
 
 def test_under_plain_pytest_a_claim_is_a_test(tmp_path):
@@ -250,3 +258,16 @@ def test_a_recipe_run_is_a_claims_run_with_faverify_runs_iterates():
     assert abs(float(mp["text"]["final_loss"]) - mp["final_loss"]) <= 1e-15 * mp["final_loss"]
     with pytest.raises(faverify.InputError, match="only"):
         user.Check(None, "double", 53, None, None).run(rec, steps=3, eta=0.1)
+
+
+def test_the_readme_user_claim_runs_as_printed(tmp_path):
+    """README "Your own conjecture": the claim runs as printed and gives its expected verdicts
+    (refuted in double and mp, the falsifier not refuted)."""
+    readme = (Path(os.environ["FA_SOURCE_DIR"]) / "README.md").read_text()
+    section = readme[readme.index("## Your own conjecture"):]
+    code = section[section.index("```python\n") + 10:]
+    path = tmp_path / "readme_claim.py"
+    path.write_text(code[:code.index("```")])
+    p = run_cli("check", path, "--no-report", "--cases", "40")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "U1 [double]: refuted" in p.stdout and "U1 falsifier 'gd' [double]: verified" in p.stdout
