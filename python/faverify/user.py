@@ -143,13 +143,23 @@ class Check:
         return np.array(inv.tolist(), dtype=object)
 
     # ---- instances and runs: the C++ code in the scalar under test ----
+    def _precision(self):
+        """double; in mp at fa-claims' precision its own Mp (what its claims compute), else
+        MPFR at the claim's bits."""
+        from . import _core
+
+        if self.scalar == "double":
+            return "double"
+        return "mp" if self.bits == _core.mp_bits() else self.bits
+
     def instance(self, recipe):
-        """fa::materialise of a Recipe in this scalar: Y, B, U, V, s, Z0, W0, opt_r (double
-        arrays, or mpf object arrays from the MPFR text) and eta (a double value, exact in mp)."""
+        """fa::materialise of a Recipe in this scalar (in mp at 168 bits fa-claims' Mp, as
+        run() uses): Y, B, U, V, s, Z0, W0, opt_r (double arrays, or mpf object arrays from the
+        MPFR text) and eta (a double value, exact in mp)."""
         if not isinstance(recipe, Recipe):
             raise TypeError(f"instance: expected a faverify.strategies.Recipe, got "
                             f"{type(recipe).__name__}")
-        inst = materialise(recipe, "double" if self.scalar == "double" else self.bits)
+        inst = materialise(recipe, self._precision())
         if self.scalar == "double":
             return inst
         out = type(inst)(inst)
@@ -186,12 +196,9 @@ class Check:
                 raise InputError(f"run: with a recipe, only {', '.join(sorted(overridable))} "
                                  f"may be given, not {', '.join(sorted(unknown))}")
             recipe = replace(recipe, **{k: v for k, v in options.items() if v is not None})
-            precision = "double"
-            if self.scalar == "mp":
-                precision = "mp" if self.bits == _core.mp_bits() else self.bits
             res = Result(_core.run_recipe(recipe.instance_kwargs(), algo=algo, steps=steps,
                                           record_every=record_every, tol=tol,
-                                          precision=precision))
+                                          precision=self._precision()))
         else:
             res = _run(y=y, algo=algo, steps=steps, record_every=record_every, tol=tol,
                        precision=self.bits if self.scalar == "mp" else None, **options)

@@ -625,9 +625,13 @@ py::dict instance_dict(const Recipe& rec, int bits) {
   {
     py::gil_scoped_release no_gil;
     std::optional<MpfrPrecision> lock;
-    if constexpr (!std::is_same_v<T, double>) {
+    std::optional<std::lock_guard<std::mutex>> mp_lock;
+    if constexpr (std::is_same_v<T, MpVar>) {
       lock.emplace(bits);
       got_bits = lock->bits();
+    } else if constexpr (std::is_same_v<T, Mp>) {  // fa-claims' mp scalar, fixed precision
+      mp_lock.emplace(mpfr_mutex());
+      got_bits = precision_bits<Mp>();
     }
     Instance<T> inst = materialise<T>(rec);
     if constexpr (std::is_same_v<T, double>) {
@@ -714,6 +718,8 @@ py::dict instance(const py::object& n, const py::object& m, const py::object& ra
   rec.init_log2 = as_int32(init_log2, "init_log2");
   rec.b_scale_log2 = as_int32(b_scale_log2, "b_scale_log2");
   rec.validate();
+  if (py::isinstance<py::str>(precision) && precision.cast<std::string>() == "mp")
+    return instance_dict<Mp>(rec, 0);  // fa-claims' mp scalar (faverify.user at 168 bits)
   const int bits = as_bits(precision);
   return bits == 0 ? instance_dict<double>(rec, 0) : instance_dict<MpVar>(rec, bits);
 }

@@ -256,6 +256,11 @@ def test_a_recipe_run_is_a_claims_run_with_faverify_runs_iterates():
                           precision="mp")
     assert mp["precision_bits"] == _core.mp_bits() == user.DEFAULT_MP_BITS
     assert abs(float(mp["text"]["final_loss"]) - mp["final_loss"]) <= 1e-15 * mp["final_loss"]
+    # check.instance and check.run build the same mp instance (fa-claims' Mp at 168 bits)
+    check = user.Check(None, "mp", user.DEFAULT_MP_BITS, None, None)
+    with mpmath.workprec(user.DEFAULT_MP_BITS):
+        inst, run = check.instance(rec), check.run(rec, steps=2)
+        assert all(inst[name][0, 0] == run[name][0, 0] for name in ("Y", "B", "Z0"))
     with pytest.raises(faverify.InputError, match="only"):
         user.Check(None, "double", 53, None, None).run(rec, steps=3, eta=0.1)
 
