@@ -81,9 +81,19 @@ std::string source_label(const std::string& s) {
   return s;
 }
 
+/// A user claim (faverify.user) none of whose falsifiers flipped: nothing shows that its check
+/// can fail, so the report says so beside it.
+bool unchecked_user_claim(const json& c) {
+  if (!c.contains("extra") || !c["extra"].contains("user")) return false;
+  return c["extra"]["user"].value("falsifier_flipped", false) == false;
+}
+const char* const kUncheckedText =
+    "no falsifier of this user claim flips, so its check is not shown to be able to fail";
+
 std::string statement_label(const std::string& s) {
   if (s == "paper-abstract") return "Our formalisation of a statement of the paper's abstract";
   if (s == "conjecture") return "Conjecture (plausible, believed false: the suite must refute it)";
+  if (s == "user") return "A user's claim, stated in Python (faverify.user; docs/user-claims.md)";
   return "Derived fact (ours, with a proof sketch in docs/claims.md)";
 }
 
@@ -609,7 +619,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
        << "- Hypotheses: " << md(str(c, "hypotheses")) << "\n"
        << "- Instances: " << md(str(c, "recipe")) << "\n"
        << "- Expected: " << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)")
-       << "\n";
+       << "\n"
+       << (unchecked_user_claim(c) ? "- **UNCHECKED**: " + md(kUncheckedText) + "\n" : "");
     for (const auto& r : report["summary"])
       if (str(r, "id") == id)
         os << "- Strength: **" << md(str(r, "strength")) << "**: " << md(str(r, "strength_scope"))
@@ -733,7 +744,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .v{white-space:nowrap;border-radius:4px;padding:1px 6px;font-size:12.5px}
 .v.ok{background:#e6f4ea;color:#185c2b}.v.okc{background:#e3eefc;color:#174ea6}.v.bad{background:#fde8e8;color:#8a1c1c;font-weight:bold}
 .src{font-size:12px;border-radius:10px;padding:1px 8px;white-space:nowrap}
-.src.paper-abstract{background:#fff3d6;color:#6b4b00}.src.derived{background:#eceff3;color:#37474f}.src.conjecture{background:#f3e5f5;color:#6a1b9a}
+.src.paper-abstract{background:#fff3d6;color:#6b4b00}.src.derived{background:#eceff3;color:#37474f}.src.conjecture{background:#f3e5f5;color:#6a1b9a}.src.user{background:#e0f2f1;color:#00695c}
 .recon{font-size:11.5px;background:#fff0e0;color:#8a4b00;border:1px solid #f0c090;border-radius:4px;padding:0 5px;margin-left:6px;white-space:nowrap}
 a{color:#174ea6;text-decoration:none}a:hover{text-decoration:underline}
 figure{margin:14px 0 22px;display:inline-block;width:49%;vertical-align:top}
@@ -857,7 +868,10 @@ section says what was proved, certified and tested).</p>
        << "<div class=\"stmt\">" << html(str(c, "statement")) << "</div>\n"
        << "<p><b>Hypotheses:</b> " << html(str(c, "hypotheses")) << "<br><b>Instances:</b> "
        << html(str(c, "recipe")) << "<br><b>Expected:</b> "
-       << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)") << "</p>\n";
+       << (str(c, "expected") == "holds" ? "holds" : "refuted (a conjecture)") << "</p>\n"
+       << (unchecked_user_claim(c)
+               ? "<p class=\"v bad\"><b>UNCHECKED:</b> " + html(kUncheckedText) + "</p>\n"
+               : "");
     for (const auto& r : report["summary"])
       if (str(r, "id") == id)
         os << "<p><b>Strength:</b> " << strength_html(str(r, "strength")) << " "

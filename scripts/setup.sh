@@ -27,6 +27,8 @@ PACKAGES=(
   pybind11-dev python3-pybind11 python3-dev  # the Python module faverify (python/)
   python3-pytest                         # its tests (ctest label python)
   python3-matplotlib python3-sklearn     # its example (python/examples/)
+  python3-hypothesis python3-mpmath      # user claims (faverify.user, faverify.strategies)
+  python3-venv python3-pip python3-setuptools  # pip install . (offline, --no-build-isolation)
   clang-14 libclang-rt-14-dev            # the compiler; libFuzzer for fa-check's readers (cli/fuzz/)
   slurm-wlm munge                        # the one-node SLURM cluster of ctest -L slurm
   python3                                # tests/regimes/reproduce.sh

@@ -89,14 +89,15 @@ class _StderrBar:
 def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_log2=None,
         eta=None, step_log2=None, steps=None, time=None, tol=None, flow_tol=None,
         record_every=None, observations=None, seed=None, precision=None, n=None, m=None,
-        rank_of_y=None, spectrum=None, spread=None, progress=None, depth=None, widths=None):
+        rank_of_y=None, spectrum=None, spread=None, progress=None, depth=None, widths=None,
+        b_scale_log2=None):
     """One trajectory, as `fa-check run` computes it (the same C++ function).
 
     Y: ``y`` (a 2-D array, a 1-D array read as a column, anything numpy.asarray accepts, or a
     .csv/.mtx/.npy file path read by fa-check's readers), or generated from ``n``, ``m``,
     ``rank_of_y``, ``spectrum``, ``spread`` and ``seed`` exactly as fa-check and the claims draw it.
     ``b`` (n x r), ``z0`` (n x r) and ``w0`` (r x m) likewise; B defaults to N(0, 1/n) entries
-    drawn from ``seed``. Every option left as None takes fa-check's default: {defaults}.
+    drawn from ``seed`` (times 2^b_scale_log2 when given, as a recipe's B). Every option left as None takes fa-check's default: {defaults}.
 
     algo: gd | fa | fastar (FA*, our reconstruction) | gd-flow | fa-flow. Discrete runs take
     ``steps``, flows ``time`` (Boost.Odeint RKF78, ``flow_tol``, ``observations`` rows).
@@ -134,7 +135,7 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
             step_log2=step_log2, steps=steps, time=time, tol=tol, flow_tol=flow_tol,
             record_every=record_every, observations=observations, seed=seed,
             precision=precision, n=n, m=m, rank_of_y=rank_of_y, spectrum=spectrum,
-            spread=spread, depth=depth, widths=widths)))
+            spread=spread, depth=depth, widths=widths, b_scale_log2=b_scale_log2)))
     bar = _StderrBar() if progress is True else None
     callback = bar if bar else (None if progress in (None, False) else progress)
     try:
@@ -143,7 +144,7 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
             step_log2=step_log2, steps=steps, time=time, tol=tol, flow_tol=flow_tol,
             record_every=record_every, observations=observations, seed=seed,
             precision=precision, n=n, m=m, rank_of_y=rank_of_y, spectrum=spectrum,
-            spread=spread, progress=callback))
+            spread=spread, b_scale_log2=b_scale_log2, progress=callback))
     finally:
         if bar:
             bar.close()
@@ -154,18 +155,19 @@ run.__doc__ = run.__doc__.replace(
 
 
 def instance(*, n, m, rank_of_y, r=None, spectrum="flat", spread=0, seed=0, step_log2=-3,
-             init="zero", init_log2=-8, singular_values=None, precision="double"):
+             init="zero", init_log2=-8, singular_values=None, precision="double",
+             b_scale_log2=0):
     """The matrices of a recipe (fa::materialise): identical to what the claims and fa-check draw.
 
     Y = U diag(s) V^T (n x m, rank ``rank_of_y``), B (n x r, N(0, 1/n)), the initial Z0, W0,
-    eta (from step_log2), opt_r. ``spectrum``: flat, geometric, gapped, clustered (with
+    eta (from step_log2), opt_r; B is scaled by 2^b_scale_log2. ``spectrum``: flat, geometric, gapped, clustered (with
     ``spread``), or give ``singular_values`` (non-increasing). r defaults to rank_of_y. With
     precision=BITS the matrices are built in MPFR: float64 arrays plus ``text`` (decimal strings).
     """
     return Result(_core.instance(
         n=n, m=m, rank_of_y=rank_of_y, r=r, spectrum=spectrum, spread=spread, seed=seed,
         step_log2=step_log2, init=init, init_log2=init_log2, singular_values=singular_values,
-        precision=precision))
+        b_scale_log2=b_scale_log2, precision=precision))
 
 
 # ---- claims: run by the fa-claims executable -------------------------------------------------

@@ -466,7 +466,8 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
              const py::object& flow_tol, const py::object& record_every,
              const py::object& observations, const py::object& seed, const py::object& precision,
              const py::object& n, const py::object& m, const py::object& rank_of_y,
-             const py::object& spectrum, const py::object& spread, const py::object& progress) {
+             const py::object& spectrum, const py::object& spread, const py::object& b_scale_log2,
+             const py::object& progress) {
   cli::RunOptions opt;
   if (is_given(algo)) opt.algo = as_text(algo, "algo");
   if ((opt.r_given = is_given(r))) opt.r = as_integer(r, "r");
@@ -486,6 +487,7 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
   if (is_given(rank_of_y)) opt.rank_of_y = as_integer(rank_of_y, "rank_of_y");
   if (is_given(spectrum)) opt.spectrum = as_text(spectrum, "spectrum");
   if (is_given(spread)) opt.spread = as_int32(spread, "spread");
+  if (is_given(b_scale_log2)) opt.b_scale_log2 = as_int32(b_scale_log2, "b_scale_log2");
   opt.bits_asked = is_given(precision) ? as_bits(precision) : 0;
   if (!progress.is_none() && !PyCallable_Check(progress.ptr()))
     type_error("progress: expected a callable progress(done, total, loss) or None");
@@ -558,6 +560,7 @@ py::dict run_deep(const py::dict& kw) {
   if (has("steps")) opt.steps = as_integer(get("steps"), "steps");
   if (has("tol")) opt.tol = as_real(get("tol"), "tol");
   if (has("record_every")) opt.record_every = as_integer(get("record_every"), "record_every");
+  if (has("b_scale_log2")) opt.b_scale_log2 = as_int32(get("b_scale_log2"), "b_scale_log2");
   const int bits = has("precision") ? as_bits(get("precision")) : 0;
   const auto given = [&](const char* flag) {
     const std::string key = cli::option_name(cli::Spelling::python, flag);
@@ -622,9 +625,13 @@ py::dict instance_dict(const Recipe& rec, int bits) {
   {
     py::gil_scoped_release no_gil;
     std::optional<MpfrPrecision> lock;
-    if constexpr (!std::is_same_v<T, double>) {
+    std::optional<std::lock_guard<std::mutex>> mp_lock;
+    if constexpr (std::is_same_v<T, MpVar>) {
       lock.emplace(bits);
       got_bits = lock->bits();
+    } else if constexpr (std::is_same_v<T, Mp>) {  // fa-claims' mp scalar, fixed precision
+      mp_lock.emplace(mpfr_mutex());
+      got_bits = precision_bits<Mp>();
     }
     Instance<T> inst = materialise<T>(rec);
     if constexpr (std::is_same_v<T, double>) {
@@ -653,6 +660,7 @@ py::dict instance_dict(const Recipe& rec, int bits) {
   d["step_log2"] = rec.step_log2;
   d["init"] = init_name(rec.init);
   d["init_log2"] = rec.init_log2;
+  d["b_scale_log2"] = rec.b_scale_log2;
   d["precision_bits"] = got_bits;
   d["eta"] = recipe_step_size(rec);
   d["opt_r"] = opt_r;
@@ -685,7 +693,7 @@ py::dict instance(const py::object& n, const py::object& m, const py::object& ra
                   const py::object& r, const std::string& spectrum, const py::object& spread,
                   const py::object& seed, const py::object& step_log2, const std::string& init,
                   const py::object& init_log2, const py::object& singular_values,
-                  const py::object& precision) {
+                  const py::object& b_scale_log2, const py::object& precision) {
   Recipe rec;
   rec.n = as_int32(n, "n");
   rec.m = as_int32(m, "m");
@@ -708,9 +716,141 @@ py::dict instance(const py::object& n, const py::object& m, const py::object& ra
   if (init != "zero" && init != "small") input_error("init='" + init + "': expected zero or small");
   rec.init = init == "small" ? Init::small : Init::zero;
   rec.init_log2 = as_int32(init_log2, "init_log2");
+  rec.b_scale_log2 = as_int32(b_scale_log2, "b_scale_log2");
   rec.validate();
+  if (py::isinstance<py::str>(precision) && precision.cast<std::string>() == "mp")
+    return instance_dict<Mp>(rec, 0);  // fa-claims' mp scalar (faverify.user at 168 bits)
   const int bits = as_bits(precision);
   return bits == 0 ? instance_dict<double>(rec, 0) : instance_dict<MpVar>(rec, bits);
+}
+
+// ---- a recipe's run as the claims run it (faverify.user)
+// -----------------------------------------
+
+/// fa::materialise and run_dynamics with the C++ claims' settings (checks/claim_helpers.hpp,
+/// run_or_fail: the loss checked every 10 steps, not at each step as `fa-check run` does), so that
+/// a user claim's case computes what a C++ claim's case computes. T: double, Mp (fa-claims' mp
+/// scalar, fixed 168 bits on the stack) or MpVar at `bits`. tol as faverify.run's (negative: the
+/// whole budget). Matrices and the loss trace as float64, plus decimal text in MPFR.
+template <class T>
+py::dict claim_run(const Recipe& rec, Algorithm alg, long steps, long record_every, double tol,
+                   int bits) {
+  std::vector<long> step_index;
+  std::vector<double> loss;
+  std::vector<std::string> loss_text;
+  std::vector<std::pair<std::string, std::vector<std::string>>> text;
+  Mat<double> Z, W, Y, B, Z0, W0;
+  double final_loss = 0, eta = 0;
+  std::string final_text, status, message;
+  long steps_taken = 0;
+  int got_bits = 53;
+  {
+    py::gil_scoped_release no_gil;
+    std::optional<MpfrPrecision> precision;
+    std::optional<std::lock_guard<std::mutex>> lock;
+    if constexpr (std::is_same_v<T, MpVar>) {
+      precision.emplace(bits);
+      got_bits = precision->bits();
+    } else if constexpr (std::is_same_v<T, Mp>) {
+      lock.emplace(mpfr_mutex());
+      got_bits = precision_bits<Mp>();
+    }
+    const Instance<T> inst = materialise<T>(rec);
+    RunConfig<T> cfg;
+    cfg.algorithm = alg;
+    cfg.eta = T(inst.eta);
+    cfg.max_steps = steps;
+    cfg.record_every = record_every;
+    cfg.check_every = 10;
+    const T half_y_sq = T(inst.Y.squaredNorm() / 2);
+    cfg.converged_loss = tol >= 0 ? T(inst.opt_r / 2 + T(tol) * half_y_sq) : T(-1);
+    const Trajectory<T> run =
+        run_dynamics<T>(reference_dynamics<T>(), inst.Y, inst.B, inst.start, cfg);
+    for (const auto& row : run.rows) {
+      step_index.push_back(row.step);
+      loss.push_back(to_double(row.loss));
+      if constexpr (!std::is_same_v<T, double>) loss_text.push_back(to_text(row.loss));
+    }
+    Z = cast_matrix<double>(run.final.Z), W = cast_matrix<double>(run.final.W);
+    Y = cast_matrix<double>(inst.Y), B = cast_matrix<double>(inst.B);
+    Z0 = cast_matrix<double>(inst.start.Z), W0 = cast_matrix<double>(inst.start.W);
+    if constexpr (!std::is_same_v<T, double>) {
+      text = {{"Z", texts(run.final.Z)}, {"W", texts(run.final.W)},   {"Y", texts(inst.Y)},
+              {"B", texts(inst.B)},      {"Z0", texts(inst.start.Z)}, {"W0", texts(inst.start.W)}};
+      final_text = to_text(run.final_loss);
+    }
+    final_loss = to_double(run.final_loss);
+    eta = inst.eta;
+    status = status_name(run.status);
+    message = run.message;
+    steps_taken = run.steps_taken;
+  }
+  py::dict d;
+  d["recipe"] = rec.describe();
+  d["algorithm"] = algorithm_name(alg);
+  d["precision_bits"] = got_bits;
+  d["eta"] = eta;
+  d["status"] = status;
+  d["message"] = message;
+  d["steps"] = steps_taken;
+  d["final_loss"] = final_loss;
+  const std::map<std::string, std::pair<Eigen::Index, Eigen::Index>> shapes = {
+      {"Z", {rec.n, rec.r}}, {"W", {rec.r, rec.m}},  {"Y", {rec.n, rec.m}},
+      {"B", {rec.n, rec.r}}, {"Z0", {rec.n, rec.r}}, {"W0", {rec.r, rec.m}}};
+  d["Z"] = take(std::move(Z)), d["W"] = take(std::move(W)), d["Y"] = take(std::move(Y));
+  d["B"] = take(std::move(B)), d["Z0"] = take(std::move(Z0)), d["W0"] = take(std::move(W0));
+  py::dict trace;
+  trace["step"] = py::cast(step_index);
+  trace["loss"] = py::module_::import("numpy").attr("asarray")(py::cast(loss));
+  d["trace"] = trace;
+  if (!text.empty()) {
+    py::dict t;
+    for (const auto& [name, values] : text) {
+      const auto [rows, cols] = shapes.at(name);
+      t[py::str(name)] = text_array(values, rows, cols);
+    }
+    t["final_loss"] = final_text;
+    py::dict trace_text;
+    trace_text["loss"] =
+        py::module_::import("numpy").attr("array")(py::cast(loss_text), "dtype"_a = "U");
+    t["trace"] = trace_text;
+    d["text"] = t;
+  }
+  return d;
+}
+
+/// recipe: the dict of faverify.strategies.Recipe.instance_kwargs(); precision "double", "mp"
+/// (fa-claims' Mp) or a number of bits (MpVar).
+py::dict run_recipe(const py::dict& recipe, const std::string& algo, const py::object& steps,
+                    const py::object& record_every, const py::object& tol,
+                    const py::object& precision) {
+  Recipe rec;
+  auto get = [&](const char* key) { return py::reinterpret_borrow<py::object>(recipe[key]); };
+  rec.n = as_int32(get("n"), "n");
+  rec.m = as_int32(get("m"), "m");
+  rec.k = as_int32(get("rank_of_y"), "rank_of_y");
+  rec.r = as_int32(get("r"), "r");
+  rec.spectrum = parse_spectrum(as_text(get("spectrum"), "spectrum"));
+  rec.spread = as_int32(get("spread"), "spread");
+  rec.seed = as_seed(get("seed"));
+  rec.step_log2 = as_int32(get("step_log2"), "step_log2");
+  const std::string init = as_text(get("init"), "init");
+  if (init != "zero" && init != "small") input_error("init='" + init + "': expected zero or small");
+  rec.init = init == "small" ? Init::small : Init::zero;
+  rec.init_log2 = as_int32(get("init_log2"), "init_log2");
+  rec.b_scale_log2 = as_int32(get("b_scale_log2"), "b_scale_log2");
+  rec.validate();
+  const Algorithm alg = parse_algorithm(algo);
+  const long n_steps = static_cast<long>(as_integer(steps, "steps"));
+  const long every = static_cast<long>(as_integer(record_every, "record_every"));
+  if (n_steps < 0) input_error("steps must be >= 0");
+  if (every < 0) input_error("record_every must be >= 0");
+  const double tolerance = as_real(tol, "tol");
+  if (py::isinstance<py::str>(precision) && precision.cast<std::string>() == "mp")
+    return claim_run<Mp>(rec, alg, n_steps, every, tolerance, 0);
+  const int bits = as_bits(precision);
+  return bits == 0 ? claim_run<double>(rec, alg, n_steps, every, tolerance, 0)
+                   : claim_run<MpVar>(rec, alg, n_steps, every, tolerance, bits);
 }
 
 // ---- FA's predicted limit (not certified)
@@ -854,11 +994,15 @@ PYBIND11_MODULE(_core, m) {
         "flow_tol"_a = py::none(), "record_every"_a = py::none(), "observations"_a = py::none(),
         "seed"_a = py::none(), "precision"_a = py::none(), "n"_a = py::none(), "m"_a = py::none(),
         "rank_of_y"_a = py::none(), "spectrum"_a = py::none(), "spread"_a = py::none(),
-        "progress"_a = py::none());
+        "b_scale_log2"_a = py::none(), "progress"_a = py::none());
   m.def("run_deep", &run_deep, "kwargs"_a);
   m.def("instance", &instance, py::kw_only(), "n"_a, "m"_a, "rank_of_y"_a, "r"_a = py::none(),
         "spectrum"_a = "flat", "spread"_a = 0, "seed"_a = 0, "step_log2"_a = -3, "init"_a = "zero",
-        "init_log2"_a = -8, "singular_values"_a = py::none(), "precision"_a = "double");
+        "init_log2"_a = -8, "singular_values"_a = py::none(), "b_scale_log2"_a = 0,
+        "precision"_a = "double");
+  m.def("run_recipe", &run_recipe, "recipe"_a, py::kw_only(), "algo"_a = "fa", "steps"_a,
+        "record_every"_a = 1, "tol"_a = 1e-10, "precision"_a = "double");
+  m.def("mp_bits", [] { return fa::precision_bits<fa::Mp>(); });
   m.def("limit_estimate", &limit_estimate, "y"_a, "b"_a, py::kw_only(), "precision"_a = "double");
   m.def("certify", &certify, "y"_a, "b"_a = py::none(), py::kw_only(), "r"_a = py::none(),
         "seed"_a = 0);
