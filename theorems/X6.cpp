@@ -58,8 +58,8 @@ ClaimSpec spec() {
       "and is certified exactly per instance.";
   // Within the hypotheses (distinct singular values): a flat spectrum made the GD-gradient part
   // fail on every rung, which the ladder did not see while it judged by the slope alone.
-  s.ladder_recipe.spectrum = Spectrum::geometric;
-  s.ladder_recipe.spread = 2;
+  s.ladder_recipe->spectrum = Spectrum::geometric;
+  s.ladder_recipe->spread = 2;
   return s;
 }
 
