@@ -66,8 +66,7 @@ void register_claim(ClaimKind kind, ClaimSpec spec,
       registry_problems().push_back("claim " + spec.id + ": a pinned case runs in '" + pin.scalar +
                                     "', a scalar the claim is not checked in");
   }
-  if (find_claim(spec.id))
-    registry_problems().push_back("claim " + spec.id + ": registered twice");
+  if (find_claim(spec.id)) registry_problems().push_back("claim " + spec.id + ": registered twice");
   claim_registry().push_back(RegisteredClaim{std::move(spec), std::move(scalars)});
 }
 

@@ -19,7 +19,7 @@ struct Falsifier {
   Falsifier(std::string name_, std::string description_ = {})  // NOLINT: implicit on purpose
       : name(std::move(name_)), description(std::move(description_)) {}
   Falsifier(const char* name_) : Falsifier(std::string(name_)) {}  // NOLINT: as above
-  std::string name;         // short id, e.g. "gd-as-fa"
+  std::string name;                                                // short id, e.g. "gd-as-fa"
   std::string description;  // what is broken and why the check must catch it
 };
 
