@@ -66,7 +66,7 @@ struct PinnedCase {
   std::string problem;  // why the recipe text did not parse (the registration reports it)
 };
 
-/// RapidCheck's sizes run 0..100 (max_size, TOOLCHAIN.md): a schedule of a multiple of 101 cases
+/// RapidCheck's sizes run 0..100 (its max_size): a schedule of a multiple of 101 cases
 /// draws each size equally often.
 inline constexpr long kSizesPerSchedule = 101;
 /// The miss probability a conjecture's random search must stay below, per run.

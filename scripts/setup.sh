@@ -27,7 +27,7 @@ PACKAGES=(
   pybind11-dev python3-pybind11 python3-dev  # the Python module faverify (python/)
   python3-pytest                         # its tests (ctest label python)
   python3-matplotlib python3-sklearn     # its example (python/examples/)
-  clang-14 libclang-rt-14-dev            # the compiler; libFuzzer for fa-check's readers (cli/fuzz/)
+  clang-14 libclang-rt-14-dev            # the compiler; libFuzzer for fa-check's readers (io/fuzz/)
   slurm-wlm munge                        # the one-node SLURM cluster of ctest -L slurm
   python3                                # tests/regimes/reproduce.sh
   python3-sympy                          # symbolic proofs (theorems/proofs/*.py)
