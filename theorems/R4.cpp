@@ -85,7 +85,6 @@ void check(Case<T>& c) {
     space.b_scale_log2_min = space.b_scale_log2_max = 0;
   }
   const Instance<T> inst = c.instance(space);
-  const Recipe& rec = c.recipe();
   const Algorithm alg = c.falsifier(kFaInstead) ? Algorithm::fa : Algorithm::gd;
   if (alg == Algorithm::fa)  // A1's checked hypothesis, so the true variant is really true
     c.precondition(feedback_conditioning(inst) >= T(0.05), "B^T U_k ill-conditioned");
