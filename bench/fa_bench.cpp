@@ -15,7 +15,7 @@
 // Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
 //        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
 #include "dynamics/trajectory_impl.hpp"
-#include "tests/support/plain_steps.hpp"
+#include "dynamics/plain_steps.hpp"
 
 #include <benchmark/benchmark.h>
 #include <mpfr.h>

@@ -1,10 +1,12 @@
-// Claims as checks: a claim file in theorems/ declares a ClaimSpec and writes its check once, as a
-// template over the scalar type, against a Case<T>. The registration macros at the bottom
-// instantiate it for the scalar types of its kind (the one place where that happens) and register
-// it with the runner (checks/claim_runner.cpp), which drives it with RapidCheck, keeps the worst
-// margin, the minimal counterexample and the reproduction command, and writes a report fragment.
+// Claims as checks: a claim file in theorems/ declares its falsifiers and a ClaimSpec and writes
+// its check once, as a template over the scalar type, against a Case<T>. The registration macro at
+// the bottom (FA_REGISTER_CLAIM) instantiates it for the scalar types of its kind (the one place
+// where that happens) and registers it with the runner (checks/claim_runner.hpp), which drives it
+// with RapidCheck, keeps the worst margin, the minimal counterexample and the reproduction command,
+// and writes a report fragment. docs/adding-a-claim.md walks through a claim file.
 #pragma once
 
+#include "checks/falsifier.hpp"
 #include "checks/polynomial.hpp"
 #include "checks/region.hpp"
 #include "checks/search_power.hpp"
@@ -23,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -43,13 +46,18 @@ inline std::string source_name(Source s) {
   return "?";
 }
 
-/// A deliberately wrong version of the check: a broken algorithm or a false statement for claims
-/// that hold, a true statement for conjectures. Running it must flip the verdict: that is the
-/// evidence that the check can fail.
-struct Falsifier {
-  std::string name;         // short id, e.g. "gd-as-fa"
-  std::string description;  // what is broken and why the check must catch it
-};
+/// What a claim is, which fixes where it runs (FA_REGISTER_CLAIM):
+///   property        a property checked in double and mp;
+///   exact_identity  an identity of the discrete dynamics: double, mp, exact rationals and the
+///                   precision ladder (MPFR at 53..400 bits; needs ClaimSpec::ladder_recipe);
+///   float_identity  an identity checked in floating point and on the precision ladder, not in
+///                   exact arithmetic (it needs square roots or decompositions);
+///   double_only     a property checked in double alone (the claim file says why).
+enum class ClaimKind { property, exact_identity, float_identity, double_only };
+
+constexpr bool kind_has_ladder(ClaimKind k) {
+  return k == ClaimKind::exact_identity || k == ClaimKind::float_identity;
+}
 
 /// A refuted conjecture's minimal counterexample replayed in exact arithmetic (docs/strengths.md:
 /// "a refutation must never be a rounding artefact").
@@ -69,7 +77,12 @@ struct ClaimSpec {
   std::string statement;   // our formal statement (never the paper's text)
   std::string hypotheses;  // each: enforced by the generator / checked as precondition / assumed
   std::string recipe;      // the instance recipe in words
-  bool ladder = false;     // precision ladder (53..400 bits) applies: an exact identity
+  /// Set by the registration from its kind (FA_REGISTER_CLAIM), never by the claim file.
+  ClaimKind kind = ClaimKind::property;
+  /// The older spelling of "this claim has a precision ladder", kept so that claim files written
+  /// before FA_REGISTER_CLAIM(kind, ...) still build: the kind implies it, and a claim that sets it
+  /// without a ladder kind is refused at registration (registration_problems).
+  bool ladder = false;
   bool slow = false;       // outside the quick subset
   int cases_double = 200;  // RapidCheck cases (times FA_DEPTH)
   int cases_mp = 40;
@@ -78,8 +91,8 @@ struct ClaimSpec {
   /// (FA_PROFILE=main, see main_job_multiplier) runs 10x its batches in every scalar.
   bool family = false;
   std::vector<Falsifier> falsifiers;
-  /// Fixed recipe used by the precision ladder.
-  Recipe ladder_recipe;
+  /// The precision ladder's fixed recipe: required by the identity kinds, refused by the others.
+  std::optional<Recipe> ladder_recipe;
   /// The symbolic proof of the statement for every shape (SymPy), a script that names this claim:
   /// "theorems/proofs/<ID>.py". Empty: none.
   std::string proof;
@@ -94,13 +107,26 @@ struct ClaimSpec {
   /// checks/search_power.hpp). The random search's case budget in that scalar is derived from it
   /// (derive_budget) instead of cases_double / cases_mp.
   std::vector<PowerMeasurement> power;
-  /// Cases replayed on every run on their fixed recipes (`fa-claims pinned`): a conjecture's known
-  /// minimal counterexample (must refute, exactly certified where replay_exactly exists), a claim's
-  /// regression case (must pass).
+  /// Cases replayed on every run on their fixed recipes (`fa-claims pinned`), like Hypothesis'
+  /// @example: a conjecture's known minimal counterexample (must refute, exactly certified where
+  /// replay_exactly exists), a claim's regression case (must pass). One line each, the recipe as
+  /// the report prints it: {"double", "{n=2 m=2 k=2 r=1 ...}", "where it was found"}.
   std::vector<PinnedCase> pinned;
 
   bool expected_to_hold() const { return source != Source::conjecture; }
+  bool has_ladder() const { return kind_has_ladder(kind); }
+  /// The falsifier of this name, or null.
+  const Falsifier* find_falsifier(const std::string& name) const {
+    for (const Falsifier& f : falsifiers)
+      if (f.name == name) return &f;
+    return nullptr;
+  }
 };
+
+/// What is wrong with a claim's registration (kind, spec, falsifiers, ladder, pinned cases, proof
+/// and polynomial identity), one line per problem; empty when nothing is (checks/claim_registry.cpp).
+/// fa-claims and fa-mutants refuse to start while a registered claim has a problem.
+std::vector<std::string> registration_problems(const ClaimSpec& spec);
 
 /// The main job's depth (README's first command, scripts/verify.sh sets FA_PROFILE=main): every
 /// claim with 10x its double cases (200 -> 2000), 5x its mp cases (40 -> 200), 4x its exact
@@ -135,6 +161,9 @@ struct ClaimRecord {
   /// none proves nothing).
   double max_identity_bound_ratio = 0;
   long identity_checks = 0;
+  /// A falsifier run: whether the check asked for the falsifier being run (Case::falsifier). One
+  /// that is never asked for cannot change the verdict; its run is an error.
+  bool falsifier_asked = false;
   nlohmann::json last_failure;  // the minimal counterexample once RapidCheck has shrunk
   nlohmann::json extra = nlohmann::json::object();  // claim-specific data (statistics, plots)
   RegionSeen region;         // what the cases drew, and the discards (checks/region.hpp)
@@ -142,6 +171,11 @@ struct ClaimRecord {
 };
 
 struct RunRequest;
+
+/// The instance of a recipe in T: generated (orthonormal bases, controlled spectrum) for floating
+/// types, small integers for exact rationals (defined below).
+template <class T>
+Instance<T> make_instance(const Recipe& rec);
 
 template <class T>
 class Case {
@@ -153,12 +187,19 @@ class Case {
   const Dynamics<T>& dynamics() const { return dyn_; }
   /// 0: the claim as stated; i >= 1: spec.falsifiers[i-1].
   int variant() const { return variant_; }
-  bool falsifier(const std::string& name) const {
-    return variant_ >= 1 && spec_.falsifiers[static_cast<std::size_t>(variant_ - 1)].name == name;
-  }
+  /// Whether this run is falsifier `f`. Throws std::logic_error when the spec does not list `f`.
+  bool falsifier(const Falsifier& f) const;
   ClaimRecord& record() { return record_; }
 
-  /// Draws the recipe of this case (or the ladder's fixed recipe).
+  /// The case's instance, in one call: draws the recipe from `space` (or takes the fixed recipe of
+  /// a ladder rung or a pinned case), lets `adjust` change it (what the claim's hypotheses fix
+  /// beyond the space), builds the instance in T (make_instance: every scalar sees the same
+  /// mathematical instance) and notes it, so that a failure reports its matrices.
+  Instance<T> instance(const RecipeSpace& space,
+                       const std::function<void(Recipe&)>& adjust = nullptr);
+
+  /// Draws the recipe of this case (or the fixed recipe): for claims that build their own
+  /// instances (statistical families, deep networks); instance() does the usual.
   Recipe draw(const RecipeSpace& space);
   /// Uses a recipe built by the claim itself (e.g. from drawn integers).
   void use_recipe(const Recipe& r) {
@@ -224,6 +265,30 @@ class Case {
 // The members below are defined out of the class (not inline), so that the explicit instantiation
 // of Case<T> for each scalar (checks/instantiate, FA_DECLARE_CLAIM_RUN) is the only copy: claim
 // files see them as extern templates and do not compile them again.
+template <class T>
+bool Case<T>::falsifier(const Falsifier& f) const {
+  if (!spec_.find_falsifier(f.name))
+    throw std::logic_error("claim " + spec_.id + " asks for falsifier '" + f.name +
+                           "', which its ClaimSpec does not list");
+  const bool running = variant_ >= 1 &&
+                       spec_.falsifiers[static_cast<std::size_t>(variant_ - 1)].name == f.name;
+  if (running) record_.falsifier_asked = true;
+  return running;
+}
+
+template <class T>
+Instance<T> Case<T>::instance(const RecipeSpace& space,
+                              const std::function<void(Recipe&)>& adjust) {
+  Recipe rec = draw(space);
+  if (adjust) {
+    adjust(rec);
+    use_recipe(rec);
+  }
+  Instance<T> inst = make_instance<T>(rec);
+  note_instance(inst);
+  return inst;
+}
+
 template <class T>
 Recipe Case<T>::draw(const RecipeSpace& space) {
   recipe_ = fixed_ ? *fixed_ : *recipe_gen(space);
@@ -419,11 +484,37 @@ ClaimRunner make_runner(void (*check)(Case<T>&)) {
   };
 }
 
+/// Registers a claim at start-up (FA_REGISTER_CLAIM): sets the spec's kind and adds it to the
+/// registry; what is wrong with it is kept for fa-claims to report (registration_problems).
 struct ClaimRegistrar {
-  ClaimRegistrar(ClaimSpec spec, std::vector<std::pair<std::string, ClaimRunner>> scalars) {
-    claim_registry().push_back(RegisteredClaim{std::move(spec), std::move(scalars)});
-  }
+  ClaimRegistrar(ClaimKind kind, ClaimSpec spec,
+                 std::vector<std::pair<std::string, ClaimRunner>> scalars);
+  /// The older form (a claim file that lists its runners itself): the kind is read off the scalars
+  /// (exact -> exact_identity, mpfr -> float_identity, mp -> property, double alone -> double_only).
+  ClaimRegistrar(ClaimSpec spec, std::vector<std::pair<std::string, ClaimRunner>> scalars);
 };
+
+/// Problems found while registering, one line each ("claim X: ..."): fa-claims and fa-mutants
+/// print them and refuse to run.
+std::vector<std::string>& registry_problems();
+
+/// The runners of a claim kind: `check_of` maps a type tag to &check<T> (FA_REGISTER_CLAIM).
+template <class T>
+struct ScalarTag {
+  using type = T;
+};
+template <ClaimKind Kind, class CheckOf>
+std::vector<std::pair<std::string, ClaimRunner>> claim_runners(const CheckOf& check_of) {
+  std::vector<std::pair<std::string, ClaimRunner>> out;
+  out.emplace_back("double", make_runner<double>(check_of(ScalarTag<double>{})));
+  if constexpr (Kind != ClaimKind::double_only)
+    out.emplace_back("mp", make_runner<Mp>(check_of(ScalarTag<Mp>{})));
+  if constexpr (Kind == ClaimKind::exact_identity)
+    out.emplace_back("exact", make_runner<Rational>(check_of(ScalarTag<Rational>{})));
+  if constexpr (kind_has_ladder(Kind))
+    out.emplace_back("mpfr", make_runner<MpVar>(check_of(ScalarTag<MpVar>{})));
+  return out;
+}
 
 }  // namespace fa
 
@@ -454,24 +545,22 @@ FA_DECLARE_CLAIM_RUN(Rational, extern)
 #define FA_CLAIM_FILE
 #endif
 
-/// Registers a claim checked in double and mp.
-#define FA_REGISTER_CLAIM(spec, check)                                                 \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __COUNTER__)( \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                  \
-               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)}})
-
-/// Registers an exact identity: double, mp, exact rationals, and the MPFR ladder.
-#define FA_REGISTER_IDENTITY_CLAIM(spec, check)                                        \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __COUNTER__)( \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                  \
-               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                  \
-               {"exact", ::fa::make_runner<::fa::Rational>(&check<::fa::Rational>)},   \
-               {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})
-
-/// Registers an identity that is checked in floating point and on the MPFR ladder, not exactly
-/// (it needs square roots or decompositions).
-#define FA_REGISTER_LADDER_CLAIM(spec, check)                                          \
-  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __COUNTER__)( \
-      (spec), {{"double", ::fa::make_runner<double>(&check<double>)},                  \
-               {"mp", ::fa::make_runner<::fa::Mp>(&check<::fa::Mp>)},                  \
-               {"mpfr", ::fa::make_runner<::fa::MpVar>(&check<::fa::MpVar>)}})
+/// Registers a claim: FA_REGISTER_CLAIM(kind, spec(), check), kind one of ClaimKind's (property,
+/// exact_identity, float_identity, double_only), which fixes the scalars it runs in and whether
+/// it has a precision ladder. The older two-argument form FA_REGISTER_CLAIM(spec(), check) still
+/// registers a property, as do FA_REGISTER_IDENTITY_CLAIM (exact_identity) and
+/// FA_REGISTER_LADDER_CLAIM (float_identity): deprecated, kept for claim files written before.
+#define FA_REGISTER_CLAIM_OF_KIND(kind, spec, check)                                       \
+  static const ::fa::ClaimRegistrar FA_CLAIM_CONCAT(fa_claim_registrar_, __COUNTER__)(     \
+      ::fa::ClaimKind::kind, (spec),                                                       \
+      ::fa::claim_runners<::fa::ClaimKind::kind>([](auto tag) {                            \
+        return &check<typename decltype(tag)::type>;                                       \
+      }))
+#define FA_REGISTER_CLAIM_PROPERTY(spec, check) FA_REGISTER_CLAIM_OF_KIND(property, spec, check)
+#define FA_REGISTER_CLAIM_PICK(_1, _2, _3, NAME, ...) NAME
+#define FA_REGISTER_CLAIM(...)                                                              \
+  FA_REGISTER_CLAIM_PICK(__VA_ARGS__, FA_REGISTER_CLAIM_OF_KIND, FA_REGISTER_CLAIM_PROPERTY, \
+                         unused)(__VA_ARGS__)
+#define FA_REGISTER_IDENTITY_CLAIM(spec, check) \
+  FA_REGISTER_CLAIM_OF_KIND(exact_identity, spec, check)
+#define FA_REGISTER_LADDER_CLAIM(spec, check) FA_REGISTER_CLAIM_OF_KIND(float_identity, spec, check)

@@ -130,6 +130,13 @@ RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
       out.verdict = spec.expected_to_hold() ? "verified" : "inconclusive";
     }
   }
+  // A falsifier the check never asked for ran the claim as stated: its verdict says nothing.
+  if (req.variant > 0 && !out.record.falsifier_asked && out.verdict != "refuted" && out.cases > 0) {
+    out.verdict = "error";
+    out.message = "the check never asked for falsifier '" +
+                  spec.falsifiers.at(static_cast<std::size_t>(req.variant - 1)).name +
+                  "' (c.falsifier): its run is the claim as stated and cannot flip the verdict";
+  }
   return out;
 }
 

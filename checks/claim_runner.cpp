@@ -23,17 +23,6 @@
 
 namespace fa {
 
-std::vector<RegisteredClaim>& claim_registry() {
-  static std::vector<RegisteredClaim> registry;
-  return registry;
-}
-
-const RegisteredClaim* find_claim(const std::string& id) {
-  for (const auto& c : claim_registry())
-    if (c.spec.id == id) return &c;
-  return nullptr;
-}
-
 std::string self_path() {
   std::error_code ec;
   auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -607,7 +596,9 @@ LadderResult precision_ladder(const RegisteredClaim& claim, int variant,
   RunRequest req;
   req.variant = variant;
   req.dynamics = dynamics;
-  req.fixed_recipe = &claim.spec.ladder_recipe;
+  if (!claim.spec.ladder_recipe)
+    throw std::runtime_error("claim " + claim.spec.id + " has no ladder recipe");
+  req.fixed_recipe = &*claim.spec.ladder_recipe;
   const ClaimRunner* d = nullptr;
   const ClaimRunner* v = nullptr;
   for (const auto& [name, runner] : claim.scalars) {
@@ -679,7 +670,7 @@ void print_ladder(std::ostream& os, const LadderResult& lad) {
 int run_ladder(const std::string& id, const std::string& falsifier, bool write_report,
                const std::string& json_out) {
   const RegisteredClaim* claim = find_claim(id);
-  if (!claim || !claim->spec.ladder) {
+  if (!claim || !claim->spec.has_ladder()) {
     std::cerr << "fa-claims: no claim '" << id << "' with a precision ladder\n";
     return 2;
   }
@@ -694,7 +685,7 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
   if (write_report && variant == 0) {
     nlohmann::json j{{"id", id},
                      {"slope", nullptr},
-                     {"recipe", claim->spec.ladder_recipe.describe()},
+                     {"recipe", claim->spec.ladder_recipe->describe()},
                      {"verdict", "error"},
                      {"rungs", nlohmann::json::array()},
                      {"message", "started but did not finish (crashed or killed)"}};
@@ -711,7 +702,7 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     nlohmann::json j;
     j["id"] = id;
     j["slope"] = lad.slope;
-    j["recipe"] = claim->spec.ladder_recipe.describe();
+    j["recipe"] = claim->spec.ladder_recipe->describe();
     j["verdict"] = exact_like ? "verified" : "refuted";
     nlohmann::json rungs = nlohmann::json::array();
     for (const auto& g : lad.rungs)
@@ -842,7 +833,7 @@ std::vector<ClaimJob> claim_jobs() {
     for (const char* scalar : {"double", "mp", "exact"})
       for (const auto& [name, runner] : c->scalars)
         if (name == scalar) jobs.push_back({c->spec.id, scalar, c->spec.slow});
-    if (c->spec.ladder) jobs.push_back({c->spec.id, "ladder", false});
+    if (c->spec.has_ladder()) jobs.push_back({c->spec.id, "ladder", false});
     if (!c->spec.proof.empty()) jobs.push_back({c->spec.id, "proof", false});
     if (c->spec.polynomial) jobs.push_back({c->spec.id, "sz", false});
     if (!c->spec.pinned.empty()) jobs.push_back({c->spec.id, "pinned", false});
@@ -970,7 +961,7 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
       add(test_name(s, scalar), "run " + s.id + " --scalar " + scalar,
           "claim;" + source + ";scalar:" + scalar + ";" + speed, true);
     }
-    if (s.ladder)
+    if (s.has_ladder())
       add(s.id + " " + s.title + " (precision ladder)", "ladder " + s.id,
           "claim;ladder;" + source + ";scalar:mpfr;speed:quick;quick", true);
     for (const auto& f : s.falsifiers) {
@@ -990,7 +981,8 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
                    : " (Schwartz-Zippel, all shapes n, m <= 4)"),
           "sz " + s.id, "proof;claim;schwartz-zippel;" + source + ";speed:quick;quick", true);
       for (const auto& f : s.polynomial->falsifiers)
-        add(s.id + " Schwartz-Zippel fails on falsifier " + f, "sz " + s.id + " --falsifier " + f,
+        add(s.id + " Schwartz-Zippel fails on falsifier " + f.name,
+            "sz " + s.id + " --falsifier " + f.name,
             "proof;falsifier;schwartz-zippel;" + source, false);
     }
   }

@@ -10,6 +10,13 @@
 int main(int argc, char** argv) {
   using namespace fa;
   die_with_parent_if_asked("fa-claims");
+  // A claim registered wrongly (a falsifier listed twice, a ladder kind without its recipe, a
+  // pinned recipe that does not parse...) would give verdicts that mean nothing: refuse to start.
+  if (!fa::registry_problems().empty()) {
+    for (const std::string& problem : fa::registry_problems())
+      std::cerr << "fa-claims: " << problem << "\n";
+    return 2;
+  }
   CLI::App app{"fa-claims: check the claims of docs/claims.md"};
   app.require_subcommand(1);
 
@@ -131,7 +138,7 @@ int main(int argc, char** argv) {
                        {"recipe", spec.recipe},
                        {"scalars", scalars},
                        {"falsifiers", falsifiers},
-                       {"ladder", spec.ladder},
+                       {"ladder", spec.has_ladder()},
                        {"slow", spec.slow},
                        {"expected", spec.expected_to_hold() ? "holds" : "refuted"},
                        {"proof", spec.proof.empty() ? nlohmann::json(nullptr)

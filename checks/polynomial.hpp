@@ -8,6 +8,7 @@
 // checker draws the points; the claim only evaluates.
 #pragma once
 
+#include "checks/falsifier.hpp"
 #include "dynamics/dynamics.hpp"
 
 #include <initializer_list>
@@ -35,7 +36,7 @@ class PolyCase {
   const PolyPoint& point() const { return point_; }
   Workspace<Rational>& workspace() { return ws_; }
   Factors<Rational> start() const { return Factors<Rational>{point_.Z, point_.W}; }
-  bool falsifier(const std::string& name) const { return falsifier_ == name; }
+  bool falsifier(const Falsifier& f) const { return falsifier_ == f.name; }
 
  private:
   const Dynamics<Rational>& dyn_;
@@ -63,7 +64,7 @@ class DeepPolyCase {
   const DeepDynamics<Rational>& dynamics() const { return dyn_.deep(); }
   const DeepPolyPoint& point() const { return point_; }
   DeepWorkspace<Rational>& workspace() { return ws_; }
-  bool falsifier(const std::string& name) const { return falsifier_ == name; }
+  bool falsifier(const Falsifier& f) const { return falsifier_ == f.name; }
 
  private:
   const Dynamics<Rational>& dyn_;
@@ -81,8 +82,9 @@ struct PolynomialIdentity {
   std::string residual;
   /// The residual at c.point(), evaluated through c.dynamics() / flow_rhs.
   Mat<Rational> (*evaluate)(PolyCase&) = nullptr;
-  /// The claim's falsifiers that apply here: each must make the residual non-zero.
-  std::vector<std::string> falsifiers;
+  /// The claim's falsifiers that apply here (listed in its ClaimSpec too): each must make the
+  /// residual non-zero.
+  std::vector<Falsifier> falsifiers;
   /// A deep identity (docs/claims-deep.md) instead: its residual at a deep point, evaluated
   /// through c.dynamics() (the deep step); its total degree is deep_degree_per_layer * L at
   /// depth L (derived in the claim file). `degree` then states the largest depth's.

@@ -328,8 +328,9 @@ int run_schwartz_zippel(const std::string& id, const std::string& falsifier,
     return 2;
   }
   const PolynomialIdentity& poly = *claim->spec.polynomial;
-  if (!falsifier.empty() && std::find(poly.falsifiers.begin(), poly.falsifiers.end(), falsifier) ==
-                                poly.falsifiers.end()) {
+  const bool listed = std::any_of(poly.falsifiers.begin(), poly.falsifiers.end(),
+                                  [&](const Falsifier& f) { return f.name == falsifier; });
+  if (!falsifier.empty() && !listed) {
     std::cerr << "fa-claims: claim " << id << "'s identity has no falsifier '" << falsifier
               << "'\n";
     return 2;

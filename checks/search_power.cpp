@@ -11,6 +11,15 @@
 
 namespace fa {
 
+PinnedCase::PinnedCase(std::string scalar_, const std::string& recipe_text, std::string origin_)
+    : scalar(std::move(scalar_)), origin(std::move(origin_)) {
+  try {
+    recipe = parse_recipe(recipe_text);
+  } catch (const std::invalid_argument& e) {
+    problem = e.what();  // reported by registration_problems, not thrown at start-up
+  }
+}
+
 Interval clopper_pearson(long trials, long successes, double level) {
   if (trials < 1 || successes < 0 || successes > trials)
     throw std::invalid_argument("Clopper-Pearson needs 0 <= successes <= trials, trials >= 1");

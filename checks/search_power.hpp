@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -49,11 +50,20 @@ struct PowerMeasurement {
   std::string where;    // which part of the region holds the refuting cases
 };
 
-/// A case every run replays on its fixed recipe (ClaimSpec::pinned).
+/// A case every run replays on its fixed recipe (ClaimSpec::pinned), written in one line as the
+/// report prints its recipe: {"mp", "{n=2 m=2 k=2 r=2 spectrum=flat spread=0 seed=0 step=2^-1
+/// init=zero}", "shrunk counterexample of the mp search (seed ...)"}.
 struct PinnedCase {
+  PinnedCase(std::string scalar, const std::string& recipe_text, std::string origin);
+  /// The older form, a Recipe written field by field.
+  PinnedCase(std::string scalar_, Recipe recipe_, std::string origin_)
+      : scalar(std::move(scalar_)), recipe(std::move(recipe_)), origin(std::move(origin_)) {}
+  PinnedCase(std::string scalar_, const char* recipe_text, std::string origin_)
+      : PinnedCase(std::move(scalar_), std::string(recipe_text), std::move(origin_)) {}
   std::string scalar;  // the arithmetic it runs in: "double", "mp" or "exact"
   Recipe recipe;
-  std::string origin;  // where it comes from (the search that found it, its seed)
+  std::string origin;   // where it comes from (the search that found it, its seed)
+  std::string problem;  // why the recipe text did not parse (the registration reports it)
 };
 
 /// RapidCheck's sizes run 0..100 (its default max_size): a schedule of a multiple of 101 cases

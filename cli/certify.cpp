@@ -3,7 +3,10 @@
 
 #include "certify/certificates.hpp"
 #include "certify/exact.hpp"
-#include "cli/run_impl.hpp"
+#include "cli/run_command.hpp"
+#include "run/inputs.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>
@@ -26,34 +29,26 @@ std::string fraction_for_terminal(const Rational& q) {
 }  // namespace
 
 int certify_check(const CertifyOptions& opt) {
-  using detail::usage;
   const auto start = std::chrono::steady_clock::now();
-  if (opt.y_file.empty()) usage("certify needs --y FILE (the target matrix)");
-  Mat<double> B;
-  if (!opt.b_file.empty()) B = detail::read_as<double>(opt.b_file, 0);
-  long long r = opt.r;
-  std::string r_source = "--r " + std::to_string(r);
-  if (!opt.r_given) {
-    if (!B.size()) usage("--r is required (or give --b, whose columns are r)");
-    r = B.cols();
-    r_source = "r = " + std::to_string(r) + " (columns of --b " + opt.b_file + ")";
-  }
-  const Mat<double> Y = detail::read_as<double>(opt.y_file, 0);
-  const long long n = Y.rows(), m = Y.cols();
-  detail::check_r_for_file(r, r_source, opt.y_file, n, m);
-  std::string b_desc = opt.b_file;
-  if (!B.size()) {
-    B = detail::default_feedback<double>(n, r, opt.seed);
-    b_desc = "N(0, 1/n) entries from --seed " + std::to_string(opt.seed) + " (as fa-check run)";
-  }
-  detail::check_feedback_shape(B, opt.b_file, n, r, r_source);
+  if (opt.y_file.empty()) run::refuse("certify needs --y FILE (the target matrix)");
+  run::CertifyInputs in;
+  in.spelling = run::Spelling::cli;
+  in.y = run::file_source<double>(opt.y_file, 0);
+  in.b = run::file_source<double>(opt.b_file, 0);
+  if (opt.r_given) in.r = opt.r;
+  in.seed = opt.seed;
+  const run::CertifyProblem p = run::certify_problem(in);
+  const Mat<double>& Y = p.Y;
+  const Mat<double>& B = p.B;
+  const long long n = Y.rows(), m = Y.cols(), r = p.r;
+  const std::string& b_desc = p.b_desc;
 
   const certify::SeparationCertificate c = certify::certify_separation(Y, B);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::ostringstream out;
-  out << "fa-check certify: Y " << opt.y_file << " (" << detail::shape(n, m) << "), B " << b_desc
+  out << "fa-check certify: Y " << opt.y_file << " (" << run::shape_text(n, m) << "), B " << b_desc
       << ", r " << r << "\n";
   out << "  exact arithmetic on the numbers as read: every entry is the double the file gives "
          "(an exact binary fraction)\n";

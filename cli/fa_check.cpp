@@ -1,14 +1,15 @@
 // fa-check: single runs of GD, FA, FA* (reconstruction) and their gradient flows on a user's own
 // matrices. Command line by CLI11. Subcommands:
-//   run      one trajectory, its final factors and trace (cli/run_impl.hpp)
+//   run      one trajectory, its final factors and trace (run/run.hpp, cli/run_command.hpp)
 //   info     shape and spectrum summary of matrix files (checks that they read)
 //   convert  one matrix file into another format (csv, mtx, npy)
 //   certify  the separation certificate of a Y and B, in exact arithmetic (cli/certify.hpp)
 // Errors: one line on stderr, "fa-check: error: ...", exit code 1. A diverged run exits with 2.
 #include "cli/certify.hpp"
-#include "cli/deep_run.hpp"
-#include "cli/matrix_io.hpp"
-#include "cli/run.hpp"
+#include "cli/run_command.hpp"
+#include "io/matrix_io.hpp"
+#include "run/deep_run.hpp"
+#include "run/run.hpp"
 #include "core/linalg.hpp"
 #include "core/scalar.hpp"
 #include "regimes/cell.hpp"
@@ -24,8 +25,8 @@
 
 namespace {
 
-using fa::cli::RunOptions;
-using fa::cli::UsageError;
+using fa::run::RunOptions;
+using fa::run::UsageError;
 
 void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   run->add_option("--y", o.y_file,
@@ -117,7 +118,7 @@ int do_deep_cell(const RunOptions& o, CLI::App* run) {
   const auto given = [&](const char* flag) {
     return std::string(flag) != "--replicates" && run->get_option(flag)->count() > 0;
   };
-  const fa::cli::DeepRunSpec one = fa::cli::deep_run_spec(single, fa::cli::Spelling::cli, given);
+  const fa::run::DeepRunSpec one = fa::run::deep_run_spec(single, fa::run::Spelling::cli, given);
   if (run->get_option("--eta")->count() > 0)
     throw UsageError("--eta does not apply to a cell (eta follows --step-log2)");
   fa::regimes::CellSpec spec;
@@ -227,7 +228,7 @@ int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
 /// Writes a deep run's outputs to --out: W1..WL (final layers), W1_0..WL_0 (start),
 /// trace.csv (step, loss) and summary.json.
 template <class T>
-void write_deep_outputs(const fa::cli::DeepRunOutcome<T>& out, const RunOptions& o) {
+void write_deep_outputs(const fa::run::DeepRunOutcome<T>& out, const RunOptions& o) {
   namespace fs = std::filesystem;
   fs::create_directories(o.out_dir);
   const fa::io::Format format =
@@ -261,20 +262,20 @@ void write_deep_outputs(const fa::cli::DeepRunOutcome<T>& out, const RunOptions&
   std::cout << "wrote       " << (fs::path(o.out_dir) / "summary.json").string() << "\n";
 }
 
-/// `fa-check run --depth L --widths ... --algo gd|fa|dfa` (cli/deep_run.hpp).
+/// `fa-check run --depth L --widths ... --algo gd|fa|dfa` (run/deep_run.hpp).
 int do_deep_run(RunOptions o, const std::string& precision, CLI::App* run) {
   o.eta_given = run->get_option("--eta")->count() > 0;
   const auto given = [&](const char* flag) { return run->get_option(flag)->count() > 0; };
-  const fa::cli::DeepRunSpec spec = fa::cli::deep_run_spec(o, fa::cli::Spelling::cli, given);
-  const int bits = fa::cli::parse_precision(precision);
+  const fa::run::DeepRunSpec spec = fa::run::deep_run_spec(o, fa::run::Spelling::cli, given);
+  const int bits = fa::run::parse_precision(precision);
   auto finish = [&](const auto& out) {
-    std::cout << fa::cli::deep_summary_text(out);
+    std::cout << fa::run::deep_summary_text(out);
     if (!o.out_dir.empty()) write_deep_outputs(out, o);
     return out.status == fa::RunStatus::diverged ? fa::cli::exit_diverged : fa::cli::exit_ok;
   };
-  if (bits == 0) return finish(fa::cli::run_deep<double>(spec));
+  if (bits == 0) return finish(fa::run::run_deep<double>(spec));
   fa::set_mpvar_bits(bits);
-  return finish(fa::cli::run_deep<fa::MpVar>(spec));
+  return finish(fa::run::run_deep<fa::MpVar>(spec));
 }
 
 int do_run(RunOptions o, const std::string& precision, CLI::App* run) {
@@ -288,7 +289,7 @@ int do_run(RunOptions o, const std::string& precision, CLI::App* run) {
   o.steps_given = run->get_option("--steps")->count() > 0;
   o.time_given = run->get_option("--time")->count() > 0;
   o.init_given = run->get_option("--init")->count() > 0;
-  o.bits_asked = fa::cli::parse_precision(precision);
+  o.bits_asked = fa::run::parse_precision(precision);
   if (o.bits_asked == 0) return fa::cli::run_check<double>(o);
   o.bits = fa::set_mpvar_bits(o.bits_asked);
   return fa::cli::run_check<fa::MpVar>(o);

@@ -2,11 +2,99 @@
 #include "generators/instance.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
 namespace fa {
+
+namespace {
+
+/// An integer field of a recipe text, whole or refused.
+template <class I>
+I recipe_integer(const std::string& text, const std::string& key, const std::string& value) {
+  I out{};
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, out);
+  if (ec != std::errc() || ptr != end || value.empty())
+    throw std::invalid_argument("recipe '" + text + "': " + key + "=" + value +
+                                " is not an integer in range");
+  return out;
+}
+
+/// "2^-3" -> -3.
+int power_of_two(const std::string& text, const std::string& key, const std::string& value) {
+  if (value.rfind("2^", 0) != 0)
+    throw std::invalid_argument("recipe '" + text + "': " + key + "=" + value +
+                                " is not a power of two 2^x");
+  return recipe_integer<int>(text, key, value.substr(2));
+}
+
+}  // namespace
+
+Recipe parse_recipe(const std::string& text) {
+  auto fail = [&](const std::string& why) {
+    throw std::invalid_argument("recipe '" + text + "': " + why);
+  };
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}')
+    fail("expected {key=value ...} as Recipe::describe() writes it");
+  std::map<std::string, std::string> fields;
+  std::istringstream words(text.substr(1, text.size() - 2));
+  for (std::string word; words >> word;) {
+    const auto eq = word.find('=');
+    if (eq == std::string::npos || eq == 0) fail("'" + word + "' is not key=value");
+    const std::string key = word.substr(0, eq);
+    if (!fields.emplace(key, word.substr(eq + 1)).second) fail(key + " given twice");
+  }
+  for (const auto& [key, value] : fields)
+    if (key != "n" && key != "m" && key != "k" && key != "r" && key != "spectrum" &&
+        key != "spread" && key != "seed" && key != "step" && key != "init" && key != "B")
+      fail("unknown field '" + key + "'");
+  for (const char* key : {"n", "m", "k", "r", "spectrum", "seed", "step", "init"})
+    if (!fields.count(key)) fail(std::string("missing field '") + key + "'");
+  Recipe r;
+  r.n = recipe_integer<int>(text, "n", fields["n"]);
+  r.m = recipe_integer<int>(text, "m", fields["m"]);
+  r.k = recipe_integer<int>(text, "k", fields["k"]);
+  r.r = recipe_integer<int>(text, "r", fields["r"]);
+  const std::string spectrum = fields["spectrum"];
+  if (spectrum.rfind("explicit[", 0) == 0 && spectrum.back() == ']') {
+    r.spectrum = Spectrum::explicit_values;
+    std::istringstream values(spectrum.substr(9, spectrum.size() - 10));
+    for (std::string v; std::getline(values, v, ',');) {
+      try {
+        std::size_t used = 0;
+        r.singular_values.push_back(std::stod(v, &used));
+        if (used != v.size()) throw std::invalid_argument(v);
+      } catch (const std::logic_error&) {
+        fail("singular value '" + v + "' is not a number");
+      }
+    }
+  } else {
+    try {
+      r.spectrum = parse_spectrum(spectrum);
+    } catch (const std::invalid_argument& e) {
+      fail(e.what());
+    }
+  }
+  if (fields.count("spread")) r.spread = recipe_integer<int>(text, "spread", fields["spread"]);
+  r.seed = recipe_integer<std::uint64_t>(text, "seed", fields["seed"]);
+  r.step_log2 = power_of_two(text, "step", fields["step"]);
+  const std::string init = fields["init"];
+  if (init == "zero") {
+    r.init = Init::zero;
+  } else if (init.rfind("small(", 0) == 0 && init.back() == ')') {
+    r.init = Init::small;
+    r.init_log2 = power_of_two(text, "init", init.substr(6, init.size() - 7));
+  } else {
+    fail("init=" + init + " is neither zero nor small(2^x)");
+  }
+  if (fields.count("B")) r.b_scale_log2 = power_of_two(text, "B", fields["B"]);
+  r.validate();
+  return r;
+}
 
 std::vector<double> recipe_singular_values(const Recipe& recipe) {
   const int k = recipe.k;

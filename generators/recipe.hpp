@@ -125,6 +125,14 @@ inline bool operator==(const Recipe& a, const Recipe& b) {
          a.b_scale_log2 == b.b_scale_log2;
 }
 
+/// The recipe a describe() text gives back ("{n=2 m=2 k=2 r=1 spectrum=flat spread=0 seed=0
+/// step=2^-1 init=zero}"): pinned cases (ClaimSpec::pinned) are written as the report prints
+/// their recipe. n, m, k, r, spectrum, seed, step and init are required; spread (0) and B (2^0)
+/// may be left out, as describe() does for their defaults. An explicit spectrum's values are read
+/// as printed (describe() gives 6 significant digits). Throws std::invalid_argument naming the
+/// field on any other text, and for a recipe that validate() refuses.
+Recipe parse_recipe(const std::string& text);
+
 /// A fixed recipe (the precision ladder's instances, examples).
 inline Recipe fixed_recipe(int n, int m, int k, int r, std::uint64_t seed, Init init = Init::zero,
                            int init_log2 = -8) {

@@ -29,7 +29,7 @@ PACKAGES=(
   python3-matplotlib python3-sklearn     # its example (python/examples/)
   python3-hypothesis python3-mpmath      # user claims (faverify.user, faverify.strategies)
   python3-venv python3-pip python3-setuptools  # pip install . (offline, --no-build-isolation)
-  clang-14 libclang-rt-14-dev            # the compiler; libFuzzer for fa-check's readers (cli/fuzz/)
+  clang-14 libclang-rt-14-dev            # the compiler; libFuzzer for fa-check's readers (io/fuzz/)
   slurm-wlm munge                        # the one-node SLURM cluster of ctest -L slurm
   python3                                # tests/regimes/reproduce.sh
   python3-sympy                          # symbolic proofs (theorems/proofs/*.py)

@@ -39,6 +39,16 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdAsFaFromZero{
+    "gd-as-fa-from-zero",
+    "the FA update replaced by GD's (Z^T for B^T): from zero init nothing moves, "
+    "so the loss stays 1/2 ||Y||^2 and the check must fail"};
+const Falsifier kRoundedTarget{
+    "rounded-target",
+    "A1(a)'s certificate on the rounded double matrix fl(U diag(s) V^T), whose exact "
+    "rank is min(n, m), not k: rank(B^T Y) <= r < rank(Y) there, so the "
+    "certificate must fail"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A1";
@@ -59,14 +69,7 @@ ClaimSpec spec() {
   s.recipe =
       "the wide region with r >= k, flat/geometric/clustered spectra, zero or small init "
       "2^-8 (r = k)";
-  s.falsifiers = {
-      {"gd-as-fa-from-zero",
-       "the FA update replaced by GD's (Z^T for B^T): from zero init nothing moves, "
-       "so the loss stays 1/2 ||Y||^2 and the check must fail"},
-      {"rounded-target",
-       "A1(a)'s certificate on the rounded double matrix fl(U diag(s) V^T), whose exact "
-       "rank is min(n, m), not k: rank(B^T Y) <= r < rank(Y) there, so the "
-       "certificate must fail"}};
+  s.falsifiers = {kGdAsFaFromZero, kRoundedTarget};
   s.strength_note =
       "A1(a) (every FA stationary point is optimal) is certified exactly on every "
       "tested instance, for its exact target U diag(s) V^T; the convergence of the "
@@ -77,7 +80,7 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   // A1(a), certified exactly before the run (cheap; a failure needs no run).
-  const bool rounded = c.falsifier("rounded-target");
+  const bool rounded = c.falsifier(kRoundedTarget);
   auto certify_a = [&](const Instance<T>& inst) {
     const certify::FeedbackRankCertificate cert = certify::certify_feedback_rank(
         rounded ? exact::to_rational(inst.Y) : exact_target(inst), exact::to_rational(inst.B));
@@ -86,13 +89,13 @@ void check(Case<T>& c) {
       c.fail("A1(a) not certified: " + cert.verdict);
   };
   check_reaches_optimum(c, optimum_region<T>({-8}),
-                        c.falsifier("gd-as-fa-from-zero") ? Algorithm::gd : Algorithm::fa,
+                        c.falsifier(kGdAsFaFromZero) ? Algorithm::gd : Algorithm::fa,
                         std::function<void(const Instance<T>&)>(certify_a));
   c.certified(
       "A1(a): rank(B^T Y) = rank(Y) = k exactly (Y = U diag(s) V^T in exact form): every "
       "FA stationary point has zero error");
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -41,6 +41,14 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kEta4x{"eta-4x",
+                       "the dynamics take a step 4 times the rule's (a step-size rule off by a "
+                       "constant factor): FA then quarters the loss before T_lo, or diverges"};
+const Falsifier kNoMajorant{
+    "no-majorant",
+    "false statement: the loss stays above 1/8 ||Y||^2 for 4 T_lo steps (the "
+    "bound claimed 4 times stronger than proved)"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A1.steps";
@@ -56,12 +64,7 @@ ClaimSpec spec() {
       "Zero initialisation (enforced); any r, k, B, c: drawn across the wide region; T_lo <= "
       "10^5 (checked precondition). eta is recomputed from the built Y and B by the rule.";
   s.recipe = std::string(kWideRegionText) + ", zero init";
-  s.falsifiers = {{"eta-4x",
-                   "the dynamics take a step 4 times the rule's (a step-size rule off by a "
-                   "constant factor): FA then quarters the loss before T_lo, or diverges"},
-                  {"no-majorant",
-                   "false statement: the loss stays above 1/8 ||Y||^2 for 4 T_lo steps (the "
-                   "bound claimed 4 times stronger than proved)"}};
+  s.falsifiers = {kEta4x, kNoMajorant};
   return s;
 }
 
@@ -69,9 +72,8 @@ template <class T>
 void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.inits = {Init::zero};
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const int d = std::max({rec.n, rec.m, rec.r});
   const double eps_t = to_double(epsilon<T>());
   const T up(1 + 8 * d * eps_t), down(1 - 8 * d * eps_t);
@@ -105,8 +107,8 @@ void check(Case<T>& c) {
   c.note("T_lo", std::to_string(t_lo));
   c.note("eta (rule, recomputed)", to_text(eta_rule));
 
-  const T eta_run = c.falsifier("eta-4x") ? T(4 * inst.eta) : T(inst.eta);
-  const long checked = c.falsifier("no-majorant") ? 4 * t_lo : t_lo;
+  const T eta_run = c.falsifier(kEta4x) ? T(4 * inst.eta) : T(inst.eta);
+  const long checked = c.falsifier(kNoMajorant) ? 4 * t_lo : t_lo;
   const T quarter = inst.Y.squaredNorm() / 8;
   const T allowed = quarter * T(1 - 4.0 * (d + 2) * eps_t);
   Factors<T> f = c.dynamics().zero_init(rec.n, rec.r, rec.m);
@@ -135,6 +137,6 @@ void check(Case<T>& c) {
                  lowest, allowed);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -17,6 +17,13 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kRedrawnFeedback{
+    "redrawn-feedback",
+    "B redrawn at every step (the feedback is not fixed): Z then aligns with no fixed matrix, and "
+    "the PSD structure against the original B breaks"};
+const Falsifier kWSignFlipped{"w-sign-flipped",
+                              "FA with the W-update's sign flipped (W+ = W + eta B^T E)"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A2";
@@ -31,10 +38,7 @@ ClaimSpec spec() {
       "Zero initialisation (enforced); any k and r; drawn across the wide region; "
       "checked at every step until the run diverges (then the case ends).";
   s.recipe = std::string(kWideRegionText) + ", zero init, 200 FA steps";
-  s.falsifiers = {{"redrawn-feedback",
-                   "B redrawn at every step (the feedback is not fixed): Z then aligns with no "
-                   "fixed matrix, and the PSD structure against the original B breaks"},
-                  {"w-sign-flipped", "FA with the W-update's sign flipped (W+ = W + eta B^T E)"}};
+  s.falsifiers = {kRedrawnFeedback, kWSignFlipped};
   s.strength_note =
       "The identities behind it are proved (X1, X2); what A2 checks is along runs "
       "from zero init, with rounding tolerances: tested.";
@@ -45,9 +49,8 @@ template <class T>
 void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.inits = {Init::zero};
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
   Factors<T> f = c.dynamics().zero_init(rec.n, rec.r, rec.m);
   Workspace<T> ws;
@@ -61,14 +64,14 @@ void check(Case<T>& c) {
     if (stop_at_divergence(c, f, inst.Y, start_loss)) return;  // see claim_helpers.hpp
     const Mat<T> G = B.transpose() * (f.Z * f.W - inst.Y);
     sum_gg += G * G.transpose();
-    if (c.falsifier("w-sign-flipped")) {
+    if (c.falsifier(kWSignFlipped)) {
       const Mat<T> E = f.Z * f.W - inst.Y;
       f.Z -= eta * E * f.W.transpose();
       f.W += eta * G;
     } else {
       c.dynamics().step(Algorithm::fa, f, inst.Y, B, eta, t, ws);
     }
-    if (c.falsifier("redrawn-feedback"))
+    if (c.falsifier(kRedrawnFeedback))
       B = cast_matrix<T>(gaussian_matrix(rec.n, rec.r, redraw)) / T(std::sqrt(double(rec.n)));
     const Mat<T> BtZ = inst.B.transpose() * f.Z;
     const Mat<T> S = (BtZ + BtZ.transpose()) / 2 + eta * eta / 2 * sum_gg;
@@ -90,6 +93,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

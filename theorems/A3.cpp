@@ -19,6 +19,11 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kWSignFlipped{"w-sign-flipped", "FA* with the W-update's sign flipped"};
+const Falsifier kPlainFa{"plain-fa",
+                         "plain FA in place of FA*: it converges too, but Q drifts from 0"};
+const Falsifier kRedrawnFeedback{"redrawn-feedback", "FA* with B redrawn at every step"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A3";
@@ -33,9 +38,7 @@ ClaimSpec spec() {
       "A1's region with zero init (enforced) and A1's checked preconditions. FA* is "
       "a reconstruction of the paper's algorithm.";
   s.recipe = "the wide region with r >= k (as A1), zero init";
-  s.falsifiers = {{"w-sign-flipped", "FA* with the W-update's sign flipped"},
-                  {"plain-fa", "plain FA in place of FA*: it converges too, but Q drifts from 0"},
-                  {"redrawn-feedback", "FA* with B redrawn at every step"}};
+  s.falsifiers = {kWSignFlipped, kPlainFa, kRedrawnFeedback};
   s.strength_note =
       "Convergence of FA* within a step budget and ||B^T E|| non-increasing along "
       "runs are properties of trajectories: tested (the conservation of Q behind "
@@ -66,8 +69,8 @@ void check(Case<T>& c) {
   const Recipe& rec = inst.recipe;
   const T eta(inst.eta);
   RedrawnFeedback<T> redrawn(rec.seed);
-  const Dynamics<T>& dyn = c.falsifier("redrawn-feedback") ? redrawn : c.dynamics();
-  const Algorithm alg = c.falsifier("plain-fa") ? Algorithm::fa : Algorithm::fa_star;
+  const Dynamics<T>& dyn = c.falsifier(kRedrawnFeedback) ? redrawn : c.dynamics();
+  const Algorithm alg = c.falsifier(kPlainFa) ? Algorithm::fa : Algorithm::fa_star;
   Factors<T> f = c.dynamics().zero_init(rec.n, rec.r, rec.m);
   Workspace<T> ws;
   const T bound = convergence_tolerance(inst);
@@ -79,7 +82,7 @@ void check(Case<T>& c) {
   T g_prev = (inst.B.transpose() * (f.Z * f.W - inst.Y)).norm();
   long t = 0;
   for (; t < budget; ++t) {
-    if (c.falsifier("w-sign-flipped")) {
+    if (c.falsifier(kWSignFlipped)) {
       const Mat<T> E = f.Z * f.W - inst.Y;
       const Mat<T> G = inst.B.transpose() * E;
       const Mat<T> W_new = f.W + eta * G;
@@ -116,6 +119,6 @@ void check(Case<T>& c) {
                  (product_bound<T>(inst.B.transpose(), f.Z) + T(1))));
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

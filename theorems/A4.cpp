@@ -41,6 +41,17 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kClaimsOptimal{"claims-optimal",
+                               "false statement: FA's limit error equals opt_r (R3's "
+                               "conjecture, stated as a claim)"};
+const Falsifier kFaAsGd{"fa-as-gd",
+                        "FA's W-update replaced by GD's: the limit is then opt_r, not "
+                        "||Y(I-P)||^2"};
+const Falsifier kREqualsRank{
+    "r-equals-rank",
+    "false statement: separation when r = rank(Y) (feedback B = U, Y = U diag(s) "
+    "V^T exactly): the exact certificate must fail to prove err* > opt_r"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A4";
@@ -58,15 +69,7 @@ ClaimSpec spec() {
   s.recipe =
       "n, m <= 40 (mp 6), r < k, gapped or geometric spectrum (spread 1..3), c 2^-5..2^-1, "
       "B 2^-2..2^2, FA from zero, GD from 2^-8 N(0,1) init";
-  s.falsifiers = {{"claims-optimal",
-                   "false statement: FA's limit error equals opt_r (R3's "
-                   "conjecture, stated as a claim)"},
-                  {"fa-as-gd",
-                   "FA's W-update replaced by GD's: the limit is then opt_r, not "
-                   "||Y(I-P)||^2"},
-                  {"r-equals-rank",
-                   "false statement: separation when r = rank(Y) (feedback B = U, Y = U diag(s) "
-                   "V^T exactly): the exact certificate must fail to prove err* > opt_r"}};
+  s.falsifiers = {kClaimsOptimal, kFaAsGd, kREqualsRank};
   s.strength_note =
       "The separation err* > opt_r is certified exactly on every tested instance; "
       "that FA converges to err* and GD to opt_r is tested.";
@@ -84,11 +87,9 @@ void check(Case<T>& c) {
   space.b_scale_log2_min = is_double ? -2 : 0, space.b_scale_log2_max = is_double ? 2 : 0;
   space.spectra = {Spectrum::gapped, Spectrum::geometric};
   space.max_spread = 3;
-  Recipe rec = c.draw(space);
-  rec.spread = std::max(rec.spread, 1);
-  c.use_recipe(rec);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst =
+      c.instance(space, [&](Recipe& rec) { rec.spread = std::max(rec.spread, 1); });
+  const Recipe& rec = c.recipe();
   require_well_posed_feedback(c, inst);
   c.precondition(inst.s(rec.r - 1) >= T(2) * inst.s(rec.r), "gap sigma_r/sigma_{r+1} < 2");
   const T tol = limit_error_tolerance(inst);
@@ -100,14 +101,14 @@ void check(Case<T>& c) {
 
   // The exact certificate first: it is cheap, and a failure needs no runs.
   const certify::SeparationCertificate cert =
-      c.falsifier("r-equals-rank")
+      c.falsifier(kREqualsRank)
           ? certify::certify_separation(exact_target(inst), exact::to_rational(inst.U))
           : certify::certify_separation(exact::to_rational(inst.Y), exact::to_rational(inst.B));
   c.note("certificate", cert.verdict);
   if (!cert.separation_proved) c.fail("exact separation certificate: " + cert.verdict);
 
   const T err_star = fa_limit_error(inst);
-  const Algorithm fa_alg = c.falsifier("fa-as-gd") ? Algorithm::gd : Algorithm::fa;
+  const Algorithm fa_alg = c.falsifier(kFaAsGd) ? Algorithm::gd : Algorithm::fa;
   Factors<T> fa_start = c.dynamics().zero_init(rec.n, rec.r, rec.m);
   if (fa_alg == Algorithm::gd)
     fa_start = initial_factors<T>([&] {
@@ -123,7 +124,7 @@ void check(Case<T>& c) {
   c.note("err_FA", to_text(err_fa));
   c.note("||Y(I-P)||^2", to_text(err_star));
   c.note("opt_r", to_text(inst.opt_r));
-  const T target = c.falsifier("claims-optimal") ? inst.opt_r : err_star;
+  const T target = c.falsifier(kClaimsOptimal) ? inst.opt_r : err_star;
   c.require_le("|err_FA - ||Y(I-P)||^2|", err_fa > target ? T(err_fa - target) : T(target - err_fa),
                tol);
   c.require_ge("err* - opt_r (separation)", T(err_star - inst.opt_r), T(2) * tol);
@@ -145,6 +146,10 @@ void check(Case<T>& c) {
 
 // ---- A4.family ----------------------------------------------------------------------------------
 
+const Falsifier kBoundedRatio{"bounded-ratio",
+                              "false statement: the ratio is at most 1 + alpha (FA close "
+                              "to optimal)"};
+
 ClaimSpec family_spec() {
   ClaimSpec s;
   s.id = "A4.family";
@@ -162,9 +167,7 @@ ClaimSpec family_spec() {
   s.cases_double = 6;
   s.family = true;
   s.cases_mp = 3;
-  s.falsifiers = {{"bounded-ratio",
-                   "false statement: the ratio is at most 1 + alpha (FA close "
-                   "to optimal)"}};
+  s.falsifiers = {kBoundedRatio};
   s.strength_note =
       "A statistical statement (a median over random draws against a sampling "
       "bound): no exact certificate or proof applies; each draw's limit error "
@@ -218,14 +221,14 @@ void check_family(Case<T>& c) {
                  {"draws", draws},
                  {"q10", ratios[ratios.size() / 10]},
                  {"q90", ratios[ratios.size() * 9 / 10]}});
-  if (c.falsifier("bounded-ratio")) {
+  if (c.falsifier(kBoundedRatio)) {
     c.require_le("median err_FA/opt_1 vs 1 + alpha", T(median), T(1 + alpha));
     return;
   }
   c.require_le("|median ratio - predicted|", T(std::abs(median - predicted)), T(sampling + tail));
 }
 
-FA_REGISTER_CLAIM(spec(), check);
-FA_REGISTER_CLAIM(family_spec(), check_family);
+FA_REGISTER_CLAIM(property, spec(), check);
+FA_REGISTER_CLAIM(property, family_spec(), check_family);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

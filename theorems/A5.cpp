@@ -18,6 +18,9 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kClaimsOptimal{"claims-optimal",
+                               "false statement: err_FA <= opt_1 (FA exactly optimal)"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A5";
@@ -34,7 +37,7 @@ ClaimSpec spec() {
   s.recipe =
       "n, m in [2, 40] (mp 6), r = 1, k >= 2, clustered spectrum (width (k-1) "
       "2^-(spread+4), spread <= 6), c 2^-5..2^-1, B 2^-2..2^2 (double)";
-  s.falsifiers = {{"claims-optimal", "false statement: err_FA <= opt_1 (FA exactly optimal)"}};
+  s.falsifiers = {kClaimsOptimal};
   s.strength_note =
       "Checked on FA and GD runs (their limits within tolerance): a property of "
       "trajectories, so tested.";
@@ -53,11 +56,8 @@ void check(Case<T>& c) {
   space.inits = {Init::zero};
   space.step_log2_min = is_double ? -5 : -4;
   space.b_scale_log2_min = is_double ? -2 : 0, space.b_scale_log2_max = is_double ? 2 : 0;
-  Recipe rec = c.draw(space);
-  rec.r = 1;
-  c.use_recipe(rec);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space, [&](Recipe& rec) { rec.r = 1; });
+  const Recipe& rec = c.recipe();
   require_well_posed_feedback(c, inst);
   const T tol = limit_error_tolerance(inst);
   const long budget = stationary_budget(c, inst, T(tol / 64), is_double ? 60000 : 150000,
@@ -67,12 +67,15 @@ void check(Case<T>& c) {
       c, inst, Algorithm::fa, c.dynamics().zero_init(rec.n, rec.r, rec.m), budget, tol / 64, steps);
   const T err_fa = 2 * run.final_loss;
   const T width = inst.s(0) * inst.s(0) - inst.s(rec.k - 1) * inst.s(rec.k - 1);
-  const T allowed = c.falsifier("claims-optimal") ? T(0) : width;
+  const T allowed = c.falsifier(kClaimsOptimal) ? T(0) : width;
   c.note("steps", std::to_string(steps));
   c.note("err_FA", to_text(err_fa));
   c.note("opt_1", to_text(inst.opt_r));
   c.require_le("err_FA - opt_1 vs s_1^2 - s_k^2", T(err_fa - inst.opt_r), T(allowed + tol));
 }
+
+const Falsifier kSameRepresentation{
+    "same-representation", "false statement: the representations coincide (mean k cos^2 >= k/2)"};
 
 ClaimSpec family_spec() {
   ClaimSpec s;
@@ -90,8 +93,7 @@ ClaimSpec family_spec() {
   s.cases_double = 4;
   s.family = true;
   s.cases_mp = 2;
-  s.falsifiers = {{"same-representation",
-                   "false statement: the representations coincide (mean k cos^2 >= k/2)"}};
+  s.falsifiers = {kSameRepresentation};
   s.strength_note =
       "A statistical statement (the mean of k cos^2 over random draws against a "
       "sampling bound): no exact certificate or proof applies.";
@@ -133,7 +135,7 @@ void check_family(Case<T>& c) {
   c.note("mean k cos^2", std::to_string(mean));
   c.record().extra["family"].push_back(
       {{"k", k}, {"mean_k_cos2", mean}, {"draws", draws}, {"abs_cos", cosines}});
-  if (c.falsifier("same-representation")) {
+  if (c.falsifier(kSameRepresentation)) {
     c.require_ge("mean k cos^2", T(mean), T(k / 2.0));
     return;
   }
@@ -141,7 +143,7 @@ void check_family(Case<T>& c) {
   c.require_ge("mean k cos^2 (lower)", T(mean), T(lo));
 }
 
-FA_REGISTER_CLAIM(spec(), check);
-FA_REGISTER_CLAIM(family_spec(), check_family);
+FA_REGISTER_CLAIM(property, spec(), check);
+FA_REGISTER_CLAIM(property, family_spec(), check_family);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

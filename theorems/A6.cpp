@@ -16,6 +16,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kUnwhitened{"unwhitened",
+                            "Gaussian X in part (i): the network dynamics then differ from "
+                            "the matrix dynamics by far more than rounding"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "A6";
@@ -33,9 +37,7 @@ ClaimSpec spec() {
              ", small init 2^-8 or 2^-2, c <= 2^-2; N = 4 m for (i); N = 16 m "
              "and 1024 m for (ii), "
              "checked for m <= 12 (double)";
-  s.falsifiers = {{"unwhitened",
-                   "Gaussian X in part (i): the network dynamics then differ from "
-                   "the matrix dynamics by far more than rounding"}};
+  s.falsifiers = {kUnwhitened};
   s.strength_note =
       "The whitened-data identity is checked along runs within rounding, and the "
       "Gaussian-data part is statistical: tested.";
@@ -53,13 +55,12 @@ void check(Case<T>& c) {
   // not. Region: small init 2^-8 or 2^-2 and c <= 2^-2.
   space.init_scales_log2 = {-8, -2};
   space.step_log2_max = -2;
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
   const int N = 4 * rec.m;
   using std::sqrt;
-  Mat<T> X = c.falsifier("unwhitened")
+  Mat<T> X = c.falsifier(kUnwhitened)
                  ? cast_matrix<T>(gaussian_matrix(rec.m, N, rec.seed, Stream::extra))
                  : Mat<T>(sqrt(T(double(N))) *
                           orthonormal_columns<T>(
@@ -118,6 +119,6 @@ void check(Case<T>& c) {
                T(small_n / 2));
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -18,12 +18,20 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdAsFa{"gd-as-fa",
+                        "the deep step runs GD (signals through W_{l+1}^T): the law must fail"};
+const Falsifier kEtaNotSquared{"eta-not-squared",
+                               "false statement: Q_l+ = Q_l - eta delta_l G delta_l^T"};
+const Falsifier kWrongLayerProduct{
+    "wrong-layer-product",
+    "false statement: P_l^T P_l (the layer's output) in place of P_{l-1}^T P_{l-1}"};
+
 template <class C>
 LawVariant variant(const C& c) {
   LawVariant v;
-  v.wrong_algorithm = c.falsifier("gd-as-fa");
-  v.eta_not_squared = c.falsifier("eta-not-squared");
-  v.wrong_layer_product = c.falsifier("wrong-layer-product");
+  v.wrong_algorithm = c.falsifier(kGdAsFa);
+  v.eta_not_squared = c.falsifier(kEtaNotSquared);
+  v.wrong_layer_product = c.falsifier(kWrongLayerProduct);
   return v;
 }
 
@@ -46,12 +54,7 @@ ClaimSpec spec() {
       "every step (delta_l = B_{l+1}^T delta_{l+1}, P_{l-1} = W_{l-1} ... W_1, P_0 = I).";
   s.hypotheses = kDeepIdentityHypotheses;
   s.recipe = std::string(kDeepIdentityRegionText) + "; 20 steps (10 mp, 2 exact)";
-  s.ladder = true;
-  s.falsifiers = {
-      {"gd-as-fa", "the deep step runs GD (signals through W_{l+1}^T): the law must fail"},
-      {"eta-not-squared", "false statement: Q_l+ = Q_l - eta delta_l G delta_l^T"},
-      {"wrong-layer-product",
-       "false statement: P_l^T P_l (the layer's output) in place of P_{l-1}^T P_{l-1}"}};
+  s.falsifiers = {kGdAsFa, kEtaNotSquared, kWrongLayerProduct};
   s.ladder_recipe = fixed_recipe(4, 5, 3, 2, 21, Init::small, -2);
   s.proof = "theorems/proofs/DL1.py";
   PolynomialIdentity poly;
@@ -59,7 +62,7 @@ ClaimSpec spec() {
   poly.residual =
       "Q_l(W+) - Q_l(W) + eta^2 delta_l P_{l-1}^T P_{l-1} delta_l^T after one deep FA "
       "step, every l";
-  poly.falsifiers = {"gd-as-fa", "eta-not-squared", "wrong-layer-product"};
+  poly.falsifiers = {kGdAsFa, kEtaNotSquared, kWrongLayerProduct};
   poly.evaluate_deep = &polynomial_residual;
   poly.deep_degree_per_layer = 4;
   s.polynomial = poly;
@@ -71,6 +74,6 @@ void check(Case<T>& c) {
   check_layer_law(c, LayerLaw::fa_alignment, variant(c), deep_identity_space<T>(), {3, 2});
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -15,6 +15,8 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdFlow{"gd-flow", "the deep GD flow in place of FA's: Q_l is not conserved"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "DL1.flow";
@@ -28,7 +30,7 @@ ClaimSpec spec() {
       "None (any Y, feedback, init); small init per layer 2^x N(0, 1), x in {-1, -8, "
       "-2, 0}; depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
   s.recipe = "the wide region's spectra and B scales, small init, deep FA flow to t = 3";
-  s.falsifiers = {{"gd-flow", "the deep GD flow in place of FA's: Q_l is not conserved"}};
+  s.falsifiers = {kGdFlow};
   s.cases_mp = 20;  // half of F1's: each mp case integrates a deep flow twice at 1e-18, 1e-22
   s.proof = "theorems/proofs/DL1.flow.py";
   s.strength_note =
@@ -40,9 +42,9 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   check_deep_flow_invariant(c, LayerLaw::fa_alignment,
-                            c.falsifier("gd-flow") ? DeepAlgorithm::gd : DeepAlgorithm::fa);
+                            c.falsifier(kGdFlow) ? DeepAlgorithm::gd : DeepAlgorithm::fa);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

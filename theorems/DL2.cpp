@@ -18,12 +18,18 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kSequentialUpdate{"sequential-update",
+                                  "each layer updated from the already-updated layers below"};
+const Falsifier kSignFlipped{"sign-flipped", "false statement: D_l+ = D_l - eta^2 (...)"};
+const Falsifier kFaAsGd{"fa-as-gd",
+                        "the deep step runs FA (signals through B_{l+1}^T): the law must fail"};
+
 template <class C>
 LawVariant variant(const C& c) {
   LawVariant v;
-  v.sign_flipped = c.falsifier("sign-flipped");
-  v.sequential = c.falsifier("sequential-update");
-  v.wrong_algorithm = c.falsifier("fa-as-gd");
+  v.sign_flipped = c.falsifier(kSignFlipped);
+  v.sequential = c.falsifier(kSequentialUpdate);
+  v.wrong_algorithm = c.falsifier(kFaAsGd);
   return v;
 }
 
@@ -46,11 +52,7 @@ ClaimSpec spec() {
       "delta_l^T) exactly, at every step.";
   s.hypotheses = kDeepIdentityHypotheses;
   s.recipe = std::string(kDeepIdentityRegionText) + "; 20 steps (10 mp, 2 exact)";
-  s.ladder = true;
-  s.falsifiers = {
-      {"sequential-update", "each layer updated from the already-updated layers below"},
-      {"sign-flipped", "false statement: D_l+ = D_l - eta^2 (...)"},
-      {"fa-as-gd", "the deep step runs FA (signals through B_{l+1}^T): the law must fail"}};
+  s.falsifiers = {kSequentialUpdate, kSignFlipped, kFaAsGd};
   s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 22, Init::small, -2);
   s.proof = "theorems/proofs/DL2.py";
   PolynomialIdentity poly;
@@ -58,7 +60,7 @@ ClaimSpec spec() {
   poly.residual =
       "D_l(W+) - D_l(W) - eta^2 (P_l d_{l+1}^T d_{l+1} P_l^T - d_l G_{l-1} d_l^T) "
       "after one deep GD step, every l";
-  poly.falsifiers = {"sequential-update", "sign-flipped", "fa-as-gd"};
+  poly.falsifiers = {kSequentialUpdate, kSignFlipped, kFaAsGd};
   poly.evaluate_deep = &polynomial_residual;
   poly.deep_degree_per_layer = 4;
   s.polynomial = poly;
@@ -72,6 +74,6 @@ void check(Case<T>& c) {
   check_layer_law(c, LayerLaw::gd_balance, variant(c), space, {3, 2});
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -12,6 +12,8 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kFaFlow{"fa-flow", "the deep FA flow in place of GD's: D_l is not conserved"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "DL2.flow";
@@ -25,7 +27,7 @@ ClaimSpec spec() {
       "None (any Y, init); small init per layer 2^x N(0, 1), x in {-1, -8, -2, 0}; "
       "depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
   s.recipe = "the wide region's spectra, small init, deep GD flow to t = 3";
-  s.falsifiers = {{"fa-flow", "the deep FA flow in place of GD's: D_l is not conserved"}};
+  s.falsifiers = {kFaFlow};
   s.cases_mp = 20;  // half of F3's: each mp case integrates a deep flow twice at 1e-18, 1e-22
   s.proof = "theorems/proofs/DL2.flow.py";
   s.strength_note =
@@ -37,9 +39,9 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   check_deep_flow_invariant(c, LayerLaw::gd_balance,
-                            c.falsifier("fa-flow") ? DeepAlgorithm::fa : DeepAlgorithm::gd);
+                            c.falsifier(kFaFlow) ? DeepAlgorithm::fa : DeepAlgorithm::gd);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

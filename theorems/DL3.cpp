@@ -14,17 +14,24 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kEveryLayer{
+    "every-layer",
+    "false statement: the law at every hidden layer with F_l = W_L ... W_{l+1} "
+    "in place of B_{l+1} (conjecture R7)"};
+const Falsifier kEtaNotSquared{"eta-not-squared", "false statement: eta in place of eta^2"};
+const Falsifier kGdAsDfa{"gd-as-dfa", "the deep step runs GD: the law must fail"};
+
 template <class C>
 LawVariant variant(const C& c) {
   LawVariant v;
-  v.eta_not_squared = c.falsifier("eta-not-squared");
-  v.wrong_algorithm = c.falsifier("gd-as-dfa");
+  v.eta_not_squared = c.falsifier(kEtaNotSquared);
+  v.wrong_algorithm = c.falsifier(kGdAsDfa);
   return v;
 }
 
 template <class C>
 LayerLaw law(const C& c) {
-  return c.falsifier("every-layer") ? LayerLaw::dfa_every_layer : LayerLaw::dfa_top;
+  return c.falsifier(kEveryLayer) ? LayerLaw::dfa_every_layer : LayerLaw::dfa_top;
 }
 
 // Schwartz-Zippel: DFA's delta_{L-1} = B^T E has degree L + 1 and the update of W_{L-1} degree
@@ -44,12 +51,7 @@ ClaimSpec spec() {
       "delta_{L-1}^T exactly, at every step.";
   s.hypotheses = kDeepIdentityHypotheses;
   s.recipe = std::string(kDeepIdentityRegionText) + "; 20 steps (10 mp, 2 exact)";
-  s.ladder = true;
-  s.falsifiers = {{"every-layer",
-                   "false statement: the law at every hidden layer with F_l = W_L ... W_{l+1} "
-                   "in place of B_{l+1} (conjecture R7)"},
-                  {"eta-not-squared", "false statement: eta in place of eta^2"},
-                  {"gd-as-dfa", "the deep step runs GD: the law must fail"}};
+  s.falsifiers = {kEveryLayer, kEtaNotSquared, kGdAsDfa};
   s.ladder_recipe = fixed_recipe(4, 5, 3, 2, 23, Init::small, -2);
   s.proof = "theorems/proofs/DL3.py";
   PolynomialIdentity poly;
@@ -57,7 +59,7 @@ ClaimSpec spec() {
   poly.residual =
       "Q_{L-1}(W+) - Q_{L-1}(W) + eta^2 d_{L-1} G_{L-2} d_{L-1}^T after one deep "
       "DFA step";
-  poly.falsifiers = {"every-layer", "eta-not-squared", "gd-as-dfa"};
+  poly.falsifiers = {kEveryLayer, kEtaNotSquared, kGdAsDfa};
   poly.evaluate_deep = &polynomial_residual;
   poly.deep_degree_per_layer = 4;
   s.polynomial = poly;
@@ -69,6 +71,6 @@ void check(Case<T>& c) {
   check_layer_law(c, law(c), variant(c), deep_identity_space<T>(), {3, 2});
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

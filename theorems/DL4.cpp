@@ -20,6 +20,11 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdAsFa{"gd-as-fa", "the FA side runs GD: the two steps must differ"};
+const Falsifier kProductWrongOrder{
+    "product-wrong-order",
+    "DFA's feedback B_{l+1} ... B_L (the product in the wrong order; square networks)"};
+
 /// DFA's feedback B_l = B_L ... B_{l+1} (product-wrong-order: B_{l+1} ... B_L, square networks).
 template <class T>
 DeepFeedback<T> product_feedback(const DeepFeedback<T>& fb, int L, bool wrong_order) {
@@ -55,8 +60,8 @@ std::pair<Layers<T>, Layers<T>> both_steps(const DeepDynamics<T>& dyn, bool gd_a
 Mat<Rational> polynomial_residual(DeepPolyCase& c) {
   const DeepPolyPoint& p = c.point();
   const auto [fa, dfa] =
-      both_steps(c.dynamics(), c.falsifier("gd-as-fa"), c.falsifier("product-wrong-order"), p.w,
-                 p.Y, p.fb, p.eta, 0, c.workspace());
+      both_steps(c.dynamics(), c.falsifier(kGdAsFa), c.falsifier(kProductWrongOrder), p.w, p.Y,
+                 p.fb, p.eta, 0, c.workspace());
   std::vector<Mat<Rational>> parts;
   for (int l = 1; l <= p.w.depth(); ++l)
     parts.push_back(fa.W[static_cast<std::size_t>(l)] - dfa.W[static_cast<std::size_t>(l)]);
@@ -75,17 +80,13 @@ ClaimSpec spec() {
                  " The falsifier product-wrong-order makes the network square (every width "
                  "n >= 2, L >= 3).";
   s.recipe = std::string(kDeepIdentityRegionText) + "; 20 steps (10 mp, 2 exact)";
-  s.ladder = true;
-  s.falsifiers = {
-      {"gd-as-fa", "the FA side runs GD: the two steps must differ"},
-      {"product-wrong-order",
-       "DFA's feedback B_{l+1} ... B_L (the product in the wrong order; square networks)"}};
+  s.falsifiers = {kGdAsFa, kProductWrongOrder};
   s.ladder_recipe = fixed_recipe(4, 5, 3, 2, 24, Init::small, -2);
   s.proof = "theorems/proofs/DL4.py";
   PolynomialIdentity poly;
   poly.degree = 8;
   poly.residual = "W_l after one deep FA step minus W_l after one DFA step with product feedback";
-  poly.falsifiers = {"gd-as-fa", "product-wrong-order"};
+  poly.falsifiers = {kGdAsFa, kProductWrongOrder};
   poly.evaluate_deep = &polynomial_residual;
   poly.deep_degree_per_layer = 2;
   s.polynomial = poly;
@@ -95,7 +96,7 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool exact = std::is_same_v<T, Rational>;
-  const bool wrong_order = c.falsifier("product-wrong-order");
+  const bool wrong_order = c.falsifier(kProductWrongOrder);
   DeepRecipe rec = draw_deep(c, deep_identity_space<T>(), {3, 2});
   if (wrong_order) {  // a square network of depth >= 3, where B_{l+1} ... B_L is a product
     rec.base.n = std::max(2, rec.base.n);
@@ -119,7 +120,7 @@ void check(Case<T>& c) {
   for (int t = 0; t < deep_law_steps<T>(); ++t) {
     if (deep_stop_at_divergence(c, w, inst.Y(), start_loss)) break;
     const DeepSignals<T> abs = abs_deep_signals(DeepAlgorithm::fa, w, inst.Y(), inst.feedback);
-    const auto [fa, dfa] = both_steps(c.dynamics().deep(), c.falsifier("gd-as-fa"), wrong_order, w,
+    const auto [fa, dfa] = both_steps(c.dynamics().deep(), c.falsifier(kGdAsFa), wrong_order, w,
                                       inst.Y(), inst.feedback, eta, t, ws);
     c.note("step", std::to_string(t));
     for (int l = 1; l <= L; ++l) {
@@ -136,6 +137,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

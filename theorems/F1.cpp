@@ -14,13 +14,15 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdFlow{"gd-flow", "the GD flow in place of the FA flow: Q is not conserved"};
+
 // Schwartz-Zippel: dQ/dt = B^T Z' + Z'^T B - W' W^T - W W'^T with (Z', W') = flow_rhs(FA) at an
 // arbitrary point: total degree 4 in the entries of (Y, B, Z, W) (Z' = -E W^T and W' = -B^T E
 // have degree 3; eta does not enter).
 Mat<Rational> polynomial_residual(PolyCase& c) {
   const PolyPoint& p = c.point();
   const Factors<Rational> f = c.start();
-  const FlowKind kind = c.falsifier("gd-flow") ? FlowKind::gd : FlowKind::fa;
+  const FlowKind kind = c.falsifier(kGdFlow) ? FlowKind::gd : FlowKind::fa;
   const Factors<Rational> d = flow_rhs(kind, p.Y, p.B, f);
   return Mat<Rational>(p.B.transpose() * d.Z + d.Z.transpose() * p.B - d.W * f.W.transpose() -
                        f.W * d.W.transpose());
@@ -39,13 +41,13 @@ ClaimSpec spec() {
       "None (any Y, B, init); drawn across the wide region (c "
       "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
   s.recipe = std::string(kWideRegionText) + ", small init 2^-1, 2^-8, 2^-2 or 1, flow to t = 3";
-  s.falsifiers = {{"gd-flow", "the GD flow in place of the FA flow: Q is not conserved"}};
+  s.falsifiers = {kGdFlow};
   s.proof = "theorems/proofs/F1.py";
   s.polynomial = PolynomialIdentity{4,
                                     "dQ/dt = B^T Z' + Z'^T B - W' W^T - W W'^T along the FA flow's "
                                     "right-hand side",
                                     &polynomial_residual,
-                                    {"gd-flow"}};
+                                    {kGdFlow}};
   s.strength_note =
       "The law dQ/dt = 0 is proved; the integrated trajectories (Odeint, finite "
       "tolerance) are tested.";
@@ -54,10 +56,10 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  const bool gd = c.falsifier("gd-flow");
+  const bool gd = c.falsifier(kGdFlow);
   check_flow_invariant(c, gd ? FlowKind::gd : FlowKind::fa, gd);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

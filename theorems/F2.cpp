@@ -19,6 +19,9 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kWrongCoefficient{"wrong-coefficient",
+                                  "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"};
+
 // Schwartz-Zippel: at an arbitrary point, with (Z', W') = flow_rhs(FA) and G' = B^T (Z' W + Z W'),
 // <G, G'> + ||G W^T||^2 + 1/2 ||W^T G||^2 + 1/2 tr(G^T Q G): total degree 8 in the entries of
 // (Y, B, Z, W) (G has 3, G' 5; G W^T 4; G^T Q G 3 + 2 + 3).
@@ -29,7 +32,7 @@ Mat<Rational> polynomial_residual(PolyCase& c) {
   const Factors<Rational> d = flow_rhs(FlowKind::fa, p.Y, p.B, f);
   const Mat<Rational> dG = p.B.transpose() * (d.Z * f.W + f.Z * d.W);
   const Mat<Rational> Q = alignment_matrix(f, p.B);
-  const Rational half = c.falsifier("wrong-coefficient") ? Rational(1) : Rational(1, 2);
+  const Rational half = c.falsifier(kWrongCoefficient) ? Rational(1) : Rational(1, 2);
   Mat<Rational> res(1, 1);
   res(0, 0) = G.cwiseProduct(dG).sum() + Mat<Rational>(G * f.W.transpose()).squaredNorm() +
               half * Mat<Rational>(f.W.transpose() * G).squaredNorm() +
@@ -49,9 +52,7 @@ ClaimSpec spec() {
   s.recipe = std::string(kWideRegionText) +
              "; small random point (2^-1, 2^-8, 2^-2 or 1) for the identity; "
              "flow to t = 3";
-  s.ladder = true;
-  s.falsifiers = {
-      {"wrong-coefficient", "false statement: -||W^T G||^2 in place of -1/2 ||W^T G||^2"}};
+  s.falsifiers = {kWrongCoefficient};
   s.ladder_recipe = fixed_recipe(4, 4, 2, 3, 21, Init::small, -1);
   s.proof = "theorems/proofs/F2.py";
   s.polynomial = PolynomialIdentity{
@@ -59,7 +60,7 @@ ClaimSpec spec() {
       "<G, G'> + ||G W^T||^2 + 1/2 ||W^T G||^2 + 1/2 tr(G^T Q G) along the FA flow's right-hand "
       "side",
       &polynomial_residual,
-      {"wrong-coefficient"}};
+      {kWrongCoefficient}};
   s.strength_note =
       "The Lyapunov identity is proved; that ||B^T E|| does not increase along "
       "integrated trajectories from zero init is tested.";
@@ -72,9 +73,8 @@ void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.inits = {Init::small};
   space.init_scales_log2 = {-1, -8, -2, 0};
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const Factors<T>& p = inst.start;
   const Mat<T> E = p.Z * p.W - inst.Y;
   const Mat<T> G = inst.B.transpose() * E;
@@ -83,7 +83,7 @@ void check(Case<T>& c) {
   const Mat<T> dG = inst.B.transpose() * (dZ * p.W + p.Z * dW);
   const T lhs = (G.cwiseProduct(dG)).sum();
   const Mat<T> Q = alignment_matrix(p, inst.B);
-  const T half = c.falsifier("wrong-coefficient") ? T(1) : T(1) / T(2);
+  const T half = c.falsifier(kWrongCoefficient) ? T(1) : T(1) / T(2);
   const T rhs = -Mat<T>(G * p.W.transpose()).squaredNorm() -
                 half * Mat<T>(p.W.transpose() * G).squaredNorm() -
                 (G.transpose() * Q * G).trace() / 2;
@@ -94,7 +94,7 @@ void check(Case<T>& c) {
   c.require_identity("|d/dt 1/2||G||^2 - (Lyapunov formula)|",
                      lhs > rhs ? T(lhs - rhs) : T(rhs - lhs), scale, k);
   if constexpr (flows) {
-    if (c.falsifier("wrong-coefficient")) return;
+    if (c.falsifier(kWrongCoefficient)) return;
     FlowConfig<T> cfg;
     cfg.kind = FlowKind::fa;
     cfg.end_time = T(3);
@@ -116,6 +116,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -10,12 +10,14 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kFaFlow{"fa-flow", "the FA flow in place of the GD flow: D is not conserved"};
+
 // Schwartz-Zippel: dD/dt = Z'^T Z + Z^T Z' - W' W^T - W W'^T with (Z', W') = flow_rhs(GD): total
 // degree 4 in the entries of (Y, Z, W) (Z', W' have degree 3).
 Mat<Rational> polynomial_residual(PolyCase& c) {
   const PolyPoint& p = c.point();
   const Factors<Rational> f = c.start();
-  const FlowKind kind = c.falsifier("fa-flow") ? FlowKind::fa : FlowKind::gd;
+  const FlowKind kind = c.falsifier(kFaFlow) ? FlowKind::fa : FlowKind::gd;
   const Factors<Rational> d = flow_rhs(kind, p.Y, p.B, f);
   return Mat<Rational>(d.Z.transpose() * f.Z + f.Z.transpose() * d.Z - d.W * f.W.transpose() -
                        f.W * d.W.transpose());
@@ -34,13 +36,13 @@ ClaimSpec spec() {
       "None (any Y, init); drawn across the wide region (c "
       "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
   s.recipe = std::string(kWideRegionText) + ", small init 2^-1, 2^-8, 2^-2 or 1, flow to t = 3";
-  s.falsifiers = {{"fa-flow", "the FA flow in place of the GD flow: D is not conserved"}};
+  s.falsifiers = {kFaFlow};
   s.proof = "theorems/proofs/F3.py";
   s.polynomial = PolynomialIdentity{4,
                                     "dD/dt = Z'^T Z + Z^T Z' - W' W^T - W W'^T along the GD flow's "
                                     "right-hand side",
                                     &polynomial_residual,
-                                    {"fa-flow"}};
+                                    {kFaFlow}};
   s.strength_note =
       "The law dD/dt = 0 is proved; the integrated trajectories (Odeint, finite "
       "tolerance) are tested.";
@@ -49,10 +51,10 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  const bool fa = c.falsifier("fa-flow");
+  const bool fa = c.falsifier(kFaFlow);
   check_flow_invariant(c, fa ? FlowKind::fa : FlowKind::gd, fa);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -15,6 +15,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kTraceBound{"trace-bound",
+                            "true variant: tr(B^T Z_t) <= 1/2 ||W_t||^2 + k eps scale, "
+                            "which X2 proves from zero init"};
+
 /// x = a / sqrt(z) (0 when z = 0): is x1 < x0? Compared through squares, signs apart.
 bool ratio_less(const Rational& a1, const Rational& z1, const Rational& a0, const Rational& z0) {
   auto sign = [](const Rational& a, const Rational& z) {
@@ -73,9 +77,7 @@ ClaimSpec spec() {
       "recipe: no case with n = 1 or m = 1 refuted, 0 of 720 such mp cases and 0 of 519 double "
       "cases of the wide region, fa-claims power at 9a55d37; they held 71% of the mp draws).";
   s.recipe = std::string(kWideRegionText) + ", n, m >= 2, zero init, 300 FA steps";
-  s.falsifiers = {{"trace-bound",
-                   "true variant: tr(B^T Z_t) <= 1/2 ||W_t||^2 + k eps scale, "
-                   "which X2 proves from zero init"}};
+  s.falsifiers = {kTraceBound};
   s.replay_exactly = &replay_exactly;
   // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
   // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
@@ -102,9 +104,8 @@ void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.inits = {Init::zero};
   space.min_dim = 2;  // n = 1 or m = 1 never refuted (hypotheses): the budget goes where they are
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
   Factors<T> f = c.dynamics().zero_init(rec.n, rec.r, rec.m);
   Workspace<T> ws;
@@ -113,7 +114,7 @@ void check(Case<T>& c) {
   for (int t = 0; t < 300; ++t) {
     c.dynamics().step(Algorithm::fa, f, inst.Y, inst.B, eta, t, ws);
     c.note("step", std::to_string(t + 1));
-    if (c.falsifier("trace-bound")) {
+    if (c.falsifier(kTraceBound)) {
       const T scale = product_bound<T>(inst.B.transpose(), f.Z) + f.W.squaredNorm();
       c.require_le("tr(B^T Z_t) - 1/2 ||W_t||^2 at step " + std::to_string(t + 1),
                    T((inst.B.transpose() * f.Z).trace() - f.W.squaredNorm() / 2),
@@ -129,6 +130,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -15,6 +15,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdInstead{"gd-instead",
+                           "true variant: GD (a descent method at this step) instead of "
+                           "FA; the search must find no increase"};
+
 // The counterexample's instance and start as exact rationals; FA for `step` steps through
 // reference_dynamics<Rational>(); L_s > L_{s-1} decided exactly. Gives up beyond 2^26 bits (the
 // exact numbers roughly triple in size per step) and says so.
@@ -51,9 +55,7 @@ ClaimSpec spec() {
       "Small random init 2^x N(0, 1), x in {-4, -8, -2, 0} (enforced); the wide "
       "region otherwise.";
   s.recipe = std::string(kWideRegionText) + ", small init, 300 FA steps";
-  s.falsifiers = {{"gd-instead",
-                   "true variant: GD (a descent method at this step) instead of "
-                   "FA; the search must find no increase"}};
+  s.falsifiers = {kGdInstead};
   s.replay_exactly = &replay_exactly;
   // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
   // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
@@ -80,18 +82,17 @@ void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.inits = {Init::small};
   space.init_scales_log2 = {-4, -8, -2, 0};
-  if (c.falsifier("gd-instead")) {
+  if (c.falsifier(kGdInstead)) {
     // The true variant keeps the descent lemma's hypothesis: eta = 2^-4 / sigma_1 below
     // 2 / (local Lipschitz constant), which a small init 2^-4 and the default B scale give.
     space.step_log2_max = space.step_log2_min = -4;
     space.init_scales_log2 = {-4};
     space.b_scale_log2_min = space.b_scale_log2_max = 0;
   }
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
-  const Algorithm alg = c.falsifier("gd-instead") ? Algorithm::gd : Algorithm::fa;
+  const Algorithm alg = c.falsifier(kGdInstead) ? Algorithm::gd : Algorithm::fa;
   Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
   const double k = 16.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
@@ -108,6 +109,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -12,6 +12,8 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kTrueLimit{"true-limit", "true variant: FA's error equals ||Y(I-P)||^2 (A4)"};
+
 // The counterexample's Y and B as exact rationals; the separation certificate
 // (certify/certificates.hpp) proves err* = ||Y (I - P)||^2 > opt_r exactly. What stays tested is
 // that FA's run converged to err* (A4), which the counterexample's own numbers show to within
@@ -40,7 +42,7 @@ ClaimSpec spec() {
   s.recipe =
       "n, m <= 12 (mp 5), r < k, any spectrum (spread <= 3), c 2^-4..2^-1, B "
       "2^-1..2^1, zero init, run to a stationary point";
-  s.falsifiers = {{"true-limit", "true variant: FA's error equals ||Y(I-P)||^2 (A4)"}};
+  s.falsifiers = {kTrueLimit};
   s.replay_exactly = &replay_exactly;
   // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
   // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
@@ -72,9 +74,8 @@ void check(Case<T>& c) {
   space.step_log2_min = -4;
   space.b_scale_log2_min = -1, space.b_scale_log2_max = 1;
   space.max_spread = 3;
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   require_well_posed_feedback(c, inst);
   const T tol = limit_error_tolerance(inst);
   long steps = 0;
@@ -85,7 +86,7 @@ void check(Case<T>& c) {
   c.note("steps", std::to_string(steps));
   c.note("err_FA", to_text(err_fa));
   c.note("opt_r", to_text(inst.opt_r));
-  if (c.falsifier("true-limit")) {
+  if (c.falsifier(kTrueLimit)) {
     const T star = fa_limit_error(inst);
     c.require_le("|err_FA - ||Y(I-P)||^2|", err_fa > star ? T(err_fa - star) : T(star - err_fa),
                  tol);
@@ -94,6 +95,6 @@ void check(Case<T>& c) {
   c.require_le("err_FA vs opt_r + tol", err_fa, T(inst.opt_r + tol));
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

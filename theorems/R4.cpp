@@ -13,6 +13,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kFaInstead{"fa-instead",
+                           "true variant: FA (not GD) from zero init, which converges (A1); "
+                           "the search must find no counterexample"};
+
 // The counterexample's Y, B as exact rationals; one GD step of the proved Rational path from the
 // recorded start (0, 0) returns exactly (0, 0), so by induction GD never moves and its loss stays
 // 1/2 ||Y||^2 > 1e-6 ||Y||^2 (Y != 0) for every step, not only the budget's.
@@ -48,9 +52,7 @@ ClaimSpec spec() {
       "Generator: r >= rank(Y), flat or geometric spectrum (spread <= 2), the wide "
       "region otherwise (n, m <= 48 / 12, c 2^-8..2^-1, B 2^-3..2^3).";
   s.recipe = "random recipe with r >= k, zero init";
-  s.falsifiers = {{"fa-instead",
-                   "true variant: FA (not GD) from zero init, which converges (A1); "
-                   "the search must find no counterexample"}};
+  s.falsifiers = {kFaInstead};
   s.replay_exactly = &replay_exactly;
   // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
   // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
@@ -77,15 +79,13 @@ void check(Case<T>& c) {
   space.inits = {Init::zero};
   space.spectra = {Spectrum::flat, Spectrum::geometric};
   space.max_spread = 2;
-  if (c.falsifier("fa-instead")) {  // the true variant stays inside A1's fast corner
+  if (c.falsifier(kFaInstead)) {  // the true variant stays inside A1's fast corner
     space.max_dim = 12;
     space.step_log2_min = -3;
     space.b_scale_log2_min = space.b_scale_log2_max = 0;
   }
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
-  const Algorithm alg = c.falsifier("fa-instead") ? Algorithm::fa : Algorithm::gd;
+  const Instance<T> inst = c.instance(space);
+  const Algorithm alg = c.falsifier(kFaInstead) ? Algorithm::fa : Algorithm::gd;
   if (alg == Algorithm::fa)  // A1's checked hypothesis, so the true variant is really true
     c.precondition(feedback_conditioning(inst) >= T(0.05), "B^T U_k ill-conditioned");
   const T y2 = inst.Y.squaredNorm();
@@ -96,6 +96,6 @@ void check(Case<T>& c) {
                bound);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -19,6 +19,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kNonFlatSpectrum{"non-flat-spectrum",
+                                 "true variant: spectra with distinct singular values "
+                                 "only (X6's corrected hypothesis)"};
+
 /// GD's W-gradient Z*^T E* at FA's fixed point W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1}, exactly;
 /// empty when W* W*^T is singular.
 std::optional<Mat<Rational>> exact_gradient_at_fixed_point(const Mat<Rational>& Y,
@@ -81,9 +85,7 @@ ClaimSpec spec() {
       "first specified.)";
   s.hypotheses = "r < k (enforced); W* W*^T well conditioned (checked precondition).";
   s.recipe = std::string(kWideRegionText) + ", r < k, any spectrum (flat included)";
-  s.falsifiers = {{"non-flat-spectrum",
-                   "true variant: spectra with distinct singular values "
-                   "only (X6's corrected hypothesis)"}};
+  s.falsifiers = {kNonFlatSpectrum};
   s.replay_exactly = &replay_exactly;
   // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
   // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
@@ -111,17 +113,16 @@ template <class T>
 void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.relation = RankRelation::r_below_k;
-  if (c.falsifier("non-flat-spectrum"))
+  if (c.falsifier(kNonFlatSpectrum))
     space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered,
                      Spectrum::near_tie};
-  Recipe rec = c.draw(space);
-  // The true variant holds a fixed recipe (a pinned case) to its spectra too.
-  if (c.falsifier("non-flat-spectrum") && rec.spectrum == Spectrum::flat)
-    rec.spectrum = Spectrum::geometric;
-  if (rec.spectrum != Spectrum::flat) rec.spread = std::max(rec.spread, 1);
-  c.use_recipe(rec);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space, [&](Recipe& rec) {
+    // The true variant holds a fixed recipe (a pinned case) to its spectra too.
+    if (c.falsifier(kNonFlatSpectrum) && rec.spectrum == Spectrum::flat)
+      rec.spectrum = Spectrum::geometric;
+    if (rec.spectrum != Spectrum::flat) rec.spread = std::max(rec.spread, 1);
+  });
+  const Recipe& rec = c.recipe();
   const Mat<T> W_star = inst.B.transpose() * inst.Y;
   const Mat<T> gram = W_star * W_star.transpose();
   const Vec<T> ev = symmetric_eigenvalues<T>(gram);
@@ -137,6 +138,6 @@ void check(Case<T>& c) {
                T(k) * epsilon<T>() * scale);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

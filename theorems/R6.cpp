@@ -15,6 +15,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kA1Hypothesis{"a1-hypothesis",
+                              "true variant: A1's hypothesis (small init 2^-8 only); the "
+                              "search must find no counterexample"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "R6";
@@ -31,9 +35,7 @@ ClaimSpec spec() {
       "the counterexamples are at 1 (62 of 81 mp cases refuted) and 2^-2 (7 of 337), none at "
       "2^-8 (0 of 592), fa-claims power at 9a55d37 with the order 2^-8, 2^-2, 1).";
   s.recipe = "A1's region, small init 1, 2^-2 or 2^-8 (1 most often), r = k";
-  s.falsifiers = {{"a1-hypothesis",
-                   "true variant: A1's hypothesis (small init 2^-8 only); the "
-                   "search must find no counterexample"}};
+  s.falsifiers = {kA1Hypothesis};
   // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
   // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
   s.pinned = {
@@ -56,12 +58,12 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  RecipeSpace space = optimum_region<T>(c.falsifier("a1-hypothesis") ? std::vector<int>{-8}
-                                                                     : std::vector<int>{0, -2, -8});
+  RecipeSpace space = optimum_region<T>(c.falsifier(kA1Hypothesis) ? std::vector<int>{-8}
+                                                                   : std::vector<int>{0, -2, -8});
   space.inits = {Init::small};
   check_reaches_optimum(c, space, Algorithm::fa);
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

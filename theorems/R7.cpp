@@ -19,6 +19,11 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kTopLayerOnly{
+    "top-layer-only",
+    "true variant: the law at the top hidden layer only (DL3); the search must "
+    "find no counterexample"};
+
 ExactReplay replay_exactly(const nlohmann::json& cx) {
   const nlohmann::json d =
       nlohmann::json::parse(cx.at("notes").at("deep instance").get<std::string>());
@@ -60,9 +65,7 @@ ClaimSpec spec() {
       "(F_l = W_L ... W_{l+1}) satisfies Q_l+ = Q_l - eta^2 delta_l P_{l-1}^T P_{l-1} delta_l^T.";
   s.hypotheses = kDeepIdentityHypotheses;
   s.recipe = std::string(kDeepIdentityRegionText) + "; 20 DFA steps (10 mp)";
-  s.falsifiers = {{"top-layer-only",
-                   "true variant: the law at the top hidden layer only (DL3); the search must "
-                   "find no counterexample"}};
+  s.falsifiers = {kTopLayerOnly};
   s.replay_exactly = &replay_exactly;
   // Measured power (fa-claims power R7 --scalar S --cases 1010): the budgets derive from it.
   s.power = {
@@ -77,11 +80,10 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  const LayerLaw law =
-      c.falsifier("top-layer-only") ? LayerLaw::dfa_top : LayerLaw::dfa_every_layer;
+  const LayerLaw law = c.falsifier(kTopLayerOnly) ? LayerLaw::dfa_top : LayerLaw::dfa_every_layer;
   check_layer_law(c, law, LawVariant{}, deep_identity_space<T>(), {3, 2});
 }
 
-FA_REGISTER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(property, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

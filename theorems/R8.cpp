@@ -18,6 +18,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kZeroInit{"zero-init",
+                          "true variant: every layer zero and c <= 2^-4 (R8.zero's statement); the "
+                          "search must find no counterexample"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "R8";
@@ -35,9 +39,7 @@ ClaimSpec spec() {
       "scale; sigma_min(M^T U_k) >= 0.05 ||M||_2 with M = B_L ... B_2 and a budget <= 2^20 steps"
       " (checked preconditions).";
   s.recipe = "deep FA from zero or small init, every width >= k, c 2^-3..2^-5";
-  s.falsifiers = {{"zero-init",
-                   "true variant: every layer zero and c <= 2^-4 (R8.zero's statement); the "
-                   "search must find no counterexample"}};
+  s.falsifiers = {kZeroInit};
   s.cases_double = 60;
   // Measured power (fa-claims power R8 --scalar double --cases 1010): the budget derives from it
   // (a rare counterexample: about 2300 cases, ~1 s here, since most cases converge quickly).
@@ -51,7 +53,7 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  const bool narrowed = c.falsifier("zero-init");
+  const bool narrowed = c.falsifier(kZeroInit);
   check_deep_fa_reaches_zero(
       c,
       narrowed ? deep_fa_convergence_space<T>({Init::zero}, false, -4)
@@ -65,7 +67,6 @@ void check(Case<T>& c) {
 
 // Double only: in mp the tolerance 1e-40 ||Y||^2 needs budgets of ~10^5 steps per case
 // (above any cap the test command affords), so every mp case would be discarded.
-static const ::fa::ClaimRegistrar registrar(spec(), {{"double",
-                                                      ::fa::make_runner<double>(&check<double>)}});
+FA_REGISTER_CLAIM(double_only, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -24,6 +24,9 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kBottleneck{
+    "bottleneck", "a hidden width below rank(Y): zero error is impossible, the run must fail"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "R8.zero";
@@ -39,8 +42,7 @@ ClaimSpec spec() {
       "scale; sigma_min(M^T U_k) >= 0.05 ||M||_2 with M = B_L ... B_2 and a budget <= 2^20 steps"
       " (checked preconditions).";
   s.recipe = "deep FA from zero, every width >= k, c 2^-4..2^-5";
-  s.falsifiers = {
-      {"bottleneck", "a hidden width below rank(Y): zero error is impossible, the run must fail"}};
+  s.falsifiers = {kBottleneck};
   s.cases_double = 100;
   s.strength_note =
       "Every stationary point is optimal (argued in theorems/R8.cpp); that the run reaches tol "
@@ -50,14 +52,13 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  const bool bottleneck = c.falsifier("bottleneck");
+  const bool bottleneck = c.falsifier(kBottleneck);
   check_deep_fa_reaches_zero(c, deep_fa_convergence_space<T>({Init::zero}, bottleneck, -4),
                              bottleneck);
 }
 
 // Double only: in mp the tolerance 1e-40 ||Y||^2 needs budgets of ~10^5 steps per case
 // (above any cap the test command affords), so every mp case would be discarded.
-static const ::fa::ClaimRegistrar registrar(spec(), {{"double",
-                                                      ::fa::make_runner<double>(&check<double>)}});
+FA_REGISTER_CLAIM(double_only, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

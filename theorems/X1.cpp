@@ -17,6 +17,11 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdAsFa{"gd-as-fa",
+                        "the W-update uses Z^T E (GD passed off as FA): the law must fail"};
+const Falsifier kEtaNotSquared{"eta-not-squared",
+                               "false statement: Q_{t+1} = Q_t - eta G G^T (wrong power of eta)"};
+
 // Schwartz-Zippel: one step of the implementation from an arbitrary point. The residual
 // Q(Z+, W+) - Q(Z, W) + eta^2 G G^T is, entrywise, a polynomial in the entries of (Y, B, Z, W)
 // and eta of total degree 8: Z+ = Z - eta E W^T and W+ = W - eta B^T E have degree 4 (E has 2),
@@ -27,8 +32,8 @@ Mat<Rational> polynomial_residual(PolyCase& c) {
   Factors<Rational> f = c.start();
   const Mat<Rational> G = p.B.transpose() * (f.Z * f.W - p.Y);
   const Mat<Rational> Q = alignment_matrix(f, p.B);
-  const Algorithm alg = c.falsifier("gd-as-fa") ? Algorithm::gd : Algorithm::fa;
-  const Rational coeff = c.falsifier("eta-not-squared") ? p.eta : Rational(p.eta * p.eta);
+  const Algorithm alg = c.falsifier(kGdAsFa) ? Algorithm::gd : Algorithm::fa;
+  const Rational coeff = c.falsifier(kEtaNotSquared) ? p.eta : Rational(p.eta * p.eta);
   c.dynamics().step(alg, f, p.Y, p.B, p.eta, 0, c.workspace());
   return alignment_matrix(f, p.B) - (Q - coeff * G * G.transpose());
 }
@@ -43,16 +48,13 @@ ClaimSpec spec() {
       "G_t = B^T (Z_t W_t - Y), exactly, at every step.";
   s.hypotheses = kStepIdentityHypotheses;
   s.recipe = step_identity_recipe();
-  s.ladder = true;
-  s.falsifiers = {
-      {"gd-as-fa", "the W-update uses Z^T E (GD passed off as FA): the law must fail"},
-      {"eta-not-squared", "false statement: Q_{t+1} = Q_t - eta G G^T (wrong power of eta)"}};
+  s.falsifiers = {kGdAsFa, kEtaNotSquared};
   s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 11, Init::small, -2);
   s.proof = "theorems/proofs/X1.py";
   s.polynomial = PolynomialIdentity{8,
                                     "Q(Z+, W+) - Q(Z, W) + eta^2 G G^T after one FA step",
                                     &polynomial_residual,
-                                    {"gd-as-fa", "eta-not-squared"}};
+                                    {kGdAsFa, kEtaNotSquared}};
   return s;
 }
 
@@ -63,8 +65,8 @@ void check(Case<T>& c) {
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);
   const T eta(inst.eta);
-  const Algorithm alg = c.falsifier("gd-as-fa") ? Algorithm::gd : Algorithm::fa;
-  const T coeff = c.falsifier("eta-not-squared") ? eta : T(eta * eta);
+  const Algorithm alg = c.falsifier(kGdAsFa) ? Algorithm::gd : Algorithm::fa;
+  const T coeff = c.falsifier(kEtaNotSquared) ? eta : T(eta * eta);
   // Each entry of the terms is a sum of at most d = max(n, m, r) + 2 rounded products, and the
   // step that produced Z+, W+ adds the same again: 8 d eps covers the four terms of the law.
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
@@ -90,6 +92,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -15,6 +15,13 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kNoDiscretisationTerm{
+    "no-discretisation-term",
+    "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "
+    "-1/2 eta^2 sum ||G||^2 term (true only in the limit eta -> 0)"};
+const Falsifier kRedrawnFeedback{"redrawn-feedback",
+                                 "B redrawn at every step of FA (the feedback is not fixed)"};
+
 // Schwartz-Zippel: with S = tr(B^T Z) - 1/2 ||W||^2, the claim is S_t + 1/2 eta^2 sum_{s<t}
 // ||G_s||^2 = S_0 (= 1/2 tr Q_0); its induction step, one step of the implementation from an
 // arbitrary point, is S(Z+, W+) - S(Z, W) + 1/2 eta^2 ||G||^2 = 0: a polynomial of total degree 8
@@ -29,7 +36,7 @@ Mat<Rational> polynomial_residual(PolyCase& c) {
   };
   const Rational before = S(f);
   const Rational drop =
-      c.falsifier("no-discretisation-term") ? Rational(0) : Rational(p.eta * p.eta / 2);
+      c.falsifier(kNoDiscretisationTerm) ? Rational(0) : Rational(p.eta * p.eta / 2);
   c.dynamics().step(Algorithm::fa, f, p.Y, p.B, p.eta, 0, c.workspace());
   Mat<Rational> res(1, 1);
   res(0, 0) = S(f) - before + drop * G.squaredNorm();
@@ -46,12 +53,7 @@ ClaimSpec spec() {
       "||G_s||^2, exactly, at every step.";
   s.hypotheses = kStepIdentityHypotheses;
   s.recipe = step_identity_recipe();
-  s.ladder = true;
-  s.falsifiers = {
-      {"no-discretisation-term",
-       "false statement: the flow's tr(B^T Z) = 1/2 ||W||^2 + 1/2 tr Q0 without the "
-       "-1/2 eta^2 sum ||G||^2 term (true only in the limit eta -> 0)"},
-      {"redrawn-feedback", "B redrawn at every step of FA (the feedback is not fixed)"}};
+  s.falsifiers = {kNoDiscretisationTerm, kRedrawnFeedback};
   s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 12, Init::small, -2);
   s.proof = "theorems/proofs/X2.py";
   // A regression case replayed on every run (fa-claims pinned): the corner of the wide region
@@ -65,7 +67,7 @@ ClaimSpec spec() {
                          "S(Z+, W+) - S(Z, W) + 1/2 eta^2 ||G||^2, S = tr(B^T Z) - 1/2 ||W||^2, "
                          "after one FA step (the induction step)",
                          &polynomial_residual,
-                         {"no-discretisation-term"}};
+                         {kNoDiscretisationTerm}};
   return s;
 }
 
@@ -76,7 +78,7 @@ void check(Case<T>& c) {
   const Instance<T> inst = make_instance<T>(rec);
   c.note_instance(inst);
   const T eta(inst.eta);
-  const T drop = c.falsifier("no-discretisation-term") ? T(0) : T(eta * eta / 2);
+  const T drop = c.falsifier(kNoDiscretisationTerm) ? T(0) : T(eta * eta / 2);
   Factors<T> f = starting_point(c, inst);
   const Mat<T> Q0 = alignment_matrix(f, inst.B);
   Workspace<T> ws;
@@ -93,7 +95,7 @@ void check(Case<T>& c) {
     const Mat<T> G = B.transpose() * (f.Z * f.W - inst.Y);
     sum_g2 += G.squaredNorm();
     c.dynamics().step(Algorithm::fa, f, inst.Y, B, eta, t, ws);
-    if (c.falsifier("redrawn-feedback") && !exact)
+    if (c.falsifier(kRedrawnFeedback) && !exact)
       B = cast_matrix<T>(gaussian_matrix(rec.n, rec.r, redraw)) / T(std::sqrt(double(rec.n)));
     const T lhs = (inst.B.transpose() * f.Z).trace();
     const T rhs = f.W.squaredNorm() / 2 + Q0.trace() / 2 - drop * sum_g2;
@@ -106,6 +108,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -14,6 +14,10 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kSequentialUpdate{
+    "sequential-update", "GD with W updated from the new Z (sequential, not simultaneous updates)"};
+const Falsifier kSignFlipped{"sign-flipped", "false statement: D_{t+1} = D_t - eta^2 (...)"};
+
 // Schwartz-Zippel: one GD step of the implementation from an arbitrary point; the residual
 // D(Z+, W+) - D - eta^2 (W E^T E W^T - Z^T E E^T Z) has total degree 8 in the entries of
 // (Y, B, Z, W) and eta: Z+, W+ have degree 4, so Z+^T Z+ and W+ W+^T have 8; eta^2 W E^T E W^T
@@ -26,8 +30,8 @@ Mat<Rational> polynomial_residual(PolyCase& c) {
   const Mat<Rational> ZtE = f.Z.transpose() * E;
   const Mat<Rational> D = balance_matrix(f);
   const Mat<Rational> second = EWt.transpose() * EWt - ZtE * ZtE.transpose();
-  const Rational sign = c.falsifier("sign-flipped") ? Rational(-1) : Rational(1);
-  if (c.falsifier("sequential-update")) {
+  const Rational sign = c.falsifier(kSignFlipped) ? Rational(-1) : Rational(1);
+  if (c.falsifier(kSequentialUpdate)) {
     f.Z -= p.eta * EWt;
     f.W -= p.eta * (f.Z.transpose() * (f.Z * f.W - p.Y));
   } else {
@@ -48,17 +52,14 @@ ClaimSpec spec() {
       "None (any Y, initialisation, eta > 0); drawn across the wide region with small "
       "init (2^-8, 2^-2, 1).";
   s.recipe = std::string(kWideRegionText) + ", small init 2^-8, 2^-2 or 1; 40 steps (3 exact)";
-  s.ladder = true;
-  s.falsifiers = {{"sequential-update",
-                   "GD with W updated from the new Z (sequential, not simultaneous updates)"},
-                  {"sign-flipped", "false statement: D_{t+1} = D_t - eta^2 (...)"}};
+  s.falsifiers = {kSequentialUpdate, kSignFlipped};
   s.ladder_recipe = fixed_recipe(4, 5, 3, 2, 13, Init::small, -2);
   s.proof = "theorems/proofs/X3.py";
   s.polynomial =
       PolynomialIdentity{8,
                          "D(Z+, W+) - D - eta^2 (W E^T E W^T - Z^T E E^T Z) after one GD step",
                          &polynomial_residual,
-                         {"sequential-update", "sign-flipped"}};
+                         {kSequentialUpdate, kSignFlipped}};
   return s;
 }
 
@@ -67,11 +68,10 @@ void check(Case<T>& c) {
   constexpr bool exact = std::is_same_v<T, Rational>;
   RecipeSpace space = wide_region<T>();
   space.inits = {Init::small};  // from zero GD never moves: the law holds trivially there
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
-  const T sign = c.falsifier("sign-flipped") ? T(-1) : T(1);
+  const T sign = c.falsifier(kSignFlipped) ? T(-1) : T(1);
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;
@@ -89,7 +89,7 @@ void check(Case<T>& c) {
         T(2) * eta * product_bound<T>(f.Z.transpose(), EWt) +
         eta * eta *
             (product_bound<T>(EWt.transpose(), EWt) + product_bound<T>(ZtE, ZtE.transpose()));
-    if (c.falsifier("sequential-update")) {
+    if (c.falsifier(kSequentialUpdate)) {
       f.Z -= eta * EWt;
       f.W -= eta * (f.Z.transpose() * (f.Z * f.W - inst.Y));
     } else {
@@ -102,6 +102,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -14,6 +14,15 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kSmallInit{
+    "small-init",
+    "small random init instead of zero: the components outside col(Y)/row(Y) are there from the "
+    "start"};
+const Falsifier kPerturbedSteps{
+    "perturbed-steps",
+    "a relative perturbation of 1e-10 added to W at every step (a rounding-sized bug: only a "
+    "tolerance of a few eps sees it)"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "X4";
@@ -24,14 +33,7 @@ ClaimSpec spec() {
       "Zero initialisation (enforced); rank(Y) = k < min(n, m) so the subspaces are "
       "proper (enforced: k is drawn below min(n, m) when possible).";
   s.recipe = std::string(kWideRegionText) + ", zero init, 60 steps";
-  s.ladder = true;
-  s.falsifiers = {{"small-init",
-                   "small random init instead of zero: the components outside "
-                   "col(Y)/row(Y) are there from the start"},
-                  {"perturbed-steps",
-                   "a relative perturbation of 1e-10 added to W at every step "
-                   "(a rounding-sized bug: only a tolerance of a few eps sees "
-                   "it)"}};
+  s.falsifiers = {kSmallInit, kPerturbedSteps};
   s.ladder_recipe = fixed_recipe(6, 5, 2, 3, 14);
   s.proof = "theorems/proofs/X4.py";
   s.strength_note =
@@ -45,12 +47,11 @@ void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.min_dim = 2;
   space.inits = {Init::zero};
-  Recipe rec = c.draw(space);
-  rec.k = std::min(rec.k, std::min(rec.n, rec.m) - 1);
-  if (c.falsifier("small-init")) rec.init = Init::small;
-  c.use_recipe(rec);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space, [&](Recipe& rec) {
+    rec.k = std::min(rec.k, std::min(rec.n, rec.m) - 1);
+    if (c.falsifier(kSmallInit)) rec.init = Init::small;
+  });
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
   const Mat<T> leave_col = Mat<T>::Identity(rec.n, rec.n) - inst.U * inst.U.transpose();
   const Mat<T> leave_row = Mat<T>::Identity(rec.m, rec.m) - inst.V * inst.V.transpose();
@@ -60,7 +61,7 @@ void check(Case<T>& c) {
   const double k_per_step = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   for (int t = 0; t < 60; ++t) {
     c.dynamics().step(Algorithm::fa, f, inst.Y, inst.B, eta, t, ws);
-    if (c.falsifier("perturbed-steps"))
+    if (c.falsifier(kPerturbedSteps))
       f.W += T(1e-10) * f.W.cwiseProduct(cast_matrix<T>(gaussian_matrix(rec.r, rec.m, noise)));
     const T scale = max_abs(f.Z) + max_abs(f.W) + max_abs(inst.Y);
     const T out = max_abs(Mat<T>(leave_col * f.Z)) + max_abs(Mat<T>(f.W * leave_row));
@@ -70,6 +71,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_LADDER_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(float_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

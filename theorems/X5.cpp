@@ -13,6 +13,12 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kNonzeroInit{
+    "nonzero-init",
+    "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"};
+const Falsifier kFeedbackScaled{"feedback-scaled",
+                                "FA's feedback scaled by 1.01 (B^T E replaced by 1.01 B^T E)"};
+
 // Schwartz-Zippel: from the implementation's own zero initialisation (so a "zero" that is not
 // zero is caught; the point's Z and W are not used), one GD step must give exactly (0, 0) (then,
 // by induction, every step does), and two FA steps the formulas. As polynomials in the entries of
@@ -22,14 +28,14 @@ Mat<Rational> polynomial_residual(PolyCase& c) {
   const PolyPoint& p = c.point();
   const Eigen::Index n = p.Y.rows(), m = p.Y.cols(), r = p.B.cols();
   Factors<Rational> zero = c.dynamics().zero_init(n, r, m);
-  if (c.falsifier("nonzero-init")) {
+  if (c.falsifier(kNonzeroInit)) {
     zero.Z.setConstant(Rational(1) / Rational(1 << 30));
     zero.W.setConstant(Rational(1) / Rational(1 << 30));
   }
   Factors<Rational> gd = zero;
   c.dynamics().step(Algorithm::gd, gd, p.Y, p.B, p.eta, 0, c.workspace());
   Factors<Rational> fa = zero;
-  const Rational gain = c.falsifier("feedback-scaled") ? Rational(101) / 100 : Rational(1);
+  const Rational gain = c.falsifier(kFeedbackScaled) ? Rational(101) / 100 : Rational(1);
   auto step = [&](long t) {
     if (gain != 1) {
       const Mat<Rational> E = fa.Z * fa.W - p.Y;
@@ -60,11 +66,7 @@ ClaimSpec spec() {
   s.hypotheses = "Zero initialisation (enforced); drawn across the wide region otherwise.";
   s.recipe =
       std::string(kWideRegionText) + " (exact: n, m <= 3), zero init; GD for 5 steps, FA for 2";
-  s.ladder = true;
-  s.falsifiers = {
-      {"nonzero-init",
-       "'zero' init that is not zero (entries 2^-30): GD then moves and FA's Z_1 != 0"},
-      {"feedback-scaled", "FA's feedback scaled by 1.01 (B^T E replaced by 1.01 B^T E)"}};
+  s.falsifiers = {kNonzeroInit, kFeedbackScaled};
   s.ladder_recipe = fixed_recipe(6, 5, 3, 2, 15);
   s.proof = "theorems/proofs/X5.py";
   s.polynomial = PolynomialIdentity{
@@ -72,7 +74,7 @@ ClaimSpec spec() {
       "(Z, W) after one GD step from zero; W_1 - eta B^T Y, Z_1, Z_2 - eta^2 Y Y^T B, "
       "W_2 - 2 eta B^T Y along FA from zero",
       &polynomial_residual,
-      {"nonzero-init", "feedback-scaled"}};
+      {kNonzeroInit, kFeedbackScaled}};
   return s;
 }
 
@@ -80,12 +82,11 @@ template <class T>
 void check(Case<T>& c) {
   RecipeSpace space = wide_region<T>();
   space.inits = {Init::zero};
-  const Recipe rec = c.draw(space);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(space);
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
   Factors<T> zero = c.dynamics().zero_init(rec.n, rec.r, rec.m);
-  if (c.falsifier("nonzero-init")) {
+  if (c.falsifier(kNonzeroInit)) {
     zero.Z.setConstant(T(std::ldexp(1.0, -30)));
     zero.W.setConstant(T(std::ldexp(1.0, -30)));
   }
@@ -105,7 +106,7 @@ void check(Case<T>& c) {
   const T one_step_scale = eta * product_bound<T>(inst.B.transpose(), inst.Y);
   const T two_step_scale =
       eta * eta * T(double(rec.n)) * product_bound<T>(inst.Y, inst.Y.transpose()) * max_abs(inst.B);
-  const T gain = c.falsifier("feedback-scaled") ? T(1.01) : T(1);
+  const T gain = c.falsifier(kFeedbackScaled) ? T(1.01) : T(1);
   auto step = [&](int t) {
     if (gain != T(1)) {
       const Mat<T> E = fa.Z * fa.W - inst.Y;
@@ -126,6 +127,6 @@ void check(Case<T>& c) {
                      one_step_scale, k);
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -27,6 +27,13 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kGdStep{"gd-step",
+                        "one GD step instead of FA from (Z*, W*): it must move when r < k"};
+const Falsifier kNoInverse{"no-inverse",
+                           "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
+                           "plain rescaling W* = 2 B^T Y would NOT do: fixed points are "
+                           "invariant under (Z, W) -> (Z/c, c W))"};
+
 ClaimSpec spec() {
   ClaimSpec s;
   s.id = "X6";
@@ -44,12 +51,7 @@ ClaimSpec spec() {
              ", r <= k, spectra with distinct values (geometric, gapped, "
              "clustered, "
              "near-tie); exact: small integer Y (rank <= k), B, n, m <= 4";
-  s.ladder = true;
-  s.falsifiers = {{"gd-step", "one GD step instead of FA from (Z*, W*): it must move when r < k"},
-                  {"no-inverse",
-                   "false fixed point Z* = Y W*^T (the (W* W*^T)^{-1} dropped; a "
-                   "plain rescaling W* = 2 B^T Y would NOT do: fixed points are "
-                   "invariant under (Z, W) -> (Z/c, c W))"}};
+  s.falsifiers = {kGdStep, kNoInverse};
   s.ladder_recipe = fixed_recipe(5, 5, 3, 2, 16);
   s.proof = "theorems/proofs/X6.py";
   s.strength_note =
@@ -58,8 +60,8 @@ ClaimSpec spec() {
       "and is certified exactly per instance.";
   // Within the hypotheses (distinct singular values): a flat spectrum made the GD-gradient part
   // fail on every rung, which the ladder did not see while it judged by the slope alone.
-  s.ladder_recipe.spectrum = Spectrum::geometric;
-  s.ladder_recipe.spread = 2;
+  s.ladder_recipe->spectrum = Spectrum::geometric;
+  s.ladder_recipe->spread = 2;
   return s;
 }
 
@@ -90,11 +92,9 @@ void check(Case<T>& c) {
   if (exact) space.max_dim = 4;
   space.relation = RankRelation::r_at_most_k;
   space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered, Spectrum::near_tie};
-  Recipe rec = c.draw(space);
-  rec.spread = std::max(rec.spread, 1);
-  c.use_recipe(rec);
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst =
+      c.instance(space, [&](Recipe& rec) { rec.spread = std::max(rec.spread, 1); });
+  const Recipe& rec = c.recipe();
   if constexpr (exact) {  // small integer factors can be degenerate; the claim needs rank k
     c.precondition(Eigen::FullPivLU<Mat<T>>(inst.Y).rank() == rec.k, "integer Y has rank < k");
   }
@@ -102,12 +102,12 @@ void check(Case<T>& c) {
   const Mat<T> W_star = inst.B.transpose() * inst.Y;
   const Mat<T> gram = W_star * W_star.transpose();
   c.precondition(invertible(gram), "W* W*^T (numerically) singular");
-  const Mat<T> Z_star = c.falsifier("no-inverse")
+  const Mat<T> Z_star = c.falsifier(kNoInverse)
                             ? Mat<T>(inst.Y * W_star.transpose())
                             : solve_gram<T>(Mat<T>(inst.Y * W_star.transpose()), gram);
   Factors<T> f{Z_star, W_star};
   Workspace<T> ws;
-  const Algorithm alg = c.falsifier("gd-step") ? Algorithm::gd : Algorithm::fa;
+  const Algorithm alg = c.falsifier(kGdStep) ? Algorithm::gd : Algorithm::fa;
   c.dynamics().step(alg, f, inst.Y, inst.B, eta, 0, ws);
   // The solve has backward error ~ d eps cond(gram) <= 1e3 d eps; one step adds d eps more.
   const double k = 2e3 * (std::max({rec.n, rec.m, rec.r}) + 2);
@@ -126,7 +126,7 @@ void check(Case<T>& c) {
                    T(k) * epsilon<T>() * scale);
     }
     // The certificate: the statement in exact arithmetic on this instance's numbers.
-    if (!c.falsifier("no-inverse") && !c.falsifier("gd-step")) {
+    if (!c.falsifier(kNoInverse) && !c.falsifier(kGdStep)) {
       const Mat<Rational> Yq = exact::to_rational(inst.Y), Bq = exact::to_rational(inst.B);
       const Mat<Rational> Wq = Bq.transpose() * Yq;
       const Mat<Rational> gram_q = Wq * Wq.transpose();
@@ -146,6 +146,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

@@ -14,6 +14,12 @@
 namespace fa::claims {
 namespace FA_CLAIM_FILE {
 
+const Falsifier kNewWInsteadOfAverage{
+    "new-w-instead-of-average",
+    "FA* with Z updated using the new W instead of the average (a plausible "
+    "slip): Q then drifts by O(eta^2) per step"};
+const Falsifier kPlainFa{"plain-fa", "plain FA in place of FA*: Q drifts by -eta^2 G G^T per step"};
+
 // Schwartz-Zippel: one FA* step of the implementation from an arbitrary point; Q(Z+, W+) - Q has
 // total degree 8 in the entries of (Y, B, Z, W) and eta: G = B^T E has 3, W_mid = W - eta/2 G 4,
 // Z+ = Z - eta E W_mid^T 7, so B^T Z+ has 8; W+ = W - eta G has 4 and W+ W+^T 8.
@@ -21,13 +27,13 @@ Mat<Rational> polynomial_residual(PolyCase& c) {
   const PolyPoint& p = c.point();
   Factors<Rational> f = c.start();
   const Mat<Rational> Q = alignment_matrix(f, p.B);
-  if (c.falsifier("new-w-instead-of-average")) {
+  if (c.falsifier(kNewWInsteadOfAverage)) {
     const Mat<Rational> E = f.Z * f.W - p.Y;
     const Mat<Rational> W_new = f.W - p.eta * (p.B.transpose() * E);
     f.Z -= p.eta * E * W_new.transpose();
     f.W = W_new;
   } else {
-    const Algorithm alg = c.falsifier("plain-fa") ? Algorithm::fa : Algorithm::fa_star;
+    const Algorithm alg = c.falsifier(kPlainFa) ? Algorithm::fa : Algorithm::fa_star;
     c.dynamics().step(alg, f, p.Y, p.B, p.eta, 0, c.workspace());
   }
   return alignment_matrix(f, p.B) - Q;
@@ -43,17 +49,13 @@ ClaimSpec spec() {
       "Q = B^T Z + Z^T B - W W^T satisfies Q_{t+1} = Q_t exactly.";
   s.hypotheses = kStepIdentityHypotheses;
   s.recipe = step_identity_recipe();
-  s.ladder = true;
-  s.falsifiers = {{"new-w-instead-of-average",
-                   "FA* with Z updated using the new W instead of the average (a plausible "
-                   "slip): Q then drifts by O(eta^2) per step"},
-                  {"plain-fa", "plain FA in place of FA*: Q drifts by -eta^2 G G^T per step"}};
+  s.falsifiers = {kNewWInsteadOfAverage, kPlainFa};
   s.ladder_recipe = fixed_recipe(5, 4, 2, 3, 17, Init::small, -2);
   s.proof = "theorems/proofs/X7.py";
   s.polynomial = PolynomialIdentity{8,
                                     "Q(Z+, W+) - Q(Z, W) after one FA* step",
                                     &polynomial_residual,
-                                    {"new-w-instead-of-average", "plain-fa"}};
+                                    {kNewWInsteadOfAverage, kPlainFa}};
   return s;
 }
 
@@ -83,11 +85,11 @@ void check(Case<T>& c) {
     };
     const T before = q_terms(f) + T(2) * eta * product_bound<T>(G, f.W.transpose()) +
                      eta * eta * product_bound<T>(G, G.transpose());
-    if (c.falsifier("new-w-instead-of-average")) {
+    if (c.falsifier(kNewWInsteadOfAverage)) {
       const Mat<T> W_new = f.W - eta * G;
       f.Z -= eta * E * W_new.transpose();
       f.W = W_new;
-    } else if (c.falsifier("plain-fa")) {
+    } else if (c.falsifier(kPlainFa)) {
       c.dynamics().step(Algorithm::fa, f, inst.Y, inst.B, eta, t, ws);
     } else {
       c.dynamics().step(Algorithm::fa_star, f, inst.Y, inst.B, eta, t, ws);
@@ -99,6 +101,6 @@ void check(Case<T>& c) {
   }
 }
 
-FA_REGISTER_IDENTITY_CLAIM(spec(), check);
+FA_REGISTER_CLAIM(exact_identity, spec(), check);
 }  // namespace FA_CLAIM_FILE
 }  // namespace fa::claims

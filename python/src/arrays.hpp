@@ -15,7 +15,7 @@
 //   Python lists (or anything numpy.asarray takes) are first turned into an array by numpy.
 #pragma once
 
-#include "cli/run.hpp"
+#include "run/run.hpp"
 #include "core/scalar.hpp"
 
 #include <pybind11/numpy.h>
@@ -111,7 +111,7 @@ Mat<T> to_matrix(const ArrayInput& a) {
     for (Eigen::Index i = 0; i < a.rows; ++i) {
       const double v = a.at(i, j);
       if (!std::isfinite(v))
-        throw cli::UsageError(a.name + ": entry (row " + std::to_string(i + 1) + ", column " +
+        throw run::UsageError(a.name + ": entry (row " + std::to_string(i + 1) + ", column " +
                               std::to_string(j + 1) + "): " + (std::isnan(v) ? "NaN" : "Inf") +
                               " entries are not allowed");
       if constexpr (std::is_same_v<T, double>) {

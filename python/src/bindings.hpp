@@ -15,7 +15,7 @@ inline std::string text_of(pybind11::handle h) {
   return s.cast<std::string>();
 }
 
-/// Raises faverify.InputError (a ValueError) with `msg` (through cli::UsageError).
+/// Raises faverify.InputError (a ValueError) with `msg` (through run::UsageError).
 [[noreturn]] void input_error(const std::string& msg);
 
 /// Held by whatever sets or reads MpVar's process-wide precision (MPFR runs, the ladder). Take it

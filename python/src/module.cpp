@@ -1,5 +1,5 @@
 // faverify._core: the Python module over fa-verify's C++ (python/faverify/__init__.py is the
-// package users import). A layer, not a second implementation: a run is cli::run_problem, the
+// package users import). A layer, not a second implementation: a run is run::run_problem, the
 // same function `fa-check run` calls; an instance is fa::materialise, as the claims and fa-check
 // draw it. The claims are run by the fa-claims executable (python/faverify/__init__.py says why).
 //
@@ -12,9 +12,9 @@
 #include "python/src/bindings.hpp"
 
 #include "certify/certificates.hpp"
-#include "cli/deep_run.hpp"
-#include "cli/run.hpp"
-#include "cli/run_impl.hpp"
+#include "run/deep_run.hpp"
+#include "run/inputs.hpp"
+#include "run/run.hpp"
 #include "core/linalg.hpp"
 #include "generators/instance.hpp"
 
@@ -48,7 +48,7 @@ PyObject*& input_error_type() {
 }  // namespace
 
 [[noreturn]] void input_error(const std::string& msg) {
-  throw cli::UsageError(msg);
+  throw run::UsageError(msg);
 }
 
 std::mutex& mpfr_mutex() {
@@ -97,7 +97,7 @@ ArrayInput check_array(const py::object& obj, const std::string& name, int bits)
   if (a.rows == 0 || a.cols == 0)
     input_error(name + ": array is empty (" + std::to_string(a.rows) + "x" +
                 std::to_string(a.cols) + ")");
-  const std::int64_t limit = cli::entry_limit(bits);
+  const std::int64_t limit = run::entry_limit(bits);
   if (a.rows > limit / a.cols)
     input_error(name + ": " + std::to_string(a.rows) + "x" + std::to_string(a.cols) +
                 " is more than " + std::to_string(limit) + " entries at this precision; refused");
@@ -126,10 +126,10 @@ MatrixArg matrix_arg(const py::object& obj, const std::string& name, int bits) {
 }
 
 template <class T>
-cli::MatrixSource<T> source_of(const MatrixArg& arg, const std::string& name, int bits) {
-  cli::MatrixSource<T> s;
+run::MatrixSource<T> source_of(const MatrixArg& arg, const std::string& name, int bits) {
+  run::MatrixSource<T> s;
   if (arg.path) {
-    s = cli::file_source<T>(*arg.path, bits);  // fa-check's readers
+    s = run::file_source<T>(*arg.path, bits);  // fa-check's readers
   } else if (arg.array) {
     s.name = "(array " + name + ")";
     const ArrayInput* a = &*arg.array;
@@ -196,7 +196,7 @@ int as_bits(const py::object& o) {
     text = text_of(py::int_(o));
   else
     type_error("precision: expected 'double' or a number of bits, got " + type_name(o));
-  return cli::parse_precision(text, cli::Spelling::python);
+  return run::parse_precision(text, run::Spelling::python);
 }
 
 // ---- MPFR's precision
@@ -266,7 +266,7 @@ class Watch {
 /// A run's outcome with every number as double (and, for MPFR, as decimal text), made while the
 /// precision is still set; turned into Python objects afterwards, with the GIL.
 struct PlainRun {
-  cli::RunOutcome<double> meta;  // the double outcome itself, or the MPFR one's descriptive part
+  run::RunOutcome<double> meta;  // the double outcome itself, or the MPFR one's descriptive part
   std::vector<std::pair<std::string, std::vector<double>>> trace;
   std::vector<std::pair<std::string, std::vector<std::string>>> trace_text;
   std::vector<std::pair<std::string, std::vector<std::string>>> matrix_text;  // column-major
@@ -284,9 +284,9 @@ std::vector<std::string> texts(const Mat<T>& M) {
 }
 
 template <class T>
-PlainRun flatten(cli::RunOutcome<T>&& o) {
+PlainRun flatten(run::RunOutcome<T>&& o) {
   PlainRun p;
-  p.summary = cli::summary_text<T>(o);
+  p.summary = run::summary_text<T>(o);
   using Column = T TraceRow<T>::*;
   std::vector<std::pair<std::string, Column>> columns = {
       {"loss", &TraceRow<T>::loss},
@@ -310,7 +310,7 @@ PlainRun flatten(cli::RunOutcome<T>&& o) {
     index.push_back(o.flow ? to_double(o.times[i]) : static_cast<double>(o.rows[i].step));
   p.trace.emplace(p.trace.begin(), o.flow ? "time" : "step", std::move(index));
 
-  cli::RunOutcome<double>& m = p.meta;
+  run::RunOutcome<double>& m = p.meta;
   if constexpr (std::is_same_v<T, double>) {
     m = std::move(o);
   } else {
@@ -332,7 +332,7 @@ PlainRun flatten(cli::RunOutcome<T>&& o) {
                      {"opt_r", to_text(o.opt_r)},
                      {"ratio", o.have_ratio ? to_text(o.ratio) : std::string()},
                      {"converged_loss", to_text(o.converged_loss)}};
-    static_cast<cli::RunDescription&>(m) = o;
+    static_cast<run::RunDescription&>(m) = o;
     m.Y = cast_matrix<double>(o.Y);
     m.B = cast_matrix<double>(o.B);
     m.start = {cast_matrix<double>(o.start.Z), cast_matrix<double>(o.start.W)};
@@ -362,7 +362,7 @@ py::array text_array(const std::vector<std::string>& column_major, Eigen::Index 
   return py::module_::import("numpy").attr("array")(out, "dtype"_a = "U");
 }
 
-/// summary.json's fields (cli::summary_fields) as Python numbers, None where it writes "" or -1.
+/// summary.json's fields (run::summary_fields) as Python numbers, None where it writes "" or -1.
 struct PythonFields {
   py::dict& d;
   void text(const char* key, const std::string& v) { d[key] = v; }
@@ -379,11 +379,11 @@ struct PythonFields {
 };
 
 py::dict to_python(PlainRun&& p) {
-  cli::RunOutcome<double>& o = p.meta;
+  run::RunOutcome<double>& o = p.meta;
   py::dict d;
   // The keys of fa-check's summary.json, with numbers as numbers (None where it writes "" / -1).
   PythonFields fields{d};
-  cli::summary_fields(o, fields);
+  run::summary_fields(o, fields);
   // More than summary.json has.
   d["algorithm_name"] = o.algorithm_name;
   d["generated"] = o.generated;
@@ -435,22 +435,22 @@ py::dict to_python(PlainRun&& p) {
 // --------------------------------------------------------------------------------------------
 
 template <class T>
-PlainRun run_with(cli::RunInputs<T>& in, const MatrixArg& y, const MatrixArg& b,
+PlainRun run_with(run::RunInputs<T>& in, const MatrixArg& y, const MatrixArg& b,
                   const MatrixArg& z0, const MatrixArg& w0, Watch& watch) {
   const int bits = in.opt.bits;
   in.y = source_of<T>(y, "y", bits);
   in.b = source_of<T>(b, "b", bits);
   in.z0 = source_of<T>(z0, "z0", bits);
   in.w0 = source_of<T>(w0, "w0", bits);
-  const cli::ProgressHook hook = [&watch](double done, double total, double loss) {
+  const run::ProgressHook hook = [&watch](double done, double total, double loss) {
     watch(done, total, loss);
   };
-  return flatten<T>(cli::run_problem<T>(in, hook));
+  return flatten<T>(run::run_problem<T>(in, hook));
 }
 
 /// fa-check's defaults (RunOptions' initialisers), for the docstrings of python/faverify.
 py::dict run_defaults() {
-  const cli::RunOptions d;
+  const run::RunOptions d;
   return py::dict("algo"_a = d.algo, "init"_a = d.init, "init_log2"_a = d.init_log2,
                   "step_log2"_a = d.step_log2, "steps"_a = d.steps, "time"_a = d.time,
                   "tol"_a = d.tol, "flow_tol"_a = d.flow_tol, "record_every"_a = d.record_every,
@@ -458,7 +458,7 @@ py::dict run_defaults() {
                   "spectrum"_a = d.spectrum, "spread"_a = d.spread);
 }
 
-/// Every option left as None keeps fa-check's default (cli::RunOptions).
+/// Every option left as None keeps fa-check's default (run::RunOptions).
 py::dict run(const py::object& y, const py::object& r, const py::object& algo, const py::object& b,
              const py::object& z0, const py::object& w0, const py::object& init,
              const py::object& init_log2, const py::object& eta, const py::object& step_log2,
@@ -468,7 +468,7 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
              const py::object& n, const py::object& m, const py::object& rank_of_y,
              const py::object& spectrum, const py::object& spread, const py::object& b_scale_log2,
              const py::object& progress) {
-  cli::RunOptions opt;
+  run::RunOptions opt;
   if (is_given(algo)) opt.algo = as_text(algo, "algo");
   if ((opt.r_given = is_given(r))) opt.r = as_integer(r, "r");
   if ((opt.init_given = is_given(init))) opt.init = as_text(init, "init");
@@ -501,20 +501,20 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
   {
     py::gil_scoped_release no_gil;
     if (opt.bits_asked == 0) {
-      cli::RunInputs<double> in;
+      run::RunInputs<double> in;
       in.opt = opt;
-      in.spelling = cli::Spelling::python;
+      in.spelling = run::Spelling::python;
       plain = run_with<double>(in, ya, ba, z0a, w0a, watch);
     } else {
       MpfrPrecision precision_lock(opt.bits_asked);
-      cli::RunInputs<MpVar> in;
+      run::RunInputs<MpVar> in;
       in.opt = opt;
       in.opt.bits = precision_lock.bits();
-      in.spelling = cli::Spelling::python;
+      in.spelling = run::Spelling::python;
       plain = run_with<MpVar>(in, ya, ba, z0a, w0a, watch);
     }
   }
-  const cli::RunOutcome<double>& o = plain.meta;
+  const run::RunOutcome<double>& o = plain.meta;
   if (o.flow)
     watch.finish(o.time, o.time, o.final_loss);
   else
@@ -525,11 +525,11 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
 // ---- deep networks
 // --------------------------------------------------------------------------------
 
-/// faverify.run(..., depth=, widths=, algo="gd" | "fa" | "dfa"): cli::run_deep, the function
+/// faverify.run(..., depth=, widths=, algo="gd" | "fa" | "dfa"): run::run_deep, the function
 /// `fa-check run --depth` calls. `given` names the keyword arguments the caller set (the ones
 /// that do not apply to a deep run are refused with fa-check's message, in Python's spelling).
 py::dict run_deep(const py::dict& kw) {
-  cli::RunOptions opt;
+  run::RunOptions opt;
   auto has = [&](const char* key) { return kw.contains(key) && !kw[key].is_none(); };
   auto get = [&](const char* key) { return py::reinterpret_borrow<py::object>(kw[key]); };
   if (has("algo")) opt.algo = as_text(get("algo"), "algo");
@@ -563,10 +563,10 @@ py::dict run_deep(const py::dict& kw) {
   if (has("b_scale_log2")) opt.b_scale_log2 = as_int32(get("b_scale_log2"), "b_scale_log2");
   const int bits = has("precision") ? as_bits(get("precision")) : 0;
   const auto given = [&](const char* flag) {
-    const std::string key = cli::option_name(cli::Spelling::python, flag);
+    const std::string key = run::option_name(run::Spelling::python, flag);
     return has(key.c_str());
   };
-  const cli::DeepRunSpec spec = cli::deep_run_spec(opt, cli::Spelling::python, given);
+  const run::DeepRunSpec spec = run::deep_run_spec(opt, run::Spelling::python, given);
   py::dict d;
   auto fill = [&](const auto& out) {
     py::list W, W0;
@@ -590,21 +590,21 @@ py::dict run_deep(const py::dict& kw) {
     d["W"] = W;
     d["W0"] = W0;
     d["trace"] = py::dict("step"_a = out.trace_steps, "loss"_a = loss);
-    d["summary"] = cli::deep_summary_text(out);
+    d["summary"] = run::deep_summary_text(out);
   };
   if (bits == 0) {
-    cli::DeepRunOutcome<double> out;
+    run::DeepRunOutcome<double> out;
     {
       py::gil_scoped_release no_gil;
-      out = cli::run_deep<double>(spec);
+      out = run::run_deep<double>(spec);
     }
     fill(out);
   } else {
     MpfrPrecision precision_lock(bits);
-    cli::DeepRunOutcome<MpVar> out;
+    run::DeepRunOutcome<MpVar> out;
     {
       py::gil_scoped_release no_gil;
-      out = cli::run_deep<MpVar>(spec);
+      out = run::run_deep<MpVar>(spec);
     }
     fill(out);
   }
@@ -869,7 +869,7 @@ py::dict limit_dict(const ArrayInput& y, const ArrayInput& b, int bits) {
       lock.emplace(bits);
       got_bits = lock->bits();
     }
-    const cli::LimitEstimate<T> est = cli::limit_estimate<T>(to_matrix<T>(y), to_matrix<T>(b));
+    const run::LimitEstimate<T> est = run::limit_estimate<T>(to_matrix<T>(y), to_matrix<T>(b));
     err_star = to_double(est.err_star);
     opt_r = to_double(est.opt_r);
     err_text = to_text(est.err_star);
@@ -920,39 +920,33 @@ py::dict limit_estimate(const py::object& y, const py::object& b, const py::obje
 //
 // The same C++ as `fa-check certify` (certify/certificates.hpp): the arrays' doubles are exact
 // binary fractions, so the certificate is about exactly the numbers the caller holds. The same
-// checks and words as the CLI (cli/run_impl.hpp's check_r_for_file / check_feedback_shape), the
-// same JSON (certify::to_json), returned as a dict.
+// checks and words as the CLI (run::certify_problem), the same JSON (certify::to_json), returned
+// as a dict.
 py::dict certify(const py::object& y, const py::object& b, const py::object& r_arg,
                  std::uint64_t seed) {
   const ArrayInput ya = check_array(y, "y", 0);
   std::optional<ArrayInput> ba;
   if (!b.is_none()) ba = check_array(b, "b", 0);
-  long long r = 0;
-  std::string r_source;
-  if (!r_arg.is_none()) {
-    r = r_arg.cast<long long>();
-    r_source = "r = " + std::to_string(r);
-  } else if (ba) {
-    r = ba->cols;
-    r_source = "r = " + std::to_string(r) + " (columns of b)";
-  } else {
-    input_error("certify needs r (or b, whose columns are r)");
+  run::CertifyInputs in;
+  in.spelling = run::Spelling::python;
+  in.y.name = "(array y)";
+  in.y.load = [&ya] { return to_matrix<double>(ya); };
+  if (ba) {
+    in.b.name = "(array b)";
+    in.b.load = [&ba] { return to_matrix<double>(*ba); };
   }
+  if (!r_arg.is_none()) in.r = r_arg.cast<long long>();
+  in.seed = seed;
   nlohmann::json j;
   double seconds = 0;
   {
     py::gil_scoped_release no_gil;
     const auto start = std::chrono::steady_clock::now();
-    const Mat<double> Y = to_matrix<double>(ya);
-    cli::detail::check_r_for_file(r, r_source, "(array y)", Y.rows(), Y.cols());
-    const Mat<double> B =
-        ba ? to_matrix<double>(*ba) : cli::detail::default_feedback<double>(Y.rows(), r, seed);
-    cli::detail::check_feedback_shape(B, "(array b)", Y.rows(), r, r_source);
-    j = certify::to_json(certify::certify_separation(Y, B));
+    const run::CertifyProblem p = run::certify_problem(in);
+    j = certify::to_json(certify::certify_separation(p.Y, p.B));
+    j["b"] = p.b_desc;
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  j["b"] = ba ? std::string("(array b)")
-              : "N(0, 1/n) entries from seed " + std::to_string(seed) + " (as fa-check run)";
   j["certified"] = true;
   j["seconds"] = seconds;
   return py::module_::import("json").attr("loads")(j.dump()).cast<py::dict>();
@@ -973,7 +967,7 @@ PYBIND11_MODULE(_core, m) {
 
   // Bad input: one exception type, a ValueError, carrying the CLI's message.
   input_error_type() =
-      py::register_exception<fa::cli::UsageError>(m, "InputError", PyExc_ValueError).ptr();
+      py::register_exception<fa::run::UsageError>(m, "InputError", PyExc_ValueError).ptr();
   Py_INCREF(input_error_type());
   py::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -1,5 +1,5 @@
 """Deep linear networks through faverify.run(..., depth=, widths=, algo=) (docs/claims-deep.md):
-the same C++ function as `fa-check run --depth` (cli/deep_run.hpp), depth 2 equal to the
+the same C++ function as `fa-check run --depth` (run/deep_run.hpp), depth 2 equal to the
 two-layer run bit for bit, and clear errors on bad input."""
 
 import numpy as np

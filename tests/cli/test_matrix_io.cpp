@@ -1,7 +1,7 @@
-// Unit tests of fa-check's matrix readers and writers (cli/matrix_io.hpp): what each format reads,
+// Unit tests of fa-check's matrix readers and writers (io/matrix_io.hpp): what each format reads,
 // exact round trips of every writer, and the one-line error messages for bad files.
-#include "cli/matrix_convert.hpp"
-#include "cli/matrix_io.hpp"
+#include "io/matrix_convert.hpp"
+#include "io/matrix_io.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -566,7 +566,7 @@ int cmd_prove(const std::string& name) {
 /// the slope in range, the 53-bit rung out of its bound and every other rung within its own.
 int cmd_ladder_rung(const std::string& id) {
   const RegisteredClaim* claim = find_claim(id);
-  if (!claim || !claim->spec.ladder) {
+  if (!claim || !claim->spec.has_ladder()) {
     std::cerr << "fa-mutants: no claim '" << id << "' with a precision ladder\n";
     return 2;
   }
@@ -644,6 +644,13 @@ int cmd_clean() {
 
 int main(int argc, char** argv) {
   using namespace fa::mutants;
+  // A claim registered wrongly (a falsifier listed twice, a ladder kind without its recipe, a
+  // pinned recipe that does not parse...) would give verdicts that mean nothing: refuse to start.
+  if (!fa::registry_problems().empty()) {
+    for (const std::string& problem : fa::registry_problems())
+      std::cerr << "fa-mutants: " << problem << "\n";
+    return 2;
+  }
   CLI::App app{"fa-mutants: mutation testing of the dynamics (test-only)"};
   app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "list the mutants");

@@ -16,7 +16,7 @@
 //   check below shows that it does fail when an entry is perturbed by a relative 1e-30.
 #include "dynamics/dynamics.hpp"
 
-#include "tests/support/plain_steps.hpp"
+#include "dynamics/plain_steps.hpp"
 
 #include <catch2/catch.hpp>
 

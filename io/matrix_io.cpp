@@ -1,5 +1,5 @@
-// Readers and writers of cli/matrix_io.hpp. Standard library only (see the header).
-#include "cli/matrix_io.hpp"
+// Readers and writers of io/matrix_io.hpp. Standard library only (see the header).
+#include "io/matrix_io.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -4,7 +4,7 @@
 // sanitizer report, another exception, a hang or a huge allocation) is a finding.
 #pragma once
 
-#include "cli/matrix_io.hpp"
+#include "io/matrix_io.hpp"
 
 #include <cmath>
 #include <cstdint>
