@@ -3,7 +3,11 @@
 //   double            (64,64,8) (256,256,32) (1024,1024,64)   limit: Eigen's GEMM on the three
 //                                                            products of the step (same shapes)
 //   mp, mpfr at 200b  (16,16,4) (32,32,8) (64,64,16)         limit: a raw MPFR multiply-add loop
-//                                                            on preallocated mpfr_t values
+//                                                            on preallocated mpfr_t values; also
+//                                                            the step before issue 23 (that loop
+//                                                            in the kernels) and the candidate
+//                                                            dot products (mpfr_dot, arb_dot,
+//                                                            quad-double) on the same products
 //   double FA steps vs numpy (bench/compare_numpy.py, /usr/bin/python3), same number of steps
 //
 // A step costs 6 n m r flops (three n x m x r products) = 3 n m r multiply-adds; every rate below
@@ -14,11 +18,14 @@
 //
 // Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
 //        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
+#include "bench/mpfr_loop_steps.hpp"
 #include "dynamics/trajectory_impl.hpp"
 #include "tests/support/plain_steps.hpp"
 
+#include <arb.h>
 #include <benchmark/benchmark.h>
 #include <mpfr.h>
+#include <qd/qd_real.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -123,19 +130,33 @@ void set_rates(benchmark::State& st, const Shape& s) {
 }
 
 // ---- the benchmarks ---------------------------------------------------------------------------
+/// ours: the library's step; plain: the Eigen expressions before issue 7; loop: the MPFR kernels
+/// before issue 23 (a loop of mpfr_mul and mpfr_add per entry; mp types only).
+enum class Impl { ours, plain, loop };
+
 template <class T>
-void bm_step(benchmark::State& bs, Shape s, Algorithm a, bool use_plain) {
+void bm_step(benchmark::State& bs, Shape s, Algorithm a, Impl impl) {
   State<T> st = make_state<T>(s);
   for (auto _ : bs) {
     if (a == Algorithm::fa) {
-      if (use_plain)
+      if (impl == Impl::plain)
         plain::plain_fa_step(st.f, st.Y, st.B, st.eta, st.ws);
-      else
+      else if constexpr (kernels::is_mpfr_v<T>) {
+        if (impl == Impl::loop)
+          loop::fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+        else
+          fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+      } else
         fa_step(st.f, st.Y, st.B, st.eta, st.ws);
     } else {
-      if (use_plain)
+      if (impl == Impl::plain)
         plain::plain_gd_step(st.f, st.Y, st.eta, st.ws);
-      else
+      else if constexpr (kernels::is_mpfr_v<T>) {
+        if (impl == Impl::loop)
+          loop::gd_step(st.f, st.Y, st.eta, st.ws);
+        else
+          gd_step(st.f, st.Y, st.eta, st.ws);
+      } else
         gd_step(st.f, st.Y, st.eta, st.ws);
     }
     benchmark::ClobberMemory();
@@ -158,11 +179,32 @@ void bm_gemm(benchmark::State& bs, Shape s) {
   set_rates(bs, s);
 }
 
+/// How the three products of a step are formed on contiguous operands (bm_products).
+///   muladd, fma: the raw MPFR loops, the limit (mul+add rounds twice per term, as the kernels
+///                before issue 23 did; fma once).
+///   mpfr_dot:    MPFR 4.2's correctly rounded dot product (exact products, then mpfr_sum).
+///   arb_dot:     FLINT/Arb 2.23's arb_dot at the working precision (one rounding per dot
+///                product, with an error radius), on arb_t copies made outside the timing.
+///   qd:          libqd's quad-double (qd_real, ~212 bits; not correctly rounded), on copies
+///                made outside the timing.
+enum class Method { muladd, fma, mpfr_dot, arb_dot, qd };
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::muladd: return "mpfr-raw-muladd";
+    case Method::fma: return "mpfr-raw-fma";
+    case Method::mpfr_dot: return "dot-candidate-mpfr_dot";
+    case Method::arb_dot: return "dot-candidate-arb_dot";
+    case Method::qd: return "dot-candidate-qd_real";
+  }
+  return "?";
+}
+
 /// The floor for any mp matrix kernel: the 3 n m r multiply-adds of a step's three products,
-/// straight on preallocated mpfr_t values laid out contiguously for each dot product, with
-/// mul+add (two roundings, as the steps round) or fma (one): (ZW)_ij over k, (B^T E)_kj over i,
-/// (E W^T)_ik over j, each into its own preallocated result. Nothing else of a step (no Y, no
-/// updates, no matrices).
+/// straight on preallocated values laid out contiguously for each dot product: (ZW)_ij over k,
+/// (B^T E)_kj over i, (E W^T)_ik over j, each into its own preallocated result. Nothing else of a
+/// step (no Y, no updates, no matrices). `method` says how (Method); the raw MPFR loops are the
+/// limit, the others the candidates for the kernels tried in issue 23.
 ///
 /// The operands are the step's own: before every iteration (outside the timed region) the FA
 /// state advances one step and its Z, W, B and E are copied in, unless `fresh` is false. Both
@@ -173,7 +215,7 @@ void bm_gemm(benchmark::State& bs, Shape s) {
 /// (measured with the repeated-values variant, reported beside). A step never sees the same
 /// values twice, so the floor it can reach is the loop on fresh operands.
 template <class T>
-void bm_mpfr_raw(benchmark::State& bs, Shape s, bool fused, bool fresh) {
+void bm_products(benchmark::State& bs, Shape s, Method method, bool fresh) {
   const int n = s.n, m = s.m, r = s.r;
   State<T> st = make_state<T>(s);
   const mpfr_prec_t prec = mpfr_get_prec(st.Y(0, 0).backend().data());
@@ -188,36 +230,87 @@ void bm_mpfr_raw(benchmark::State& bs, Shape s, bool fused, bool fresh) {
                       er = make(std::size_t(n) * m), wr = make(std::size_t(m) * r);
   std::vector<mpfr_t> out1 = make(std::size_t(n) * m), out2 = make(std::size_t(r) * m),
                       out3 = make(std::size_t(n) * r);
+  // The same operands for the candidates that need their own types.
+  auto arb_vec = [](std::size_t count) { return arb_ptr(_arb_vec_init(slong(count))); };
+  const bool use_arb = method == Method::arb_dot, use_qd = method == Method::qd;
+  arb_ptr azr = nullptr, awc = nullptr, abc = nullptr, aec = nullptr, aer = nullptr,
+          awr = nullptr, aout = nullptr;
+  if (use_arb) {
+    azr = arb_vec(std::size_t(n) * r), awc = arb_vec(std::size_t(m) * r);
+    abc = arb_vec(std::size_t(n) * r), aec = arb_vec(std::size_t(n) * m);
+    aer = arb_vec(std::size_t(n) * m), awr = arb_vec(std::size_t(m) * r);
+    aout = arb_vec(std::size_t(n) * m + std::size_t(r) * m + std::size_t(n) * r);
+  }
+  std::vector<qd_real> qzr, qwc, qbc, qec, qer, qwr, qout;
+  if (use_qd)
+    for (auto* v : {&qzr, &qwc, &qbc, &qec, &qer, &qwr})
+      v->resize(v == &qec || v == &qer ? std::size_t(n) * m : std::size_t(n + m) * r);
+  qout.resize(use_qd ? std::size_t(n) * m + std::size_t(r) * m + std::size_t(n) * r : 0);
+  mpfr_t rest;
+  mpfr_init2(rest, prec);
+  auto to_qd = [&](mpfr_srcptr x) {  // the value as four doubles, exactly for <= 212 bits
+    double part[4];
+    mpfr_set(rest, x, MPFR_RNDN);
+    for (double& d : part) {
+      d = mpfr_get_d(rest, MPFR_RNDN);
+      mpfr_sub_d(rest, rest, d, MPFR_RNDN);
+    }
+    return qd_real(part[0], part[1], part[2], part[3]);
+  };
   auto load = [&] {
-    auto set = [](mpfr_t& dst, const T& x) { mpfr_set(dst, x.backend().data(), MPFR_RNDN); };
+    auto set = [&](mpfr_t* dst, arb_ptr adst, std::vector<qd_real>& qdst, std::size_t q,
+                   const T& x) {
+      mpfr_set(dst[q], x.backend().data(), MPFR_RNDN);
+      if (use_arb) arb_set_interval_mpfr(adst + q, x.backend().data(), x.backend().data(), prec);
+      if (use_qd) qdst[q] = to_qd(x.backend().data());
+    };
     for (int i = 0; i < n; ++i)
       for (int k = 0; k < r; ++k) {
-        set(zr[std::size_t(i) * r + k], st.f.Z(i, k));
-        set(bc[std::size_t(k) * n + i], st.B(i, k));
+        set(zr.data(), azr, qzr, std::size_t(i) * r + k, st.f.Z(i, k));
+        set(bc.data(), abc, qbc, std::size_t(k) * n + i, st.B(i, k));
       }
     for (int j = 0; j < m; ++j)
       for (int k = 0; k < r; ++k) {
-        set(wc[std::size_t(j) * r + k], st.f.W(k, j));
-        set(wr[std::size_t(k) * m + j], st.f.W(k, j));
+        set(wc.data(), awc, qwc, std::size_t(j) * r + k, st.f.W(k, j));
+        set(wr.data(), awr, qwr, std::size_t(k) * m + j, st.f.W(k, j));
       }
     for (int j = 0; j < m; ++j)
       for (int i = 0; i < n; ++i) {
-        set(ec[std::size_t(j) * n + i], st.ws.E(i, j));
-        set(er[std::size_t(i) * m + j], st.ws.E(i, j));
+        set(ec.data(), aec, qec, std::size_t(j) * n + i, st.ws.E(i, j));
+        set(er.data(), aer, qer, std::size_t(i) * m + j, st.ws.E(i, j));
       }
   };
   load();
   mpfr_t t;
   mpfr_init2(t, prec);
-  auto dot = [&](mpfr_ptr acc, const mpfr_t* x, const mpfr_t* y, int len) {
-    if (fused) {
-      mpfr_set_zero(acc, 1);
-      for (int k = 0; k < len; ++k) mpfr_fma(acc, x[k], y[k], acc, MPFR_RNDN);
-    } else {
-      mpfr_mul(acc, x[0], y[0], MPFR_RNDN);
-      for (int k = 1; k < len; ++k) {
-        mpfr_mul(t, x[k], y[k], MPFR_RNDN);
-        mpfr_add(acc, acc, t, MPFR_RNDN);
+  std::vector<mpfr_ptr> pa(std::size_t(std::max({n, m, r}))), pb(pa.size());
+  std::size_t slot = 0;  // arb_dot / qd: the result's index among all three products
+  auto dot = [&](mpfr_ptr acc, mpfr_t* x, arb_srcptr ax, const qd_real* qx, mpfr_t* y,
+                 arb_srcptr ay, const qd_real* qy, int len) {
+    switch (method) {
+      case Method::fma:
+        mpfr_set_zero(acc, 1);
+        for (int k = 0; k < len; ++k) mpfr_fma(acc, x[k], y[k], acc, MPFR_RNDN);
+        break;
+      case Method::muladd:
+        mpfr_mul(acc, x[0], y[0], MPFR_RNDN);
+        for (int k = 1; k < len; ++k) {
+          mpfr_mul(t, x[k], y[k], MPFR_RNDN);
+          mpfr_add(acc, acc, t, MPFR_RNDN);
+        }
+        break;
+      case Method::mpfr_dot:
+        for (int k = 0; k < len; ++k) pa[std::size_t(k)] = x[k], pb[std::size_t(k)] = y[k];
+        mpfr_dot(acc, pa.data(), pb.data(), static_cast<unsigned long>(len), MPFR_RNDN);
+        break;
+      case Method::arb_dot:
+        arb_dot(aout + slot++, nullptr, 0, ax, 1, ay, 1, len, prec);
+        break;
+      case Method::qd: {
+        qd_real sum = qx[0] * qy[0];
+        for (int k = 1; k < len; ++k) sum += qx[k] * qy[k];
+        qout[slot++] = sum;
+        break;
       }
     }
   };
@@ -228,20 +321,37 @@ void bm_mpfr_raw(benchmark::State& bs, Shape s, bool fused, bool fresh) {
       load();
       bs.ResumeTiming();
     }
+    slot = 0;
     for (int j = 0; j < m; ++j)
-      for (int i = 0; i < n; ++i)
-        dot(out1[std::size_t(j) * n + i], &zr[std::size_t(i) * r], &wc[std::size_t(j) * r], r);
+      for (int i = 0; i < n; ++i) {
+        const std::size_t a = std::size_t(i) * r, b = std::size_t(j) * r;
+        dot(out1[std::size_t(j) * n + i], &zr[a], azr + (use_arb ? a : 0), qzr.data() + (use_qd ? a : 0),
+            &wc[b], awc + (use_arb ? b : 0), qwc.data() + (use_qd ? b : 0), r);
+      }
     for (int j = 0; j < m; ++j)
-      for (int k = 0; k < r; ++k)
-        dot(out2[std::size_t(j) * r + k], &bc[std::size_t(k) * n], &ec[std::size_t(j) * n], n);
+      for (int k = 0; k < r; ++k) {
+        const std::size_t a = std::size_t(k) * n, b = std::size_t(j) * n;
+        dot(out2[std::size_t(j) * r + k], &bc[a], abc + (use_arb ? a : 0), qbc.data() + (use_qd ? a : 0),
+            &ec[b], aec + (use_arb ? b : 0), qec.data() + (use_qd ? b : 0), n);
+      }
     for (int k = 0; k < r; ++k)
-      for (int i = 0; i < n; ++i)
-        dot(out3[std::size_t(k) * n + i], &er[std::size_t(i) * m], &wr[std::size_t(k) * m], m);
+      for (int i = 0; i < n; ++i) {
+        const std::size_t a = std::size_t(i) * m, b = std::size_t(k) * m;
+        dot(out3[std::size_t(k) * n + i], &er[a], aer + (use_arb ? a : 0), qer.data() + (use_qd ? a : 0),
+            &wr[b], awr + (use_arb ? b : 0), qwr.data() + (use_qd ? b : 0), m);
+      }
     benchmark::ClobberMemory();
   }
   mpfr_clear(t);
+  mpfr_clear(rest);
   for (auto* v : {&zr, &wc, &bc, &ec, &er, &wr, &out1, &out2, &out3})
     for (auto& x : *v) mpfr_clear(x);
+  if (use_arb) {
+    _arb_vec_clear(azr, slong(n) * r), _arb_vec_clear(awc, slong(m) * r);
+    _arb_vec_clear(abc, slong(n) * r), _arb_vec_clear(aec, slong(n) * m);
+    _arb_vec_clear(aer, slong(n) * m), _arb_vec_clear(awr, slong(m) * r);
+    _arb_vec_clear(aout, slong(n) * m + slong(r) * m + slong(n) * r);
+  }
   set_rates(bs, s);
 }
 
@@ -269,17 +379,20 @@ class CaptureReporter : public benchmark::ConsoleReporter {
   }
 };
 
-std::string step_name(Algorithm a, const std::string& type, const Shape& s, bool use_plain) {
-  return std::string(a == Algorithm::fa ? "fa-step" : "gd-step") + (use_plain ? "-plain " : " ") +
-         type + " " + s.str();
+std::string step_name(Algorithm a, const std::string& type, const Shape& s, Impl impl) {
+  return std::string(a == Algorithm::fa ? "fa-step" : "gd-step") +
+         (impl == Impl::plain ? "-plain " : impl == Impl::loop ? "-loop " : " ") + type + " " +
+         s.str();
 }
 
 template <class T>
 void register_steps(const Shape& s) {
   for (Algorithm a : {Algorithm::fa, Algorithm::gd})
-    for (bool use_plain : {false, true})
-      benchmark::RegisterBenchmark(step_name(a, type_label<T>(), s, use_plain).c_str(),
-                                   [=](benchmark::State& bs) { bm_step<T>(bs, s, a, use_plain); });
+    for (Impl impl : {Impl::ours, Impl::plain, Impl::loop}) {
+      if (impl == Impl::loop && !kernels::is_mpfr_v<T>) continue;
+      benchmark::RegisterBenchmark(step_name(a, type_label<T>(), s, impl).c_str(),
+                                   [=](benchmark::State& bs) { bm_step<T>(bs, s, a, impl); });
+    }
 }
 
 // ---- identity / agreement of the fast steps with the plain ones, on this binary's flags -------
@@ -485,6 +598,7 @@ struct Row {
   std::string name, unit, limit_name, note;
   double ours, limit, ratio, plain;  // plain < 0: not measured
   double gflops, ns_per_madd;        // ours in both units
+  double loop = -1;                  // mp steps: with the MPFR loop kernels of before issue 23
 };
 
 }  // namespace
@@ -538,13 +652,14 @@ int main(int argc, char** argv) {
   auto register_raw = [](auto tag, const Shape& s) {
     using T = decltype(tag);
     const std::string type = type_label<T>();
-    for (bool fused : {false, true})
+    for (Method method :
+         {Method::muladd, Method::fma, Method::mpfr_dot, Method::arb_dot, Method::qd})
       benchmark::RegisterBenchmark(
-          ((fused ? "mpfr-raw-fma " : "mpfr-raw-muladd ") + type + " " + s.str()).c_str(),
-          [=](benchmark::State& bs) { bm_mpfr_raw<T>(bs, s, fused, true); });
+          (std::string(method_name(method)) + " " + type + " " + s.str()).c_str(),
+          [=](benchmark::State& bs) { bm_products<T>(bs, s, method, true); });
     benchmark::RegisterBenchmark(
         ("mpfr-raw-muladd-repeated " + type + " " + s.str()).c_str(),
-        [=](benchmark::State& bs) { bm_mpfr_raw<T>(bs, s, false, false); });
+        [=](benchmark::State& bs) { bm_products<T>(bs, s, Method::muladd, false); });
   };
   for (const Shape& s : kMpShapes) {
     register_steps<Mp>(s);
@@ -577,11 +692,11 @@ int main(int argc, char** argv) {
   for (const Shape& s : kDoubleShapes) {
     const double t_lim = sec("gemm double " + s.str());
     for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
-      const double t = sec(step_name(a, "double", s, false));
-      const double tp = sec(step_name(a, "double", s, true));
+      const double t = sec(step_name(a, "double", s, Impl::ours));
+      const double tp = sec(step_name(a, "double", s, Impl::plain));
       if (t <= 0 || t_lim <= 0) continue;
       const double flops = 2 * s.madds() / 1e9;
-      rows.push_back({step_name(a, "double", s, false), "GFLOP/s", "gemm", "", flops / t,
+      rows.push_back({step_name(a, "double", s, Impl::ours), "GFLOP/s", "gemm", "", flops / t,
                       flops / t_lim, t_lim / t, tp > 0 ? flops / tp : -1, flops / t,
                       t * 1e9 / s.madds()});
     }
@@ -593,16 +708,37 @@ int main(int argc, char** argv) {
       if (t_mul <= 0 || t_fma <= 0) continue;
       const double t_lim = std::min(t_mul, t_fma);  // the faster of the two raw loops
       const double t_rep = sec("mpfr-raw-muladd-repeated " + type + " " + s.str());
+      const double ns = 1e9 / s.madds();
       for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
-        const double t = sec(step_name(a, type, s, false));
-        const double tp = sec(step_name(a, type, s, true));
+        const double t = sec(step_name(a, type, s, Impl::ours));
+        const double tp = sec(step_name(a, type, s, Impl::plain));
+        const double tl = sec(step_name(a, type, s, Impl::loop));
         if (t <= 0) continue;
-        const double ns = 1e9 / s.madds();
-        const std::string note = std::string(t_mul <= t_fma ? "mul+add" : "fma") +
-                                 "; on repeated values " + fmt(t_rep * ns) + " ns";
-        rows.push_back({step_name(a, type, s, false), "ns/multiply-add", "mpfr-raw", note, t * ns,
-                        t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1, 2 * s.madds() / t / 1e9,
-                        t * ns});
+        std::string note = std::string(t_mul <= t_fma ? "mul+add" : "fma") +
+                           "; on repeated values " + fmt(t_rep * ns) + " ns";
+        if (tl > 0)
+          note += "; before issue 23 (loop kernels) " + fmt(tl * ns) + " ns, " +
+                  fmt(tl / t) + "x slower than now";
+        Row row{step_name(a, type, s, Impl::ours), "ns/multiply-add", "mpfr-raw", note, t * ns,
+                t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1, 2 * s.madds() / t / 1e9, t * ns};
+        row.loop = tl > 0 ? tl * ns : -1;
+        rows.push_back(row);
+      }
+      // The candidates for the kernels' dot products, on the same three products as the limit.
+      for (Method method : {Method::mpfr_dot, Method::arb_dot, Method::qd}) {
+        const std::string name = std::string(method_name(method)) + " " + type + " " + s.str();
+        const double t = sec(name);
+        if (t <= 0) continue;
+        const char* note =
+            method == Method::mpfr_dot
+                ? "MPFR 4.2 mpfr_dot: exact products and mpfr_sum, correctly rounded (allocates)"
+            : method == Method::arb_dot
+                ? "FLINT/Arb 2.23 arb_dot at the working precision (one rounding, error radius); "
+                  "operands converted to arb_t outside the timing"
+                : "libqd 2.3.23 qd_real (~212 bits, not correctly rounded); operands converted "
+                  "outside the timing";
+        rows.push_back({name, "ns/multiply-add", "mpfr-raw", note, t * ns, t_lim * ns, t_lim / t,
+                        -1, 2 * s.madds() / t / 1e9, t * ns});
       }
     }
   }
@@ -685,20 +821,24 @@ int main(int argc, char** argv) {
   }
 
   // The table: ours, the limit, ratio (> 1: faster than the limit), and the plain implementation.
-  std::printf("\n%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s\n", "case", "unit", "ours",
-              "limit", "limit", "ratio", "GFLOP/s", "ns/madd", "plain", "gain");
+  std::printf("\n%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s | %8s\n", "case", "unit",
+              "ours", "limit", "limit", "ratio", "GFLOP/s", "ns/madd", "plain", "gain", "loop");
   for (const Row& r : rows) {
     const bool per_op = r.unit != "GFLOP/s";
     const double gain = r.plain > 0 ? (per_op ? r.plain / r.ours : r.ours / r.plain) : -1;
-    std::printf("%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s  %s\n", r.name.c_str(),
+    std::printf("%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s | %8s  %s\n", r.name.c_str(),
                 r.unit.c_str(), fmt(r.ours).c_str(), fmt(r.limit).c_str(), r.limit_name.c_str(),
                 fmt(r.ratio).c_str(), fmt(r.gflops).c_str(), fmt(r.ns_per_madd).c_str(),
-                fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
+                fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-",
+                fmt(r.loop).c_str(), r.note.c_str());
   }
   std::printf(
       "ratio = ours relative to the limit (> 1: faster than it); GFLOP/s and ns/madd: ours "
       "(6nmr flops = 3nmr multiply-adds per step);\nplain = the same step with the plain Eigen "
-      "expressions (before issue 7), in the row's unit; gain = plain time / our time.\n");
+      "expressions (before issue 7), in the row's unit; gain = plain time / our time;\nloop = "
+      "the mp step with the MPFR mul/add loop kernels (before issue 23), ns per multiply-add;\n"
+      "dot-candidate-* = a candidate for the kernels' dot products on the limit's three "
+      "products (ours: its time; ratio: raw MPFR / it).\n");
 
   nlohmann::json out = nlohmann::json::array();
   for (const Row& r : rows) {
@@ -711,6 +851,7 @@ int main(int argc, char** argv) {
     if (r.gflops >= 0) o["gflop_per_s"] = r.gflops;
     if (r.ns_per_madd >= 0) o["ns_per_multiply_add"] = r.ns_per_madd;
     if (r.plain > 0) o["plain"] = r.plain;
+    if (r.loop > 0) o["mpfr_loop_kernels"] = r.loop;
     if (!r.note.empty()) o["note"] = r.note;
     out.push_back(o);
   }
