@@ -42,9 +42,11 @@
 //   higher-precision phase (a workspace reused after the precision was lowered): MPFR reads it
 //   exactly and the result is still correctly rounded to p (tests/unit/test_kernels.cpp relies on
 //   it). A lower one means a lower-precision value was written somewhere earlier.
-// The checks are on the operands and results; scratch values are internal (a scratch value at
-// too low a precision is a rounding bug, which the claims' mp identity checks catch: see the
-// mutants in tests/mutants/mpfr_mutants.hpp).
+// The checks are on the operands and results; scratch values and the fixed-point panels of
+// exact_dot.hpp are internal (a panel with too few digits, or a scratch value at too low a
+// precision, is a rounding bug, which the claims' mp identity checks and the ties to the exact
+// step catch: see the mutants in tests/mutants/mpfr_mutants.hpp, and tests/unit/test_kernels.cpp
+// for every entry against the exact value rounded once).
 #pragma once
 
 #include "core/scalar.hpp"
@@ -198,7 +200,9 @@ inline PanelScratch& panel_scratch() {
   return scratch;
 }
 
-inline mpfr_srcptr no_subtrahend(Eigen::Index, Eigen::Index) { return nullptr; }
+inline mpfr_srcptr no_subtrahend(Eigen::Index, Eigen::Index) {
+  return nullptr;
+}
 inline void no_update(Eigen::Index, Eigen::Index) {}
 
 /// For every qy < ny and qx < nx (qx fastest): out(qx, qy) = x_qx . y_qy - c(qx, qy) exactly,
@@ -206,24 +210,24 @@ inline void no_update(Eigen::Index, Eigen::Index) {}
 /// length len, likewise y_qy. The digit path of exact_dot.hpp when it applies, else its
 /// general path; the same value either way.
 template <class XGet, class YGet, class CGet, class Out, class Update>
-void exact_dots(Eigen::Index nx, Eigen::Index ny, Eigen::Index len, XGet xget, YGet yget,
-                CGet cget, Out out, Update update) {
+void exact_dots(Eigen::Index nx, Eigen::Index ny, Eigen::Index len, XGet xget, YGet yget, CGet cget,
+                Out out, Update update) {
   PanelScratch& s = panel_scratch();
   exact_dot::scan_panels(s.x, nx, len, xget);
   exact_dot::scan_panels(s.y, ny, len, yget);
-  const int D = std::max(s.x.digits_needed, s.y.digits_needed);
-  const bool general = s.x.special || s.y.special || D > exact_dot::kMaxDigits;
+  const bool general = s.x.special || s.y.special;
   if (!general) {
-    exact_dot::fill_panels(s.x, D, xget);
-    exact_dot::fill_panels(s.y, D, yget);
+    exact_dot::fill_panels(s.x, xget);
+    exact_dot::fill_panels(s.y, yget);
   }
-  const exact_dot::DotFn dot = exact_dot::dot_for(D);
+  const exact_dot::DotTable& dots = exact_dot::dot_table();
   exact_dot::Rounding rounding;
   for (Eigen::Index qy = 0; qy < ny; ++qy)
     for (Eigen::Index qx = 0; qx < nx; ++qx) {
       const mpfr_ptr o = out(qx, qy);
       const mpfr_srcptr c = cget(qx, qy);
-      if (general || !dot(o, s.x, qx, s.y, qy, D, c, rounding))
+      if (general ||
+          !dots(s.x.D[std::size_t(qx)], s.y.D[std::size_t(qy)])(o, s.x, qx, s.y, qy, c, rounding))
         exact_dot::dot_general(
             o, [&](Eigen::Index k) { return xget(qx, k); },
             [&](Eigen::Index k) { return yget(qy, k); }, len, c);
@@ -287,7 +291,7 @@ void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E)
   T* e = E.data();
   exact_dots(
       n, m, r, [&](Eigen::Index i, Eigen::Index k) { return in(z[i + k * n]); },  // row i of Z
-      [&](Eigen::Index j, Eigen::Index k) { return in(w[k + j * r]); },          // column j of W
+      [&](Eigen::Index j, Eigen::Index k) { return in(w[k + j * r]); },           // column j of W
       [&](Eigen::Index i, Eigen::Index j) { return in(y[i + j * n]); },
       [&](Eigen::Index i, Eigen::Index j) { return out(e[i + j * n]); }, no_update);
   check_result("mpfr_residual", "E", E, p);
@@ -308,9 +312,8 @@ void transpose_times(const Mat<T>& A, const Mat<T>& E, Mat<T>& G) {
   T* g = G.data();
   exact_dots(
       r, m, n, [&](Eigen::Index k, Eigen::Index i) { return in(a[i + k * n]); },  // column k of A
-      [&](Eigen::Index j, Eigen::Index i) { return in(e[i + j * n]); },          // column j of E
-      no_subtrahend, [&](Eigen::Index k, Eigen::Index j) { return out(g[k + j * r]); },
-      no_update);
+      [&](Eigen::Index j, Eigen::Index i) { return in(e[i + j * n]); },           // column j of E
+      no_subtrahend, [&](Eigen::Index k, Eigen::Index j) { return out(g[k + j * r]); }, no_update);
   check_result("transpose_times", "G", G, p);
 }
 
@@ -333,7 +336,7 @@ void sub_scaled_times_transpose(Mat<T>& Z, const T& eta, const Mat<T>& E, const 
   T* z = Z.data();
   exact_dots(
       n, r, m, [&](Eigen::Index i, Eigen::Index j) { return in(e[i + j * n]); },  // row i of E
-      [&](Eigen::Index k, Eigen::Index j) { return in(v[k + j * r]); },          // row k of V
+      [&](Eigen::Index k, Eigen::Index j) { return in(v[k + j * r]); },           // row k of V
       no_subtrahend, [&](Eigen::Index, Eigen::Index) { return acc.v; },
       [&](Eigen::Index i, Eigen::Index k) {
         mpfr_mul(t.v, acc.v, in(eta), MPFR_RNDN);

@@ -56,14 +56,14 @@ void residual(Bug bug, const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>
 
 /// exact_dot::scan_panels counting each entry's digits from its exponent alone: the spread of
 /// the exponents in the panel is covered, the entry's own precision is not, so the fill keeps
-/// only the top bits of every entry below the panel's largest (~56 D - spread of them).
+/// only the top bits of every entry (~60 D - spread of them).
 template <class Get>
 void scan_ignoring_precision(xd::Panels& P, long count, long len, Get get) {
   P.count = count;
   P.len = len;
   P.special = false;
-  P.digits_needed = 1;
   P.anchor.assign(static_cast<std::size_t>(count), LONG_MIN);
+  P.D.assign(static_cast<std::size_t>(count), 1);
   for (long q = 0; q < count; ++q) {
     long a = LONG_MIN, lowest = LONG_MAX;
     for (long k = 0; k < len; ++k) {
@@ -77,11 +77,10 @@ void scan_ignoring_precision(xd::Panels& P, long count, long len, Get get) {
       lowest = std::min(lowest, e);  // BUG: e, not e - p
     }
     P.anchor[static_cast<std::size_t>(q)] = a;
-    if (a != LONG_MIN) {
-      const long d = (a - lowest + xd::kDigitBits - 1) / xd::kDigitBits;
-      P.digits_needed =
-          static_cast<int>(std::min<long>(std::max<long>(P.digits_needed, d), xd::kMaxDigits + 1));
-    }
+    if (a != LONG_MIN)
+      P.D[static_cast<std::size_t>(q)] = static_cast<int>(std::max<long>(
+          1,
+          std::min<long>((a - lowest + xd::kDigitBits - 1) / xd::kDigitBits, xd::kMaxDigits + 1)));
   }
 }
 
@@ -99,18 +98,18 @@ void transpose_times_ignoring_precision(const Mat<T>& A, const Mat<T>& E, Mat<T>
   kd::PanelScratch& s = kd::panel_scratch();
   scan_ignoring_precision(s.x, r, n, xget);  // BUG (in the copy of scan_panels)
   scan_ignoring_precision(s.y, m, n, yget);
-  const int D = std::max(s.x.digits_needed, s.y.digits_needed);
-  const bool general = s.x.special || s.y.special || D > xd::kMaxDigits;
+  const bool general = s.x.special || s.y.special;
   if (!general) {
-    xd::fill_panels(s.x, D, xget);
-    xd::fill_panels(s.y, D, yget);
+    xd::fill_panels(s.x, xget);
+    xd::fill_panels(s.y, yget);
   }
-  const xd::DotFn dot = xd::dot_for(D);
+  const xd::DotTable& dots = xd::dot_table();
   xd::Rounding rounding;
   for (Eigen::Index j = 0; j < m; ++j)
     for (Eigen::Index k = 0; k < r; ++k) {
       mpfr_ptr o = kd::out(g[k + j * r]);
-      if (general || !dot(o, s.x, k, s.y, j, D, nullptr, rounding))
+      if (general ||
+          !dots(s.x.D[std::size_t(k)], s.y.D[std::size_t(j)])(o, s.x, k, s.y, j, nullptr, rounding))
         xd::dot_general(
             o, [&](Eigen::Index i) { return xget(k, i); },
             [&](Eigen::Index i) { return yget(j, i); }, n, nullptr);
