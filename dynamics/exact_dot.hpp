@@ -128,6 +128,45 @@ void scan_panels(Panels& P, long count, long len, Get get) {
   }
 }
 
+/// The D digits of x at anchor a: X = M 2^shift, shift = e - 64 Lm - a + 60 D, so digit i is
+/// bits [60 i - shift, ...) of M; with the sign of x. kD: D when known at compile time, else 0.
+template <int kD>
+inline void digits_of(Digit* out, mpfr_srcptr x, long a, int D_rt) {
+  const int D = kD ? kD : D_rt;
+  const int Lm = limbs_of(mpfr_get_prec(x));
+  const long shift = mpfr_custom_get_exp(x) - 64L * Lm - a + long(kDigitBits) * D;
+  const Digit negate = mpfr_signbit(x) ? -1 : 0;
+  const Limb* M = significand(x);
+  if constexpr (kD > 0) {
+    // X as limbs first (at most 60 D bits), then the digits at constant bit offsets.
+    constexpr int n = (kDigitBits * kD + 63) / 64;
+    Limb T[n + 1];
+    if (shift <= 0 && shift > -64) {  // the usual case (the largest entries of Mp: shift -12)
+      const int right = static_cast<int>(-shift);
+      for (int j = 0; j < n; ++j) {
+        const Limb lo = j < Lm ? M[j] >> right : 0;
+        const Limb hi = right && j + 1 < Lm ? M[j + 1] << (64 - right) : 0;
+        T[j] = lo | hi;
+      }
+    } else {
+      for (int j = 0; j < n; ++j) T[j] = limb_at(M, Lm, 64L * j - shift);
+    }
+    T[n] = 0;
+    for (int i = 0; i < kD; ++i) {
+      constexpr int bits = kDigitBits;
+      const int at = bits * i, j = at / 64, off = at % 64;
+      const Limb v = (T[j] >> off) | (off > 64 - bits ? T[j + 1] << (64 - off) : 0);
+      const Digit d = static_cast<Digit>(v) & kDigitMask;
+      out[i] = (d ^ negate) - negate;
+    }
+  } else {
+    for (int i = 0; i < D; ++i) {
+      const Digit d = static_cast<Digit>(limb_at(M, Lm, long(kDigitBits) * i - shift)) & kDigitMask;
+      out[i] = (d ^ negate) - negate;
+    }
+  }
+}
+
 /// Pass 2: the digits of every panel (D[q] of them per entry; none for a panel past the limit).
 template <class Get>
 void fill_panels(Panels& P, Get get) {
@@ -147,15 +186,16 @@ void fill_panels(Panels& P, Get get) {
     for (long k = 0; k < P.len; ++k, out += D) {
       mpfr_srcptr x = get(q, k);
       if (!mpfr_regular_p(x)) continue;  // zero: its digits stay zero
-      const int Lm = limbs_of(mpfr_get_prec(x));
-      // X = M 2^shift, shift = e - 64 Lm - a + 60 D: digit i is bits [60 i - shift, ...) of M.
-      const long shift = mpfr_custom_get_exp(x) - 64L * Lm - a + long(kDigitBits) * D;
-      const Digit negate = mpfr_signbit(x) ? -1 : 0;
-      const Limb* M = significand(x);
-      for (int i = 0; i < D; ++i) {
-        const Digit d =
-            static_cast<Digit>(limb_at(M, Lm, long(kDigitBits) * i - shift)) & kDigitMask;
-        out[i] = (d ^ negate) - negate;
+      switch (D) {
+        case 3:
+          digits_of<3>(out, x, a, D);
+          break;
+        case 4:
+          digits_of<4>(out, x, a, D);
+          break;
+        default:
+          digits_of<0>(out, x, a, D);
+          break;
       }
     }
   }
@@ -217,7 +257,8 @@ inline Limb limb_of_digits(const Limb* d, long pos) {
 /// the precision zero); mpfr_custom_init_set, given out's own significand and precision, sets
 /// the exponent and the sign. A result near or beyond MPFR's exponent range goes through
 /// mpfr_set_z_2exp, which gives the overflow or underflow.
-inline void round_columns(mpfr_ptr out, Wide* S, int C, long scale, Rounding& rnd) {
+[[gnu::always_inline]] inline void round_columns(mpfr_ptr out, Wide* S, int C, long scale,
+                                                 Rounding& rnd) {
   Limb d[kMaxColumns + 2];  // |sum| in digits of 60 bits
   Wide carry = 0;
   for (int c = 0; c < C - 1; ++c) {
@@ -259,14 +300,27 @@ inline void round_columns(mpfr_ptr out, Wide* S, int C, long scale, Rounding& rn
     return;
   }
   Limb* M = static_cast<Limb*>(mpfr_custom_get_significand(out));
-  const long base = bits - 64L * L;  // the bit of |sum| at M's bit 0 (may be negative)
-  for (int i = 0; i < L; ++i) {
-    const long pos = base + 64L * i;
-    M[i] = pos >= 0 ? limb_of_digits(d, pos) : pos > -64 ? limb_of_digits(d, 0) << -pos : 0;
-  }
   const int unused = static_cast<int>(64L * L - p);  // M's bits below the precision
-  const long round_pos = base + unused - 1;          // the first bit not kept
+  const long base = bits - 64L * L;          // the bit of |sum| at M's bit 0 (may be negative)
+  const long round_pos = base + unused - 1;  // the first bit not kept
   bool half = false, sticky = false;
+  if (base >= 0) {  // the usual case: M's limbs from digit idx, bit off, on
+    long idx = static_cast<long>(static_cast<unsigned long>(base) / kDigitBits);
+    int off = static_cast<int>(base - idx * kDigitBits);
+    for (int i = 0; i < L; ++i) {
+      Limb v = d[idx] >> off | d[idx + 1] << (kDigitBits - off);
+      if (off > 2 * kDigitBits - 64) v |= d[idx + 2] << (2 * kDigitBits - off);
+      M[i] = v;
+      off += 64 - kDigitBits;  // the next limb starts 64 bits on: one digit and 4 bits
+      ++idx;
+      if (off >= kDigitBits) off -= kDigitBits, ++idx;
+    }
+  } else {
+    for (int i = 0; i < L; ++i) {
+      const long pos = base + 64L * i;
+      M[i] = pos >= 0 ? limb_of_digits(d, pos) : pos > -64 ? limb_of_digits(d, 0) << -pos : 0;
+    }
+  }
   if (round_pos >= 0) {
     const long li = static_cast<long>(static_cast<unsigned long>(round_pos) / kDigitBits);
     const int off = static_cast<int>(round_pos - li * kDigitBits);
@@ -359,13 +413,14 @@ bool dot_panels(mpfr_ptr out, const Panels& X, long qx, const Panels& Y, long qy
   const long len = X.len, chunk = kProductsPerCarry / std::min(Dx, Dy);
   const Digit* xp = X.panel(qx);
   const Digit* yp = Y.panel(qy);
-  for (long k0 = 0; k0 < len; k0 += chunk) {
-    if (k0 > 0) carry_columns(S, C);
+  for (long k0 = 0;; k0 += chunk) {
     const long n = std::min(chunk, len - k0);
     if constexpr (kDx > 0 && kDy > 0)
       accumulate_columns<kDx, kDy>(S, xp + k0 * Dx, yp + k0 * Dy, n);
     else
       accumulate_any(S, xp + k0 * Dx, Dx, yp + k0 * Dy, Dy, n);
+    if (k0 + n >= len) break;
+    carry_columns(S, C);
   }
   if (c_regular) {  // - c, digit by digit
     const Limb* M = significand(c);
