@@ -745,7 +745,7 @@ int main(int argc, char** argv) {
   if (with_peers) {
     // One FA step, same instance and number of steps for us and every peer. Ours is
     // single-threaded (this binary does not use threads), so it is compared with the
-    // single-threaded peers; the -mt row is all cores against our one (see the README).
+    // single-threaded peers; the -mt row is all cores against our one (see docs/performance.md).
     std::cout << "\nPeers (bench/peers.py, " << python << "), same instance and steps:\n"
               << std::flush;
     for (const Shape& s : kPeerShapes) {

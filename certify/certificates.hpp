@@ -1,5 +1,5 @@
-// Certificates: statements proved for ONE concrete instance in exact arithmetic (shared/CLAIMS.md,
-// "Strength of a verdict": certified). Every double and MPFR value is an exact rational, so every
+// Certificates: statements proved for ONE concrete instance in exact arithmetic (docs/strengths.md,
+// "Three strengths": certified). Every double and MPFR value is an exact rational, so every
 // instance the suite or a user runs can be certified. The functions here return data; the claim
 // checks (theorems/A1.cpp, A4.cpp, R3.cpp) record it and `fa-check certify` formats it, so both
 // (and a Python binding) run the same code.

@@ -7,6 +7,7 @@
 
 #include "checks/polynomial.hpp"
 #include "checks/region.hpp"
+#include "checks/search_power.hpp"
 #include "core/linalg.hpp"
 #include "dynamics/flow.hpp"
 #include "dynamics/trajectory.hpp"
@@ -50,7 +51,7 @@ struct Falsifier {
   std::string description;  // what is broken and why the check must catch it
 };
 
-/// A refuted conjecture's minimal counterexample replayed in exact arithmetic (shared/CLAIMS.md:
+/// A refuted conjecture's minimal counterexample replayed in exact arithmetic (docs/strengths.md:
 /// "a refutation must never be a rounding artefact").
 struct ExactReplay {
   /// "certified exact": the counterexample, its numbers taken exactly, refutes the conjecture in
@@ -62,7 +63,7 @@ struct ExactReplay {
 };
 
 struct ClaimSpec {
-  std::string id;     // as in shared/CLAIMS.md: A1 ... R4
+  std::string id;     // as in docs/claims.md: A1 ... R6
   std::string title;  // reads as the claim, used in test names
   Source source = Source::derived;
   std::string statement;   // our formal statement (never the paper's text)
@@ -89,6 +90,14 @@ struct ClaimSpec {
   ExactReplay (*replay_exactly)(const nlohmann::json& counterexample) = nullptr;
   /// What keeps the claim from a stronger verdict (the report shows it with the strength).
   std::string strength_note;
+  /// Conjectures: the measured probability that one case refutes, per scalar (`fa-claims power`,
+  /// checks/search_power.hpp). The random search's case budget in that scalar is derived from it
+  /// (derive_budget) instead of cases_double / cases_mp.
+  std::vector<PowerMeasurement> power;
+  /// Cases replayed on every run on their fixed recipes (`fa-claims pinned`): a conjecture's known
+  /// minimal counterexample (must refute, exactly certified where replay_exactly exists), a claim's
+  /// regression case (must pass).
+  std::vector<PinnedCase> pinned;
 
   bool expected_to_hold() const { return source != Source::conjecture; }
 };
@@ -97,11 +106,14 @@ struct ClaimSpec {
 /// claim with 10x its double cases (200 -> 2000), 5x its mp cases (40 -> 200), 4x its exact
 /// cases (50 -> 200); a statistical family 10x its batches in every scalar. Without
 /// FA_PROFILE=main (ctest's default) 1. FA_DEPTH multiplies either.
+inline int main_profile_multiplier(const ClaimSpec& spec, const std::string& scalar) {
+  if (spec.family) return 10;
+  return scalar == "double" ? 10 : scalar == "mp" ? 5 : 4;
+}
 inline int main_job_multiplier(const ClaimSpec& spec, const std::string& scalar) {
   const char* profile = std::getenv("FA_PROFILE");
   if (!profile || std::string(profile) != "main") return 1;
-  if (spec.family) return 10;
-  return scalar == "double" ? 10 : scalar == "mp" ? 5 : 4;
+  return main_profile_multiplier(spec, scalar);
 }
 
 /// Worst margin seen: margin = (bound - quantity) / |bound| for "quantity <= bound" (1 means far
@@ -157,6 +169,8 @@ class Case {
   const Recipe& recipe() const { return recipe_; }
   /// Whether the case has a recipe yet (draw or use_recipe ran).
   bool drawn() const { return drawn_; }
+  /// Whether this case runs on a fixed recipe (the precision ladder) rather than a drawn one.
+  bool fixed_recipe() const { return fixed_ != nullptr; }
 
   /// Remembers the instance so a failure can report it as data (all matrices).
   void note_instance(const Instance<T>& inst) { instance_ = inst; }
@@ -372,6 +386,9 @@ struct RunRequest {
   DynamicsSet dynamics;
   bool shrink = true;
   const Recipe* fixed_recipe = nullptr;  // run one case on this recipe (precision ladder)
+  /// Measure the search's power (`fa-claims power`): run all `cases` as the property draws them,
+  /// count the refuting ones (RunResult::power) instead of stopping at the first.
+  bool power = false;
 };
 
 struct RunResult {
@@ -384,6 +401,8 @@ struct RunResult {
   std::string reproduce;  // RapidCheck's reproduce string
   ClaimRecord record;
   nlohmann::json exact_replay = nullptr;  // a refuted conjecture's counterexample, replayed exactly
+  /// A power run's tally: cases, refuting, errors, and refuting / drawn by feature of the recipe.
+  nlohmann::json power = nullptr;
 };
 
 using ClaimRunner = std::function<RunResult(const ClaimSpec&, const RunRequest&)>;

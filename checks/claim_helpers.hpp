@@ -67,17 +67,29 @@ Factors<T> starting_point(Case<T>& c, const Instance<T>& inst) {
 /// be evaluated: the identity is checked at every step up to divergence. Cases that ended this way
 /// are counted in extra.runs_ended_by_divergence. Never in exact arithmetic (no overflow).
 template <class T>
-bool stop_at_divergence(Case<T>& c, const Factors<T>& f, const Mat<T>& Y, const T& start_loss) {
+bool stop_at_divergence(Case<T>& c, const Factors<T>& f, const Mat<T>& Y, const T& start_loss);
+
+/// stop_at_divergence's test on a loss already computed (the deep claims' runs use it too).
+template <class T>
+bool diverged_at_loss(Case<T>& c, const T& l, const Mat<T>& Y, const T& start_loss) {
   if constexpr (std::is_same_v<T, Rational>) {
     return false;
   } else {
-    const T l = loss(f, Y);
     const T half_y = Y.squaredNorm() / 2;
     const T scale = start_loss > half_y ? start_loss : half_y;
     if (is_finite(l) && !(l > T(1e8) * scale)) return false;
     nlohmann::json& count = c.record().extra["runs_ended_by_divergence"];
     count = count.is_number() ? count.get<int>() + 1 : 1;
     return true;
+  }
+}
+
+template <class T>
+bool stop_at_divergence(Case<T>& c, const Factors<T>& f, const Mat<T>& Y, const T& start_loss) {
+  if constexpr (std::is_same_v<T, Rational>) {
+    return false;
+  } else {
+    return diverged_at_loss(c, loss(f, Y), Y, start_loss);
   }
 }
 

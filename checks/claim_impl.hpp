@@ -36,18 +36,45 @@ RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
       out.record.region.add(c.recipe());
     if (failed) out.record.failed_once = true;
   };
+  // A power run (req.power) counts a refuting case and goes on, so RapidCheck draws every case
+  // of its schedule; power_index and power_discards follow RapidCheck's own bookkeeping (the
+  // index of the next case, the discards since the last one), which gives each case's size.
+  long power_index = 0, power_discards = 0;
+  const long power_cases = req.cases;
+  auto power_case = [&](const Case<T>& c, bool refuted) {
+    const int size = std::min(
+        100, rapidcheck_size(power_cases, power_index) + static_cast<int>(power_discards / 10));
+    ++power_index, power_discards = 0;
+    tally_power_case(out.power, c.recipe(), size, refuted);
+  };
   auto one_case = [&](const Recipe* fixed) {
     Case<T> c(spec, out.record, dyn, req.variant, fixed);
     try {
       check(c);
+      if (req.power) power_case(c, false);
       count_case(c, false, false);
     } catch (const rc::detail::CaseResult& r) {
+      if (req.power) {
+        if (r.type == rc::detail::CaseResult::Type::Discard) {
+          ++power_discards;
+          throw;
+        }
+        power_case(c, true);
+        return;  // counted; RapidCheck goes on to the next case
+      }
       count_case(c, r.type == rc::detail::CaseResult::Type::Discard,
                  r.type == rc::detail::CaseResult::Type::Failure);
       throw;
     } catch (const rc::GenerationFailure&) {
       throw;
     } catch (const std::exception& e) {
+      if (req.power) {  // our own code failed: a power run reports it, it is no refutation
+        nlohmann::json& errors = out.power["errors"];
+        errors = errors.is_number() ? errors.get<long>() + 1 : 1;
+        out.power["first_error"] = std::string(e.what()) + " at " + c.recipe().describe();
+        ++power_index, power_discards = 0;
+        return;
+      }
       count_case(c, false, true);
       errored = true;
       out.record.last_failure[detail::kErrorKey] = e.what();
@@ -70,14 +97,20 @@ RunResult run_case_property(const ClaimSpec& spec, const RunRequest& req,
     }
   } else {
     PropertyOptions opts;
-    const int base = std::is_same_v<T, double>     ? spec.cases_double
-                     : std::is_same_v<T, Rational> ? spec.cases_exact
-                                                   : spec.cases_mp;
+    int base = std::is_same_v<T, double>     ? spec.cases_double
+               : std::is_same_v<T, Rational> ? spec.cases_exact
+                                             : spec.cases_mp;
+    // A conjecture with a measured power searches for its derived budget (a multiple of 101,
+    // checks/search_power.hpp), so that it misses with probability below kMissTarget.
+    if (const PowerMeasurement* m = find_power(spec, scalar))
+      base = static_cast<int>(derive_budget(*m).cases);
+    if (req.power && req.cases <= 0)
+      throw std::invalid_argument("a power run needs its number of cases");
     opts.cases = req.cases > 0 ? req.cases : base * main_job_multiplier(spec, scalar);
     opts.scale_cases = req.cases <= 0;
     opts.seed = req.seed;
     opts.reproduce = req.reproduce;
-    opts.shrink = req.shrink;
+    opts.shrink = req.shrink && !req.power;
     const PropertyOutcome outcome = fa::check_property(id, [&] { one_case(nullptr); }, opts);
     out.cases = outcome.cases;
     out.seed = outcome.seed;

@@ -3,8 +3,11 @@
 #include "checks/claim_runner.hpp"
 
 #include "checks/claim.hpp"
+#include "checks/property.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/atomic_file.hpp"
+#include "core/child_process.hpp"
+#include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
 
 #include <unistd.h>
@@ -59,6 +62,36 @@ std::string reproduce_command(const ClaimSpec& spec, const std::string& scalar, 
   return cmd;
 }
 
+nlohmann::json power_measurement_json(const PowerMeasurement& m) {
+  return {{"scalar", m.scalar}, {"cases", m.cases}, {"refuting", m.refuting}, {"level", m.level},
+          {"seed", m.seed},     {"date", m.date},   {"commit", m.commit},     {"where", m.where}};
+}
+
+/// A conjecture's search in `scalar` (claims.json "search"): the recorded power measurement, the
+/// rate and interval computed from it, and the budget derived from it with its miss probability
+/// at the test command's depth, the main job's and this run's. Null without a measurement.
+nlohmann::json search_json(const ClaimSpec& spec, const std::string& scalar) {
+  const PowerMeasurement* m = find_power(spec, scalar);
+  if (!m) return nullptr;
+  const SearchBudget b = derive_budget(*m);
+  const long main_cases = b.cases * main_profile_multiplier(spec, scalar);
+  const long run_cases =
+      scaled_cases(static_cast<int>(b.cases * main_job_multiplier(spec, scalar)));
+  auto at = [&](long cases) {
+    return nlohmann::json{{"cases", cases}, {"miss_bound", miss_bound(b.interval.lo, cases)}};
+  };
+  return {{"measurement", power_measurement_json(*m)},
+          {"rate", b.rate},
+          {"interval", {b.interval.lo, b.interval.hi}},
+          {"p_lo", b.interval.lo},
+          {"target", b.target},
+          {"budget", b.cases},
+          {"formula", b.formula},
+          {"test_command", at(b.cases)},
+          {"main_job", at(main_cases)},
+          {"this_run", at(run_cases)}};
+}
+
 nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, const RunResult& r,
                              const std::string& reproduce) {
   nlohmann::json j;
@@ -98,6 +131,7 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   j["proof"] = spec.proof.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.proof);
   j["strength_note"] = spec.strength_note;
   j["exact_replay"] = r.exact_replay;
+  j["search"] = search_json(spec, scalar);
   return j;
 }
 
@@ -137,6 +171,11 @@ void print_result(std::ostream& os, const ClaimSpec& spec, const std::string& sc
   }
   os << "  verdict: " << r.verdict << " after " << r.cases << " cases in " << r.seconds
      << " s (seed " << r.seed << ")\n";
+  if (falsifier.empty())
+    if (const nlohmann::json search = search_json(spec, scalar); search.is_object())
+      os << "  search budget: " << search["this_run"]["cases"]
+         << " cases, P(miss) <= " << search["this_run"]["miss_bound"].get<double>() << " ("
+         << search["formula"].get<std::string>() << ")\n";
   if (std::isfinite(r.record.worst.margin)) {
     os << "  worst margin: " << r.record.worst.margin << " on " << r.record.worst.what << ": "
        << r.record.worst.quantity << " vs bound " << r.record.worst.bound << "\n    at "
@@ -216,6 +255,334 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
   }
   std::cerr << "fa-claims: claim " << id << " does not run in scalar '" << scalar << "'\n";
   return 2;
+}
+
+namespace {
+
+/// The variant number of a claim's falsifier (0 for none); -1 when the claim has no such one.
+int falsifier_variant(const ClaimSpec& spec, const std::string& falsifier) {
+  if (falsifier.empty()) return 0;
+  for (std::size_t i = 0; i < spec.falsifiers.size(); ++i)
+    if (spec.falsifiers[i].name == falsifier) return static_cast<int>(i) + 1;
+  return -1;
+}
+
+const ClaimRunner* runner_for(const RegisteredClaim& claim, const std::string& scalar) {
+  for (const auto& [name, runner] : claim.scalars)
+    if (name == scalar) return &runner;
+  return nullptr;
+}
+
+std::string rate_text(long part, long whole) {
+  std::ostringstream os;
+  os << part << "/" << whole;
+  if (whole > 0) os << " = " << static_cast<double>(part) / static_cast<double>(whole);
+  return os.str();
+}
+
+}  // namespace
+
+int run_power(const std::string& id, const std::string& scalar, const std::string& falsifier,
+              long cases, std::optional<std::uint64_t> seed, double level,
+              const std::string& json_out) {
+  const RegisteredClaim* claim = find_claim(id);
+  if (!claim) {
+    std::cerr << "fa-claims: no claim '" << id << "' (try: fa-claims list)\n";
+    return 2;
+  }
+  const ClaimSpec& spec = claim->spec;
+  const ClaimRunner* runner = runner_for(*claim, scalar);
+  if (!runner) {
+    std::cerr << "fa-claims: claim " << id << " does not run in scalar '" << scalar << "'\n";
+    return 2;
+  }
+  if (cases < kSizesPerSchedule || cases % kSizesPerSchedule != 0 || cases > 1000000) {
+    std::cerr << "fa-claims: power needs --cases a multiple of 101 (each RapidCheck size 0..100 "
+                 "equally often, as in the budgeted runs), at most 1000000; got "
+              << cases << "\n";
+    return 2;
+  }
+  if (!(level > 0 && level < 1)) {
+    std::cerr << "fa-claims: --level must be in (0, 1)\n";
+    return 2;
+  }
+  RunRequest req;
+  req.variant = falsifier_variant(spec, falsifier);
+  if (req.variant < 0) {
+    std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
+    return 2;
+  }
+  req.power = true;
+  req.cases = static_cast<int>(cases);
+  req.seed = seed;
+  const RunResult r = (*runner)(spec, req);
+  const nlohmann::json& t = r.power;
+  const long drawn = t.is_object() ? t.value("cases", 0L) : 0L;
+  const long refuting = t.is_object() ? t.value("refuting", 0L) : 0L;
+  const long errors = t.is_object() ? t.value("errors", 0L) : 0L;
+  std::cout << "power of " << spec.id << " [" << scalar << "]"
+            << (falsifier.empty() ? "" : " with falsifier " + falsifier) << ": " << drawn
+            << " cases drawn as the property draws them (seed " << r.seed << ", RapidCheck sizes "
+            << "0..100, each " << cases / kSizesPerSchedule << "x), no shrinking, in " << r.seconds
+            << " s\n";
+  if (r.verdict == "inconclusive" && r.property_failed == false && drawn < cases)
+    std::cout << "  RapidCheck gave up (too many discards): " << r.message << "\n";
+  nlohmann::json j{{"id", id},
+                   {"scalar", scalar},
+                   {"falsifier", falsifier},
+                   {"seed", std::to_string(r.seed)},
+                   {"cases", drawn},
+                   {"refuting", refuting},
+                   {"errors", errors},
+                   {"level", level},
+                   {"seconds", r.seconds},
+                   {"by", t.is_object() && t.contains("by") ? t["by"] : nlohmann::json::object()}};
+  if (drawn > 0) {
+    const Interval ci = clopper_pearson(drawn, refuting, level);
+    std::cout << "  refuting cases: " << rate_text(refuting, drawn) << ", " << level * 100
+              << "% Clopper-Pearson interval [" << ci.lo << ", " << ci.hi << "]\n";
+    j["rate"] = static_cast<double>(refuting) / static_cast<double>(drawn);
+    j["interval"] = {ci.lo, ci.hi};
+  }
+  if (errors > 0)
+    std::cout << "  ERRORS in the check itself: " << errors
+              << " (first: " << t.value("first_error", std::string()) << ")\n";
+  if (t.is_object() && t.contains("by")) {
+    std::cout << "  refuting / drawn by feature of the recipe:\n";
+    for (const auto& [feature, values] : t["by"].items()) {
+      std::cout << "    " << feature << ":";
+      for (const auto& [value, cell] : values.items())
+        std::cout << "  " << value << " " << cell["refuting"].get<long>() << "/"
+                  << cell["cases"].get<long>();
+      std::cout << "\n";
+    }
+  }
+  const bool complete = drawn == cases && errors == 0;
+  if (complete && refuting > 0 && falsifier.empty()) {
+    PowerMeasurement m;
+    m.scalar = scalar, m.cases = drawn, m.refuting = refuting, m.level = level;
+    const SearchBudget b = derive_budget(m);
+    std::cout << "  budget: " << b.formula << "\n";
+    const std::string commit =
+        first_output_line("git -C " + shell_quote(FA_SOURCE_DIR) + " rev-parse --short=12 HEAD");
+    std::cout << "  to record it (ClaimSpec::power in theorems/" << id << ".cpp):\n    {\""
+              << scalar << "\", " << drawn << ", " << refuting << ", " << level << ", \"" << r.seed
+              << "\", \"" << utc_text("%Y-%m-%d") << "\", \"" << commit
+              << "\", \"<where they are>\"},\n";
+    j["budget"] = b.cases;
+    j["formula"] = b.formula;
+  } else if (complete && refuting == 0 && !spec.expected_to_hold() && falsifier.empty()) {
+    std::cout << "  no refuting case: no lower bound on the rate, no budget can be derived\n";
+  }
+  if (!json_out.empty()) write_atomically(json_out, j.dump(2) + "\n");
+  return complete ? 0 : 1;
+}
+
+/// Each pinned case of a claim on its fixed recipe, in its scalar: a conjecture's must refute
+/// (and its exact replay, where the claim has one, certify the refutation); a holding claim's must
+/// pass. A case its checked preconditions discard is a failure too (it would pass silently).
+/// With a falsifier the verdict flips: the test passes when some pinned case no longer behaves.
+int run_pinned(const std::string& id, const std::string& falsifier, bool write_report) {
+  const RegisteredClaim* claim = find_claim(id);
+  if (!claim || claim->spec.pinned.empty()) {
+    std::cerr << "fa-claims: no claim '" << id << "' with pinned cases\n";
+    return 2;
+  }
+  const ClaimSpec& spec = claim->spec;
+  const int variant = falsifier_variant(spec, falsifier);
+  if (variant < 0) {
+    std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
+    return 2;
+  }
+  const bool writes = write_report && variant == 0;
+  const auto part = report_dir() / "parts" / (id + ".pinned.json");
+  nlohmann::json j{{"id", id},
+                   {"title", spec.title},
+                   {"expected", spec.expected_to_hold() ? "holds" : "refuted"},
+                   {"verdict", "error"},
+                   {"cases", nlohmann::json::array()},
+                   {"seconds", 0.0}};
+  if (writes) write_atomically(part, j.dump(2) + "\n");  // a crash shows as an error
+  bool all_behave = true;
+  double seconds = 0;
+  std::cout << "pinned cases of " << spec.id << " " << spec.title
+            << (falsifier.empty() ? "" : " with falsifier " + falsifier) << "\n";
+  for (const PinnedCase& pin : spec.pinned) {
+    const ClaimRunner* runner = runner_for(*claim, pin.scalar);
+    nlohmann::json row{{"scalar", pin.scalar},    {"recipe", pin.recipe.describe()},
+                       {"origin", pin.origin},    {"verdict", "error"},
+                       {"exact_replay", nullptr}, {"strength", nullptr},
+                       {"as_expected", false}};
+    std::string why;
+    if (!runner) {
+      why = "the claim does not run in scalar '" + pin.scalar + "'";
+    } else {
+      RunRequest req;
+      req.variant = variant;
+      req.fixed_recipe = &pin.recipe;
+      RunResult r = (*runner)(spec, req);
+      seconds += r.seconds;
+      row["verdict"] = r.verdict;
+      row["message"] = r.message;
+      if (r.record.region.discards > 0) {
+        why = "a checked precondition discarded the pinned recipe: " + r.message;
+      } else if (spec.expected_to_hold()) {
+        if (r.verdict == "verified") {
+          row["as_expected"] = true;
+          row["strength"] = "tested";
+          why = "passes";
+        } else {
+          why = "FAILS: " + r.message;
+        }
+      } else if (r.verdict != "refuted") {
+        why = "NO LONGER REFUTES (verdict " + r.verdict + ")";
+      } else if (!spec.replay_exactly) {
+        row["as_expected"] = true;
+        row["strength"] = "tested";
+        why = "refutes in " + pin.scalar + " (no exact replay for this claim)";
+      } else if (!r.record.last_failure.contains("matrices")) {
+        why = "refutes, but recorded no matrices to replay exactly";
+      } else {
+        const nlohmann::json replay = replay_counterexample(spec, r.record.last_failure);
+        row["exact_replay"] = replay;
+        const std::string status = replay["status"].get<std::string>();
+        const bool certified =
+            status == "certified exact" ||
+            (status == "rounding artefact" && replay["exact_counterexample"].is_object());
+        row["as_expected"] = certified;
+        row["strength"] = certified ? nlohmann::json("certified") : nlohmann::json(nullptr);
+        why = status == "certified exact" ? "refutes, certified in exact arithmetic: "
+              : certified ? "refutes; the recorded instance is a rounding artefact, the exact "
+                            "counterexample the replay gives is certified: "
+                          : "refutes, but NOT certified: ";
+        why += replay["detail"].get<std::string>();
+      }
+    }
+    row["detail"] = why;
+    all_behave = all_behave && row["as_expected"].get<bool>();
+    std::cout << "  [" << pin.scalar << "] " << pin.recipe.describe() << "\n    " << why
+              << "\n    (" << pin.origin << ")\n";
+    j["cases"].push_back(row);
+  }
+  const bool ok = variant == 0 ? all_behave : !all_behave;
+  if (variant > 0)
+    std::cout << "  (with a falsifier, some pinned case must stop behaving as recorded)\n";
+  std::cout << (ok ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
+  j["verdict"] = all_behave ? (spec.expected_to_hold() ? "verified" : "refuted") : "failed";
+  j["as_expected"] = all_behave;
+  j["seconds"] = seconds;
+  if (writes) write_atomically(part, j.dump(2) + "\n");
+  return ok ? 0 : 1;
+}
+
+/// Every conjecture records a usable power measurement (a budget can be derived from it) in each
+/// scalar its random search runs in, and no claim that holds records one; prints each budget's
+/// derivation. The budgets themselves are derived at run time from the records, so they cannot
+/// drift from them.
+int check_power_index() {
+  int problems = 0;
+  for (const auto& c : claim_registry()) {
+    const ClaimSpec& spec = c.spec;
+    if (spec.expected_to_hold()) {
+      if (!spec.power.empty()) {
+        std::cout << "  " << spec.id << " holds but records a power measurement\n";
+        ++problems;
+      }
+      continue;
+    }
+    for (const auto& [scalar, runner] : c.scalars) {
+      if (scalar == "mpfr") continue;
+      const PowerMeasurement* m = find_power(spec, scalar);
+      if (!m) {
+        std::cout << "  " << spec.id << " [" << scalar
+                  << "]: no power measurement (fa-claims power " << spec.id << " --scalar "
+                  << scalar << " --cases 1010)\n";
+        ++problems;
+        continue;
+      }
+      try {
+        const SearchBudget b = derive_budget(*m);
+        if (m->date.empty() || m->commit.empty() || m->seed.empty())
+          throw std::invalid_argument("date, commit and seed must be recorded");
+        std::cout << "  " << spec.id << " [" << scalar << "]: rate " << b.rate << " in ["
+                  << b.interval.lo << ", " << b.interval.hi << "]; " << b.formula << "; measured "
+                  << m->date << " at " << m->commit << "\n";
+      } catch (const std::exception& e) {
+        std::cout << "  " << spec.id << " [" << scalar << "]: " << e.what() << "\n";
+        ++problems;
+      }
+    }
+    for (const auto& m : spec.power)
+      if (!runner_for(c, m.scalar)) {
+        std::cout << "  " << spec.id << " records power in '" << m.scalar
+                  << "', a scalar it does not run in\n";
+        ++problems;
+      }
+  }
+  std::cout << (problems == 0 ? "  RESULT: as expected\n" : "  RESULT: NOT AS EXPECTED\n");
+  return problems == 0 ? 0 : 1;
+}
+
+/// The jobs whose outcome depends on FA_SEED: every claim's random search (double, mp, exact),
+/// its Schwartz-Zippel points and the ties' points. The precision ladders (fixed recipes), the
+/// symbolic proofs and the pinned cases do not read it.
+std::vector<ClaimJob> seeded_jobs() {
+  std::vector<ClaimJob> out;
+  for (const ClaimJob& j : claim_jobs())
+    if (j.scalar == "double" || j.scalar == "mp" || j.scalar == "exact" || j.scalar == "sz" ||
+        j.scalar == "ties")
+      out.push_back(j);
+  return out;
+}
+
+int run_sweep(std::uint64_t seed, bool write_report) {
+  // Every property seed of this process is FA_SEED mixed with its id (property_seed).
+  ::setenv("FA_SEED", std::to_string(seed).c_str(), 1);
+  const auto part = report_dir() / "parts" / ("_sweep." + std::to_string(seed) + ".json");
+  nlohmann::json j{{"seed", std::to_string(seed)},
+                   {"depth", std::getenv("FA_DEPTH") ? std::getenv("FA_DEPTH") : "1"},
+                   {"profile", std::getenv("FA_PROFILE") ? std::getenv("FA_PROFILE") : "test"},
+                   {"jobs", nlohmann::json::array()},
+                   {"as_expected", false},
+                   {"finished", false}};
+  if (write_report) write_atomically(part, j.dump(2) + "\n");
+  const auto tmp =
+      std::filesystem::temp_directory_path() / ("fa-sweep-" + std::to_string(::getpid()) + ".json");
+  int failures = 0;
+  for (const ClaimJob& job : seeded_jobs()) {
+    int rc = 0;
+    nlohmann::json row{{"job", job.name()}};
+    try {
+      if (job.scalar == "sz") {
+        rc = run_schwartz_zippel(job.id, "", std::nullopt, 0, false);
+      } else if (job.scalar == "ties") {
+        rc = run_ties(std::nullopt, false);
+      } else {
+        rc = run_claim(job.id, job.scalar, "", std::nullopt, 0, "", false, tmp.string());
+        const nlohmann::json r = nlohmann::json::parse(read_whole_file(tmp));
+        row["verdict"] = r["verdict"];
+        row["cases"] = r["cases"];
+        row["reproduce"] = r["reproduce"];
+        if (rc != 0 && r["counterexample"].is_object())
+          row["counterexample"] = r["counterexample"].value("recipe", "");
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "fa-claims: " << job.name() << ": error: " << e.what() << "\n";
+      row["error"] = e.what();
+      rc = 3;
+    }
+    row["as_expected"] = rc == 0;
+    failures += rc != 0;
+    j["jobs"].push_back(row);
+  }
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  j["as_expected"] = failures == 0;
+  j["finished"] = true;
+  if (write_report) write_atomically(part, j.dump(2) + "\n");
+  std::cout << "seed sweep: FA_SEED=" << seed << ": " << j["jobs"].size() << " jobs, "
+            << j["jobs"].size() - failures << " as expected, " << failures << " not\n";
+  return failures == 0 ? 0 : 1;
 }
 
 bool LadderResult::rungs_within_bounds() const {
@@ -390,7 +757,8 @@ int run_proof(const std::string& id, bool write_report) {
   const std::string cmd = shell_quote(FA_PYTHON3) + " " + shell_quote(script.string()) +
                           " --claim " + shell_quote(id) + " --json " + shell_quote(result.string());
   std::cout << std::flush;
-  const int status = std::system(cmd.c_str());
+  const int status =
+      run_tied_child({FA_PYTHON3, script.string(), "--claim", id, "--json", result.string()});
   nlohmann::json j;
   std::string problem;
   if (status != 0 && !std::filesystem::exists(result)) {
@@ -423,8 +791,8 @@ int run_proof(const std::string& id, bool write_report) {
 }
 
 /// The proofs and the claims name each other: every script in theorems/proofs (but the shared
-/// common.py) belongs to exactly one claim whose ClaimSpec::proof names it, and every named
-/// script exists and declares that claim (CLAIM = "<ID>").
+/// modules common.py and deep.py) belongs to exactly one claim whose ClaimSpec::proof names it, and
+/// every named script exists and declares that claim (CLAIM = "<ID>").
 int check_proof_index() {
   int problems = 0;
   const std::filesystem::path dir = std::filesystem::path(FA_SOURCE_DIR) / "theorems" / "proofs";
@@ -453,7 +821,7 @@ int check_proof_index() {
   }
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
-    if (e.path().extension() != ".py" || name == "common.py") continue;
+    if (e.path().extension() != ".py" || name == "common.py" || name == "deep.py") continue;
     if (!named.count("theorems/proofs/" + name)) {
       std::cout << "  theorems/proofs/" << name << " is named by no claim (ClaimSpec::proof)\n";
       ++problems;
@@ -477,6 +845,7 @@ std::vector<ClaimJob> claim_jobs() {
     if (c->spec.ladder) jobs.push_back({c->spec.id, "ladder", false});
     if (!c->spec.proof.empty()) jobs.push_back({c->spec.id, "proof", false});
     if (c->spec.polynomial) jobs.push_back({c->spec.id, "sz", false});
+    if (!c->spec.pinned.empty()) jobs.push_back({c->spec.id, "pinned", false});
   }
   jobs.push_back({"implementation", "ties", false});
   return jobs;
@@ -538,6 +907,8 @@ int run_all(const RunAllOptions& opt) {
         rc = run_schwartz_zippel(job.id, "", std::nullopt, 0, true);
       else if (job.scalar == "ties")
         rc = run_ties(std::nullopt, true);
+      else if (job.scalar == "pinned")
+        rc = run_pinned(job.id, "", true);
       else
         rc = run_claim(job.id, job.scalar, "", std::nullopt, 0, "", true);
     } catch (const std::exception& e) {
@@ -613,13 +984,41 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
       add(s.id + " " + s.title + " (symbolic proof, every shape)", "proof " + s.id,
           "proof;claim;symbolic;" + source + ";speed:quick;quick", true);
     if (s.polynomial) {
-      add(s.id + " " + s.title + " (Schwartz-Zippel, all shapes n, m <= 4)", "sz " + s.id,
-          "proof;claim;schwartz-zippel;" + source + ";speed:quick;quick", true);
+      add(s.id + " " + s.title +
+              (s.polynomial->evaluate_deep
+                   ? " (Schwartz-Zippel, all deep shapes L <= 5, widths <= 3)"
+                   : " (Schwartz-Zippel, all shapes n, m <= 4)"),
+          "sz " + s.id, "proof;claim;schwartz-zippel;" + source + ";speed:quick;quick", true);
       for (const auto& f : s.polynomial->falsifiers)
         add(s.id + " Schwartz-Zippel fails on falsifier " + f, "sz " + s.id + " --falsifier " + f,
             "proof;falsifier;schwartz-zippel;" + source, false);
     }
   }
+  for (const auto& c : claim_registry()) {
+    const auto& s = c.spec;
+    if (s.pinned.empty()) continue;
+    const std::string source = s.source == Source::paper_abstract ? "source:paper"
+                               : s.source == Source::derived      ? "source:derived"
+                                                                  : "source:conjecture";
+    add(s.id + " " + s.title + " (pinned cases" + (s.replay_exactly ? ", replayed exactly)" : ")"),
+        "pinned " + s.id, "claim;pinned;" + source + ";speed:quick;quick", true);
+    // A pinned case that stops refuting (or failing) must turn its test red: the first
+    // falsifier (a true variant for a conjecture, a broken one for a claim) must flip it.
+    if (!s.falsifiers.empty())
+      add(s.id + " pinned cases fail on falsifier " + s.falsifiers.front().name,
+          "pinned " + s.id + " --falsifier " + s.falsifiers.front().name + " --no-report",
+          "falsifier;pinned;" + source, false);
+  }
+  add("search power: every conjecture's case budget derives from its measured power", "power-index",
+      "claim;power;quick", false);
+  // The seed sweep: every FA_SEED-dependent job under seeds 1..kSweepSeeds, registered only for
+  // `ctest -C sweep`, the way CMake writes a test with CONFIGURATIONS sweep into a
+  // CTestTestfile: the default run neither runs nor lists them.
+  os << "if(CTEST_CONFIGURATION_TYPE MATCHES \"^([Ss][Ww][Ee][Ee][Pp])$\")\n";
+  for (int seed = 1; seed <= kSweepSeeds; ++seed)
+    add("seed sweep: FA_SEED=" + std::to_string(seed) + " (every seeded job)",
+        "sweep " + std::to_string(seed), "claim;seed-sweep", true);
+  os << "endif()\n";
   add("proof tier: double and MPFR steps are tied to the proved Rational step", "ties",
       "proof;claim;schwartz-zippel;speed:quick;quick", true);
   add("proof tier: every symbolic proof and its claim name each other", "proof-index",

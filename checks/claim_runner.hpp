@@ -60,6 +60,25 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
               bool write_report, const std::string& json_out = "");
 int run_ladder(const std::string& id, const std::string& falsifier, bool write_report,
                const std::string& json_out = "");
+/// `fa-claims power`: draws `cases` (a multiple of 101) as the claim's property draws them, counts
+/// the refuting ones without stopping or shrinking, prints the rate, its Clopper-Pearson interval
+/// at `level`, the rate by feature of the recipe and the budget it implies
+/// (checks/search_power.hpp).
+int run_power(const std::string& id, const std::string& scalar, const std::string& falsifier,
+              long cases, std::optional<std::uint64_t> seed, double level,
+              const std::string& json_out = "");
+/// `fa-claims pinned`: replays the claim's pinned cases (ClaimSpec::pinned); writes
+/// report/parts/<ID>.pinned.json. 0 when every one behaves as recorded (with a falsifier: when
+/// one does not).
+int run_pinned(const std::string& id, const std::string& falsifier, bool write_report);
+/// Every conjecture records a usable power measurement for each scalar it searches in. 0 when so.
+int check_power_index();
+/// How many FA_SEED values the seed sweep registers (`ctest -C sweep -L seed-sweep`).
+inline constexpr int kSweepSeeds = 20;
+/// `fa-claims sweep SEED`: every FA_SEED-dependent job (random searches, Schwartz-Zippel, ties)
+/// with FA_SEED=SEED, no claim parts written; writes report/parts/_sweep.<SEED>.json. 0 when every
+/// verdict is the expected one.
+int run_sweep(std::uint64_t seed, bool write_report);
 /// The symbolic proof of a claim (ClaimSpec::proof), run with Debian's python3 and SymPy; writes
 /// report/parts/<ID>.proof.json. 0 when proved.
 int run_proof(const std::string& id, bool write_report);
@@ -73,13 +92,13 @@ bool verdict_as_expected(const ClaimSpec& spec, const RunResult& r, bool falsifi
 void write_ctest_include(const std::string& file, const std::string& binary);
 void write_atomically(const std::filesystem::path& path, const std::string& text);
 
-// ---- run-all and shards (the report: reports/README section of the top README) ---------------
+// ---- run-all and shards (the report: docs/report.md) ---------------
 
 /// One unit of work of a full run: a claim in one scalar, or a claim's precision ladder.
 struct ClaimJob {
   std::string id;
   std::string scalar;  // "double", "mp", "exact", "ladder", "proof", "sz" (Schwartz-Zippel),
-                       // or "ties" (id "implementation")
+                       // "pinned" (the claim's pinned cases), or "ties" (id "implementation")
   bool slow = false;
   std::string name() const { return id + "." + scalar; }
 };

@@ -31,6 +31,12 @@ RecipeSpace optimum_region(const std::vector<int>& small_init_scales) {
 template <class T>
 Instance<T> draw_optimum_instance(Case<T>& c, const RecipeSpace& space) {
   Recipe rec = c.draw(space);
+  // A fixed recipe (a pinned case) is held to the region's init scales like a drawn one, so that
+  // a true variant narrowing them (R6's falsifier) reaches the pinned cases too.
+  const auto& scales = space.init_scales_log2;
+  if (rec.init == Init::small && !scales.empty() &&
+      std::find(scales.begin(), scales.end(), rec.init_log2) == scales.end())
+    rec.init_log2 = scales.front();
   if (rec.init == Init::small) rec.r = rec.k;
   if (rec.spectrum == Spectrum::geometric)
     rec.spread = std::min(rec.spread, fa_spread_allowed(rec.step_log2));

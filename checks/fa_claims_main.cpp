@@ -1,6 +1,7 @@
 // fa-claims: the command line over the claim registry (checks/claim_runner.hpp).
 #include "checks/claim_runner.hpp"
 #include "checks/schwartz_zippel.hpp"
+#include "core/child_process.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -8,7 +9,8 @@
 
 int main(int argc, char** argv) {
   using namespace fa;
-  CLI::App app{"fa-claims: check the claims of shared/CLAIMS.md"};
+  die_with_parent_if_asked("fa-claims");
+  CLI::App app{"fa-claims: check the claims of docs/claims.md"};
   app.require_subcommand(1);
 
   auto* list = app.add_subcommand("list", "list the claims, their scalars and falsifiers");
@@ -46,7 +48,7 @@ int main(int argc, char** argv) {
   auto* sz = app.add_subcommand(
       "sz",
       "Schwartz-Zippel check of the implementation on a polynomial identity, all shapes "
-      "n, m <= 4, in exact rationals");
+      "n, m <= 4 (deep claims: depth <= 5, widths <= 3), in exact rationals");
   sz->add_option("id", id)->required();
   sz->add_option("--falsifier", falsifier, "run a falsifier (a non-zero residual must be found)");
   auto* sz_seed = sz->add_option("--seed", seed, "seed of the points (default: from the id)");
@@ -60,6 +62,37 @@ int main(int argc, char** argv) {
 
   auto* proof_index = app.add_subcommand(
       "proof-index", "check that every proof script and its claim name each other");
+
+  long power_cases = 1010;
+  double power_level = 0.99;
+  auto* power = app.add_subcommand(
+      "power",
+      "measure the probability that one random case refutes: draw --cases cases as the property "
+      "draws them, count the refuting ones (no stopping, no shrinking)");
+  power->add_option("id", id)->required();
+  power->add_option("--scalar", scalar, "double, mp or exact")->capture_default_str();
+  power->add_option("--cases", power_cases, "cases to draw (a multiple of 101)")
+      ->capture_default_str();
+  power->add_option("--level", power_level, "two-sided level of the Clopper-Pearson interval")
+      ->capture_default_str();
+  power->add_option("--falsifier", falsifier, "measure a falsifier's variant instead");
+  auto* power_seed = power->add_option("--seed", seed, "seed (default: the property's)");
+  power->add_option("--json", json_out, "also write the tally to this file");
+
+  auto* pinned = app.add_subcommand("pinned", "replay the claim's pinned cases (fixed recipes)");
+  pinned->add_option("id", id)->required();
+  pinned->add_option("--falsifier", falsifier,
+                     "with a falsifier (a pinned case must stop behaving)");
+  pinned->add_flag("--no-report", no_report, "do not write report/parts/");
+
+  auto* power_index = app.add_subcommand(
+      "power-index", "check that every conjecture records the measured power its budget needs");
+
+  std::uint64_t sweep_seed = 0;
+  auto* sweep = app.add_subcommand(
+      "sweep", "every FA_SEED-dependent job with FA_SEED=SEED (one seed of the seed sweep)");
+  sweep->add_option("seed", sweep_seed, "the FA_SEED value")->required();
+  sweep->add_flag("--no-report", no_report, "do not write report/parts/");
 
   RunAllOptions all;
   std::string shard_text;
@@ -148,6 +181,14 @@ int main(int argc, char** argv) {
       return run_ties(s, !no_report);
     }
     if (*proof_index) return check_proof_index();
+    if (*power) {
+      std::optional<std::uint64_t> s;
+      if (power_seed->count()) s = seed;
+      return run_power(id, scalar, falsifier, power_cases, s, power_level, json_out);
+    }
+    if (*pinned) return run_pinned(id, falsifier, !no_report);
+    if (*power_index) return check_power_index();
+    if (*sweep) return run_sweep(sweep_seed, !no_report);
     if (*run_all_cmd) {
       if (!shard_text.empty()) all.shard = parse_shard(shard_text);
       return run_all(all);

@@ -1,5 +1,5 @@
 // A claim as a polynomial identity of the implementation, for the Schwartz-Zippel check
-// (checks/schwartz_zippel.hpp, shared/CLAIMS.md "Strength of a verdict").
+// (checks/schwartz_zippel.hpp; docs/strengths.md, "Three strengths").
 //
 // A claim file that states an identity between polynomials in the entries of (Y, B, Z, W) and eta
 // gives ClaimSpec::polynomial: a function that evaluates the identity's residual at one point
@@ -44,6 +44,34 @@ class PolyCase {
   std::string falsifier_;
 };
 
+/// A point of a deep network (dynamics/deep.hpp): every entry of Y, of every layer W_l, of FA's
+/// B_l (l = 2..L) and DFA's B_l (l = 1..L-1), and eta, drawn independently as for PolyPoint.
+struct DeepPolyPoint {
+  Mat<Rational> Y;
+  Layers<Rational> w;
+  DeepFeedback<Rational> fb;
+  Rational eta;
+};
+
+/// What a deep claim's residual sees: as PolyCase, with the deep dynamics under test taken from
+/// the (possibly mutant) Dynamics<Rational>::deep().
+class DeepPolyCase {
+ public:
+  DeepPolyCase(const Dynamics<Rational>& dyn, const DeepPolyPoint& point,
+               DeepWorkspace<Rational>& ws, const std::string& falsifier)
+      : dyn_(dyn), point_(point), ws_(ws), falsifier_(falsifier) {}
+  const DeepDynamics<Rational>& dynamics() const { return dyn_.deep(); }
+  const DeepPolyPoint& point() const { return point_; }
+  DeepWorkspace<Rational>& workspace() { return ws_; }
+  bool falsifier(const std::string& name) const { return falsifier_ == name; }
+
+ private:
+  const Dynamics<Rational>& dyn_;
+  const DeepPolyPoint& point_;
+  DeepWorkspace<Rational>& ws_;
+  std::string falsifier_;
+};
+
 struct PolynomialIdentity {
   /// Total degree of every entry of the residual as a polynomial in the entries of Y, B, Z, W
   /// and eta (derived in the claim file). It bounds the chance that a non-zero residual vanishes
@@ -55,6 +83,11 @@ struct PolynomialIdentity {
   Mat<Rational> (*evaluate)(PolyCase&) = nullptr;
   /// The claim's falsifiers that apply here: each must make the residual non-zero.
   std::vector<std::string> falsifiers;
+  /// A deep identity (docs/claims-deep.md) instead: its residual at a deep point, evaluated
+  /// through c.dynamics() (the deep step); its total degree is deep_degree_per_layer * L at
+  /// depth L (derived in the claim file). `degree` then states the largest depth's.
+  Mat<Rational> (*evaluate_deep)(DeepPolyCase&) = nullptr;
+  int deep_degree_per_layer = 0;
 };
 
 /// The entries of several matrices as one column (a residual made of several identities).

@@ -21,7 +21,7 @@ namespace fa {
 
 struct PropertyOptions {
   int cases = 100;          // successful cases required before a property passes
-  int max_size = 100;       // RapidCheck size; the Debian build has UB above 100 (TOOLCHAIN.md)
+  int max_size = 100;       // RapidCheck size; Debian's has UB above 100 (docs/building.md)
   int max_discard_ratio = 10;
   bool shrink = true;
   bool scale_cases = true;           // multiply by FA_DEPTH

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <limits>
 
 namespace fa {
 
@@ -85,6 +86,67 @@ PolyPoint rational_point(const RawPoint& p, const Shape& s) {
                    scalar_of<Rational>(p.eta)};
 }
 
+/// Deep shapes: widths d_0 = m, d_1 .. d_{L-1}, d_L = n.
+struct DeepShape {
+  std::vector<int> d;
+  int depth() const { return static_cast<int>(d.size()) - 1; }
+  std::string text() const {
+    std::string t = "L=" + std::to_string(depth()) + " widths=";
+    for (std::size_t i = 0; i < d.size(); ++i) t += (i ? "," : "") + std::to_string(d[i]);
+    return t;
+  }
+};
+
+/// Every depth 2 <= L <= max_depth with every width (n, m and the hidden ones) in
+/// 1..max_width, and 1..max_width_deepest at L = max_depth (the count grows as width^(L+1)).
+std::vector<DeepShape> all_deep_shapes(int max_depth, int max_width, int max_width_deepest) {
+  std::vector<DeepShape> out;
+  for (int L = 2; L <= max_depth; ++L) {
+    const int w = L == max_depth ? max_width_deepest : max_width;
+    std::vector<int> d(static_cast<std::size_t>(L + 1), 1);
+    while (true) {
+      out.push_back({d});
+      std::size_t i = 0;
+      while (i < d.size() && d[i] == w) d[i++] = 1;
+      if (i == d.size()) break;
+      ++d[i];
+    }
+  }
+  return out;
+}
+
+DeepPolyPoint draw_deep_point(PointSource& src, const DeepShape& s) {
+  const int L = s.depth();
+  auto width = [&](int l) { return s.d[static_cast<std::size_t>(l)]; };
+  auto matrix = [&](int rows, int cols) {
+    return matrix_of<Rational>(src.draw(long(rows) * cols), rows, cols);
+  };
+  DeepPolyPoint p;
+  p.Y = matrix(width(L), width(0));
+  p.w.W.resize(static_cast<std::size_t>(L + 1));
+  p.fb.fa.resize(static_cast<std::size_t>(L + 1));
+  p.fb.dfa.resize(static_cast<std::size_t>(L + 1));
+  for (int l = 1; l <= L; ++l) p.w.W[static_cast<std::size_t>(l)] = matrix(width(l), width(l - 1));
+  for (int l = 2; l <= L; ++l)
+    p.fb.fa[static_cast<std::size_t>(l)] = matrix(width(l), width(l - 1));
+  for (int l = 1; l <= L - 1; ++l)
+    p.fb.dfa[static_cast<std::size_t>(l)] = matrix(width(L), width(l));
+  p.eta = scalar_of<Rational>(src.next());
+  return p;
+}
+
+nlohmann::json deep_point_json(const DeepPolyPoint& p) {
+  nlohmann::json j;
+  j["Y"] = matrix_json(p.Y);
+  j["eta"] = to_text(p.eta);
+  for (std::size_t l = 1; l < p.w.W.size(); ++l) {
+    j["W" + std::to_string(l)] = matrix_json(p.w.W[l]);
+    if (p.fb.fa[l].size()) j["B" + std::to_string(l) + "_fa"] = matrix_json(p.fb.fa[l]);
+    if (p.fb.dfa[l].size()) j["B" + std::to_string(l) + "_dfa"] = matrix_json(p.fb.dfa[l]);
+  }
+  return j;
+}
+
 Rational max_abs_rational(const Mat<Rational>& M) {
   Rational best(0);
   for (Eigen::Index q = 0; q < M.size(); ++q) {
@@ -114,9 +176,93 @@ int sz_points_for(int degree, int bits, int target_log2) {
   return static_cast<int>(std::ceil(target_log2 / per_point - 1e-9));
 }
 
+namespace {
+
+/// One point of a Schwartz-Zippel run: evaluates the residual (`evaluate`), counts it, and on an
+/// exception or a non-zero residual sets out's verdict, message and failure and returns false.
+template <class Evaluate, class Failure>
+bool check_point(SzResult& out, const RegisteredClaim& claim, const std::string& shape_text, int k,
+                 Evaluate evaluate, Failure failure_json,
+                 std::chrono::steady_clock::time_point start) {
+  Mat<Rational> res;
+  try {
+    res = evaluate();
+  } catch (const std::exception& e) {
+    out.verdict = "error";
+    out.message = "claim " + claim.spec.id + ": the residual could not be evaluated at " +
+                  shape_text + " point " + std::to_string(k) + ": " + e.what();
+    out.seconds = seconds_since(start);
+    return false;
+  }
+  ++out.evaluations;
+  const Rational worst = max_abs_rational(res);
+  if (worst == 0) return true;
+  out.verdict = "refuted";
+  out.message = "claim " + claim.spec.id + ": " + claim.spec.polynomial->residual +
+                " is non-zero at " + shape_text + ", point " + std::to_string(k) +
+                " (max |residual| = " + exact::decimal(worst, 6) + ")";
+  out.failure = failure_json();
+  out.failure["point_index"] = k;
+  out.failure["max_abs_residual"] = to_text(worst);
+  out.seconds = seconds_since(start);
+  return false;
+}
+
+/// The deep identities (PolynomialIdentity::evaluate_deep): every deep shape of
+/// all_deep_shapes(opt.deep_max_depth, ...), K points each, K chosen per depth for the degree
+/// deep_degree_per_layer * L at that depth. The bound reported is the largest over the depths.
+SzResult deep_schwartz_zippel(const RegisteredClaim& claim, const SzOptions& opt,
+                              std::chrono::steady_clock::time_point start) {
+  const PolynomialIdentity& poly = *claim.spec.polynomial;
+  SzResult out;
+  out.bits = opt.bits;
+  out.seed = opt.seed ? *opt.seed : property_seed("schwartz-zippel/" + claim.spec.id);
+  const std::vector<DeepShape> shapes =
+      all_deep_shapes(opt.deep_max_depth, opt.deep_max_width, opt.deep_max_width_deepest);
+  out.shapes = static_cast<int>(shapes.size());
+  out.degree = poly.deep_degree_per_layer * opt.deep_max_depth;
+  out.shape_range = "depth L = 2.." + std::to_string(opt.deep_max_depth) +
+                    ", every width (n, m, d_l) in 1.." + std::to_string(opt.deep_max_width) +
+                    " (1.." + std::to_string(opt.deep_max_width_deepest) +
+                    " at L = " + std::to_string(opt.deep_max_depth) + "); degree " +
+                    std::to_string(poly.deep_degree_per_layer) + " L";
+  out.log2_bound_per_shape = -std::numeric_limits<double>::infinity();
+  const Dynamics<Rational>& dyn = opt.dynamics ? *opt.dynamics : reference_dynamics<Rational>();
+  PointSource src{make_engine(out.seed, Stream::extra), opt.bits};
+  for (const DeepShape& s : shapes) {
+    const int degree = poly.deep_degree_per_layer * s.depth();
+    const int points =
+        opt.points > 0 ? opt.points : sz_points_for(degree, opt.bits, opt.target_log2);
+    out.points_per_shape = std::max(out.points_per_shape, points);
+    out.log2_bound_per_shape = std::max(
+        out.log2_bound_per_shape, points * (std::log2(static_cast<double>(degree)) - opt.bits));
+    DeepWorkspace<Rational> ws;  // reused across the shape's points
+    for (int k = 0; k < points; ++k) {
+      const DeepPolyPoint point = draw_deep_point(src, s);
+      DeepPolyCase c(dyn, point, ws, opt.falsifier);
+      if (!check_point(
+              out, claim, s.text(), k, [&] { return poly.evaluate_deep(c); },
+              [&] {
+                return nlohmann::json{{"shape", {{"widths", s.d}}},
+                                      {"point", deep_point_json(point)}};
+              },
+              start))
+        return out;
+    }
+  }
+  out.log2_bound_all_shapes = out.log2_bound_per_shape + std::log2(double(out.shapes));
+  out.verdict = "proved";
+  out.seconds = seconds_since(start);
+  return out;
+}
+
+}  // namespace
+
 SzResult schwartz_zippel(const RegisteredClaim& claim, const SzOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   SzResult out;
+  if (claim.spec.polynomial && claim.spec.polynomial->evaluate_deep)
+    return deep_schwartz_zippel(claim, opt, start);
   if (!claim.spec.polynomial || !claim.spec.polynomial->evaluate)
     throw std::invalid_argument("claim " + claim.spec.id + " is not a polynomial identity");
   const PolynomialIdentity& poly = *claim.spec.polynomial;
@@ -137,30 +283,14 @@ SzResult schwartz_zippel(const RegisteredClaim& claim, const SzOptions& opt) {
     for (int k = 0; k < out.points_per_shape; ++k) {
       const PolyPoint point = rational_point(draw_point(src, s), s);
       PolyCase c(dyn, point, ws, opt.falsifier);
-      Mat<Rational> res;
-      try {
-        res = poly.evaluate(c);
-      } catch (const std::exception& e) {
-        out.verdict = "error";
-        out.message = "claim " + claim.spec.id + ": the residual could not be evaluated at " +
-                      s.text() + " point " + std::to_string(k) + ": " + e.what();
-        out.seconds = seconds_since(start);
+      if (!check_point(
+              out, claim, s.text(), k, [&] { return poly.evaluate(c); },
+              [&] {
+                return nlohmann::json{{"shape", {{"n", s.n}, {"m", s.m}, {"r", s.r}}},
+                                      {"point", point_json(point)}};
+              },
+              start))
         return out;
-      }
-      ++out.evaluations;
-      const Rational worst = max_abs_rational(res);
-      if (worst != 0) {
-        out.verdict = "refuted";
-        out.message = "claim " + claim.spec.id + ": " + poly.residual + " is non-zero at " +
-                      s.text() + ", point " + std::to_string(k) +
-                      " (max |residual| = " + exact::decimal(worst, 6) + ")";
-        out.failure = {{"shape", {{"n", s.n}, {"m", s.m}, {"r", s.r}}},
-                       {"point_index", k},
-                       {"point", point_json(point)},
-                       {"max_abs_residual", to_text(worst)}};
-        out.seconds = seconds_since(start);
-        return out;
-      }
     }
   }
   out.verdict = "proved";
@@ -178,7 +308,7 @@ nlohmann::json sz_json(const std::string& id, const SzResult& r, const std::stri
   j["bits"] = r.bits;
   j["points_per_shape"] = r.points_per_shape;
   j["shapes"] = r.shapes;
-  j["shape_range"] = "n, m <= 4, 1 <= r <= min(n, m)";
+  j["shape_range"] = r.shape_range;
   j["evaluations"] = r.evaluations;
   j["log2_bound_per_shape"] = r.log2_bound_per_shape;
   j["log2_bound_all_shapes"] = r.log2_bound_all_shapes;
@@ -223,11 +353,15 @@ int run_schwartz_zippel(const std::string& id, const std::string& falsifier,
   if (!falsifier.empty())
     std::cout << "  FALSIFIER " << falsifier << " (the check must find a non-zero residual)\n";
   std::cout << "  points: every entry of Y, B, Z, W and eta uniform in {0, ..., 2^" << r.bits
-            << " - 1}, seed " << r.seed << "\n  shapes: all " << r.shapes
-            << " with n, m <= 4, 1 <= r <= min(n, m); " << r.points_per_shape << " points each; "
-            << r.evaluations << " exact evaluations in " << r.seconds
-            << " s\n  code: Dynamics<Rational>::step / flow_rhs<Rational> (the generic Eigen "
-               "path)\n";
+            << " - 1}, seed " << r.seed << "\n  shapes: all " << r.shapes << " with "
+            << r.shape_range << "; " << r.points_per_shape << " points each"
+            << (poly.evaluate_deep ? " (at most)" : "") << "; " << r.evaluations
+            << " exact evaluations in " << r.seconds << " s\n  code: "
+            << (poly.evaluate_deep ? "DeepDynamics<Rational>::step (dynamics/deep.hpp, the generic "
+                                     "Eigen path)"
+                                   : "Dynamics<Rational>::step / flow_rhs<Rational> (the generic "
+                                     "Eigen path)")
+            << "\n";
   std::cout << "  verdict: " << r.verdict;
   if (r.verdict == "proved")
     std::cout << ": every residual exactly 0; for each shape, the probability that the "
@@ -353,6 +487,70 @@ TieResult tie_one(const MapSpec& map, const Dynamics<T>& dyn, const std::string&
   return t;
 }
 
+/// The deep steps at depth 3 (dynamics/deep.hpp: the forward product P_2 = W_2 W_1, the signals
+/// and every layer's update; depth 2 is the two-layer step bit for bit, tests/unit/test_deep.cpp)
+/// against the Rational path, every width (n, m, d_1, d_2) in 1..3. Degree of the step's
+/// formulas: 2L = 6 (DL1's derivation).
+template <class T>
+TieResult tie_one_deep(DeepAlgorithm a, const Dynamics<T>& dyn, const std::string& code,
+                       int precision, std::uint64_t seed, int target_log2) {
+  constexpr int kDepth = 3;
+  TieResult t;
+  t.map = "deep " + deep_algorithm_name(a) + " step (L = 3)";
+  t.scalar = scalar_name<T>();
+  t.code = code;
+  t.degree = 2 * kDepth;
+  t.precision_bits = precision;
+  t.bits = exact_bits(t.degree, precision);
+  t.points_per_shape = sz_points_for(t.degree, t.bits, target_log2);
+  t.log2_bound_per_shape = t.points_per_shape * (std::log2(double(t.degree)) - t.bits);
+  std::vector<DeepShape> shapes;
+  for (const DeepShape& s : all_deep_shapes(kDepth, 3, 3))
+    if (s.depth() == kDepth) shapes.push_back(s);
+  t.shapes = static_cast<int>(shapes.size());
+  PointSource src{make_engine(seed ^ (0x100u + static_cast<std::uint64_t>(a)), Stream::extra),
+                  t.bits};
+  const DeepDynamics<Rational>& proved = reference_deep_dynamics<Rational>();
+  auto to_t = [](const std::vector<Mat<Rational>>& v) {
+    std::vector<Mat<T>> out;
+    for (const Mat<Rational>& M : v) {
+      Mat<T> X(M.rows(), M.cols());
+      for (Eigen::Index q = 0; q < M.size(); ++q)
+        X.data()[q] = scalar_of<T>(M.data()[q].template convert_to<unsigned long long>());
+      out.push_back(X);
+    }
+    return out;
+  };
+  for (const DeepShape& s : shapes) {
+    DeepWorkspace<T> ws;
+    DeepWorkspace<Rational> wsq;
+    for (int k = 0; k < t.points_per_shape; ++k) {
+      const DeepPolyPoint q = draw_deep_point(src, s);
+      Layers<Rational> want = q.w;
+      proved.step(a, want, q.Y, q.fb, q.eta, 0, wsq);
+      Layers<T> got{to_t(q.w.W)};
+      const DeepFeedback<T> fb{to_t(q.fb.fa), to_t(q.fb.dfa)};
+      const Mat<T> Y = to_t({q.Y})[0];
+      const T eta = scalar_of<T>(q.eta.template convert_to<unsigned long long>());
+      clear_exactness_flags<T>();
+      dyn.deep().step(a, got, Y, fb, eta, 0, ws);
+      const bool exact = all_exact<T>();
+      bool same = true;
+      for (int l = 1; l <= kDepth; ++l)
+        same = same && exact::to_rational(got.W[static_cast<std::size_t>(l)]) ==
+                           want.W[static_cast<std::size_t>(l)];
+      if (!exact || !same) {
+        t.message = t.map + " in " + t.scalar + " at " + s.text() + ", point " + std::to_string(k) +
+                    ": " + (!same ? "differs from the Rational step" : "not computed exactly") +
+                    (!exact ? " (an operation rounded: the inexact flag is set)" : "");
+        return t;
+      }
+    }
+  }
+  t.passed = true;
+  return t;
+}
+
 }  // namespace
 
 std::vector<TieResult> implementation_ties(const TieDynamics& dyn, std::uint64_t seed,
@@ -390,6 +588,27 @@ std::vector<TieResult> implementation_ties(const TieDynamics& dyn, std::uint64_t
                                           "MpVar"
                                         : "flow_rhs<MpVar> (generic Eigen on Boost's MPFR numbers)",
                                    var_bits, seed, target_log2));
+      failed_var = failed_var || !out.back().passed;
+    }
+  }
+  for (DeepAlgorithm a : {DeepAlgorithm::gd, DeepAlgorithm::fa, DeepAlgorithm::dfa}) {
+    if (!(stop_at_first_failure && failed_d)) {
+      out.push_back(tie_one_deep<double>(
+          a, dyn.d ? *dyn.d : reference_dynamics<double>(),
+          "deep_step: the fused residual and Eigen's products (small-size kernels)", 53, seed,
+          target_log2));
+      failed_d = failed_d || !out.back().passed;
+    }
+    if (!(stop_at_first_failure && failed_mp)) {
+      out.push_back(tie_one_deep<Mp>(a, dyn.mp ? *dyn.mp : reference_dynamics<Mp>(),
+                                     "deep_step: in-place MPFR kernels, Mp", mp_bits, seed,
+                                     target_log2));
+      failed_mp = failed_mp || !out.back().passed;
+    }
+    if (!(stop_at_first_failure && failed_var)) {
+      out.push_back(tie_one_deep<MpVar>(a, dyn.mpvar ? *dyn.mpvar : reference_dynamics<MpVar>(),
+                                        "deep_step: in-place MPFR kernels, MpVar", var_bits, seed,
+                                        target_log2));
       failed_var = failed_var || !out.back().passed;
     }
   }
@@ -443,7 +662,8 @@ int run_ties(std::optional<std::uint64_t> seed_opt, bool write_report) {
                                "\n");
   const std::vector<TieResult> ties = implementation_ties(TieDynamics{}, seed);
   std::cout << "ties of the double and MPFR code paths to the proved Rational path (seed " << seed
-            << "; all 30 shapes n, m <= 4)\n";
+            << "; two-layer maps: all 30 shapes n, m <= 4; deep steps: all 81 shapes of depth 3, "
+               "widths <= 3)\n";
   bool all = true;
   for (const auto& t : ties) {
     all = all && t.passed;

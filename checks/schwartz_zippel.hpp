@@ -1,4 +1,4 @@
-// The implementation proved per shape (shared/CLAIMS.md, "Strength of a verdict": proved).
+// The implementation proved per shape (docs/strengths.md, "Three strengths": proved).
 //
 // Schwartz-Zippel: a non-zero polynomial of total degree d vanishes at a point drawn uniformly from
 // S^N with probability at most d / |S|. A claim that is a polynomial identity of the
@@ -42,6 +42,12 @@ struct SzOptions {
   int max_dim = 4;
   int bits = 62;                                 // entries uniform in {0, ..., 2^bits - 1}
   const Dynamics<Rational>* dynamics = nullptr;  // default: the reference (mutants: a mutant)
+  // Deep identities (PolynomialIdentity::evaluate_deep): depths 2..deep_max_depth, every width
+  // in 1..deep_max_width (1..deep_max_width_deepest at the largest depth: the number of shapes
+  // grows as width^(L+1)).
+  int deep_max_depth = 5;
+  int deep_max_width = 3;
+  int deep_max_width_deepest = 2;
 };
 
 struct SzResult {
@@ -57,6 +63,7 @@ struct SzResult {
   double seconds = 0;
   std::string message;
   nlohmann::json failure = nullptr;  // the shape, the point and the residual, when refuted
+  std::string shape_range = "n, m <= 4, 1 <= r <= min(n, m)";
 };
 
 /// Points per shape so that (degree / 2^bits)^K < 2^target_log2.

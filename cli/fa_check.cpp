@@ -6,6 +6,7 @@
 //   certify  the separation certificate of a Y and B, in exact arithmetic (cli/certify.hpp)
 // Errors: one line on stderr, "fa-check: error: ...", exit code 1. A diverged run exits with 2.
 #include "cli/certify.hpp"
+#include "cli/deep_run.hpp"
 #include "cli/matrix_io.hpp"
 #include "cli/run.hpp"
 #include "core/linalg.hpp"
@@ -99,9 +100,53 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
                   "init 2^init-log2 when --init zero); prints the cell's numbers, as fa-map's "
                   "cells print this command; --out DIR writes them to DIR/cell.json")
       ->check(CLI::Range(1, 100000));
+  run->add_option("--depth", o.depth,
+                  "a deep linear network of this depth L >= 2 (docs/claims-deep.md): --widths "
+                  "gives its hidden widths, --algo gd | fa | dfa; Y is generated");
+  run->add_option("--widths", o.widths, "deep run: hidden widths d_1,...,d_{L-1}, e.g. 4,3");
   run->add_option("--progress", o.progress,
                   "progress on stderr: auto (only when stderr is a terminal) | always | never")
       ->capture_default_str();
+}
+
+/// `fa-check run --depth L --widths ... --replicates N`: a deep cell of the regime map (its
+/// depth grid), the same code fa-map runs (regimes/cell.cpp, run_cell).
+int do_deep_cell(const RunOptions& o, CLI::App* run) {
+  RunOptions single = o;
+  single.algo = "fa";  // the options are validated as one deep run's; the algorithms below
+  const auto given = [&](const char* flag) {
+    return std::string(flag) != "--replicates" && run->get_option(flag)->count() > 0;
+  };
+  const fa::cli::DeepRunSpec one = fa::cli::deep_run_spec(single, fa::cli::Spelling::cli, given);
+  if (run->get_option("--eta")->count() > 0)
+    throw UsageError("--eta does not apply to a cell (eta follows --step-log2)");
+  fa::regimes::CellSpec spec;
+  try {
+    spec.deep_algorithms = fa::regimes::parse_deep_algorithms(o.algo);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--algo with --depth --replicates: ") + e.what());
+  }
+  spec.recipe = one.recipe.base;
+  spec.hidden = one.recipe.hidden;
+  spec.steps = one.steps;
+  spec.tol = o.tol;
+  spec.replicates = o.replicates;
+  const nlohmann::json cell = fa::regimes::run_cell(spec);
+  std::cout << "fa-check run: deep cell of " << spec.replicates << " instances of "
+            << cell["recipe"].get<std::string>() << " (seeds from " << spec.recipe.seed << "), "
+            << fa::regimes::deep_algorithms_name(spec.deep_algorithms) << ", budget " << spec.steps
+            << " steps\n";
+  for (const auto& [alg, v] : cell["runs"].items())
+    std::cout << "  " << alg << ": diverged " << v["diverged"] << ", converged " << v["converged"]
+              << ", censored " << v["censored"] << "; steps (converged) "
+              << v["steps_converged"].dump() << "\n";
+  if (!o.out_dir.empty()) {
+    std::filesystem::create_directories(o.out_dir);
+    const auto path = std::filesystem::path(o.out_dir) / "cell.json";
+    std::ofstream(path) << cell.dump(1) << "\n";
+    std::cout << "wrote       " << path.string() << "\n";
+  }
+  return fa::cli::exit_ok;
 }
 
 /// `fa-check run --replicates N`: one cell of the regime map (regimes/cell.hpp), the same code
@@ -117,6 +162,12 @@ int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
   if (o.n < 1 || o.m < 1 || o.rank_of_y < 1)
     throw UsageError("--replicates needs a generated Y: --n, --m, --rank-of-y");
   fa::regimes::CellSpec spec;
+  const bool deep = o.depth != 0 || run->get_option("--widths")->count() > 0;
+  if (deep) return do_deep_cell(o, run);
+  if (o.algo.find("dfa") != std::string::npos)
+    throw UsageError("--algo " + o.algo +
+                     ": dfa runs on a deep network (give --depth and "
+                     "--widths); a two-layer cell runs fa, gd, fastar or fa+gd");
   try {
     spec.algorithms = fa::regimes::parse_algorithms(o.algo);
   } catch (const std::invalid_argument& e) {
@@ -173,7 +224,64 @@ int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
   return fa::cli::exit_ok;
 }
 
+/// Writes a deep run's outputs to --out: W1..WL (final layers), W1_0..WL_0 (start),
+/// trace.csv (step, loss) and summary.json.
+template <class T>
+void write_deep_outputs(const fa::cli::DeepRunOutcome<T>& out, const RunOptions& o) {
+  namespace fs = std::filesystem;
+  fs::create_directories(o.out_dir);
+  const fa::io::Format format =
+      o.format.empty() ? fa::io::Format::csv : fa::io::parse_format(o.format);
+  auto write = [&](const std::string& name, const fa::Mat<T>& M) {
+    const fa::Mat<double> D = fa::cast_matrix<double>(M);
+    const std::vector<double> values(D.data(), D.data() + D.size());
+    const std::string path = (fs::path(o.out_dir) / (name + fa::io::extension(format))).string();
+    fa::io::write_matrix(path, format, D.rows(), D.cols(), values);
+    std::cout << "wrote       " << path << "\n";
+  };
+  for (int l = 1; l <= out.final.depth(); ++l) {
+    write("W" + std::to_string(l), out.final.W[static_cast<std::size_t>(l)]);
+    write("W" + std::to_string(l) + "_0", out.start.W[static_cast<std::size_t>(l)]);
+  }
+  std::ofstream trace(fs::path(o.out_dir) / "trace.csv");
+  trace << "step,loss\n";
+  for (std::size_t i = 0; i < out.trace_steps.size(); ++i)
+    trace << out.trace_steps[i] << "," << fa::to_text(out.trace_loss[i]) << "\n";
+  nlohmann::json j;
+  j["algorithm"] = fa::deep_algorithm_name(out.spec.algorithm);
+  j["recipe"] = out.spec.recipe.describe();
+  j["widths"] = out.spec.recipe.widths();
+  j["eta"] = out.eta;
+  j["status"] = fa::status_name(out.status);
+  j["message"] = out.message;
+  j["steps"] = out.steps;
+  j["final_loss"] = fa::to_text(out.final_loss);
+  j["opt_loss"] = fa::to_text(fa::to_double(out.opt) / 2);
+  std::ofstream(fs::path(o.out_dir) / "summary.json") << j.dump(2) << "\n";
+  std::cout << "wrote       " << (fs::path(o.out_dir) / "summary.json").string() << "\n";
+}
+
+/// `fa-check run --depth L --widths ... --algo gd|fa|dfa` (cli/deep_run.hpp).
+int do_deep_run(RunOptions o, const std::string& precision, CLI::App* run) {
+  o.eta_given = run->get_option("--eta")->count() > 0;
+  const auto given = [&](const char* flag) { return run->get_option(flag)->count() > 0; };
+  const fa::cli::DeepRunSpec spec = fa::cli::deep_run_spec(o, fa::cli::Spelling::cli, given);
+  const int bits = fa::cli::parse_precision(precision);
+  auto finish = [&](const auto& out) {
+    std::cout << fa::cli::deep_summary_text(out);
+    if (!o.out_dir.empty()) write_deep_outputs(out, o);
+    return out.status == fa::RunStatus::diverged ? fa::cli::exit_diverged : fa::cli::exit_ok;
+  };
+  if (bits == 0) return finish(fa::cli::run_deep<double>(spec));
+  fa::set_mpvar_bits(bits);
+  return finish(fa::cli::run_deep<fa::MpVar>(spec));
+}
+
 int do_run(RunOptions o, const std::string& precision, CLI::App* run) {
+  if (o.depth != 0 || o.algo == "dfa" || run->get_option("--widths")->count() > 0) {
+    if (o.replicates > 0) return do_cell(o, precision, run);
+    return do_deep_run(o, precision, run);
+  }
   if (o.replicates > 0) return do_cell(o, precision, run);
   o.r_given = run->get_option("--r")->count() > 0;
   o.eta_given = run->get_option("--eta")->count() > 0;

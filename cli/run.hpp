@@ -66,6 +66,10 @@ struct RunOptions {
   std::string progress = "auto";  // auto | always | never
   // A cell of the regime map: this many seeded instances (regimes/cell.hpp); 0: one run.
   int replicates = 0;
+  // A deep network (cli/deep_run.hpp): depth L >= 2 and hidden widths "d_1,...,d_{L-1}";
+  // depth 0: the two-layer run.
+  int depth = 0;
+  std::string widths;
 };
 
 /// How messages name the options: fa-check's flags ("--rank-of-y 9", "--z0 FILE") or the Python

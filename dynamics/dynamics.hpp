@@ -1,4 +1,4 @@
-// The training dynamics under study (shared/CLAIMS.md, "The three algorithms").
+// The training dynamics under study (docs/algorithms.md, "The three algorithms").
 //
 // Minimise L = 1/2 ||ZW - Y||_F^2 over Z (n x r) and W (r x m); E = ZW - Y; B (n x r) is the fixed
 // feedback matrix. All updates are simultaneous: every right-hand side uses the current (Z, W).
@@ -133,6 +133,11 @@ void reference_step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B
 /// only one reachable from the library; mutation tests (tests/mutants) derive from this interface
 /// to inject plausible mistakes and show that the claim checks catch them.
 template <class T>
+class DeepDynamics;  // dynamics/deep.hpp
+template <class T>
+const DeepDynamics<T>& reference_deep_dynamics();
+
+template <class T>
 class Dynamics {
  public:
   virtual ~Dynamics() = default;
@@ -146,6 +151,9 @@ class Dynamics {
   virtual Factors<T> zero_init(Eigen::Index n, Eigen::Index r, Eigen::Index m) const {
     return Factors<T>{Mat<T>::Zero(n, r), Mat<T>::Zero(r, m)};
   }
+  /// The deep networks' dynamics (dynamics/deep.hpp) that go with these: the claims on deep
+  /// networks take them from here, so a mutant of the deep steps reaches them the same way.
+  virtual const DeepDynamics<T>& deep() const { return reference_deep_dynamics<T>(); }
 };
 
 template <class T>
@@ -178,3 +186,6 @@ FA_DECLARE_STEPS(Rational, extern)
 #endif
 
 }  // namespace fa
+
+// Dynamics<T>::deep() returns the deep networks' reference dynamics, defined there.
+#include "dynamics/deep.hpp"

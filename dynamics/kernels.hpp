@@ -297,6 +297,29 @@ void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E)
   check_result("mpfr_residual", "E", E, p);
 }
 
+/// C = A B (A: p x q, B: q x m; the deep networks' forward products P_l = W_l P_{l-1},
+/// dynamics/deep.hpp). Entry (i, j): the exact sum_k A(i,k) B(k,j), rounded once (mpfr_residual
+/// without the subtraction).
+template <class T>
+void times(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
+  using namespace detail;
+  eigen_assert(B.rows() == A.cols());
+  const Eigen::Index rows = A.rows(), depth = A.cols(), cols = B.cols();
+  const mpfr_prec_t p = working_precision<T>();
+  check_operand("times", "A", A, p);
+  check_operand("times", "B", B, p);
+  prepare_output(C, rows, cols, p);
+  const T *a = A.data(), *b = B.data();
+  T* c = C.data();
+  exact_dots(
+      rows, cols, depth,
+      [&](Eigen::Index i, Eigen::Index k) { return in(a[i + k * rows]); },  // row i of A
+      [&](Eigen::Index j, Eigen::Index k) { return in(b[k + j * depth]); },  // column j of B
+      no_subtrahend, [&](Eigen::Index i, Eigen::Index j) { return out(c[i + j * rows]); },
+      no_update);
+  check_result("times", "C", C, p);
+}
+
 /// G = A^T E (A: n x r, E: n x m, G: r x m). Entry (k, j): the exact sum_i A(i,k) E(i,j),
 /// rounded once.
 template <class T>

@@ -1,8 +1,8 @@
-// The two-layer linear network of CLAIMS.md A6, trained on data: inputs X (m x N, one column per
-// example), teacher y = A x, network x -> W x -> Z W x, loss (1/2N) ||Z W X - A X||_F^2. Its
-// updates, written as a network computes them (from the hidden activations W X and the output
-// error), so that claim A6 can compare them with the matrix dynamics of dynamics.hpp; with
-// X X^T = N I they coincide with those for Y = A.
+// The two-layer linear network of claim A6 (docs/claims.md), trained on data: inputs X (m x N, one
+// column per example), teacher y = A x, network x -> W x -> Z W x, loss (1/2N) ||Z W X - A X||_F^2.
+// Its updates, written as a network computes them (from the hidden activations W X and the output
+// error), so that claim A6 can compare them with the matrix dynamics of dynamics.hpp; with X X^T =
+// N I they coincide with those for Y = A.
 #pragma once
 
 #include "dynamics/dynamics.hpp"

@@ -4,10 +4,10 @@
 // fields (k, r) are derived by reduction, so shrinking any field keeps the recipe valid.
 //
 // Size: RapidCheck runs its cases at sizes spread evenly over [0, max_size] (max_size <= 100,
-// TOOLCHAIN.md). The largest dimension and the largest spread a case may draw grow with the size
-// (the dimension as (size/100)^dim_growth), so early cases and shrunk counterexamples stay small
-// and the costly corner of a region (48 x 48 in double, ill-conditioned spectra) is drawn by the
-// last, largest cases only: how a region is covered without every case paying its full price.
+// docs/building.md). The largest dimension and the largest spread a case may draw grow with the
+// size (the dimension as (size/100)^dim_growth), so early cases and shrunk counterexamples stay
+// small and the costly corner of a region (48 x 48 in double, ill-conditioned spectra) is drawn by
+// the last, largest cases only: how a region is covered without every case paying its full price.
 #pragma once
 
 #include "generators/recipe.hpp"

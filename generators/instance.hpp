@@ -2,7 +2,7 @@
 //   Y = U diag(s) V^T, U (n x k) and V (m x k) the Q factors of Gaussian matrices (orthonormal to
 //   T's precision), s from the recipe's profile: exact rank k in every scalar.
 //   B = 2^b_scale_log2 G_B / sqrt(n), G_B i.i.d. N(0, 1): entries N(0, 4^b_scale_log2 / n)
-//   (b_scale_log2 = 0 by default: CLAIMS.md's N(0, 1/n)).
+//   (b_scale_log2 = 0 by default: N(0, 1/n), docs/algorithms.md, "Instances").
 //   eta = 2^step_log2 / (sigma_1 max(1, ||B||_2^2)), computed in double from the double draws, so
 //   it is one double value shared by all scalar types; checked against the rule recomputed from
 //   the built Y and B (require_step_size_rule) every time an instance is built.

@@ -19,7 +19,11 @@ enum class Stream : std::uint64_t {
   feedback = 3,     // B
   init_z = 4,
   init_w = 5,
-  extra = 6,        // claim-specific draws (e.g. network inputs X)
+  extra = 6,  // claim-specific draws (e.g. network inputs X)
+  // Deep networks (generators/deep.hpp): one engine per layer, deep_stream(seed, stream, l).
+  deep_feedback_fa = 7,   // FA's B_l, l = 2..L-1 (B_L is the two-layer B)
+  deep_feedback_dfa = 8,  // DFA's B_l, l = 1..L-2 (B_{L-1} is the two-layer B)
+  deep_init = 9,          // small init of the layers the two-layer recipe does not draw
 };
 
 inline std::uint64_t splitmix64(std::uint64_t x) {

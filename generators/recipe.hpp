@@ -58,13 +58,13 @@ struct Recipe {
   Spectrum spectrum = Spectrum::flat;
   int spread = 0;  // log2 of the condition number / gap / cluster width, see Spectrum
   std::uint64_t seed = 0;
-  int step_log2 = -3;  // eta = 2^step_log2 / (sigma_1 max(1, ||B||_2^2)), CLAIMS.md's c ~ 0.1
+  int step_log2 = -3;  // eta = 2^step_log2 / (sigma_1 max(1, ||B||_2^2)), docs/algorithms.md
   Init init = Init::zero;
   int init_log2 = -8;  // small init: entries 2^init_log2 * N(0, 1)
   std::vector<double> singular_values;  // used when spectrum == explicit_values
   /// Scale of the feedback: B = 2^b_scale_log2 G / sqrt(n), G i.i.d. N(0, 1). 0 (the default,
-  /// and every recipe written before this field existed) is CLAIMS.md's N(0, 1/n). A power of
-  /// two keeps B exact in every scalar; eta's max(1, ||B||_2^2) sees the scaled B.
+  /// and every recipe written before this field existed) is N(0, 1/n) (docs/algorithms.md). A
+  /// power of two keeps B exact in every scalar; eta's max(1, ||B||_2^2) sees the scaled B.
   int b_scale_log2 = 0;
 
   /// Sizes beyond this are refused before anything is allocated.

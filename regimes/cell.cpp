@@ -2,6 +2,7 @@
 
 #include "core/linalg.hpp"
 #include "dynamics/trajectory.hpp"
+#include "generators/deep.hpp"
 #include "generators/instance.hpp"
 #include "generators/random.hpp"
 
@@ -22,26 +23,50 @@ std::uint64_t replicate_seed(std::uint64_t cell_seed, int i) {
          ((1ull << 53) - 1);  // below 2^53: exact as a JSON number and in every parser
 }
 
-std::string algorithms_name(const std::vector<Algorithm>& algorithms) {
+namespace {
+/// "a+b+c" from a list, each item named by `name`.
+template <class A, class Name>
+std::string plus_joined(const std::vector<A>& items, Name name) {
   std::string out;
-  for (Algorithm a : algorithms)
-    out += (out.empty() ? "" : "+") + std::string(a == Algorithm::gd   ? "gd"
-                                                  : a == Algorithm::fa ? "fa"
-                                                                       : "fastar");
+  for (const A& a : items) out += (out.empty() ? "" : "+") + name(a);
   return out;
 }
-
-std::vector<Algorithm> parse_algorithms(const std::string& name) {
-  std::vector<Algorithm> out;
+/// The items of "a+b+c", each parsed by `parse` (which throws on an unknown name).
+template <class Parse>
+auto plus_split(const std::string& text, Parse parse) {
+  std::vector<decltype(parse(std::string()))> out;
   std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t plus = name.find('+', start);
-    out.push_back(parse_algorithm(
-        name.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
+  while (start <= text.size()) {
+    const std::size_t plus = text.find('+', start);
+    out.push_back(
+        parse(text.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
     if (plus == std::string::npos) break;
     start = plus + 1;
   }
   return out;
+}
+}  // namespace
+
+std::string algorithms_name(const std::vector<Algorithm>& algorithms) {
+  return plus_joined(algorithms, [](Algorithm a) {
+    return std::string(a == Algorithm::gd ? "gd" : a == Algorithm::fa ? "fa" : "fastar");
+  });
+}
+
+std::vector<Algorithm> parse_algorithms(const std::string& name) {
+  return plus_split(name, [](const std::string& s) { return parse_algorithm(s); });
+}
+
+std::string deep_algorithms_name(const std::vector<DeepAlgorithm>& algorithms) {
+  return plus_joined(algorithms, [](DeepAlgorithm a) {
+    std::string name = deep_algorithm_name(a);
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    return name;
+  });
+}
+
+std::vector<DeepAlgorithm> parse_deep_algorithms(const std::string& name) {
+  return plus_split(name, [](const std::string& s) { return parse_deep_algorithm(s); });
 }
 
 namespace {
@@ -72,10 +97,85 @@ struct RunNumbers {
   Mat<double> W;
 };
 
+/// A deep cell (CellSpec::hidden): every replicate, every deep algorithm, from the deep recipe's
+/// start; status and steps per run, and per algorithm the shares diverged / converged / censored
+/// and the quantiles of the steps of the converged runs.
+json run_deep_cell(const CellSpec& spec) {
+  DeepRecipe deep;
+  deep.base = spec.recipe;
+  deep.hidden = spec.hidden;
+  deep.validate();
+  std::vector<json> replicates;
+  std::map<std::string, std::vector<std::pair<std::string, long>>> runs;
+  for (int i = 0; i < spec.replicates; ++i) {
+    DeepRecipe rec = deep;
+    rec.base.seed = replicate_seed(deep.base.seed, i);
+    const DeepInstance<double> inst = materialise_deep<double>(rec);
+    const double y2 = inst.Y().squaredNorm();
+    double opt = 0;
+    for (int q = rec.narrowest(); q < rec.base.k; ++q) opt += inst.base.s(q) * inst.base.s(q);
+    const double target = opt / 2 + spec.tol * y2 / 2;
+    json rep{{"seed", rec.base.seed}};
+    for (DeepAlgorithm alg : spec.deep_algorithms) {
+      Layers<double> w = inst.start;
+      const double start_loss = deep_loss(w, inst.Y());
+      const double bound = 1e8 * std::max(start_loss, y2 / 2);
+      DeepWorkspace<double> ws;
+      std::string status = "budget exhausted";
+      long t = 0;
+      for (; t < spec.steps; ++t) {
+        deep_step(alg, w, inst.Y(), inst.feedback, inst.eta, ws);
+        const double l = deep_loss(w, inst.Y());
+        if (!std::isfinite(l) || l > bound) {
+          status = "diverged";
+          ++t;
+          break;
+        }
+        if (l <= target) {
+          status = "converged";
+          ++t;
+          break;
+        }
+      }
+      runs[deep_algorithm_name(alg)].push_back({status, t});
+      rep[deep_algorithm_name(alg)] = {{"status", status}, {"steps", t}};
+    }
+    replicates.push_back(rep);
+  }
+  json out;
+  out["recipe"] = deep.describe();
+  out["replicates"] = spec.replicates;
+  out["steps_budget"] = spec.steps;
+  out["tol"] = spec.tol;
+  out["algorithms"] = deep_algorithms_name(spec.deep_algorithms);
+  json per_algorithm = json::object();
+  for (DeepAlgorithm alg : spec.deep_algorithms) {
+    const auto& list = runs[deep_algorithm_name(alg)];
+    const double n = static_cast<double>(list.size());
+    std::vector<double> steps;
+    int diverged = 0, converged = 0;
+    for (const auto& [status, t] : list) {
+      diverged += status == "diverged";
+      if (status == "converged") ++converged, steps.push_back(static_cast<double>(t));
+    }
+    per_algorithm[deep_algorithm_name(alg)] = {{"diverged", diverged / n},
+                                               {"converged", converged / n},
+                                               {"censored", (n - diverged - converged) / n},
+                                               {"steps_converged", quantiles(steps)}};
+  }
+  out["runs"] = per_algorithm;
+  out["per_replicate"] = replicates;
+  return out;
+}
+
 }  // namespace
 
 json run_cell(const CellSpec& spec) {
   if (spec.replicates < 1) throw std::invalid_argument("a cell needs at least 1 replicate");
+  if (!spec.hidden.empty()) {
+    if (spec.deep_algorithms.empty()) throw std::invalid_argument("a deep cell needs an algorithm");
+    return run_deep_cell(spec);
+  }
   if (spec.algorithms.empty()) throw std::invalid_argument("a cell needs an algorithm");
   spec.recipe.validate();
   const Recipe& base = spec.recipe;
@@ -192,10 +292,18 @@ json run_cell(const CellSpec& spec) {
 std::string cell_command(const CellSpec& spec, const std::string& fa_check) {
   const Recipe& r = spec.recipe;
   std::ostringstream os;
-  os << fa_check << " run --n " << r.n << " --m " << r.m << " --rank-of-y " << r.k << " --r " << r.r
-     << " --spectrum " << spectrum_name(r.spectrum) << " --spread " << r.spread << " --step-log2 "
+  os << fa_check << " run --n " << r.n << " --m " << r.m << " --rank-of-y " << r.k;
+  if (spec.hidden.empty()) {
+    os << " --r " << r.r;
+  } else {
+    os << " --depth " << spec.hidden.size() + 1 << " --widths ";
+    for (std::size_t l = 0; l < spec.hidden.size(); ++l) os << (l ? "," : "") << spec.hidden[l];
+  }
+  os << " --spectrum " << spectrum_name(r.spectrum) << " --spread " << r.spread << " --step-log2 "
      << r.step_log2 << " --b-scale-log2 " << r.b_scale_log2 << " --init " << init_name(r.init)
-     << " --init-log2 " << r.init_log2 << " --algo " << algorithms_name(spec.algorithms)
+     << " --init-log2 " << r.init_log2 << " --algo "
+     << (spec.hidden.empty() ? algorithms_name(spec.algorithms)
+                             : deep_algorithms_name(spec.deep_algorithms))
      << " --steps " << spec.steps << " --tol " << spec.tol << " --seed " << r.seed
      << " --replicates " << spec.replicates;
   return os.str();

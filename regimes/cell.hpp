@@ -1,4 +1,4 @@
-// One cell of the regime map (issue 11, shared/CLAIMS.md "Regimes"): N seeded instances of one
+// One cell of the regime map (issue 11, docs/report.md "The regime map"): N seeded instances of one
 // recipe, each run with GD and/or FA from the recipe's initialisation, and the numbers the map
 // reports (divergence, steps to a relative loss, the error against opt_r, FA's limit error, the
 // alignment cos(Z, B), the principal angles between the FA and GD representations).
@@ -30,7 +30,18 @@ struct CellSpec {
   double tol =
       1e-10;  // converged: 1/2 ||ZW - Y||^2 <= opt_r / 2 + tol 1/2 ||Y||^2 (fa-check's rule)
   int replicates = 8;
+  /// A deep cell (docs/claims-deep.md) when not empty: the hidden widths d_1 .. d_{L-1} of a
+  /// depth-L network (the recipe's r is d_{L-1}), run with `deep_algorithms` (gd, fa, dfa), every
+  /// one from the recipe's initialisation of every layer (generators/deep.hpp); `algorithms`
+  /// is then unused. Converged: 1/2 ||P_L - Y||^2 <= opt/2 + tol 1/2 ||Y||^2, opt the best error
+  /// of rank min(d_l).
+  std::vector<int> hidden;
+  std::vector<DeepAlgorithm> deep_algorithms;
 };
+
+/// "gd+fa+dfa" and back, for deep cells.
+std::string deep_algorithms_name(const std::vector<DeepAlgorithm>& algorithms);
+std::vector<DeepAlgorithm> parse_deep_algorithms(const std::string& name);
 
 /// Seed of replicate i of a cell: the cell's seed for i = 0 (so a single `fa-check run` with the
 /// cell's options is its first replicate), then splitmix64-derived seeds.

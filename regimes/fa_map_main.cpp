@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   using namespace fa::regimes;
   CLI::App app{
       "fa-map: the regime map of when FA works (stability, separation, speed, "
-      "alignment), written to <dir>/regimes.json"};
+      "alignment, and depth: deep GD, FA and DFA), written to <dir>/regimes.json"};
   app.require_subcommand(1);
   std::string dir = default_dir().string();
   app.add_option("--dir", dir, "report directory (default: $FA_REPORT_DIR, else <repo>/report)");
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
   run->add_option("--shard", shard_text,
                   "i/n: run only the cells j with j mod n = i (e.g. --shard "
                   "$SLURM_ARRAY_TASK_ID/4); merge the shards with 'fa-map merge'");
-  run->add_option("--grid", opt.grids, "only these grids: stability separation speed alignment");
+  run->add_option("--grid", opt.grids,
+                  "only these grids: stability separation speed alignment depth");
   run->add_flag("--dry-run", opt.dry_run, "list this shard's cells and their commands");
 
   std::vector<std::string> sources;

@@ -18,7 +18,8 @@ using nlohmann::json;
 
 namespace {
 
-const char* const kGrids[] = {"stability", "separation", "speed", "alignment"};
+const char* const kGrids[] = {"stability", "separation", "speed", "alignment", "depth"};
+constexpr int kGridCount = 5;
 
 std::uint64_t cell_seed(const std::string& grid, int index) {
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a of "grid/index": fixed, documented seeds
@@ -35,9 +36,9 @@ Recipe shape(int n, int m, int k, int r, Spectrum spectrum, int spread) {
 }
 
 int grid_rank(const std::string& g) {
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < kGridCount; ++i)
     if (g == kGrids[i]) return i;
-  return 4;
+  return kGridCount;
 }
 
 }  // namespace
@@ -136,6 +137,27 @@ std::vector<GridCell> map_cells(bool reduced, int depth) {
           {Algorithm::fa, Algorithm::gd}, reduced ? 3000 : 20000, reduced ? 3 : 16);
     }
   }
+  // Depth (docs/claims-deep.md): deep GD, FA and DFA against the depth L and c, every layer from
+  // small init 2^-2 N(0, 1); 8 x 8, rank 2, geometric spectrum (condition 2), every hidden width
+  // 4 (>= rank). Reports the stability edge (share diverged) and the steps to converge.
+  {
+    const std::vector<int> depths =
+        reduced ? std::vector<int>{2, 4} : std::vector<int>{2, 3, 4, 5, 6};
+    const std::vector<int> cs =
+        reduced ? std::vector<int>{-3, 0} : std::vector<int>{-6, -5, -4, -3, -2, -1, 0};
+    for (int L : depths)
+      for (int c : cs) {
+        Recipe rec = shape(8, 8, 2, 4, Spectrum::geometric, 1);
+        rec.step_log2 = c;
+        rec.init = Init::small;
+        rec.init_log2 = -2;
+        add("depth", {{"depth", L}, {"c_log2", c}}, rec, {}, reduced ? 2000 : 20000,
+            reduced ? 2 : 8);
+        cells.back().spec.hidden.assign(static_cast<std::size_t>(L - 1), 4);
+        cells.back().spec.deep_algorithms = {DeepAlgorithm::gd, DeepAlgorithm::fa,
+                                             DeepAlgorithm::dfa};
+      }
+  }
   return cells;
 }
 
@@ -175,6 +197,14 @@ json grid_descriptions(bool reduced) {
        "runs.FA.cos_zb (cos(Z, B)), fa_gd_overlap (mean cos^2 of the principal angles "
        "between the dominant min(r,k)-dim row spaces of W_FA and W_GD) and "
        "fa_gd_max_angle_deg"}};
+  g["depth"] = {{"title", "Depth: deep GD, FA and DFA against L and c"},
+                {"axes", {"depth", "c_log2"}},
+                {"instance",
+                 "8 x 8, rank 2, geometric spectrum (condition 2), every hidden width 4, every "
+                 "layer small 2^-2 N(0,1); eta = 2^c_log2 / (sigma_1 max(1, ||B_L||_2^2))"},
+                {"value",
+                 "runs.<GD|FA|DFA>.diverged (the stability edge) and "
+                 "runs.<alg>.steps_converged.q50, runs.<alg>.censored"}};
   return g;
 }
 
@@ -182,9 +212,9 @@ int run_shard(const MapOptions& opt) {
   if (opt.shards < 1 || opt.shard < 0 || opt.shard >= opt.shards)
     throw std::invalid_argument("shard must be i/n with 0 <= i < n");
   for (const auto& g : opt.grids)
-    if (grid_rank(g) == 4)
+    if (grid_rank(g) == kGridCount)
       throw std::invalid_argument("no grid '" + g +
-                                  "' (expected stability, separation, speed, alignment)");
+                                  "' (expected stability, separation, speed, alignment, depth)");
   const std::vector<GridCell> cells = map_cells(opt.reduced, opt.depth);
   json out = json::array();
   int count = 0;
@@ -273,6 +303,41 @@ json findings(const std::map<std::string, std::vector<json>>& grids) {
          "per scale of B: the largest c with no run diverging, and the smallest c with "
          "at least half of the runs diverging (null: none on the grid)"},
         {"by_algorithm", edges}};
+  }
+  if (grids.count("depth")) {
+    // Per algorithm and depth: the stability edge in c, and the median steps to converge at the
+    // largest stable c.
+    json by_algorithm = json::object();
+    for (const char* alg : {"GD", "FA", "DFA"}) {
+      std::map<int, std::vector<const json*>> by_depth;
+      for (const auto& c : grids.at("depth")) by_depth[c["at"]["depth"].get<int>()].push_back(&c);
+      json list = json::array();
+      for (auto& [L, cells] : by_depth) {
+        std::sort(cells.begin(), cells.end(), [](const json* a, const json* b) {
+          return (*a)["at"]["c_log2"].get<int>() < (*b)["at"]["c_log2"].get<int>();
+        });
+        json stable = nullptr, edge = nullptr, steps = nullptr;
+        for (const json* c : cells) {
+          const json& r = (*c)["result"]["runs"][alg];
+          const double d = r["diverged"].get<double>();
+          if (d == 0) {
+            stable = (*c)["at"]["c_log2"];
+            steps = r["steps_converged"].is_null() ? json(nullptr) : r["steps_converged"]["q50"];
+          }
+          if (d >= 0.5 && edge.is_null()) edge = (*c)["at"]["c_log2"];
+        }
+        list.push_back({{"depth", L},
+                        {"largest_stable_c_log2", stable},
+                        {"first_unstable_c_log2", edge},
+                        {"median_steps_at_largest_stable_c", steps}});
+      }
+      by_algorithm[alg] = list;
+    }
+    f["depth_edges"] = {{"note",
+                         "per depth L: the largest c with no run diverging, the smallest c with "
+                         "at least half diverging (null: none on the grid), and the median steps "
+                         "of the converged runs at the largest stable c"},
+                        {"by_algorithm", by_algorithm}};
   }
   if (grids.count("speed")) {
     // Per algorithm, the cell with the most runs censored at the budget, then the most steps.

@@ -1,4 +1,4 @@
-// The regime map (issue 11, shared/CLAIMS.md "Regimes"): four grids of cells (regimes/cell.hpp)
+// The regime map (issue 11, docs/report.md): four grids of cells (regimes/cell.hpp)
 // that answer the paper's "when": where FA and GD become unstable (c against the scale of B), how
 // far FA's error is from opt_r (r/k against the gap sigma_r/sigma_{r+1}), how many steps FA and
 // GD need (r - k against the init scale, with the slow small-init r > k regime censored at the

@@ -2,6 +2,7 @@
 #include "reports/report.hpp"
 
 #include "core/atomic_file.hpp"
+#include "core/process_text.hpp"
 
 #include <Eigen/Core>
 #include <boost/version.hpp>
@@ -43,24 +44,12 @@ std::string read_text(const fs::path& path) {
 namespace {
 
 std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return utc_text("%Y-%m-%dT%H:%M:%SZ");
 }
 
 /// Output of a shell command (first line), or "" if it fails.
 std::string command_line(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
-    std::array<char, 512> buf{};
-    while (std::fgets(buf.data(), static_cast<int>(buf.size()), p)) out += buf.data();
-    if (::pclose(p) != 0) return "";
-  }
-  if (auto nl = out.find('\n'); nl != std::string::npos) out.resize(nl);
-  return out;
+  return first_output_line(cmd);
 }
 
 bool is_part_file(const fs::path& p) {
@@ -193,6 +182,10 @@ Parts read_parts(const fs::path& dir) {
       p.run_start = j;
     else if (name.rfind("_shard.", 0) == 0)
       p.shards.push_back(j);
+    else if (name.rfind("_sweep.", 0) == 0)
+      p.sweeps.push_back(j);
+    else if (name.size() > 12 && name.substr(name.size() - 12) == ".pinned.json")
+      p.pinned.push_back(j);
     else if (name.size() > 12 && name.substr(name.size() - 12) == ".ladder.json")
       p.ladders.push_back(j);
     else if (name.size() > 11 && name.substr(name.size() - 11) == ".proof.json")
@@ -220,7 +213,7 @@ const json* part_for(const std::vector<json>& parts, const std::string& id) {
   return nullptr;
 }
 
-/// The strength of one (claim, scalar) row (shared/CLAIMS.md, "Strength of a verdict") and what
+/// The strength of one (claim, scalar) row (docs/strengths.md, "Three strengths") and what
 /// it rests on. proved: the row's statement holds for all inputs (of the shapes stated, with the
 /// stated error probability); certified: proved for every instance the row ran, one at a time, in
 /// exact arithmetic; tested: no counterexample in the row's random cases. Never more than what
@@ -359,6 +352,53 @@ void add_summary_strength(json& row, const std::vector<json>& claims, const Part
   row["strength_scope"] = text;
 }
 
+/// The seed sweep's parts (one per FA_SEED value, fa-claims sweep) as one summary: the seeds,
+/// the jobs per seed, and every job whose verdict was not the expected one. Null without parts.
+json seed_sweep(std::vector<json> sweeps) {
+  if (sweeps.empty()) return nullptr;
+  std::sort(sweeps.begin(), sweeps.end(), [](const json& a, const json& b) {
+    return std::stoull(a.value("seed", "0")) < std::stoull(b.value("seed", "0"));
+  });
+  json out{{"seeds_tried", sweeps.size()},
+           {"jobs_per_seed", 0},
+           {"depth", sweeps.front().value("depth", "1")},
+           {"profile", sweeps.front().value("profile", "test")},
+           {"disagreements", json::array()},
+           {"unfinished", json::array()},
+           {"per_seed", json::array()}};
+  std::string seeds;
+  std::size_t jobs = 0;
+  bool all = true;
+  for (const auto& w : sweeps) {
+    const std::string seed = w.value("seed", "?");
+    seeds += (seeds.empty() ? "" : ", ") + seed;
+    jobs = std::max(jobs, w["jobs"].size());
+    const bool finished = w.value("finished", false);
+    if (!finished) out["unfinished"].push_back(seed);
+    all = all && finished && w.value("as_expected", false);
+    long good = 0;
+    for (const auto& job : w["jobs"]) {
+      if (job.value("as_expected", false)) {
+        ++good;
+        continue;
+      }
+      out["disagreements"].push_back({{"seed", seed},
+                                      {"job", job.value("job", "")},
+                                      {"verdict", job.value("verdict", job.value("error", ""))},
+                                      {"counterexample", job.value("counterexample", "")},
+                                      {"reproduce", job.value("reproduce", "")}});
+    }
+    out["per_seed"].push_back({{"seed", seed},
+                               {"jobs", w["jobs"].size()},
+                               {"as_expected", good},
+                               {"finished", finished}});
+  }
+  out["seeds"] = seeds;
+  out["jobs_per_seed"] = jobs;
+  out["all_agreed"] = all;
+  return out;
+}
+
 }  // namespace
 
 json assemble(const Parts& parts, const json& figures, const std::string& plot_status) {
@@ -371,7 +411,7 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (auto& c : claims) {
     c["as_expected"] = as_expected(c);
     c["reconstruction"] = is_reconstruction(c);
-    for (const char* key : {"proof", "strength_note", "exact_replay"})
+    for (const char* key : {"proof", "strength_note", "exact_replay", "search"})
       if (!c.contains(key)) c[key] = key == std::string("strength_note") ? json("") : json(nullptr);
     add_strength(c, parts);
   }
@@ -443,6 +483,14 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
           ok ? "proved" : p.value("verdict", "error");
       r["as_expected"] = r["as_expected"].get<bool>() && ok;
     }
+  std::vector<json> pinned = parts.pinned;
+  for (const auto& p : pinned) {
+    const auto row = rows.find(p.value("id", "?"));
+    if (row == rows.end()) continue;  // pinned cases of a claim whose runs are not in this report
+    json& r = row->second;
+    r["verdicts"]["pinned"] = p.value("verdict", "error");
+    r["as_expected"] = r["as_expected"].get<bool>() && p.value("as_expected", false);
+  }
   json summary = json::array();
   for (auto& [id, r] : rows) {
     add_summary_strength(r, claims, parts);
@@ -459,6 +507,8 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto* list : {&parts.proofs, &parts.sz})
     for (const auto& p : *list) ++results, good += p.value("verdict", "") == "proved";
   if (parts.ties.is_object()) ++results, good += parts.ties.value("verdict", "") == "proved";
+  for (const auto& p : pinned) ++results, good += p.value("as_expected", false);
+  for (const auto& w : parts.sweeps) ++results, good += w.value("as_expected", false);
   report["totals"] = {{"results", results},
                       {"as_expected", good},
                       {"not_as_expected", results - good},
@@ -473,6 +523,10 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   report["proofs"] = {{"symbolic", proofs},
                       {"schwartz_zippel", sz},
                       {"ties", parts.ties.is_object() ? parts.ties : json(nullptr)}};
+  std::sort(pinned.begin(), pinned.end(),
+            [](const json& a, const json& b) { return a.value("id", "") < b.value("id", ""); });
+  report["pinned"] = pinned;
+  report["seed_sweep"] = seed_sweep(parts.sweeps);
   report["figures"] = figures;
   return report;
 }

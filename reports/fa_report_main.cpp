@@ -1,4 +1,4 @@
-// fa-report: the claim-by-claim report (README, "The report"). Subcommands:
+// fa-report: the claim-by-claim report (docs/report.md). Subcommands:
 //   begin             clear <report>/parts for a fresh run (the ctest fixture's setup)
 //   write             parts -> claims.json, claims.md, index.html (+ plots/), atomically
 //   merge DIR...      combine the parts of shard directories into one report

@@ -1,6 +1,7 @@
 // Figure data from fixed recipes (deterministic) and the gnuplot plots of the report.
 #include "reports/report.hpp"
 
+#include "core/child_process.hpp"
 #include "core/shell_quote.hpp"
 
 #include "dynamics/trajectory.hpp"
@@ -185,9 +186,7 @@ bool draw_svg(const fs::path& tmp, const fs::path& out_dir, const std::string& n
   std::ofstream(gp) << kHeader << "set output " << shell_quote(svg_tmp.string()) << "\n"
                     << "set title " << shell_quote(title) << "\n"
                     << script;
-  const int rc = std::system((shell_quote(gnuplot_binary()) + " " + shell_quote(gp.string()) +
-                              " 2>" + shell_quote((tmp / (name + ".err")).string()))
-                                 .c_str());
+  const int rc = run_tied_child({gnuplot_binary(), gp.string()}, (tmp / (name + ".err")).string());
   if (rc != 0 || !fs::exists(svg_tmp)) return false;
   const std::string svg = read_text(svg_tmp);
   write_atomically(out_dir / (name + ".svg"), svg);

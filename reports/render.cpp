@@ -1,12 +1,13 @@
 // claims.md and index.html from the assembled claims.json.
 #include "reports/report.hpp"
 
-#include <set>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
+#include <vector>
 
 namespace fa::report {
 
@@ -83,7 +84,7 @@ std::string source_label(const std::string& s) {
 std::string statement_label(const std::string& s) {
   if (s == "paper-abstract") return "Our formalisation of a statement of the paper's abstract";
   if (s == "conjecture") return "Conjecture (plausible, believed false: the suite must refute it)";
-  return "Derived fact (ours, with a proof sketch in CLAIMS.md)";
+  return "Derived fact (ours, with a proof sketch in docs/claims.md)";
 }
 
 std::string time_text(const json& j) {
@@ -140,7 +141,7 @@ const json* ladder_of(const json& report, const std::string& id) {
 
 const char* kScalars[] = {"double", "mp", "exact", "ladder"};
 
-/// The three strengths of a verdict (shared/CLAIMS.md), as the report explains them.
+/// The three strengths of a verdict (docs/strengths.md), as the report explains them.
 const char* kStrengthLegend =
     "Strength: **proved**: for all inputs (symbolically for every shape, or for every shape "
     "n, m <= 4 with the Schwartz-Zippel error probability stated); **certified**: proved in exact "
@@ -154,6 +155,159 @@ std::string bound_text(double log2_bound) {
 
 std::string strength_html(const std::string& s) {
   return "<span class=\"st " + s + "\">" + s + "</span>";
+}
+
+/// A section of plain tables that claims.md and index.html both show (the search's power and
+/// budgets, the pinned cases, the seed sweep): built once, rendered twice.
+struct Section {
+  std::string anchor, title, intro;
+  std::vector<std::string> head;
+  std::vector<std::vector<std::string>> rows;
+  std::string outro;
+};
+
+std::string section_markdown(const Section& s) {
+  if (s.title.empty()) return "";
+  std::ostringstream os;
+  os << "## " << md(s.title) << "\n\n" << md(s.intro) << "\n\n";
+  if (!s.head.empty() && !s.rows.empty()) {
+    os << "|";
+    for (const auto& h : s.head) os << " " << md(h) << " |";
+    os << "\n|";
+    for (std::size_t i = 0; i < s.head.size(); ++i) os << "---|";
+    os << "\n";
+    for (const auto& r : s.rows) {
+      os << "|";
+      for (const auto& c : r) os << " " << md(c) << " |";
+      os << "\n";
+    }
+    os << "\n";
+  }
+  if (!s.outro.empty()) os << md(s.outro) << "\n\n";
+  return os.str();
+}
+
+std::string section_html(const Section& s) {
+  if (s.title.empty()) return "";
+  std::ostringstream os;
+  os << "<h2 id=\"" << s.anchor << "\">" << html(s.title) << "</h2>\n<p class=\"note\">"
+     << html(s.intro) << "</p>\n";
+  if (!s.head.empty() && !s.rows.empty()) {
+    os << "<div class=\"wide\"><table class=\"res\"><tr>";
+    for (const auto& h : s.head) os << "<th>" << html(h) << "</th>";
+    os << "</tr>\n";
+    for (const auto& r : s.rows) {
+      os << "<tr>";
+      for (const auto& c : r) os << "<td>" << html(c) << "</td>";
+      os << "</tr>\n";
+    }
+    os << "</table></div>\n";
+  }
+  if (!s.outro.empty()) os << "<p class=\"note\">" << html(s.outro) << "</p>\n";
+  return os.str();
+}
+
+/// The conjectures' random search: measured power (claims.json claims[].search) and the budgets
+/// derived from it.
+Section search_section(const json& report) {
+  Section s;
+  for (const auto& c : report["claims"]) {
+    if (!c.contains("search") || !c["search"].is_object()) continue;
+    const json& q = c["search"];
+    const json& m = q["measurement"];
+    s.rows.push_back(
+        {str(c, "id"), str(c, "scalar"), std::to_string(m["cases"].get<long>()),
+         std::to_string(m["refuting"].get<long>()), fmt(q["rate"].get<double>(), "%.4f"),
+         "[" + fmt(q["interval"][0].get<double>(), "%.4f") + ", " +
+             fmt(q["interval"][1].get<double>(), "%.4f") + "]",
+         std::to_string(q["test_command"]["cases"].get<long>()) +
+             " (P(miss) <= " + fmt(q["test_command"]["miss_bound"].get<double>(), "%.2g") + ")",
+         std::to_string(q["main_job"]["cases"].get<long>()) +
+             " (P(miss) <= " + fmt(q["main_job"]["miss_bound"].get<double>(), "%.2g") + ")",
+         std::to_string(c.value("cases", 0)) + " (" + str(c, "verdict") + ")",
+         str(m, "date") + ", " + str(m, "commit") + ", seed " + str(m, "seed"), str(m, "where")});
+  }
+  if (s.rows.empty()) return s;
+  s.anchor = "search";
+  s.title = "Random search: measured power and case budgets";
+  double level = 0.99;
+  for (const auto& c : report["claims"])
+    if (c.contains("search") && c["search"].is_object())
+      level = c["search"]["measurement"].value("level", level);
+  s.intro =
+      "Per conjecture and scalar: the share of random cases that refute it, measured with "
+      "fa-claims power over N cases drawn as the property draws them (RapidCheck's sizes 0..100, "
+      "each equally often; no stopping, no shrinking), with its exact Clopper-Pearson interval "
+      "at " +
+      fmt(level * 100, "%g") +
+      "%. The case budget B is the smallest multiple of 101 with (1 - p_lo)^B <= 10^-6, p_lo the "
+      "interval's lower end; a run of B cases on the same size schedule misses with probability at "
+      "most (1 - mean rate)^B (log(1 - p) is concave over the sizes). The test command runs B "
+      "cases, the main job B times its multiplier; RapidCheck stops at the first refuting case, so "
+      "a large budget costs little. The measurement is recorded in the claim file "
+      "(ClaimSpec::power); rate, interval and budget are computed from it.";
+  s.head = {"conjecture",
+            "scalar",
+            "N",
+            "refuting",
+            "rate",
+            "interval",
+            "budget, test command",
+            "budget, main job",
+            "cases this run",
+            "measured",
+            "where the counterexamples are"};
+  return s;
+}
+
+/// The pinned cases (claims.json "pinned"): each claim's fixed recipes, replayed on every run.
+Section pinned_section(const json& report) {
+  Section s;
+  if (!report.contains("pinned") || report["pinned"].empty()) return s;
+  s.anchor = "pinned";
+  s.title = "Pinned cases";
+  s.intro =
+      "Fixed recipes every run replays, apart from the random search (ClaimSpec::pinned, like "
+      "Hypothesis' @example): a conjecture's known minimal counterexample must still refute it, "
+      "certified in exact arithmetic where the claim has an exact replay; a claim's regression "
+      "case must still pass. A random search that stops finding counterexamples shows as a "
+      "failure of the search itself, not hidden by these.";
+  s.head = {"claim", "scalar", "recipe", "verdict", "strength", "detail", "origin"};
+  for (const auto& p : report["pinned"])
+    for (const auto& c : p["cases"])
+      s.rows.push_back(
+          {str(p, "id"), str(c, "scalar"), str(c, "recipe"),
+           std::string(c.value("as_expected", false) ? "as recorded ✓" : "NOT AS RECORDED ✗") +
+               " (" + str(c, "verdict") + ")",
+           c["strength"].is_string() ? c["strength"].get<std::string>() : "–", str(c, "detail"),
+           str(c, "origin")});
+  return s;
+}
+
+/// The seed sweep (claims.json "seed_sweep"): the FA_SEED-dependent jobs under many seeds.
+Section sweep_section(const json& report) {
+  Section s;
+  if (!report.contains("seed_sweep") || !report["seed_sweep"].is_object()) return s;
+  const json& w = report["seed_sweep"];
+  s.anchor = "sweep";
+  s.title = "Seed sweep";
+  s.intro =
+      "Every job whose result depends on FA_SEED (each claim's random search in double, mp "
+      "and exact, the Schwartz-Zippel points, the ties' points) run again under " +
+      std::to_string(w["seeds_tried"].get<long>()) + " values of FA_SEED (" + str(w, "seeds") +
+      "), " + std::to_string(w["jobs_per_seed"].get<long>()) + " jobs each, at depth " +
+      str(w, "depth") + " (ctest --test-dir build -C sweep -L seed-sweep). " +
+      (w["all_agreed"] == true
+           ? "All agreed: every verdict was the expected one under every seed."
+           : std::to_string(w["disagreements"].size()) +
+                 " verdicts were not the expected ones (below): each is a finding.");
+  s.head = {"FA_SEED", "job", "verdict", "counterexample", "reproduce"};
+  for (const auto& d : w["disagreements"])
+    s.rows.push_back({str(d, "seed"), str(d, "job"), str(d, "verdict"), str(d, "counterexample"),
+                      str(d, "reproduce")});
+  if (!w["unfinished"].empty())
+    s.outro = "Seeds that did not finish (crashed or killed): " + w["unfinished"].dump();
+  return s;
 }
 
 /// The proof tier as Markdown: symbolic proofs, Schwartz-Zippel, ties.
@@ -438,6 +592,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
         "0 at the bound, negative violated (as a refuted conjecture's counterexample must be).\n\n"
      << kStrengthLegend << "\n\n";
   os << proof_tier_markdown(report.value("proofs", json()));
+  os << section_markdown(search_section(report)) << section_markdown(pinned_section(report))
+     << section_markdown(sweep_section(report));
   os << "## Plots\n\n";
   if (plots.empty()) os << "Plots: " << md(str(run, "plots")) << "\n\n";
   for (const auto& p : plots)
@@ -651,7 +807,8 @@ identity at 53…400 bits falls with eps (slope ≈ 1). <span class="st proved">
 <span class="st tested">tested</span>: no counterexample in the random cases (hover for the scope; each claim's
 section says what was proved, certified and tested).</p>
 )" << proof_tier_html(report.value("proofs", json()))
-     << R"(<h2 id="plots">Plots</h2>
+     << section_html(search_section(report)) << section_html(pinned_section(report))
+     << section_html(sweep_section(report)) << R"(<h2 id="plots">Plots</h2>
 )";
   if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";
   for (const auto& p : plots) os << figure_html(p);

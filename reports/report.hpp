@@ -1,4 +1,4 @@
-// fa-report: the claim-by-claim report (README, "The report").
+// fa-report: the claim-by-claim report (docs/report.md).
 //
 // fa-claims writes one part per (claim, scalar) and per precision ladder into <report>/parts/.
 // fa-report assembles the parts into claims.json (schema: reports/claims.schema.json),
@@ -37,6 +37,8 @@ struct Parts {
   std::vector<json> proofs;   // <ID>.proof.json: symbolic proofs (theorems/proofs/<ID>.py)
   std::vector<json> sz;       // <ID>.sz.json: Schwartz-Zippel checks of the implementation
   json ties;                  // implementation.ties.json: double / MPFR tied to the proved path
+  std::vector<json> pinned;   // <ID>.pinned.json: a claim's pinned cases, replayed
+  std::vector<json> sweeps;   // _sweep.<seed>.json: one seed of the seed sweep
 };
 Parts read_parts(const fs::path& dir);
 

@@ -33,6 +33,7 @@ PACKAGES=(
   python3                                # tests/regimes/reproduce.sh
   python3-sympy                          # symbolic proofs (theorems/proofs/*.py)
   libflint-dev                           # exact certificates: integer matrices (certify/)
+  python3-sphinx python3-myst-parser     # the documentation site (docs/, ctest -L docs)
 )
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -73,8 +74,8 @@ WERROR=OFF
 # A new build directory gets Ninja, which starts a target's compilations as soon as their headers
 # are ready (Make waits for every library the target links) and so keeps both cores busy to the
 # end, and clang 14 (Debian's clang-14, installed above), which compiles this code base with about
-# a quarter less CPU time than g++ 12 (README, "Build time"); CXX=g++ bash scripts/setup.sh builds
-# with GCC instead. A build directory configured before keeps its generator and compiler.
+# a quarter less CPU time than g++ 12 (docs/building.md, "Build time"); CXX=g++ bash
+# scripts/setup.sh builds with GCC instead. A build directory configured before keeps its generator and compiler.
 GENERATOR=()
 if [[ ! -f $BUILD_DIR/CMakeCache.txt ]]; then
   GENERATOR=(-G Ninja -DCMAKE_CXX_COMPILER="${CXX:-clang++-14}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: checks every claim of shared/CLAIMS.md (ctest label 'claim') and writes the
+# The main job: checks every claim of docs/claims.md (ctest label 'claim') and writes the
 # claim-by-claim report to report/ (or $FA_REPORT_DIR). Extra arguments go to ctest (e.g. -L quick,
 # -R A4). ctest adds the fixture 'claims_report' to any selection of claim tests: 'fa-report begin'
 # clears report/parts first, 'fa-report write' writes claims.json, claims.md and index.html last,

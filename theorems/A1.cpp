@@ -1,5 +1,5 @@
 // A1  FA reaches the optimum when r >= rank(Y).                       source: paper abstract
-//
+// Specification: docs/claims.md#claim-a1
 // The abstract says FA finds the optimal solution when r >= rank(Y). Our formalisation (not the
 // paper's theorem text): (a) for B in general position every FA stationary point has ZW = Y
 // (B^T E = 0 puts row(Y) = row(B^T Y) inside row(W) when r >= k; then E W^T = 0 gives

@@ -1,6 +1,6 @@
 // A1.steps  FA from zero init needs at least T_lo(eta) steps to quarter the loss.
 //                                                                          source: derived
-//
+// Specification: docs/claims.md#claim-a1.steps
 // Why this claim: every other claim takes the instance's eta as given. Identities hold for any
 // eta, limits do not depend on it, and a larger stable step only converges faster, so a step
 // size off by a constant factor passed them all. This statement is about the size of the step:
@@ -21,7 +21,7 @@
 // ||Z_t W_t||_F <= sqrt(rank) ||Z_t W_t||_2 <= sqrt(rho) a_t b_t: so t >= T_lo. The bound holds
 // for every eta > 0, every r, k and B.
 // How tight: early on the majorant and the iterates both grow like eta^3 t^3 (W_1 = eta B^T Y,
-// Z_2 = eta^2 Y Y^T B: CLAIMS.md X5), so T_lo is within a small factor of the true count
+// Z_2 = eta^2 Y Y^T B: docs/claims.md, X5), so T_lo is within a small factor of the true count
 // (main depth, 2000 recipes of the wide region: 1741 quartered the loss within 8 T_lo, at
 // 1.0 to 8.0 times T_lo, median 1.31; the ratios of a run are in the report's extra data). A step 4
 // times the rule's cuts the true count by about 4: below T_lo on most instances (falsifier eta-4x),

@@ -1,5 +1,5 @@
 // A2  Alignment: the forward weights come into line with the feedback.  source: paper abstract
-//
+// Specification: docs/claims.md#claim-a2
 // The abstract says the forward weights and the random feedback matrix come closer during FA and
 // that the paper derives this. Our formalisation (derived; see X1, X2, F1): from zero init,
 //   (i)  S_t := sym(B^T Z_t) + 1/2 eta^2 sum_{s<t} G_s G_s^T equals 1/2 W_t W_t^T (checked as an

@@ -1,5 +1,5 @@
 // A3  FA* converges, helped by alignment.                              source: paper abstract
-//
+// Specification: docs/claims.md#claim-a3
 // The abstract says FA* converges to the optimum, with the alignment as the mechanism. FA* is
 // OUR RECONSTRUCTION (dynamics/dynamics.hpp): Z moves with the average of the old and new W, so
 // that Q is exactly conserved (X7). Our formalisation: from zero init, r >= k,

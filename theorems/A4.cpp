@@ -1,5 +1,5 @@
 // A4  Separation of FA from GD when r < rank(Y).                      source: paper abstract
-//
+// Specification: docs/claims.md#claim-a4, docs/claims.md#claim-a4.family
 // The abstract says FA is far from optimal when r < rank(Y) (separating it from GD). Our
 // formalisation (derived, not the paper's theorem text):
 // (A4) per instance: FA from zero init converges to a stationary point with error

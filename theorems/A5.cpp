@@ -1,6 +1,6 @@
 // A5  GD and FA find near-orthogonal representations at nearly equal error.
 //                                  source: paper abstract (formalisation and proof: ours)
-//
+// Specification: docs/claims.md#claim-a5, docs/claims.md#claim-a5.family
 // The abstract says GD and FA can find near-orthogonal representations at nearly equal error;
 // this is our formalisation (derived), for r = 1 and singular values in a cluster [s_k, s_1]:
 // (A5) per instance: FA's limit error is within the cluster width of optimal:

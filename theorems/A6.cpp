@@ -1,5 +1,5 @@
 // A6  Two-layer network corollary.       source: paper abstract (formalisation and proof: ours)
-//
+// Specification: docs/claims.md#claim-a6
 // Statement (ours): a linear network x -> W x -> Z W x trained on inputs X (m x N) with
 // X X^T = N I_m and teacher y = A x has loss (1/2N) ||Z W X - A X||_F^2 = 1/2 ||Z W - A||_F^2, and
 // its GD / FA updates, (1/N) E_net (W X)^T for Z and (1/N) Z^T E_net X^T or (1/N) B^T E_net X^T

@@ -1,5 +1,5 @@
 // F1  The FA gradient flow conserves Q.                                   source: derived
-//
+// Specification: docs/claims.md#claim-f1
 // Statement (ours): along dZ/dt = -E W^T, dW/dt = -B^T E, Q = B^T Z + Z^T B - W W^T is constant.
 // Proof: dQ/dt = -B^T E W^T - W E^T B + B^T E W^T + W E^T B = 0.
 // Check (checks/flow_checks.hpp): integrated with Boost.Odeint (Runge-Kutta-Fehlberg 7(8),

@@ -1,5 +1,5 @@
 // F2  Lyapunov function of the FA flow.                                   source: derived
-//
+// Specification: docs/claims.md#claim-f2
 // Statement (ours): along the FA flow, with G = B^T E and Q = B^T Z + Z^T B - W W^T,
 //     d/dt 1/2 ||G||^2 = -||G W^T||^2 - 1/2 ||W^T G||^2 - 1/2 tr(G^T Q G),
 // so with Q >= 0 (e.g. zero init, where Q = 0 for all time by F1) ||B^T (ZW - Y)|| never

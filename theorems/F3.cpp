@@ -1,5 +1,5 @@
 // F3  The GD gradient flow conserves D (balancedness).                    source: derived
-//
+// Specification: docs/claims.md#claim-f3
 // Statement (ours): along dZ/dt = -E W^T, dW/dt = -Z^T E, D = Z^T Z - W W^T is constant.
 // Proof: dD/dt = -W E^T Z - Z^T E W^T + Z^T E W^T + W E^T Z = 0.
 // Check: as F1 (checks/flow_checks.hpp), for D along the GD flow.

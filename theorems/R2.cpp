@@ -1,5 +1,5 @@
 // R2  "The FA loss decreases monotonically from small random init."        source: conjecture
-//
+// Specification: docs/claims.md#claim-r2
 // Plausible (GD with a small step is a descent method) but false: FA's W-update -eta B^T E is not
 // a descent direction until Z has aligned with B; d/dt L = -||E W^T||^2 - <Z^T E, B^T E>, and the
 // second term can be positive while Z is random. The suite must find and shrink a counterexample.
@@ -55,6 +55,23 @@ ClaimSpec spec() {
                    "true variant: GD (a descent method at this step) instead of "
                    "FA; the search must find no increase"}};
   s.replay_exactly = &replay_exactly;
+  // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
+  // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
+  s.pinned = {
+      {"double", Recipe{1, 1, 1, 1, Spectrum::flat, 0, 0, -1, Init::small, -4, {}, 0},
+       "shrunk counterexample of the double search (seed 16237421398623451097)"},
+      {"mp", Recipe{1, 1, 1, 1, Spectrum::flat, 0, 0, -1, Init::small, -4, {}, 0},
+       "shrunk counterexample of the mp search (seed 5427529283173643137)"},
+  };
+  // Measured power (fa-claims power ID --scalar S --cases N): the budgets derive from it.
+  s.power = {
+      {"double", 1010, 454, 0.99, "16237421398623451097", "2026-12-02", "9a55d379db59",
+       "everywhere: every init scale, size and shape refutes at a similar rate (219/489 at 2^-4, "
+       "169/325 at 2^-8, 49/154 at 2^-2, 17/42 at 1)"},
+      {"mp", 1010, 470, 0.99, "5427529283173643137", "2026-12-02", "9a55d379db59",
+       "everywhere: every init scale, size and shape refutes at a similar rate (229/506 at 2^-4, "
+       "147/305 at 2^-8, 79/170 at 2^-2, 15/29 at 1)"},
+  };
   return s;
 }
 

@@ -1,5 +1,5 @@
 // R3  "FA reaches the optimal error opt_r when r < rank(Y)."             source: conjecture
-//
+// Specification: docs/claims.md#claim-r3
 // False: FA's limit error is ||Y (I - P)||^2 > opt_r (A4). The suite must find and shrink a
 // counterexample: FA run from zero init to a stationary point, its error compared with opt_r.
 // Check (of the conjecture): err_FA <= opt_r + tol, tol as in A4.
@@ -42,6 +42,23 @@ ClaimSpec spec() {
       "2^-1..2^1, zero init, run to a stationary point";
   s.falsifiers = {{"true-limit", "true variant: FA's error equals ||Y(I-P)||^2 (A4)"}};
   s.replay_exactly = &replay_exactly;
+  // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
+  // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
+  s.pinned = {
+      {"double", Recipe{2, 2, 2, 1, Spectrum::geometric, 1, 0, -1, Init::zero, -8, {}, 0},
+       "shrunk counterexample of the double search (seed 13769597041802643024)"},
+      {"mp", Recipe{2, 2, 2, 1, Spectrum::geometric, 1, 0, -1, Init::zero, -8, {}, 0},
+       "shrunk counterexample of the mp search (seed 16074190499566443664)"},
+  };
+  // Measured power (fa-claims power ID --scalar S --cases N): the budgets derive from it.
+  s.power = {
+      {"double", 1010, 284, 0.99, "13769597041802643024", "2026-12-02", "9a55d379db59",
+       "non-flat spectra only: flat ones never refute (0/431; all equal singular values make "
+       "err_FA = opt_r, as in R5), so sizes < 50, whose spread is still small, never did (0/500)"},
+      {"mp", 1010, 278, 0.99, "16074190499566443664", "2026-12-02", "9a55d379db59",
+       "non-flat spectra only: flat ones never refute (0/415; all equal singular values make "
+       "err_FA = opt_r, as in R5), so sizes < 50, whose spread is still small, never did (0/500)"},
+  };
   return s;
 }
 

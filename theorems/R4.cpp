@@ -1,5 +1,5 @@
 // R4  "GD from exactly zero initialisation converges."                    source: conjecture
-//
+// Specification: docs/claims.md#claim-r4
 // False: Z = W = 0 is a stationary point of GD (both gradients E W^T and Z^T E vanish), so GD
 // started there never moves and its loss stays 1/2 ||Y||^2. The suite must find and shrink a
 // counterexample; the minimal one is the smallest instance of all (n = m = k = r = 1).
@@ -52,6 +52,21 @@ ClaimSpec spec() {
                    "true variant: FA (not GD) from zero init, which converges (A1); "
                    "the search must find no counterexample"}};
   s.replay_exactly = &replay_exactly;
+  // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
+  // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
+  s.pinned = {
+      {"double", Recipe{1, 1, 1, 1, Spectrum::flat, 0, 0, -1, Init::zero, -8, {}, 0},
+       "shrunk counterexample of the double search (seed 5602225244495891827)"},
+      {"mp", Recipe{1, 1, 1, 1, Spectrum::flat, 0, 0, -1, Init::zero, -8, {}, 0},
+       "shrunk counterexample of the mp search (seed 1409082784273957771)"},
+  };
+  // Measured power (fa-claims power ID --scalar S --cases N): the budgets derive from it.
+  s.power = {
+      {"double", 202, 202, 0.99, "5602225244495891827", "2026-12-02", "9a55d379db59",
+       "every case: GD from zero never moves"},
+      {"mp", 202, 202, 0.99, "1409082784273957771", "2026-12-02", "9a55d379db59",
+       "every case: GD from zero never moves"},
+  };
   return s;
 }
 

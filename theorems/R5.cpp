@@ -1,7 +1,7 @@
 // R5  "At FA's explicit fixed point, GD's gradient is non-zero whenever r < k."
 //                                                              source: conjecture (our own)
-//
-// This is the second half of shared/CLAIMS.md's X6 taken literally, without a hypothesis on the
+// Specification: docs/claims.md#claim-r5
+// This is the second half of X6 as first specified, taken literally, without a hypothesis on the
 // spectrum. The suite found it false: at (Z*, W*) = (Y W*^T (W* W*^T)^{-1}, B^T Y),
 // Z*^T E* = (W* W*^T)^{-1} W* Y^T Y (P - I), and when all non-zero singular values of Y are
 // equal, Y^T Y = s^2 P_row(Y) and W* P = W* make it vanish: FA's fixed point is then also optimal
@@ -77,14 +77,33 @@ ClaimSpec spec() {
   s.source = Source::conjecture;
   s.statement =
       "For every r < k (any spectrum), GD's W-gradient Z*^T E* at the FA fixed point "
-      "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (shared/CLAIMS.md X6, "
-      "second half, as written.)";
+      "W* = B^T Y, Z* = Y W*^T (W* W*^T)^{-1} is non-zero. (X6's second half as "
+      "first specified.)";
   s.hypotheses = "r < k (enforced); W* W*^T well conditioned (checked precondition).";
   s.recipe = std::string(kWideRegionText) + ", r < k, any spectrum (flat included)";
   s.falsifiers = {{"non-flat-spectrum",
                    "true variant: spectra with distinct singular values "
                    "only (X6's corrected hypothesis)"}};
   s.replay_exactly = &replay_exactly;
+  // Known minimal counterexamples, replayed on every run (fa-claims pinned). Recipe fields:
+  // n, m, k, r, spectrum, spread, seed, step 2^x, init, init 2^x, (values), B 2^x.
+  s.pinned = {
+      {"double", Recipe{2, 2, 2, 1, Spectrum::flat, 0, 0, -1, Init::zero, -8, {}, 0},
+       "shrunk counterexample of the double search (seed 7518869676006642858); exact: Y = [I_2 0; "
+       "0 0]"},
+      {"mp", Recipe{2, 2, 2, 1, Spectrum::flat, 0, 0, -1, Init::zero, -8, {}, 0},
+       "shrunk counterexample of the mp search (seed 8911070371197128474); exact: Y = [I_2 0; 0 "
+       "0]"},
+  };
+  // Measured power (fa-claims power ID --scalar S --cases N): the budgets derive from it.
+  s.power = {
+      {"double", 202, 80, 0.99, "7518869676006642858", "2026-12-02", "9a55d379db59",
+       "flat spectra only (80/80; 0/122 otherwise): the shrink target, so small sizes refute most "
+       "(37/50 at sizes 0-24)"},
+      {"mp", 202, 93, 0.99, "8911070371197128474", "2026-12-02", "9a55d379db59",
+       "flat spectra only (93/93; 0/109 otherwise): the shrink target, so small sizes refute most "
+       "(42/50 at sizes 0-24)"},
+  };
   return s;
 }
 
@@ -96,6 +115,9 @@ void check(Case<T>& c) {
     space.spectra = {Spectrum::geometric, Spectrum::gapped, Spectrum::clustered,
                      Spectrum::near_tie};
   Recipe rec = c.draw(space);
+  // The true variant holds a fixed recipe (a pinned case) to its spectra too.
+  if (c.falsifier("non-flat-spectrum") && rec.spectrum == Spectrum::flat)
+    rec.spectrum = Spectrum::geometric;
   if (rec.spectrum != Spectrum::flat) rec.spread = std::max(rec.spread, 1);
   c.use_recipe(rec);
   const Instance<T> inst = make_instance<T>(rec);

@@ -1,5 +1,5 @@
 // X1  FA alignment law (discrete).                                          source: derived
-//
+// Specification: docs/claims.md#claim-x1
 // Statement (ours): along FA with step eta, Q = B^T Z + Z^T B - W W^T obeys, at every step,
 //     Q_{t+1} = Q_t - eta^2 G_t G_t^T,   G_t = B^T (Z_t W_t - Y).
 // Proof sketch: Z+ = Z - eta E W^T, W+ = W - eta G; expand B^T Z+ + Z+^T B - W+ W+^T: the

@@ -1,5 +1,5 @@
 // X2  Trace form of the alignment law.                                    source: derived
-//
+// Specification: docs/claims.md#claim-x2
 // Statement (ours): along FA,
 //     tr(B^T Z_t) = 1/2 ||W_t||_F^2 + 1/2 tr Q_0 - 1/2 eta^2 sum_{s<t} ||G_s||_F^2.
 // Proof: the trace of X1, summed over steps (tr Q = 2 tr(B^T Z) - ||W||^2, tr G G^T = ||G||^2).
@@ -54,6 +54,12 @@ ClaimSpec spec() {
       {"redrawn-feedback", "B redrawn at every step of FA (the feedback is not fixed)"}};
   s.ladder_recipe = fixed_recipe(5, 4, 3, 2, 12, Init::small, -2);
   s.proof = "theorems/proofs/X2.py";
+  // A regression case replayed on every run (fa-claims pinned): the corner of the wide region
+  // where FA diverges within a few steps and the suite once met a NaN residual (n = m = r = 8,
+  // c = 2^-1, init 2^-2, B = 2^-1): the identity must be checked up to divergence, not fail.
+  s.pinned = {{"double", Recipe{8, 8, 8, 8, Spectrum::flat, 0, 0, -1, Init::small, -2, {}, -1},
+               "regression: the divergence corner of the NaN residual (README, What the suite "
+               "found)"}};
   s.polynomial =
       PolynomialIdentity{8,
                          "S(Z+, W+) - S(Z, W) + 1/2 eta^2 ||G||^2, S = tr(B^T Z) - 1/2 ||W||^2, "

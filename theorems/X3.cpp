@@ -1,5 +1,5 @@
 // X3  GD balance law (discrete).                                          source: derived
-//
+// Specification: docs/claims.md#claim-x3
 // Statement (ours): along GD, D = Z^T Z - W W^T obeys
 //     D_{t+1} = D_t + eta^2 (W E^T E W^T - Z^T E E^T Z),   E = Z_t W_t - Y.
 // Proof: Z+ = Z - eta E W^T, W+ = W - eta Z^T E; the first-order terms of Z+^T Z+ and W+ W+^T

@@ -1,5 +1,5 @@
 // X4  FA from zero init stays in Y's subspaces.                           source: derived
-//
+// Specification: docs/claims.md#claim-x4
 // Statement (ours): along FA from Z = W = 0, col(Z_t) is in col(Y) and row(W_t) is in row(Y).
 // Proof: by induction; W_1 = eta B^T Y has rows in row(Y), Z_1 = 0; if col(Z) in col(Y) and
 // row(W) in row(Y) then E = ZW - Y has col(E) in col(Y), row(E) in row(Y), so E W^T has columns

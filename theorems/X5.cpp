@@ -1,5 +1,5 @@
 // X5  Zero-initialisation first steps.                                    source: derived
-//
+// Specification: docs/claims.md#claim-x5
 // Statement (ours): from Z = W = 0, GD never moves (both of its gradients vanish at 0), while
 // FA moves: W_1 = eta B^T Y, Z_1 = 0, Z_2 = eta^2 Y Y^T B, W_2 = 2 eta B^T Y.
 // Proof: at 0, E = -Y; GD's E W^T = 0 and Z^T E = 0; FA's W-update is -eta B^T E = eta B^T Y.

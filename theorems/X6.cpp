@@ -1,12 +1,12 @@
 // X6  Explicit FA fixed point for r <= k.                                 source: derived
-//
+// Specification: docs/claims.md#claim-x6
 // Statement (ours): with W* = B^T Y and Z* = Y W*^T (W* W*^T)^{-1} (W* of full row rank r <= k),
 // E* = Z* W* - Y satisfies E* W*^T = 0 (Z* is the least-squares fit) and B^T E* = 0 (since
 // B^T Z* W* = B^T Y W*^T (W* W*^T)^{-1} W* = W* P = W* = B^T Y): one FA step leaves (Z*, W*)
 // unchanged. When r < k and the non-zero singular values of Y are not all equal, GD's
 // W-gradient there, Z*^T E* = (W* W*^T)^{-1} W* Y^T Y (P - I), is not zero (almost surely in B):
 // FA and GD have different fixed points. With a flat spectrum (Y^T Y = s^2 P_row(Y)) it IS zero:
-// shared/CLAIMS.md's "non-zero when r < k" needs that hypothesis; R5 keeps the unrestricted
+// the first specification's "non-zero when r < k" needs that hypothesis; R5 keeps the unrestricted
 // statement as a conjecture and the suite refutes it.
 // Check: one FA step from (Z*, W*) moves nothing beyond k eps (exactly nothing in rationals);
 // for r < k, ||Z*^T E*||_max is above the rounding level (floating point, Gaussian B only: the

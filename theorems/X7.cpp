@@ -1,5 +1,5 @@
 // X7  FA* (reconstruction) conserves Q exactly.                          source: derived
-//
+// Specification: docs/claims.md#claim-x7
 // Statement (ours): along FA* as reconstructed in dynamics/dynamics.hpp (W+ = W - eta G,
 // Z+ = Z - eta E ((W + W+)/2)^T, G = B^T E), Q = B^T Z + Z^T B - W W^T is invariant:
 // Q_{t+1} = Q_t. FA* is OUR RECONSTRUCTION of the paper's variant, chosen because this law makes

@@ -1,11 +1,11 @@
 """faverify: fa-verify's dynamics, claims and instances from Python.
 
-A layer over the same C++ as the command-line tools, not a second implementation:
+A layer over the same C++ as the command-line tools, not a second implementation::
 
   run()             one trajectory of GD, FA, FA* (our reconstruction) or a gradient flow:
                     the function `fa-check run` calls (bit-identical results, same messages)
   instance()        the matrices of a recipe, exactly as the claims and fa-check draw them
-  claims()          the claims of shared/CLAIMS.md, as `fa-claims list` shows them
+  claims()          the claims of docs/claims.md, as `fa-claims list` shows them
   run_claim()       one claim in one arithmetic: the report fragment fa-claims writes (run by
                     the fa-claims executable)
   ladder()          the precision ladder of an exact identity (likewise)
@@ -89,7 +89,7 @@ class _StderrBar:
 def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_log2=None,
         eta=None, step_log2=None, steps=None, time=None, tol=None, flow_tol=None,
         record_every=None, observations=None, seed=None, precision=None, n=None, m=None,
-        rank_of_y=None, spectrum=None, spread=None, progress=None):
+        rank_of_y=None, spectrum=None, spread=None, progress=None, depth=None, widths=None):
     """One trajectory, as `fa-check run` computes it (the same C++ function).
 
     Y: ``y`` (a 2-D array, a 1-D array read as a column, anything numpy.asarray accepts, or a
@@ -110,6 +110,13 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
     at most ten times a second and once at the end (flows: time reached, end time, NaN). It runs
     with the GIL held; an exception it raises stops the run and propagates.
 
+    depth, widths: a deep linear network (docs/claims-deep.md) of depth L >= 2 with hidden
+    widths d_1..d_{L-1} (a list or "4,3"), ``algo`` gd | fa | dfa, on a generated Y (n, m,
+    rank_of_y, spectrum, spread, seed), as ``fa-check run --depth L --widths ...``. Returns a
+    Result with algorithm, recipe, depth, widths, eta, status, message, steps, final_loss,
+    opt_loss, Y, W and W0 (lists of the layers W_1..W_L, final and initial), trace (step,
+    loss) and summary. y, b, z0, w0, r and the flow options do not apply (InputError).
+
     Returns a Result with fa-check's summary.json keys as numbers (y, algorithm, n, m, r,
     precision_bits, scalar, eta, eta_rule, seed, init, status, message, steps, diverged_at,
     final_loss, opt_r, ratio, converged_loss), and: Z, W (final factors), B, Y, Z0, W0 (float64
@@ -118,6 +125,16 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
     algorithm_name, generated, time, summary (fa-check's printed summary) and, for MPFR runs,
     text: the same matrices, numbers and trace as full-precision decimal strings.
     """
+    if depth is not None or widths is not None or algo == "dfa":
+        # A deep network (docs/claims-deep.md), as `fa-check run --depth L --widths ...`.
+        if progress not in (None, False):
+            raise InputError("progress is not available for a deep run (depth=)")
+        return Result(_core.run_deep(dict(
+            y=y, r=r, algo=algo, b=b, z0=z0, w0=w0, init=init, init_log2=init_log2, eta=eta,
+            step_log2=step_log2, steps=steps, time=time, tol=tol, flow_tol=flow_tol,
+            record_every=record_every, observations=observations, seed=seed,
+            precision=precision, n=n, m=m, rank_of_y=rank_of_y, spectrum=spectrum,
+            spread=spread, depth=depth, widths=widths)))
     bar = _StderrBar() if progress is True else None
     callback = bar if bar else (None if progress in (None, False) else progress)
     try:
@@ -155,7 +172,8 @@ def instance(*, n, m, rank_of_y, r=None, spectrum="flat", spread=0, seed=0, step
 # The claims and their RapidCheck runner are not linked into the module: Debian's librapidcheck.a
 # is position-independent executable code (-fPIE), which cannot go into a shared object. So these
 # functions run fa-claims itself, which also makes their results fa-claims' by construction, and
-# Ctrl-C stops them at once (the child process is killed).
+# Ctrl-C stops them at once (the child process is killed). A fa-claims never outlives the Python
+# process that started it, even one killed by SIGKILL (_run_fa_claims).
 
 
 def _fa_claims():
@@ -174,6 +192,19 @@ def _fa_claims():
             return path
     raise FileNotFoundError("faverify: fa-claims not found (set FA_CLAIMS to the binary; tried "
                             + ", ".join(p for p in candidates if p) + ")")
+
+
+def _run_fa_claims(args, **kwargs):
+    """subprocess.run of fa-claims with `args`, its output captured as text. FA_DIE_WITH_PARENT
+    tells fa-claims to have the kernel kill it when this process dies, however it dies
+    (PR_SET_PDEATHSIG; a SIGKILL leaves Python no chance to clean up). fa-claims makes that tie
+    itself, right after it starts: no preexec_fn, which is unsafe when other threads run. The
+    kernel ties it to the calling thread, which run() keeps waiting until fa-claims has ended."""
+    import subprocess
+
+    env = dict(_os.environ, FA_DIE_WITH_PARENT=str(_os.getpid()))
+    return subprocess.run([_fa_claims(), *args], capture_output=True, text=True, env=env,
+                          **kwargs)
 
 
 def _check_int(value, name, low, high, range_text=None):
@@ -195,12 +226,11 @@ def _claims_tool(args, what):
     """Runs fa-claims with `args` plus --json FILE; returns (fragment, printed text). Its usage
     errors (exit 2, one line "fa-claims: ...") are InputError with that line's message."""
     import json
-    import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="faverify-") as tmp:
         out = _os.path.join(tmp, "fragment.json")
-        p = subprocess.run([_fa_claims(), *args, "--json", out], capture_output=True, text=True)
+        p = _run_fa_claims([*args, "--json", out])
         if _os.path.exists(out):
             with open(out) as f:
                 return json.load(f), p.stdout
@@ -214,10 +244,8 @@ def claims():
     """Every claim, as `fa-claims list`: id, title, source, statement, hypotheses, recipe,
     scalars, falsifiers, ladder, slow, expected ('holds' or 'refuted'), cases."""
     import json
-    import subprocess
 
-    p = subprocess.run([_fa_claims(), "list", "--json"], capture_output=True, text=True,
-                       check=True)
+    p = _run_fa_claims(["list", "--json"], check=True)
     return [Result(c) for c in json.loads(p.stdout)]
 
 

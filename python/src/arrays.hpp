@@ -1,6 +1,6 @@
 // numpy arrays in, Eigen matrices of the suite's scalars out, and back: the only place where the
-// module touches array memory. WHERE DATA IS COPIED (the README's "Python module" section says
-// the same):
+// module touches array memory. WHERE DATA IS COPIED (docs/python.md says the
+// same):
 //   in   every input array is copied exactly once, into the owned column-major Eigen matrix the
 //        C++ core works on (the dynamics, shared with fa-check, fa-claims and the mutation tests,
 //        take owned matrices; Z0 and W0 are updated in place by the run, so they must be copies

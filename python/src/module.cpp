@@ -12,6 +12,7 @@
 #include "python/src/bindings.hpp"
 
 #include "certify/certificates.hpp"
+#include "cli/deep_run.hpp"
 #include "cli/run.hpp"
 #include "cli/run_impl.hpp"
 #include "core/linalg.hpp"
@@ -519,6 +520,94 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
   return to_python(std::move(plain));
 }
 
+// ---- deep networks
+// --------------------------------------------------------------------------------
+
+/// faverify.run(..., depth=, widths=, algo="gd" | "fa" | "dfa"): cli::run_deep, the function
+/// `fa-check run --depth` calls. `given` names the keyword arguments the caller set (the ones
+/// that do not apply to a deep run are refused with fa-check's message, in Python's spelling).
+py::dict run_deep(const py::dict& kw) {
+  cli::RunOptions opt;
+  auto has = [&](const char* key) { return kw.contains(key) && !kw[key].is_none(); };
+  auto get = [&](const char* key) { return py::reinterpret_borrow<py::object>(kw[key]); };
+  if (has("algo")) opt.algo = as_text(get("algo"), "algo");
+  if (has("depth")) opt.depth = as_int32(get("depth"), "depth");
+  if (has("widths")) {
+    const py::object w = get("widths");
+    if (py::isinstance<py::str>(w)) {
+      opt.widths = as_text(w, "widths");
+    } else {
+      std::string text;
+      for (const py::handle item : w) {
+        text += (text.empty() ? "" : ",") +
+                std::to_string(as_integer(py::reinterpret_borrow<py::object>(item), "widths"));
+      }
+      opt.widths = text;
+    }
+  }
+  if (has("n")) opt.n = as_integer(get("n"), "n");
+  if (has("m")) opt.m = as_integer(get("m"), "m");
+  if (has("rank_of_y")) opt.rank_of_y = as_integer(get("rank_of_y"), "rank_of_y");
+  if (has("spectrum")) opt.spectrum = as_text(get("spectrum"), "spectrum");
+  if (has("spread")) opt.spread = as_int32(get("spread"), "spread");
+  if (has("seed")) opt.seed = as_seed(get("seed"));
+  if (has("init")) opt.init = as_text(get("init"), "init");
+  if (has("init_log2")) opt.init_log2 = as_int32(get("init_log2"), "init_log2");
+  if ((opt.eta_given = has("eta"))) opt.eta = as_real(get("eta"), "eta");
+  if (has("step_log2")) opt.step_log2 = as_int32(get("step_log2"), "step_log2");
+  if (has("steps")) opt.steps = as_integer(get("steps"), "steps");
+  if (has("tol")) opt.tol = as_real(get("tol"), "tol");
+  if (has("record_every")) opt.record_every = as_integer(get("record_every"), "record_every");
+  const int bits = has("precision") ? as_bits(get("precision")) : 0;
+  const auto given = [&](const char* flag) {
+    const std::string key = cli::option_name(cli::Spelling::python, flag);
+    return has(key.c_str());
+  };
+  const cli::DeepRunSpec spec = cli::deep_run_spec(opt, cli::Spelling::python, given);
+  py::dict d;
+  auto fill = [&](const auto& out) {
+    py::list W, W0;
+    for (int l = 1; l <= out.final.depth(); ++l) {
+      W.append(cast_matrix<double>(out.final.W[static_cast<std::size_t>(l)]));
+      W0.append(cast_matrix<double>(out.start.W[static_cast<std::size_t>(l)]));
+    }
+    std::vector<double> loss;
+    for (const auto& x : out.trace_loss) loss.push_back(to_double(x));
+    d["algorithm"] = deep_algorithm_name(out.spec.algorithm);
+    d["recipe"] = out.spec.recipe.describe();
+    d["depth"] = out.spec.recipe.depth();
+    d["widths"] = out.spec.recipe.widths();
+    d["eta"] = out.eta;
+    d["status"] = status_name(out.status);
+    d["message"] = out.message;
+    d["steps"] = out.steps;
+    d["final_loss"] = to_double(out.final_loss);
+    d["opt_loss"] = to_double(out.opt) / 2;
+    d["Y"] = cast_matrix<double>(out.Y);
+    d["W"] = W;
+    d["W0"] = W0;
+    d["trace"] = py::dict("step"_a = out.trace_steps, "loss"_a = loss);
+    d["summary"] = cli::deep_summary_text(out);
+  };
+  if (bits == 0) {
+    cli::DeepRunOutcome<double> out;
+    {
+      py::gil_scoped_release no_gil;
+      out = cli::run_deep<double>(spec);
+    }
+    fill(out);
+  } else {
+    MpfrPrecision precision_lock(bits);
+    cli::DeepRunOutcome<MpVar> out;
+    {
+      py::gil_scoped_release no_gil;
+      out = cli::run_deep<MpVar>(spec);
+    }
+    fill(out);
+  }
+  return d;
+}
+
 // ---- instances
 // ------------------------------------------------------------------------------------
 
@@ -766,6 +855,7 @@ PYBIND11_MODULE(_core, m) {
         "seed"_a = py::none(), "precision"_a = py::none(), "n"_a = py::none(), "m"_a = py::none(),
         "rank_of_y"_a = py::none(), "spectrum"_a = py::none(), "spread"_a = py::none(),
         "progress"_a = py::none());
+  m.def("run_deep", &run_deep, "kwargs"_a);
   m.def("instance", &instance, py::kw_only(), "n"_a, "m"_a, "rank_of_y"_a, "r"_a = py::none(),
         "spectrum"_a = "flat", "spread"_a = 0, "seed"_a = 0, "step_log2"_a = -3, "init"_a = "zero",
         "init_log2"_a = -8, "singular_values"_a = py::none(), "precision"_a = "double");

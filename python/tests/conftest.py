@@ -18,6 +18,12 @@ import pytest
 import faverify
 
 
+def tied(argv):
+    """argv run through util-linux's setpriv so that the kernel kills it when this test process
+    dies, however it dies (PR_SET_PDEATHSIG): no child of a killed pytest lives on."""
+    return ["setpriv", "--pdeathsig", "KILL", "--", *map(str, argv)]
+
+
 def _tool(name):
     path = os.environ.get(name)
     if not path or not Path(path).exists():
@@ -31,7 +37,7 @@ def fa_check():
     exe = _tool("FA_CHECK")
 
     def run(*args, cwd=None):
-        p = subprocess.run([exe, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+        p = subprocess.run(tied([exe, *args]), capture_output=True, text=True, cwd=cwd,
                            timeout=300)
         return p.returncode, p.stdout, p.stderr
 
@@ -43,7 +49,7 @@ def fa_claims():
     exe = _tool("FA_CLAIMS")
 
     def run(*args, env=None):
-        p = subprocess.run([exe, *map(str, args)], capture_output=True, text=True, timeout=300,
+        p = subprocess.run(tied([exe, *args]), capture_output=True, text=True, timeout=300,
                            env={**os.environ, **(env or {})})
         return p.returncode, p.stdout, p.stderr
 

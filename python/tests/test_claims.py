@@ -14,6 +14,7 @@ import threading
 import pytest
 
 import faverify
+from conftest import tied
 
 # Wall-clock time differs by nature.
 VARYING = {"seconds"}
@@ -100,7 +101,7 @@ def test_ctrl_c_stops_a_claim_run():
             print("interrupted", flush=True)
         print("usable", faverify.run_claim("X5", cases=5).verdict, flush=True)
     """)
-    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+    p = subprocess.Popen(tied([sys.executable, "-c", script]), stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, env=os.environ)
     try:
         assert p.stdout.readline().strip() == "started"

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import faverify
+from conftest import tied
 
 # A run that would take hours: it can only end by being interrupted.
 ENDLESS = {
@@ -38,8 +39,9 @@ def test_ctrl_c_interrupts_a_long_run():
             res = faverify.run(n=5, m=4, rank_of_y=2, steps=10)
             print("usable", res.status, flush=True)
         """)
-        children[kind] = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE, text=True, env=os.environ)
+        children[kind] = subprocess.Popen(tied([sys.executable, "-c", script]),
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          text=True, env=os.environ)
     try:
         for kind, p in children.items():
             assert p.stdout.readline().strip() == "started", kind

@@ -57,6 +57,9 @@ const std::vector<std::string> kFirst = {"X1", "X3", "X7", "X5", "X2",
 /// the dynamics and take a fraction of a second (double runs the reference step there, so their
 /// survival only confirms that the mutated code is off double's path).
 const std::vector<std::string> kOffPathDouble = {"X1", "X3", "X7", "X5", "X2", "X6", "X4"};
+/// For a mutant of the deep steps (MutantInfo::deep): the deep identities first (they are what
+/// sees the deep steps), and for an MPFR-path deep mutant the double run's claims.
+const std::vector<std::string> kFirstDeep = {"DL1", "DL2", "DL3", "DL4"};
 /// Claims tried last: the flows integrate ODEs and never take a discrete step, so they cannot
 /// kill a step mutant (they are in the complete matrix for the record).
 const std::vector<std::string> kLast = {"F1", "F2", "F3"};
@@ -75,13 +78,14 @@ bool listed(const std::vector<std::string>& list, const std::string& id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
 
-/// kFirst, then the other claims by id, then kLast.
-std::vector<const RegisteredClaim*> ordered_claims() {
+/// kFirst (kFirstDeep for a mutant of the deep steps), then the other claims by id, then kLast.
+std::vector<const RegisteredClaim*> ordered_claims(bool deep = false) {
   std::vector<const RegisteredClaim*> out, middle;
-  for (const auto& id : kFirst)
+  const std::vector<std::string>& first = deep ? kFirstDeep : kFirst;
+  for (const auto& id : first)
     if (const RegisteredClaim* c = find_claim(id)) out.push_back(c);
   for (const auto& c : claim_registry())
-    if (!listed(kFirst, c.spec.id) && !listed(kLast, c.spec.id)) middle.push_back(&c);
+    if (!listed(first, c.spec.id) && !listed(kLast, c.spec.id)) middle.push_back(&c);
   std::sort(middle.begin(), middle.end(), [](const RegisteredClaim* a, const RegisteredClaim* b) {
     return a->spec.id < b->spec.id;
   });
@@ -160,11 +164,11 @@ ScalarPlan plan_for(const MutantInfo& info, const std::string& scalar, const Run
   }
   if (expected_kill(info, scalar)) return plan;
   plan.stop_at_first_kill = false;
-  if (info.off_double_path()) plan.restrict_to = kOffPathDouble;
+  if (info.off_double_path()) plan.restrict_to = info.deep ? kFirstDeep : kOffPathDouble;
   return plan;
 }
 
-/// Runs one mutant; returns its JSON record (see README "Mutation testing" for the keys).
+/// Runs one mutant; returns its JSON record (docs/mutation-testing.md lists the keys).
 json run_mutant(const MutantInfo& info, const RunOptions& opt) {
   const MutantSet mutant(info);
   json rec;
@@ -183,13 +187,13 @@ json run_mutant(const MutantInfo& info, const RunOptions& opt) {
   std::vector<std::string> scalars = {"double", "mp"};
   if (!opt.only_scalar.empty()) scalars = {opt.only_scalar};
 
-  for (const auto& c : ordered_claims()) matrix[c->spec.id] = "not run";
+  for (const auto& c : ordered_claims(info.deep)) matrix[c->spec.id] = "not run";
   for (const std::string& scalar : scalars) {
     const ScalarPlan plan = plan_for(info, scalar, opt);
     json row = json::object();
     killed_by_scalar[scalar] = json::array();
     bool shrunk_one = false, stop = false;
-    for (const RegisteredClaim* c : ordered_claims()) {
+    for (const RegisteredClaim* c : ordered_claims(info.deep)) {
       const std::string& id = c->spec.id;
       const bool selected = opt.only_claim.empty() ? counts(*c) && (plan.restrict_to.empty() ||
                                                                     listed(plan.restrict_to, id))
@@ -515,7 +519,8 @@ int cmd_prove(const std::string& name) {
   std::string caught_by;
   if (mpfr_only)
     std::cout << "  Schwartz-Zippel: not applicable (the mutant leaves the Rational step alone)\n";
-  for (const auto& c : claim_registry()) {
+  for (const RegisteredClaim* cp : ordered_claims(info->deep)) {
+    const RegisteredClaim& c = *cp;
     if (mpfr_only || !c.spec.polynomial) continue;
     SzOptions opt;
     opt.dynamics = &mutant.exact;

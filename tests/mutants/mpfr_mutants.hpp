@@ -184,4 +184,47 @@ void step(Bug bug, Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B,
   kn::sub_scaled(f.W, eta, ws.G);
 }
 
+/// kernels::times (C = A B, the deep forward products) with the inner sum one term short.
+template <class T>
+void times_drops_last_term(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
+  const Eigen::Index rows = A.rows(), depth = A.cols(), cols = B.cols();
+  const mpfr_prec_t p = kd::working_precision<T>();
+  kd::prepare_output(C, rows, cols, p);
+  const Eigen::Index len = depth > 1 ? depth - 1 : depth;  // BUG: depth - 1
+  const T *a = A.data(), *b = B.data();
+  T* c = C.data();
+  kd::exact_dots(
+      rows, cols, len, [&](Eigen::Index i, Eigen::Index k) { return kd::in(a[i + k * rows]); },
+      [&](Eigen::Index j, Eigen::Index k) { return kd::in(b[k + j * depth]); }, kd::no_subtrahend,
+      [&](Eigen::Index i, Eigen::Index j) { return kd::out(c[i + j * rows]); }, kd::no_update);
+}
+
+/// The MPFR branch of deep_step (dynamics/deep.hpp) with the forward products of
+/// times_drops_last_term; every other kernel is the library's.
+template <class T>
+void deep_step_times_drops_last_term(DeepAlgorithm a, Layers<T>& w, const Mat<T>& Y,
+                                     const DeepFeedback<T>& fb, const T& eta,
+                                     DeepWorkspace<T>& ws) {
+  const int L = w.depth();
+  auto at = [](auto& v, int l) -> auto& {
+    return v[static_cast<std::size_t>(l)];
+  };
+  ws.P.resize(static_cast<std::size_t>(L + 1));
+  ws.delta.resize(static_cast<std::size_t>(L + 1));
+  auto below = [&](int l) -> const Mat<T>& { return l == 1 ? at(w.W, 1) : at(ws.P, l); };
+  for (int l = 2; l <= L - 1; ++l) times_drops_last_term(at(w.W, l), below(l - 1), at(ws.P, l));
+  kn::mpfr_residual(at(w.W, L), below(L - 1), Y, ws.E);
+  for (int l = L - 1; l >= 1; --l) {
+    const Mat<T>& above = l == L - 1 ? ws.E : at(ws.delta, l + 1);
+    if (a == DeepAlgorithm::dfa)
+      kn::transpose_times(at(fb.dfa, l), ws.E, at(ws.delta, l));
+    else
+      kn::transpose_times(a == DeepAlgorithm::gd ? at(w.W, l + 1) : at(fb.fa, l + 1), above,
+                          at(ws.delta, l));
+  }
+  for (int l = L; l >= 2; --l)
+    kn::sub_scaled_times_transpose(at(w.W, l), eta, l == L ? ws.E : at(ws.delta, l), below(l - 1));
+  kn::sub_scaled(at(w.W, 1), eta, at(ws.delta, 1));
+}
+
 }  // namespace fa::mutants::mpfr_path

@@ -53,6 +53,11 @@ enum class Kind {
   mpfr_z_update_wrong_stride,
   mpfr_wmid_sign,
   mpfr_gd_back_after_z_moves,
+  // The deep steps (dynamics/deep.hpp), through Dynamics<T>::deep(): DeepMutant below.
+  deep_sequential_below,
+  deep_dfa_wrong_layer,
+  deep_product_wrong_order,
+  mpfr_deep_times_drops_last_term,
 };
 
 /// Which scalars can see a mutant, hence what its test expects of the double and mp runs.
@@ -73,6 +78,9 @@ struct MutantInfo {
   /// The mutated code is not on double's path at all.
   bool off_double_path() const { return reach == Reach::mpfr_path; }
   mpfr_path::Bug mpfr_bug = mpfr_path::Bug::residual_drops_last_term;  // mpfr_path only
+  /// A mistake in the deep steps only (the two-layer steps are the reference's): the claims on
+  /// deep networks (DL1-DL4) must kill it.
+  bool deep = false;
 };
 
 inline const std::vector<MutantInfo>& catalogue() {
@@ -136,6 +144,23 @@ inline const std::vector<MutantInfo>& catalogue() {
        "MPFR branch of gd_step: the kernels called in the wrong order, Z updated before "
        "G = Z^T E is formed, so W's update uses the new Z",
        Reach::mpfr_path, mpfr_path::Bug::gd_back_after_z_moves},
+      {Kind::deep_sequential_below, "deep-sequential-below",
+       "deep steps: the layers move one at a time from the bottom up, each from signals "
+       "recomputed with the layers below already moved (a layer updated from the already-updated "
+       "layer below)",
+       Reach::every_scalar, mpfr_path::Bug::residual_drops_last_term, true},
+      {Kind::deep_dfa_wrong_layer, "deep-dfa-wrong-layer",
+       "deep DFA: layer l (below the top hidden layer) receives the signal of the layer above, "
+       "B_{l+1}^T E, where the widths let it compile (d_l = d_{l+1})",
+       Reach::every_scalar, mpfr_path::Bug::residual_drops_last_term, true},
+      {Kind::deep_product_wrong_order, "deep-product-wrong-order",
+       "deep steps: the forward products taken in the wrong order, P_l = P_{l-1} W_l "
+       "(= W_1 ... W_l), where the shapes let it compile (square layers)",
+       Reach::every_scalar, mpfr_path::Bug::residual_drops_last_term, true},
+      {Kind::mpfr_deep_times_drops_last_term, "mpfr-deep-times-drops-last-term",
+       "MPFR kernel times (the deep forward products P_l = W_l P_{l-1}, L >= 3): the inner sum "
+       "stops one term early (d_{l-1} = 1 unaffected)",
+       Reach::mpfr_path, mpfr_path::Bug::residual_drops_last_term, true},
   };
   return list;
 }
@@ -152,15 +177,104 @@ inline double perturbation_factor(long t) {
   return t % 2 == 0 ? 1 + d : 1 - d;
 }
 
+/// The deep step (dynamics/deep.hpp) written out in plain Eigen, with one mistake; the MPFR
+/// mistake runs the library's deep step with a mutated copy of the `times` kernel. Other
+/// mutants leave the deep steps alone (the reference).
+template <class T>
+class DeepMutant : public DeepDynamics<T> {
+ public:
+  explicit DeepMutant(Kind kind) : kind_(kind) {}
+  void step(DeepAlgorithm a, Layers<T>& w, const Mat<T>& Y, const DeepFeedback<T>& fb, const T& eta,
+            long t, DeepWorkspace<T>& ws) const override {
+    switch (kind_) {
+      case Kind::deep_sequential_below:
+        for (int l = 1; l <= w.depth(); ++l) {  // BUG: each layer sees the layers below moved
+          const DeepSignals<T> s = signals(a, w, Y, fb, false);
+          update_layer(w, s, l, eta);
+        }
+        return;
+      case Kind::deep_dfa_wrong_layer:
+      case Kind::deep_product_wrong_order: {
+        const DeepSignals<T> s = signals(a, w, Y, fb, kind_ == Kind::deep_product_wrong_order);
+        for (int l = w.depth(); l >= 1; --l) update_layer(w, s, l, eta);
+        return;
+      }
+      case Kind::mpfr_deep_times_drops_last_term:
+        if constexpr (kernels::is_mpfr_v<T>) {
+          mpfr_path::deep_step_times_drops_last_term(a, w, Y, fb, eta, ws);
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    DeepDynamics<T>::step(a, w, Y, fb, eta, t, ws);
+  }
+
+ private:
+  static void update_layer(Layers<T>& w, const DeepSignals<T>& s, int l, const T& eta) {
+    const auto i = static_cast<std::size_t>(l);
+    if (l == 1)
+      w.W[i] -= eta * s.delta[i];
+    else
+      w.W[i] -= eta * (s.delta[i] * s.P[i - 1].transpose());
+  }
+  /// The signals, with the mistakes of the two signal mutants.
+  DeepSignals<T> signals(DeepAlgorithm a, const Layers<T>& w, const Mat<T>& Y,
+                         const DeepFeedback<T>& fb, bool wrong_order) const {
+    DeepSignals<T> s = plain_deep_signals(a, w, Y, fb);
+    const int L = w.depth();
+    if (wrong_order) {
+      bool square = true;
+      for (int l = 1; l <= L; ++l)
+        square = square &&
+                 w.W[static_cast<std::size_t>(l)].rows() == w.W[static_cast<std::size_t>(l)].cols();
+      if (square) {  // BUG: P_l = P_{l-1} W_l, and everything downstream from it
+        Mat<T> P = w.W[1];
+        for (int l = 2; l <= L; ++l) {
+          P = Mat<T>(P * w.W[static_cast<std::size_t>(l)]);
+          s.P[static_cast<std::size_t>(l)] = P;
+        }
+        const Mat<T> E = s.P[static_cast<std::size_t>(L)] - Y;
+        s.delta[static_cast<std::size_t>(L)] = E;
+        for (int l = L - 1; l >= 1; --l) {
+          const auto i = static_cast<std::size_t>(l);
+          s.delta[i] = a == DeepAlgorithm::gd   ? Mat<T>(w.W[i + 1].transpose() * s.delta[i + 1])
+                       : a == DeepAlgorithm::fa ? Mat<T>(fb.fa[i + 1].transpose() * s.delta[i + 1])
+                                                : Mat<T>(fb.dfa[i].transpose() * E);
+        }
+      }
+    }
+    if (kind_ == Kind::deep_dfa_wrong_layer && a == DeepAlgorithm::dfa) {
+      const Mat<T>& E = s.delta[static_cast<std::size_t>(L)];
+      for (int l = 1; l <= L - 2; ++l) {
+        const Mat<T>& above = fb.dfa[static_cast<std::size_t>(l + 1)];
+        if (above.cols() == fb.dfa[static_cast<std::size_t>(l)].cols())
+          s.delta[static_cast<std::size_t>(l)] = above.transpose() * E;  // BUG: layer l + 1's B
+      }
+    }
+    return s;
+  }
+  Kind kind_;
+};
+
 template <class T>
 class Mutant : public Dynamics<T> {
  public:
-  explicit Mutant(const MutantInfo& info) : info_(info) {}
+  explicit Mutant(const MutantInfo& info) : info_(info), deep_(info.kind) {}
+  const DeepDynamics<T>& deep() const override {
+    if (info_.deep) return deep_;
+    return Dynamics<T>::deep();
+  }
   std::string name() const override { return info_.name; }
   const MutantInfo& info() const { return info_; }
 
   void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, long t,
             Workspace<T>& ws) const override {
+    if (info_.deep) {  // the two-layer steps are the reference's
+      reference_step(a, f, Y, B, eta, ws);
+      return;
+    }
     if (info_.off_double_path()) {
       // The mutated code is the MPFR path's: other scalars run their (reference) step.
       if constexpr (kernels::is_mpfr_v<T>)
@@ -264,6 +378,7 @@ class Mutant : public Dynamics<T> {
   }
 
   MutantInfo info_;
+  DeepMutant<T> deep_;
 };
 
 /// Double dynamics with W multiplied by 1 + (-1)^t 10^6 eps (eps = 2^-52) after every reference

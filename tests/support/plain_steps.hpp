@@ -1,5 +1,5 @@
 // The step functions as they were before the MPFR kernels (issue 7): the formulas of
-// shared/CLAIMS.md in plain Eigen expressions. The kernel tests compare the fast steps with them,
+// docs/algorithms.md in plain Eigen expressions. The kernel tests compare the fast steps with them,
 // and the benchmark times them as the "before" column. Test and benchmark code only.
 #pragma once
 

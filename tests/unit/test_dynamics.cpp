@@ -1,5 +1,5 @@
 // Update rules against hand-computed examples, in exact rational arithmetic and in double, the
-// zero-initialisation facts of CLAIMS.md X5, and the clear errors of the trajectory runner.
+// zero-initialisation facts of docs/claims.md, X5, and the clear errors of the trajectory runner.
 #include "dynamics/trajectory.hpp"
 #include "generators/instance.hpp"
 #include "tests/support/hand_matrix.hpp"

@@ -1,5 +1,5 @@
 // The fast step functions (dynamics/dynamics.hpp through dynamics/kernels.hpp) against the plain
-// implementation, written here as the straightforward Eigen expressions of CLAIMS.md's updates.
+// implementation, written here as the straightforward Eigen expressions of docs/algorithms.md.
 //
 //   double, Rational: equal values, entry by entry (==), after every step.
 //   Mp, MpVar: the MPFR kernels compute every dot product exactly and round it once

@@ -1,5 +1,5 @@
-// The step-size rule eta = 2^step_log2 / (sigma_1(Y) max(1, ||B||_2^2)) (CLAIMS.md, "Where
-// sizes and steps come from") is checked where instances are built: materialise() recomputes it
+// The step-size rule eta = 2^step_log2 / (sigma_1(Y) max(1, ||B||_2^2)) (docs/algorithms.md,
+// "Step size") is checked where instances are built: materialise() recomputes it
 // from the built Y and B (require_step_size_rule). These tests show that the check holds on the
 // generators' instances in every scalar, and that it refuses a rule off by a constant factor or
 // with a wrong ingredient.

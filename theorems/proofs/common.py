@@ -25,7 +25,7 @@ import time
 import sympy
 from sympy import Identity, MatAdd, MatMul, MatrixSymbol, Trace, Transpose, ZeroMatrix, symbols
 
-# ---- the objects of shared/CLAIMS.md, with symbolic shapes ---------------------------------------
+# ---- the objects of docs/algorithms.md, with symbolic shapes -------------------------------------
 
 n, m, r = symbols("n m r", integer=True, positive=True)
 eta = symbols("eta", positive=True)
@@ -205,8 +205,11 @@ def _show(label, expr, width=110):
     print(f"  {label}: {text}" if len(text) <= width else f"  {label}:\n    {text}")
 
 
+SHAPES_TWO_LAYER = "symbolic n, m, r (Z n x r, W r x m, B n x r, Y n x m)"
+
+
 def prove(claim, title, method, identities, false_variants, hypotheses="none",
-          covers="the whole statement", whole_statement=True):
+          covers="the whole statement", whole_statement=True, shapes=SHAPES_TWO_LAYER):
     """Runs a proof: prints both sides and the expanded residual of every identity and false
     variant, decides, self-checks the decision, writes --json, and exits (0: proved).
     covers says what of the claim's statement the proof establishes; whole_statement=False when
@@ -221,7 +224,7 @@ def prove(claim, title, method, identities, false_variants, hypotheses="none",
     start = time.time()
     print(f"claim {claim}: {title}")
     print(f"  method: {method}")
-    print(f"  shapes: symbolic n, m, r (Z n x r, W r x m, B n x r, Y n x m); hypotheses: {hypotheses}")
+    print(f"  shapes: {shapes}; hypotheses: {hypotheses}")
     print(f"  covers: {covers}")
     for s in identities:
         print(f"identity '{s.name}'")
@@ -261,7 +264,7 @@ def prove(claim, title, method, identities, false_variants, hypotheses="none",
             "hypotheses": hypotheses,
             "covers": covers,
             "whole_statement": whole_statement,
-            "shapes": "all (symbolic n, m, r)",
+            "shapes": "all (symbolic n, m, r)" if shapes == SHAPES_TWO_LAYER else shapes,
             "verdict": verdict,
             "sympy": sympy.__version__,
             "script": f"theorems/proofs/{claim}.py",
