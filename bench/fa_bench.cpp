@@ -19,6 +19,7 @@
 // Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
 //        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
 #include "bench/mpfr_loop_steps.hpp"
+#include "dynamics/deep.hpp"
 #include "dynamics/trajectory_impl.hpp"
 #include "tests/support/plain_steps.hpp"
 
@@ -35,6 +36,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -453,10 +455,17 @@ const std::vector<Shape> kPeerShapes = {
     {8, 6, 3}, {64, 64, 8}, {256, 256, 32}, {1024, 1024, 64}, {4096, 512, 16}};
 constexpr const char* kReferenceBlasPath =  // Debian's reference BLAS and LAPACK (libblas3)
     "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack";
-// OpenBLAS picks its kernels for the CPU it finds (here Cooperlake: AVX-512), unless
+constexpr const char* kBlisPath =  // Debian's BLIS (libblis4-pthread) as libblas.so.3
+    "/usr/lib/x86_64-linux-gnu/blis-pthread:/usr/lib/x86_64-linux-gnu/lapack";
+// OpenBLAS picks its kernels for the CPU it finds (here SkylakeX: AVX-512), unless
 // OPENBLAS_CORETYPE names one; some machines set it (this one: Haswell, AVX2 only, about 35%
-// slower in DGEMM here). The peers run with OpenBLAS's own choice, the faster one, unless
-// fa-bench is given --openblas-coretype-from-env. The table says which kernels ran.
+// slower in DGEMM here). The peers run with OpenBLAS's own choice unless fa-bench is given
+// --openblas-coretype-from-env. When that choice is a generic fallback for the CPU (Debian 12's
+// OpenBLAS runs Prescott kernels on some AVX-512 Xeons: `peers.py kernels` decides), the
+// OpenBLAS-based peers run a second time with OPENBLAS_CORETYPE set to the best kernel the CPU
+// supports, in their own environment only: the "-tuned" rows. The table says which kernels ran.
+// To see the tuned rows on a machine where OpenBLAS chooses well, give the default runs a
+// generic kernel: OPENBLAS_CORETYPE=Prescott fa-bench --openblas-coretype-from-env.
 std::string g_openblas_env = "env -u OPENBLAS_CORETYPE";
 
 struct Peer {
@@ -464,15 +473,33 @@ struct Peer {
   std::string script_peer;  // peers.py --peer
   int threads;              // 0: the libraries' default (all cores)
   std::string env;          // prefix for the command line
+  bool openblas = true;     // runs on OpenBLAS (and again with the tuned kernel when it fell back)
+  std::string args;         // more arguments for peers.py run
 };
 const std::vector<Peer> kPeers = {
-    {"gemm-openblas", "gemm", 1, ""},  // the roofline: OpenBLAS's GEMM on the step's products
-    {"numpy-openblas", "numpy", 1, ""},
-    {"numpy-openblas-mt", "numpy", 0, ""},
-    {"numpy-reference-blas", "numpy", 1, std::string("LD_LIBRARY_PATH=") + kReferenceBlasPath},
-    {"pytorch", "torch", 1, ""},
-    {"pytorch-autograd", "torch-autograd", 1, ""},
+    {"gemm-openblas", "gemm", 1, "", true, ""},  // the roofline: OpenBLAS's GEMM on the step's products
+    {"gemm-blis", "gemm", 1,  // a second roofline: BLIS's GEMM, one thread
+     std::string("BLIS_NUM_THREADS=1 LD_LIBRARY_PATH=") + kBlisPath, false, ""},
+    {"numpy-openblas", "numpy", 1, "", true, ""},
+    {"numpy-openblas-mt", "numpy", 0, "", true, ""},
+    {"numpy-reference-blas", "numpy", 1, std::string("LD_LIBRARY_PATH=") + kReferenceBlasPath,
+     false, ""},
+    {"pytorch", "torch", 1, "", true, ""},
+    {"pytorch-autograd", "torch-autograd", 1, "", true, ""},
 };
+
+/// OpenBLAS's kernel choice for the peers (`peers.py kernels`, in the peers' environment).
+struct KernelChoice {
+  std::string architecture;  // empty: unknown
+  std::string tuned;         // OPENBLAS_CORETYPE for the -tuned rows; empty: no tuned rows
+  std::string reason;
+};
+
+/// Agreement bound for a peer's final factors: the peers compute the same steps with another
+/// summation order (other BLAS kernels), so they differ from ours by rounding, amplified by the
+/// dynamics but far below half the digits (measured: 1e-16..1e-12 here); sqrt(eps) ~ 1.5e-8
+/// separates that from a peer that computed something else (then the leading digits differ).
+const double kAgreementBound = std::sqrt(std::numeric_limits<double>::epsilon());
 
 int peer_steps(const Shape& s) {  // about 1e9 flops of FA steps, at least 5, at most 10000
   return static_cast<int>(std::max(5.0, std::min(1e4, std::floor(1e9 / (2 * s.madds())))));
@@ -503,6 +530,87 @@ void write_instance(const std::filesystem::path& dir, const State<double>& st) {
   char hex[64];
   std::snprintf(hex, sizeof hex, "%a\n", st.eta);
   std::ofstream(dir / "eta.txt") << hex;
+}
+
+// ---- deep linear networks (dynamics/deep.hpp): depth L, every hidden width the same ------------
+struct DeepShape {
+  int n, m, hidden, depth;
+  std::string str() const {
+    return std::to_string(n) + "x" + std::to_string(m) + " hidden " + std::to_string(hidden) +
+           " L=" + std::to_string(depth);
+  }
+  int width(int l) const { return l == 0 ? m : l == depth ? n : hidden; }  // d_l
+  /// Multiply-adds of one step (deep_step): the forward products P_2..P_{L-1}, the residual,
+  /// the backward signals (GD/FA: W_{l+1}^T delta_{l+1}; DFA: D_l^T E) and the updates of
+  /// W_2..W_L (W_1's takes no product).
+  double madds(DeepAlgorithm a) const {
+    double total = 0;
+    for (int l = 2; l <= depth; ++l) total += 2.0 * width(l) * width(l - 1) * m;
+    for (int l = 1; l < depth; ++l)
+      total += double(width(l)) * (a == DeepAlgorithm::dfa ? n : width(l + 1)) * m;
+    return total;
+  }
+};
+const std::vector<DeepShape> kDeepShapes = {
+    {64, 64, 32, 3}, {64, 64, 32, 4}, {256, 256, 64, 3}, {256, 256, 64, 4}};
+
+struct DeepState {
+  Layers<double> start, w;
+  Mat<double> Y;
+  DeepFeedback<double> fb;
+  double eta = 0;
+  DeepWorkspace<double> ws;
+};
+
+/// Seeded like make_state: Y of rank `hidden`, layers of spectral norm about 1 (entries
+/// N(0, 1/4d_{l-1})), Gaussian feedback for FA and DFA, and a step small enough for the steps
+/// timed (eta = 2^-4 / max(1, ||Y||)): every run stays finite, which peers.py checks.
+DeepState make_deep_state(const DeepShape& s, std::uint64_t seed = 12345) {
+  std::mt19937_64 g(seed);
+  DeepState st;
+  st.Y = gaussian(s.n, s.hidden, g, 1 / std::sqrt(double(s.n))) *
+         gaussian(s.hidden, s.m, g, 1 / std::sqrt(double(s.m)));
+  const auto L = static_cast<std::size_t>(s.depth);
+  st.start.W.resize(L + 1);
+  st.fb.fa.resize(L + 1);
+  st.fb.dfa.resize(L + 1);
+  for (int l = 1; l <= s.depth; ++l) {
+    const double d = s.width(l - 1);
+    st.start.W[std::size_t(l)] = gaussian(s.width(l), s.width(l - 1), g, 0.5 / std::sqrt(d));
+    if (l >= 2) st.fb.fa[std::size_t(l)] = gaussian(s.width(l), s.width(l - 1), g, 1 / std::sqrt(d));
+    if (l < s.depth) st.fb.dfa[std::size_t(l)] = gaussian(s.n, s.width(l), g, 1 / std::sqrt(double(s.n)));
+  }
+  st.eta = 1.0 / 16 / std::max(1.0, spectral_norm(st.Y));
+  st.w = st.start;
+  return st;
+}
+
+void write_deep_instance(const std::filesystem::path& dir, const DeepState& st) {
+  std::filesystem::create_directories(dir);
+  write_npy(dir / "Y.npy", st.Y);
+  const int L = st.start.depth();
+  for (int l = 1; l <= L; ++l) {
+    write_npy(dir / ("W" + std::to_string(l) + ".npy"), st.start.W[std::size_t(l)]);
+    if (l >= 2) write_npy(dir / ("F" + std::to_string(l) + ".npy"), st.fb.fa[std::size_t(l)]);
+    if (l < L) write_npy(dir / ("D" + std::to_string(l) + ".npy"), st.fb.dfa[std::size_t(l)]);
+  }
+  char hex[64];
+  std::snprintf(hex, sizeof hex, "%a\n", st.eta);
+  std::ofstream(dir / "eta.txt") << hex;
+}
+
+/// Seconds for `steps` deep steps from the start (best of `repeats`); leaves the final layers.
+double cxx_deep_seconds(DeepState& st, DeepAlgorithm a, int steps, int repeats) {
+  double best = std::numeric_limits<double>::infinity();
+  for (int rep = 0; rep < repeats; ++rep) {
+    st.w = st.start;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int t = 0; t < steps; ++t) deep_step(a, st.w, st.Y, st.fb, st.eta, st.ws);
+    benchmark::DoNotOptimize(st.w.W.back().data());
+    const auto t1 = std::chrono::steady_clock::now();
+    best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
+  }
+  return best;
 }
 
 /// Seconds for `steps` of our FA step from the instance's start (best of `repeats`); leaves the
@@ -543,13 +651,18 @@ double cxx_run_seconds(State<double>& st, int steps, int record_every, int repea
 }
 
 /// Runs one peer; returns its JSON report (empty object if it failed, with the reason printed).
+/// coretype: OPENBLAS_CORETYPE for this run alone (the tuned rows), else the default environment.
 nlohmann::json run_peer(const std::string& python, const Peer& peer,
-                        const std::filesystem::path& dir, int steps, int record_every) {
-  std::string cmd = g_openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " +
+                        const std::filesystem::path& dir, int steps, int record_every,
+                        const std::string& coretype = "") {
+  const std::string openblas_env =
+      coretype.empty() ? g_openblas_env : "env OPENBLAS_CORETYPE=" + coretype;
+  std::string cmd = openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " +
                     FA_BENCH_DIR + "/peers.py run --dir '" + dir.string() + "' --peer " +
                     peer.script_peer + " --steps " + std::to_string(steps) + " --threads " +
                     std::to_string(peer.threads) + " --record-every " +
-                    std::to_string(record_every) + " 2>&1";
+                    std::to_string(record_every) + (peer.args.empty() ? "" : " " + peer.args) +
+                    " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return nlohmann::json::object();
   std::string out;
@@ -565,6 +678,34 @@ nlohmann::json run_peer(const std::string& python, const Peer& peer,
     return nlohmann::json::object();
   }
   return j;
+}
+
+KernelChoice kernel_choice(const std::string& python) {
+  const std::string cmd =
+      g_openblas_env + " " + python + " " + FA_BENCH_DIR + "/peers.py kernels 2>&1";
+  KernelChoice c;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return c;
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  pclose(p);
+  const nlohmann::json j = nlohmann::json::parse(out, nullptr, false);
+  if (j.is_discarded()) {
+    std::cerr << "peers.py kernels failed (" << cmd << "):\n" << out << "\n";
+    return c;
+  }
+  if (j["architecture"].is_string()) c.architecture = j["architecture"];
+  if (j["tuned_coretype"].is_string()) c.tuned = j["tuned_coretype"];
+  c.reason = j.value("reason", "");
+  return c;
+}
+
+/// True when the peer's final factors agree with ours (kAgreementBound); peers without steps
+/// (the rooflines) agree by definition.
+bool agrees(const nlohmann::json& j) {
+  return !j.contains("agreement") || !j["agreement"].is_number() ||
+         j["agreement"].get<double>() <= kAgreementBound;
 }
 
 /// "; agreement X" (how far the peer's final factors are from ours), when the peer ran steps.
@@ -607,6 +748,8 @@ int main(int argc, char** argv) {
   std::string json_path = std::string(FA_REPORT_DIR) + "/bench.json";
   std::string python = "/usr/bin/python3";
   bool with_peers = true;
+  std::string peer_filter;  // run only the peer rows whose "SHAPE PEER" contains it
+  bool peers_disagree = false;
   std::string claims_json;  // a claims.json whose cases and seconds give the claims' throughput
   std::filesystem::path work_dir = std::filesystem::temp_directory_path() / "fa-bench";
   // Our defaults first, so that --benchmark_* flags on the command line override them.
@@ -617,6 +760,8 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if (a == "--json" && i + 1 < argc)
       json_path = argv[++i];
+    else if (a == "--peer-filter" && i + 1 < argc)
+      peer_filter = argv[++i];
     else if (a == "--python" && i + 1 < argc)
       python = argv[++i];
     else if (a == "--no-peers")
@@ -630,7 +775,9 @@ int main(int argc, char** argv) {
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-peers] [--claims "
                    "CLAIMS_JSON] [--work-dir DIR] [--openblas-coretype-from-env] "
-                   "[--benchmark_* flags]\n";
+                   "[--peer-filter TEXT] [--benchmark_* flags]\n"
+                   "  --peer-filter TEXT: only the peer rows whose 'SHAPE PEER' contains TEXT\n"
+                   "  (e.g. '256x256x32 numpy'); --benchmark_filter=REGEX selects the step rows\n";
       return 0;
     } else
       args.push_back(a);
@@ -746,8 +893,47 @@ int main(int argc, char** argv) {
     // One FA step, same instance and number of steps for us and every peer. Ours is
     // single-threaded (this binary does not use threads), so it is compared with the
     // single-threaded peers; the -mt row is all cores against our one (see docs/performance.md).
-    std::cout << "\nPeers (bench/peers.py, " << python << "), same instance and steps:\n"
+    const KernelChoice kernels = kernel_choice(python);
+    std::cout << "\nPeers (bench/peers.py, " << python << "), same instance and steps; OpenBLAS: "
+              << (kernels.architecture.empty() ? "?" : kernels.architecture) << " kernels; "
+              << kernels.reason << "\n"
               << std::flush;
+    auto selected = [&](const std::string& key) {
+      return peer_filter.empty() || key.find(peer_filter) != std::string::npos;
+    };
+    bool disagreement = false;
+    // Each peer once with OpenBLAS's own kernels, and once more with the tuned ones when it runs
+    // on OpenBLAS and OpenBLAS fell back to generic kernels. ours() times our side right before
+    // each peer run, so each ratio compares neighbouring moments (on a shared machine the load
+    // changes between peers); row(name, ours seconds, peer seconds, note) makes the row.
+    auto peer_rows = [&](const std::string& key, const Peer& peer,
+                         const std::filesystem::path& dir, int steps, int every,
+                         const std::function<double()>& ours,
+                         const std::function<Row(const std::string&, double, double,
+                                                 const std::string&)>& row) {
+      if (!selected(key + " " + peer.limit_name)) return;
+      std::vector<std::string> coretypes{""};
+      if (peer.openblas && !kernels.tuned.empty()) coretypes.push_back(kernels.tuned);
+      for (const std::string& coretype : coretypes) {
+        const std::string name = peer.limit_name + (coretype.empty() ? "" : "-tuned");
+        const double t = ours();
+        const nlohmann::json j = run_peer(python, peer, dir, steps, every, coretype);
+        if (j.empty()) continue;
+        const double tp = j["seconds"].get<double>();
+        std::string note = blas_words(j) + agreement_words(j);
+        if (!coretype.empty())
+          note += "; OPENBLAS_CORETYPE=" + coretype + " (OpenBLAS's choice: " +
+                  kernels.architecture + ")";
+        if (!agrees(j)) {
+          note += "; DISAGREES with ours (agreement > sqrt(eps))";
+          disagreement = true;
+        }
+        std::cout << "  " << key << " " << name << ": ours " << fmt(t) << " s, " << fmt(tp)
+                  << " s; " << note << "\n"
+                  << std::flush;
+        rows.push_back(row(name, t, tp, note));
+      }
+    };
     for (const Shape& s : kPeerShapes) {
       const int steps = peer_steps(s);
       State<double> st = make_state<double>(s);
@@ -757,22 +943,21 @@ int main(int argc, char** argv) {
       write_npy(dir / "ours_Z.npy", st.f.Z);
       write_npy(dir / "ours_W.npy", st.f.W);
       const double gflop = 2 * s.madds() * steps / 1e9;
-      for (const Peer& peer : kPeers) {
-        // Ours is timed right before each peer, so each ratio compares neighbouring moments
-        // (on a shared machine the load changes between peers).
-        const double t = cxx_fa_seconds(st, steps, 3);
-        const nlohmann::json j = run_peer(python, peer, dir, steps, 0);
-        if (j.empty()) continue;
-        const double tp = j["seconds"].get<double>();
-        const std::string note =
-            std::to_string(steps) + " steps; " + blas_words(j) + agreement_words(j);
-        std::cout << "  " << s.str() << " " << peer.limit_name << ": ours " << fmt(t) << " s, "
-                  << fmt(tp) << " s; " << note << "\n"
-                  << std::flush;
-        rows.push_back({"fa-step double " + s.str() + " vs " + peer.limit_name, "GFLOP/s",
-                        peer.limit_name, note, gflop / t, gflop / tp, tp / t, -1, gflop / t,
-                        t * 1e9 / (s.madds() * steps)});
-      }
+      for (const Peer& peer : kPeers)
+        peer_rows(
+            s.str(), peer, dir, steps, 0, [&] { return cxx_fa_seconds(st, steps, 3); },
+            [&](const std::string& name, double t, double tp, const std::string& note) {
+              return Row{"fa-step double " + s.str() + " vs " + name,
+                         "GFLOP/s",
+                         name,
+                         std::to_string(steps) + " steps; " + note,
+                         gflop / t,
+                         gflop / tp,
+                         tp / t,
+                         -1,
+                         gflop / t,
+                         t * 1e9 / (s.madds() * steps)};
+            });
     }
     // Whole runs: 10^4 FA steps at 32x32x8 recording the trajectory every 10 steps, as the
     // suite's claim checks do (run_dynamics), against the same loop in each peer.
@@ -785,18 +970,62 @@ int main(int argc, char** argv) {
     write_npy(dir / "ours_Z.npy", st.f.Z);
     write_npy(dir / "ours_W.npy", st.f.W);
     for (const Peer& peer : kPeers) {
-      // Nothing to share between cores at 32x32; the roofline is the step rows' business.
+      // Nothing to share between cores at 32x32; the rooflines are the step rows' business.
       if (peer.limit_name == "numpy-openblas-mt" || peer.script_peer == "gemm") continue;
-      const double t = cxx_run_seconds(st, steps, every, 3);
-      const nlohmann::json j = run_peer(python, peer, dir, steps, every);
-      if (j.empty()) continue;
-      const double tp = j["seconds"].get<double>();
-      const std::string note = "10^4 steps, " + std::to_string(j.value("records", 0)) +
-                               " records; " + blas_words(j) + agreement_words(j);
-      rows.push_back(
-          {"fa-run double " + s.str() + " 10^4 steps, record every 10 vs " + peer.limit_name,
-           "runs/s", peer.limit_name, note, 1 / t, 1 / tp, tp / t, -1,
-           2 * s.madds() * steps / t / 1e9, t * 1e9 / (s.madds() * steps)});
+      peer_rows(
+          "run " + s.str(), peer, dir, steps, every,
+          [&] { return cxx_run_seconds(st, steps, every, 3); },
+          [&](const std::string& name, double t, double tp, const std::string& note) {
+            return Row{"fa-run double " + s.str() + " 10^4 steps, record every 10 vs " + name,
+                       "runs/s",
+                       name,
+                       "10^4 steps, " + std::to_string(steps / every + 1) + " records; " + note,
+                       1 / t,
+                       1 / tp,
+                       tp / t,
+                       -1,
+                       2 * s.madds() * steps / t / 1e9,
+                       t * 1e9 / (s.madds() * steps)};
+          });
+    }
+    // Deep linear networks: depth 3 and 4, GD, FA and DFA, one thread on each side.
+    for (const DeepShape& s : kDeepShapes)
+      for (DeepAlgorithm a : {DeepAlgorithm::gd, DeepAlgorithm::fa, DeepAlgorithm::dfa}) {
+        const std::string algo = deep_algorithm_name(a);
+        std::string lower = algo;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const int steps = static_cast<int>(
+            std::max(5.0, std::min(1e4, std::floor(2.5e8 / (2 * s.madds(a))))));
+        DeepState st = make_deep_state(s);
+        const std::filesystem::path dir =
+            work_dir / ("deep-" + std::to_string(s.n) + "x" + std::to_string(s.m) + "-h" +
+                        std::to_string(s.hidden) + "-L" + std::to_string(s.depth) + "-" + lower);
+        write_deep_instance(dir, st);
+        cxx_deep_seconds(st, a, steps, 1);
+        for (int l = 1; l <= s.depth; ++l)
+          write_npy(dir / ("ours_W" + std::to_string(l) + ".npy"), st.w.W[std::size_t(l)]);
+        const double gflop = 2 * s.madds(a) * steps / 1e9;
+        const std::string key = "deep " + lower + " " + s.str();
+        for (const Peer& peer : {Peer{"numpy-openblas", "deep-numpy", 1, "", true, "--algo " + lower},
+                                 Peer{"pytorch", "deep-torch", 1, "", true, "--algo " + lower}})
+          peer_rows(
+              key, peer, dir, steps, 0, [&] { return cxx_deep_seconds(st, a, steps, 3); },
+              [&](const std::string& name, double t, double tp, const std::string& note) {
+                return Row{"deep-" + lower + "-step double " + s.str() + " vs " + name,
+                           "GFLOP/s",
+                           name,
+                           std::to_string(steps) + " steps; " + note,
+                           gflop / t,
+                           gflop / tp,
+                           tp / t,
+                           -1,
+                           gflop / t,
+                           t * 1e9 / (s.madds(a) * steps)};
+              });
+      }
+    if (disagreement) {
+      std::cerr << "fa-bench: a peer's final factors disagree with ours (see DISAGREES)\n";
+      peers_disagree = true;
     }
   }
   if (!claims_json.empty()) {
@@ -864,5 +1093,5 @@ int main(int argc, char** argv) {
   }
   f << out.dump(2) << "\n";
   std::cout << "wrote " << json_path << "\n";
-  return reporter.errors.empty() ? 0 : 1;
+  return reporter.errors.empty() && !peers_disagree ? 0 : 1;
 }

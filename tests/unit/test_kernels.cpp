@@ -318,12 +318,13 @@ TEST_CASE("the MPFR agreement check fails on a perturbation of a relative 1e-30 
 
 // ---- The dot products of the MPFR kernels are exact sums rounded once (issue 23) --------------
 //
-// Each entry of E = ZW - Y, of G = A^T E and of the sum s = (E V^T)(i, k) inside Z -= eta E V^T
-// must equal the exact rational value rounded to nearest by MPFR itself (mpfr_set_q): ==, not
-// within a tolerance. Inputs span the cases the fixed-point path of dynamics/exact_dot.hpp treats
-// differently: exponent spreads within a row or column from none to beyond kMaxDigits digits
-// (the general path), exact zeros, cancellation, dot products longer than one carry chunk, a
-// subtracted Y far above or below the products, and precisions from 53 to 1024 bits.
+// Each entry of E = ZW - Y, of C = ZW (times), of G = A^T E and of the sum s = (E V^T)(i, k) inside
+// Z -= eta E V^T must equal the exact rational value rounded to nearest by MPFR itself
+// (mpfr_set_q): ==, not within a tolerance. Inputs span the cases the fixed-point path of
+// dynamics/exact_dot.hpp treats differently: exponent spreads within a row or column from none to
+// beyond kMaxDigits digits (the general path), exact zeros, cancellation, dot products longer than
+// one carry chunk, a subtracted Y far above or below the products, and precisions from 53 to 1024
+// bits.
 namespace {
 
 /// q rounded to nearest at T's working precision, by MPFR.
@@ -353,7 +354,7 @@ std::string exact_mismatch(const char* what, Eigen::Index i, Eigen::Index j, con
          to_text(got) + ", exact sum rounded once " + to_text(want);
 }
 
-/// The three kernels on random operands of shape (n, m, r) against the exact sums rounded once;
+/// The four kernels on random operands of shape (n, m, r) against the exact sums rounded once;
 /// returns the mismatches (empty when every entry is the correctly rounded one).
 template <class T>
 std::vector<std::string> kernel_exactness(Eigen::Index n, Eigen::Index m, Eigen::Index r,
@@ -372,6 +373,13 @@ std::vector<std::string> kernel_exactness(Eigen::Index n, Eigen::Index m, Eigen:
     for (Eigen::Index i = 0; i < n; ++i) {
       const T want = mpfr_rounded<T>(Rational(Zq.row(i).dot(Wq.col(j)) - Yq(i, j)));
       if (E(i, j) != want) bad.push_back(exact_mismatch("E", i, j, E(i, j), want));
+    }
+  Mat<T> C;  // the deep networks' forward product: ZW rounded once per entry
+  kernels::times(Z, W, C);
+  for (Eigen::Index j = 0; j < m; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T want = mpfr_rounded<T>(Rational(Zq.row(i).dot(Wq.col(j))));
+      if (C(i, j) != want) bad.push_back(exact_mismatch("C", i, j, C(i, j), want));
     }
   const Mat<Rational> Eq = exact::to_rational(E);
   Mat<T> G;
