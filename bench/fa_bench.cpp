@@ -721,7 +721,12 @@ std::string blas_words(const nlohmann::json& j) {
     for (const auto& lib : j["blas"]["libraries"]) {
       const std::string path = lib.get<std::string>();
       if (path.find("liblapack") != std::string::npos) continue;
-      words += (words.empty() ? "" : ", ") + std::filesystem::path(path).filename().string();
+      // The directory too where it names the library (blis-pthread/libblas.so.3).
+      const std::filesystem::path file(path);
+      const std::string dir = file.parent_path().filename().string();
+      words += (words.empty() ? "" : ", ") +
+               (dir.find("blis") != std::string::npos ? dir + "/" : std::string()) +
+               file.filename().string();
     }
   if (j.contains("blas") && j["blas"].contains("threadpoolctl") &&
       j["blas"]["threadpoolctl"].is_array())
