@@ -477,7 +477,8 @@ struct Peer {
   std::string args;         // more arguments for peers.py run
 };
 const std::vector<Peer> kPeers = {
-    {"gemm-openblas", "gemm", 1, "", true, ""},  // the roofline: OpenBLAS's GEMM on the step's products
+    {"gemm-openblas", "gemm", 1, "", true,
+     ""},                     // the roofline: OpenBLAS's GEMM on the step's products
     {"gemm-blis", "gemm", 1,  // a second roofline: BLIS's GEMM, one thread
      std::string("BLIS_NUM_THREADS=1 LD_LIBRARY_PATH=") + kBlisPath, false, ""},
     {"numpy-openblas", "numpy", 1, "", true, ""},
@@ -577,8 +578,10 @@ DeepState make_deep_state(const DeepShape& s, std::uint64_t seed = 12345) {
   for (int l = 1; l <= s.depth; ++l) {
     const double d = s.width(l - 1);
     st.start.W[std::size_t(l)] = gaussian(s.width(l), s.width(l - 1), g, 0.5 / std::sqrt(d));
-    if (l >= 2) st.fb.fa[std::size_t(l)] = gaussian(s.width(l), s.width(l - 1), g, 1 / std::sqrt(d));
-    if (l < s.depth) st.fb.dfa[std::size_t(l)] = gaussian(s.n, s.width(l), g, 1 / std::sqrt(double(s.n)));
+    if (l >= 2)
+      st.fb.fa[std::size_t(l)] = gaussian(s.width(l), s.width(l - 1), g, 1 / std::sqrt(d));
+    if (l < s.depth)
+      st.fb.dfa[std::size_t(l)] = gaussian(s.n, s.width(l), g, 1 / std::sqrt(double(s.n)));
   }
   st.eta = 1.0 / 16 / std::max(1.0, spectral_norm(st.Y));
   st.w = st.start;
@@ -657,12 +660,11 @@ nlohmann::json run_peer(const std::string& python, const Peer& peer,
                         const std::string& coretype = "") {
   const std::string openblas_env =
       coretype.empty() ? g_openblas_env : "env OPENBLAS_CORETYPE=" + coretype;
-  std::string cmd = openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " +
-                    FA_BENCH_DIR + "/peers.py run --dir '" + dir.string() + "' --peer " +
-                    peer.script_peer + " --steps " + std::to_string(steps) + " --threads " +
-                    std::to_string(peer.threads) + " --record-every " +
-                    std::to_string(record_every) + (peer.args.empty() ? "" : " " + peer.args) +
-                    " 2>&1";
+  std::string cmd =
+      openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " + FA_BENCH_DIR +
+      "/peers.py run --dir '" + dir.string() + "' --peer " + peer.script_peer + " --steps " +
+      std::to_string(steps) + " --threads " + std::to_string(peer.threads) + " --record-every " +
+      std::to_string(record_every) + (peer.args.empty() ? "" : " " + peer.args) + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return nlohmann::json::object();
   std::string out;
@@ -746,6 +748,22 @@ struct Row {
   double gflops, ns_per_madd;        // ours in both units
   double loop = -1;                  // mp steps: with the MPFR loop kernels of before issue 23
 };
+
+/// A peer row of steps in GFLOP/s: `gflop` GFLOP (`madds` multiply-adds) of `steps` steps in t
+/// seconds (ours) and tp (the peer).
+Row step_row(const std::string& what, const std::string& peer, int steps, const std::string& note,
+             double gflop, double madds, double t, double tp) {
+  return Row{what + " vs " + peer,
+             "GFLOP/s",
+             peer,
+             std::to_string(steps) + " steps; " + note,
+             gflop / t,
+             gflop / tp,
+             tp / t,
+             -1,
+             gflop / t,
+             t * 1e9 / madds};
+}
 
 }  // namespace
 
@@ -911,34 +929,33 @@ int main(int argc, char** argv) {
     // on OpenBLAS and OpenBLAS fell back to generic kernels. ours() times our side right before
     // each peer run, so each ratio compares neighbouring moments (on a shared machine the load
     // changes between peers); row(name, ours seconds, peer seconds, note) makes the row.
-    auto peer_rows = [&](const std::string& key, const Peer& peer,
-                         const std::filesystem::path& dir, int steps, int every,
-                         const std::function<double()>& ours,
-                         const std::function<Row(const std::string&, double, double,
-                                                 const std::string&)>& row) {
-      if (!selected(key + " " + peer.limit_name)) return;
-      std::vector<std::string> coretypes{""};
-      if (peer.openblas && !kernels.tuned.empty()) coretypes.push_back(kernels.tuned);
-      for (const std::string& coretype : coretypes) {
-        const std::string name = peer.limit_name + (coretype.empty() ? "" : "-tuned");
-        const double t = ours();
-        const nlohmann::json j = run_peer(python, peer, dir, steps, every, coretype);
-        if (j.empty()) continue;
-        const double tp = j["seconds"].get<double>();
-        std::string note = blas_words(j) + agreement_words(j);
-        if (!coretype.empty())
-          note += "; OPENBLAS_CORETYPE=" + coretype + " (OpenBLAS's choice: " +
-                  kernels.architecture + ")";
-        if (!agrees(j)) {
-          note += "; DISAGREES with ours (agreement > sqrt(eps))";
-          disagreement = true;
-        }
-        std::cout << "  " << key << " " << name << ": ours " << fmt(t) << " s, " << fmt(tp)
-                  << " s; " << note << "\n"
-                  << std::flush;
-        rows.push_back(row(name, t, tp, note));
-      }
-    };
+    auto peer_rows =
+        [&](const std::string& key, const Peer& peer, const std::filesystem::path& dir, int steps,
+            int every, const std::function<double()>& ours,
+            const std::function<Row(const std::string&, double, double, const std::string&)>& row) {
+          if (!selected(key + " " + peer.limit_name)) return;
+          std::vector<std::string> coretypes{""};
+          if (peer.openblas && !kernels.tuned.empty()) coretypes.push_back(kernels.tuned);
+          for (const std::string& coretype : coretypes) {
+            const std::string name = peer.limit_name + (coretype.empty() ? "" : "-tuned");
+            const double t = ours();
+            const nlohmann::json j = run_peer(python, peer, dir, steps, every, coretype);
+            if (j.empty()) continue;
+            const double tp = j["seconds"].get<double>();
+            std::string note = blas_words(j) + agreement_words(j);
+            if (!coretype.empty())
+              note += "; OPENBLAS_CORETYPE=" + coretype +
+                      " (OpenBLAS's choice: " + kernels.architecture + ")";
+            if (!agrees(j)) {
+              note += "; DISAGREES with ours (agreement > sqrt(eps))";
+              disagreement = true;
+            }
+            std::cout << "  " << key << " " << name << ": ours " << fmt(t) << " s, " << fmt(tp)
+                      << " s; " << note << "\n"
+                      << std::flush;
+            rows.push_back(row(name, t, tp, note));
+          }
+        };
     for (const Shape& s : kPeerShapes) {
       const int steps = peer_steps(s);
       State<double> st = make_state<double>(s);
@@ -952,16 +969,8 @@ int main(int argc, char** argv) {
         peer_rows(
             s.str(), peer, dir, steps, 0, [&] { return cxx_fa_seconds(st, steps, 3); },
             [&](const std::string& name, double t, double tp, const std::string& note) {
-              return Row{"fa-step double " + s.str() + " vs " + name,
-                         "GFLOP/s",
-                         name,
-                         std::to_string(steps) + " steps; " + note,
-                         gflop / t,
-                         gflop / tp,
-                         tp / t,
-                         -1,
-                         gflop / t,
-                         t * 1e9 / (s.madds() * steps)};
+              return step_row("fa-step double " + s.str(), name, steps, note, gflop,
+                              s.madds() * steps, t, tp);
             });
     }
     // Whole runs: 10^4 FA steps at 32x32x8 recording the trajectory every 10 steps, as the
@@ -999,8 +1008,8 @@ int main(int argc, char** argv) {
         const std::string algo = deep_algorithm_name(a);
         std::string lower = algo;
         for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        const int steps = static_cast<int>(
-            std::max(5.0, std::min(1e4, std::floor(2.5e8 / (2 * s.madds(a))))));
+        const int steps =
+            static_cast<int>(std::max(5.0, std::min(1e4, std::floor(2.5e8 / (2 * s.madds(a))))));
         DeepState st = make_deep_state(s);
         const std::filesystem::path dir =
             work_dir / ("deep-" + std::to_string(s.n) + "x" + std::to_string(s.m) + "-h" +
@@ -1011,21 +1020,14 @@ int main(int argc, char** argv) {
           write_npy(dir / ("ours_W" + std::to_string(l) + ".npy"), st.w.W[std::size_t(l)]);
         const double gflop = 2 * s.madds(a) * steps / 1e9;
         const std::string key = "deep " + lower + " " + s.str();
-        for (const Peer& peer : {Peer{"numpy-openblas", "deep-numpy", 1, "", true, "--algo " + lower},
-                                 Peer{"pytorch", "deep-torch", 1, "", true, "--algo " + lower}})
+        for (const Peer& peer :
+             {Peer{"numpy-openblas", "deep-numpy", 1, "", true, "--algo " + lower},
+              Peer{"pytorch", "deep-torch", 1, "", true, "--algo " + lower}})
           peer_rows(
               key, peer, dir, steps, 0, [&] { return cxx_deep_seconds(st, a, steps, 3); },
               [&](const std::string& name, double t, double tp, const std::string& note) {
-                return Row{"deep-" + lower + "-step double " + s.str() + " vs " + name,
-                           "GFLOP/s",
-                           name,
-                           std::to_string(steps) + " steps; " + note,
-                           gflop / t,
-                           gflop / tp,
-                           tp / t,
-                           -1,
-                           gflop / t,
-                           t * 1e9 / (s.madds(a) * steps)};
+                return step_row("deep-" + lower + "-step double " + s.str(), name, steps, note,
+                                gflop, s.madds(a) * steps, t, tp);
               });
       }
     if (disagreement) {

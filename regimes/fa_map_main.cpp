@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
   run->add_flag("--dry-run", opt.dry_run, "list this shard's cells and their commands");
   run->add_option("--jobs,-j", opt.jobs,
                   "cells run at once, on as many threads (default: every core this process may "
-                  "use, " + std::to_string(default_jobs()) +
-                      " here); the results do not depend on it")
+                  "use, " +
+                      std::to_string(default_jobs()) + " here); the results do not depend on it")
       ->check(CLI::Range(1, 4096));
 
   std::vector<std::string> sources;

@@ -11,9 +11,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -260,12 +260,17 @@ int run_shard(const MapOptions& opt) {
         json result = run_cell(c.spec);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        out[q] = {{"job", j},         {"grid", c.grid},     {"index", c.index},
-                  {"at", c.at},       {"seed", c.spec.recipe.seed},
-                  {"command", command}, {"result", result}, {"seconds", seconds}};
+        out[q] = {{"job", j},
+                  {"grid", c.grid},
+                  {"index", c.index},
+                  {"at", c.at},
+                  {"seed", c.spec.recipe.seed},
+                  {"command", command},
+                  {"result", result},
+                  {"seconds", seconds}};
         const std::lock_guard<std::mutex> lock(print);
-        std::cout << "fa-map: " << c.grid << "/" << c.index << " " << c.at.dump() << " ("
-                  << seconds << " s)" << std::endl;
+        std::cout << "fa-map: " << c.grid << "/" << c.index << " " << c.at.dump() << " (" << seconds
+                  << " s)" << std::endl;
       } catch (...) {
         const std::lock_guard<std::mutex> lock(print);
         if (!failure) failure = std::current_exception();
@@ -273,8 +278,8 @@ int run_shard(const MapOptions& opt) {
       }
     }
   };
-  const std::size_t threads =
-      std::min<std::size_t>(mine.size(), static_cast<std::size_t>(opt.jobs ? opt.jobs : default_jobs()));
+  const std::size_t threads = std::min<std::size_t>(
+      mine.size(), static_cast<std::size_t>(opt.jobs ? opt.jobs : default_jobs()));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();

@@ -469,12 +469,14 @@ std::string meta_line(const json& run) {
 std::string depth_line(const json& report, const json& mutants, const json& regimes) {
   const json& env = report["run"]["environment"];
   auto env_text = [&](const char* name) {
-    return env.contains(name) && env[name].is_string() ? env[name].get<std::string>() : std::string();
+    return env.contains(name) && env[name].is_string() ? env[name].get<std::string>()
+                                                       : std::string();
   };
   const std::string profile = env_text("FA_PROFILE"), depth = env_text("FA_DEPTH");
   std::ostringstream os;
   os << "Depth: profile " << (profile.empty() ? "test (the test command's)" : profile)
-     << (profile == "main" ? " (the main job's: 10x the double, 5x the mp, 4x the exact cases)" : "")
+     << (profile == "main" ? " (the main job's: 10x the double, 5x the mp, 4x the exact cases)"
+                           : "")
      << ", FA_DEPTH " << (depth.empty() ? "1" : depth);
   if (!env_text("FA_SEED").empty()) os << ", FA_SEED " << env_text("FA_SEED");
   // Cases of the claims expected to hold (a refuted conjecture stops at its counterexample).
@@ -613,8 +615,8 @@ KillMatrix kill_matrix(const json& mutants) {
   return km;
 }
 
-std::string render_markdown(const json& report, const std::vector<Plot>& plots,
-                            const json& mutants, const json& regimes) {
+std::string render_markdown(const json& report, const std::vector<Plot>& plots, const json& mutants,
+                            const json& regimes) {
   std::ostringstream os;
   const json& run = report["run"];
   os << "# fa-verify: claim-by-claim report\n\n"
@@ -761,8 +763,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
 
 // ---- HTML ----------------------------------------------------------------------------------------
 
-std::string render_html(const json& report, const std::vector<Plot>& plots,
-                        const json& mutants, const json& regimes) {
+std::string render_html(const json& report, const std::vector<Plot>& plots, const json& mutants,
+                        const json& regimes) {
   std::ostringstream os;
   const json& run = report["run"];
   const bool all_ok = report["totals"]["not_as_expected"] == 0 && report["totals"]["results"] != 0;

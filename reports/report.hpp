@@ -81,8 +81,8 @@ std::string regimes_html(const json& regimes, const std::vector<Plot>& plots);
 
 /// `mutants` is report/mutants.json (the mutation tests' kill matrix) or null when absent;
 /// `regimes` is regimes.json (the regime map) or null (only its size is read here: the depth line).
-std::string render_markdown(const json& report, const std::vector<Plot>& plots,
-                            const json& mutants, const json& regimes);
+std::string render_markdown(const json& report, const std::vector<Plot>& plots, const json& mutants,
+                            const json& regimes);
 std::string render_html(const json& report, const std::vector<Plot>& plots, const json& mutants,
                         const json& regimes);
 
