@@ -42,7 +42,7 @@ FA_PROFILE=$PROFILE "$BUILD_DIR/fa-report" --dir "$FA_REPORT_DIR" write > /dev/n
 if [[ -f $FA_REPORT_DIR/index.html && $FA_REPORT_DIR/index.html -nt $stamp ]]; then
   headline=$(grep -m1 '^\*\*' "$FA_REPORT_DIR/claims.md" | tr -d '*')
   echo "verify: $headline"
-  echo "verify: $(grep -m1 '^Depth: ' "$FA_REPORT_DIR/claims.md")"
+  echo "verify: $(grep -m1 '^Depth: ' "$FA_REPORT_DIR/claims.md" | sed 's/\\_/_/g')"
   echo "verify: report written to $FA_REPORT_DIR/index.html (open it in a browser),"
   echo "        $FA_REPORT_DIR/claims.md and $FA_REPORT_DIR/claims.json"
 else
