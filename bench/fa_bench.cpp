@@ -3,7 +3,11 @@
 //   double            (64,64,8) (256,256,32) (1024,1024,64)   limit: Eigen's GEMM on the three
 //                                                            products of the step (same shapes)
 //   mp, mpfr at 200b  (16,16,4) (32,32,8) (64,64,16)         limit: a raw MPFR multiply-add loop
-//                                                            on preallocated mpfr_t values
+//                                                            on preallocated mpfr_t values; also
+//                                                            the step before issue 23 (that loop
+//                                                            in the kernels) and the candidate
+//                                                            dot products (mpfr_dot, arb_dot,
+//                                                            quad-double) on the same products
 //   double FA steps vs numpy (bench/compare_numpy.py, /usr/bin/python3), same number of steps
 //
 // A step costs 6 n m r flops (three n x m x r products) = 3 n m r multiply-adds; every rate below
@@ -14,11 +18,15 @@
 //
 // Usage: fa-bench [--json FILE] [--python PYTHON] [--no-numpy] [--benchmark_* flags]
 //        fa-bench --fa-steps N M R STEPS [--repeats K]   (seconds for STEPS double FA steps)
+#include "bench/mpfr_loop_steps.hpp"
+#include "dynamics/deep.hpp"
 #include "dynamics/trajectory_impl.hpp"
 #include "dynamics/plain_steps.hpp"
 
+#include <arb.h>
 #include <benchmark/benchmark.h>
 #include <mpfr.h>
+#include <qd/qd_real.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -28,6 +36,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -123,19 +132,33 @@ void set_rates(benchmark::State& st, const Shape& s) {
 }
 
 // ---- the benchmarks ---------------------------------------------------------------------------
+/// ours: the library's step; plain: the Eigen expressions before issue 7; loop: the MPFR kernels
+/// before issue 23 (a loop of mpfr_mul and mpfr_add per entry; mp types only).
+enum class Impl { ours, plain, loop };
+
 template <class T>
-void bm_step(benchmark::State& bs, Shape s, Algorithm a, bool use_plain) {
+void bm_step(benchmark::State& bs, Shape s, Algorithm a, Impl impl) {
   State<T> st = make_state<T>(s);
   for (auto _ : bs) {
     if (a == Algorithm::fa) {
-      if (use_plain)
+      if (impl == Impl::plain)
         plain::plain_fa_step(st.f, st.Y, st.B, st.eta, st.ws);
-      else
+      else if constexpr (kernels::is_mpfr_v<T>) {
+        if (impl == Impl::loop)
+          loop::fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+        else
+          fa_step(st.f, st.Y, st.B, st.eta, st.ws);
+      } else
         fa_step(st.f, st.Y, st.B, st.eta, st.ws);
     } else {
-      if (use_plain)
+      if (impl == Impl::plain)
         plain::plain_gd_step(st.f, st.Y, st.eta, st.ws);
-      else
+      else if constexpr (kernels::is_mpfr_v<T>) {
+        if (impl == Impl::loop)
+          loop::gd_step(st.f, st.Y, st.eta, st.ws);
+        else
+          gd_step(st.f, st.Y, st.eta, st.ws);
+      } else
         gd_step(st.f, st.Y, st.eta, st.ws);
     }
     benchmark::ClobberMemory();
@@ -158,11 +181,32 @@ void bm_gemm(benchmark::State& bs, Shape s) {
   set_rates(bs, s);
 }
 
+/// How the three products of a step are formed on contiguous operands (bm_products).
+///   muladd, fma: the raw MPFR loops, the limit (mul+add rounds twice per term, as the kernels
+///                before issue 23 did; fma once).
+///   mpfr_dot:    MPFR 4.2's correctly rounded dot product (exact products, then mpfr_sum).
+///   arb_dot:     FLINT/Arb 2.23's arb_dot at the working precision (one rounding per dot
+///                product, with an error radius), on arb_t copies made outside the timing.
+///   qd:          libqd's quad-double (qd_real, ~212 bits; not correctly rounded), on copies
+///                made outside the timing.
+enum class Method { muladd, fma, mpfr_dot, arb_dot, qd };
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::muladd: return "mpfr-raw-muladd";
+    case Method::fma: return "mpfr-raw-fma";
+    case Method::mpfr_dot: return "dot-candidate-mpfr_dot";
+    case Method::arb_dot: return "dot-candidate-arb_dot";
+    case Method::qd: return "dot-candidate-qd_real";
+  }
+  return "?";
+}
+
 /// The floor for any mp matrix kernel: the 3 n m r multiply-adds of a step's three products,
-/// straight on preallocated mpfr_t values laid out contiguously for each dot product, with
-/// mul+add (two roundings, as the steps round) or fma (one): (ZW)_ij over k, (B^T E)_kj over i,
-/// (E W^T)_ik over j, each into its own preallocated result. Nothing else of a step (no Y, no
-/// updates, no matrices).
+/// straight on preallocated values laid out contiguously for each dot product: (ZW)_ij over k,
+/// (B^T E)_kj over i, (E W^T)_ik over j, each into its own preallocated result. Nothing else of a
+/// step (no Y, no updates, no matrices). `method` says how (Method); the raw MPFR loops are the
+/// limit, the others the candidates for the kernels tried in issue 23.
 ///
 /// The operands are the step's own: before every iteration (outside the timed region) the FA
 /// state advances one step and its Z, W, B and E are copied in, unless `fresh` is false. Both
@@ -173,7 +217,7 @@ void bm_gemm(benchmark::State& bs, Shape s) {
 /// (measured with the repeated-values variant, reported beside). A step never sees the same
 /// values twice, so the floor it can reach is the loop on fresh operands.
 template <class T>
-void bm_mpfr_raw(benchmark::State& bs, Shape s, bool fused, bool fresh) {
+void bm_products(benchmark::State& bs, Shape s, Method method, bool fresh) {
   const int n = s.n, m = s.m, r = s.r;
   State<T> st = make_state<T>(s);
   const mpfr_prec_t prec = mpfr_get_prec(st.Y(0, 0).backend().data());
@@ -188,36 +232,87 @@ void bm_mpfr_raw(benchmark::State& bs, Shape s, bool fused, bool fresh) {
                       er = make(std::size_t(n) * m), wr = make(std::size_t(m) * r);
   std::vector<mpfr_t> out1 = make(std::size_t(n) * m), out2 = make(std::size_t(r) * m),
                       out3 = make(std::size_t(n) * r);
+  // The same operands for the candidates that need their own types.
+  auto arb_vec = [](std::size_t count) { return arb_ptr(_arb_vec_init(slong(count))); };
+  const bool use_arb = method == Method::arb_dot, use_qd = method == Method::qd;
+  arb_ptr azr = nullptr, awc = nullptr, abc = nullptr, aec = nullptr, aer = nullptr,
+          awr = nullptr, aout = nullptr;
+  if (use_arb) {
+    azr = arb_vec(std::size_t(n) * r), awc = arb_vec(std::size_t(m) * r);
+    abc = arb_vec(std::size_t(n) * r), aec = arb_vec(std::size_t(n) * m);
+    aer = arb_vec(std::size_t(n) * m), awr = arb_vec(std::size_t(m) * r);
+    aout = arb_vec(std::size_t(n) * m + std::size_t(r) * m + std::size_t(n) * r);
+  }
+  std::vector<qd_real> qzr, qwc, qbc, qec, qer, qwr, qout;
+  if (use_qd)
+    for (auto* v : {&qzr, &qwc, &qbc, &qec, &qer, &qwr})
+      v->resize(v == &qec || v == &qer ? std::size_t(n) * m : std::size_t(n + m) * r);
+  qout.resize(use_qd ? std::size_t(n) * m + std::size_t(r) * m + std::size_t(n) * r : 0);
+  mpfr_t rest;
+  mpfr_init2(rest, prec);
+  auto to_qd = [&](mpfr_srcptr x) {  // the value as four doubles, exactly for <= 212 bits
+    double part[4];
+    mpfr_set(rest, x, MPFR_RNDN);
+    for (double& d : part) {
+      d = mpfr_get_d(rest, MPFR_RNDN);
+      mpfr_sub_d(rest, rest, d, MPFR_RNDN);
+    }
+    return qd_real(part[0], part[1], part[2], part[3]);
+  };
   auto load = [&] {
-    auto set = [](mpfr_t& dst, const T& x) { mpfr_set(dst, x.backend().data(), MPFR_RNDN); };
+    auto set = [&](mpfr_t* dst, arb_ptr adst, std::vector<qd_real>& qdst, std::size_t q,
+                   const T& x) {
+      mpfr_set(dst[q], x.backend().data(), MPFR_RNDN);
+      if (use_arb) arb_set_interval_mpfr(adst + q, x.backend().data(), x.backend().data(), prec);
+      if (use_qd) qdst[q] = to_qd(x.backend().data());
+    };
     for (int i = 0; i < n; ++i)
       for (int k = 0; k < r; ++k) {
-        set(zr[std::size_t(i) * r + k], st.f.Z(i, k));
-        set(bc[std::size_t(k) * n + i], st.B(i, k));
+        set(zr.data(), azr, qzr, std::size_t(i) * r + k, st.f.Z(i, k));
+        set(bc.data(), abc, qbc, std::size_t(k) * n + i, st.B(i, k));
       }
     for (int j = 0; j < m; ++j)
       for (int k = 0; k < r; ++k) {
-        set(wc[std::size_t(j) * r + k], st.f.W(k, j));
-        set(wr[std::size_t(k) * m + j], st.f.W(k, j));
+        set(wc.data(), awc, qwc, std::size_t(j) * r + k, st.f.W(k, j));
+        set(wr.data(), awr, qwr, std::size_t(k) * m + j, st.f.W(k, j));
       }
     for (int j = 0; j < m; ++j)
       for (int i = 0; i < n; ++i) {
-        set(ec[std::size_t(j) * n + i], st.ws.E(i, j));
-        set(er[std::size_t(i) * m + j], st.ws.E(i, j));
+        set(ec.data(), aec, qec, std::size_t(j) * n + i, st.ws.E(i, j));
+        set(er.data(), aer, qer, std::size_t(i) * m + j, st.ws.E(i, j));
       }
   };
   load();
   mpfr_t t;
   mpfr_init2(t, prec);
-  auto dot = [&](mpfr_ptr acc, const mpfr_t* x, const mpfr_t* y, int len) {
-    if (fused) {
-      mpfr_set_zero(acc, 1);
-      for (int k = 0; k < len; ++k) mpfr_fma(acc, x[k], y[k], acc, MPFR_RNDN);
-    } else {
-      mpfr_mul(acc, x[0], y[0], MPFR_RNDN);
-      for (int k = 1; k < len; ++k) {
-        mpfr_mul(t, x[k], y[k], MPFR_RNDN);
-        mpfr_add(acc, acc, t, MPFR_RNDN);
+  std::vector<mpfr_ptr> pa(std::size_t(std::max({n, m, r}))), pb(pa.size());
+  std::size_t slot = 0;  // arb_dot / qd: the result's index among all three products
+  auto dot = [&](mpfr_ptr acc, mpfr_t* x, arb_srcptr ax, const qd_real* qx, mpfr_t* y,
+                 arb_srcptr ay, const qd_real* qy, int len) {
+    switch (method) {
+      case Method::fma:
+        mpfr_set_zero(acc, 1);
+        for (int k = 0; k < len; ++k) mpfr_fma(acc, x[k], y[k], acc, MPFR_RNDN);
+        break;
+      case Method::muladd:
+        mpfr_mul(acc, x[0], y[0], MPFR_RNDN);
+        for (int k = 1; k < len; ++k) {
+          mpfr_mul(t, x[k], y[k], MPFR_RNDN);
+          mpfr_add(acc, acc, t, MPFR_RNDN);
+        }
+        break;
+      case Method::mpfr_dot:
+        for (int k = 0; k < len; ++k) pa[std::size_t(k)] = x[k], pb[std::size_t(k)] = y[k];
+        mpfr_dot(acc, pa.data(), pb.data(), static_cast<unsigned long>(len), MPFR_RNDN);
+        break;
+      case Method::arb_dot:
+        arb_dot(aout + slot++, nullptr, 0, ax, 1, ay, 1, len, prec);
+        break;
+      case Method::qd: {
+        qd_real sum = qx[0] * qy[0];
+        for (int k = 1; k < len; ++k) sum += qx[k] * qy[k];
+        qout[slot++] = sum;
+        break;
       }
     }
   };
@@ -228,20 +323,37 @@ void bm_mpfr_raw(benchmark::State& bs, Shape s, bool fused, bool fresh) {
       load();
       bs.ResumeTiming();
     }
+    slot = 0;
     for (int j = 0; j < m; ++j)
-      for (int i = 0; i < n; ++i)
-        dot(out1[std::size_t(j) * n + i], &zr[std::size_t(i) * r], &wc[std::size_t(j) * r], r);
+      for (int i = 0; i < n; ++i) {
+        const std::size_t a = std::size_t(i) * r, b = std::size_t(j) * r;
+        dot(out1[std::size_t(j) * n + i], &zr[a], azr + (use_arb ? a : 0), qzr.data() + (use_qd ? a : 0),
+            &wc[b], awc + (use_arb ? b : 0), qwc.data() + (use_qd ? b : 0), r);
+      }
     for (int j = 0; j < m; ++j)
-      for (int k = 0; k < r; ++k)
-        dot(out2[std::size_t(j) * r + k], &bc[std::size_t(k) * n], &ec[std::size_t(j) * n], n);
+      for (int k = 0; k < r; ++k) {
+        const std::size_t a = std::size_t(k) * n, b = std::size_t(j) * n;
+        dot(out2[std::size_t(j) * r + k], &bc[a], abc + (use_arb ? a : 0), qbc.data() + (use_qd ? a : 0),
+            &ec[b], aec + (use_arb ? b : 0), qec.data() + (use_qd ? b : 0), n);
+      }
     for (int k = 0; k < r; ++k)
-      for (int i = 0; i < n; ++i)
-        dot(out3[std::size_t(k) * n + i], &er[std::size_t(i) * m], &wr[std::size_t(k) * m], m);
+      for (int i = 0; i < n; ++i) {
+        const std::size_t a = std::size_t(i) * m, b = std::size_t(k) * m;
+        dot(out3[std::size_t(k) * n + i], &er[a], aer + (use_arb ? a : 0), qer.data() + (use_qd ? a : 0),
+            &wr[b], awr + (use_arb ? b : 0), qwr.data() + (use_qd ? b : 0), m);
+      }
     benchmark::ClobberMemory();
   }
   mpfr_clear(t);
+  mpfr_clear(rest);
   for (auto* v : {&zr, &wc, &bc, &ec, &er, &wr, &out1, &out2, &out3})
     for (auto& x : *v) mpfr_clear(x);
+  if (use_arb) {
+    _arb_vec_clear(azr, slong(n) * r), _arb_vec_clear(awc, slong(m) * r);
+    _arb_vec_clear(abc, slong(n) * r), _arb_vec_clear(aec, slong(n) * m);
+    _arb_vec_clear(aer, slong(n) * m), _arb_vec_clear(awr, slong(m) * r);
+    _arb_vec_clear(aout, slong(n) * m + slong(r) * m + slong(n) * r);
+  }
   set_rates(bs, s);
 }
 
@@ -269,17 +381,20 @@ class CaptureReporter : public benchmark::ConsoleReporter {
   }
 };
 
-std::string step_name(Algorithm a, const std::string& type, const Shape& s, bool use_plain) {
-  return std::string(a == Algorithm::fa ? "fa-step" : "gd-step") + (use_plain ? "-plain " : " ") +
-         type + " " + s.str();
+std::string step_name(Algorithm a, const std::string& type, const Shape& s, Impl impl) {
+  return std::string(a == Algorithm::fa ? "fa-step" : "gd-step") +
+         (impl == Impl::plain ? "-plain " : impl == Impl::loop ? "-loop " : " ") + type + " " +
+         s.str();
 }
 
 template <class T>
 void register_steps(const Shape& s) {
   for (Algorithm a : {Algorithm::fa, Algorithm::gd})
-    for (bool use_plain : {false, true})
-      benchmark::RegisterBenchmark(step_name(a, type_label<T>(), s, use_plain).c_str(),
-                                   [=](benchmark::State& bs) { bm_step<T>(bs, s, a, use_plain); });
+    for (Impl impl : {Impl::ours, Impl::plain, Impl::loop}) {
+      if (impl == Impl::loop && !kernels::is_mpfr_v<T>) continue;
+      benchmark::RegisterBenchmark(step_name(a, type_label<T>(), s, impl).c_str(),
+                                   [=](benchmark::State& bs) { bm_step<T>(bs, s, a, impl); });
+    }
 }
 
 // ---- identity / agreement of the fast steps with the plain ones, on this binary's flags -------
@@ -340,10 +455,17 @@ const std::vector<Shape> kPeerShapes = {
     {8, 6, 3}, {64, 64, 8}, {256, 256, 32}, {1024, 1024, 64}, {4096, 512, 16}};
 constexpr const char* kReferenceBlasPath =  // Debian's reference BLAS and LAPACK (libblas3)
     "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack";
-// OpenBLAS picks its kernels for the CPU it finds (here Cooperlake: AVX-512), unless
+constexpr const char* kBlisPath =  // Debian's BLIS (libblis4-pthread) as libblas.so.3
+    "/usr/lib/x86_64-linux-gnu/blis-pthread:/usr/lib/x86_64-linux-gnu/lapack";
+// OpenBLAS picks its kernels for the CPU it finds (here SkylakeX: AVX-512), unless
 // OPENBLAS_CORETYPE names one; some machines set it (this one: Haswell, AVX2 only, about 35%
-// slower in DGEMM here). The peers run with OpenBLAS's own choice, the faster one, unless
-// fa-bench is given --openblas-coretype-from-env. The table says which kernels ran.
+// slower in DGEMM here). The peers run with OpenBLAS's own choice unless fa-bench is given
+// --openblas-coretype-from-env. When that choice is a generic fallback for the CPU (Debian 12's
+// OpenBLAS runs Prescott kernels on some AVX-512 Xeons: `peers.py kernels` decides), the
+// OpenBLAS-based peers run a second time with OPENBLAS_CORETYPE set to the best kernel the CPU
+// supports, in their own environment only: the "-tuned" rows. The table says which kernels ran.
+// To see the tuned rows on a machine where OpenBLAS chooses well, give the default runs a
+// generic kernel: OPENBLAS_CORETYPE=Prescott fa-bench --openblas-coretype-from-env.
 std::string g_openblas_env = "env -u OPENBLAS_CORETYPE";
 
 struct Peer {
@@ -351,15 +473,34 @@ struct Peer {
   std::string script_peer;  // peers.py --peer
   int threads;              // 0: the libraries' default (all cores)
   std::string env;          // prefix for the command line
+  bool openblas = true;     // runs on OpenBLAS (and again with the tuned kernel when it fell back)
+  std::string args;         // more arguments for peers.py run
 };
 const std::vector<Peer> kPeers = {
-    {"gemm-openblas", "gemm", 1, ""},  // the roofline: OpenBLAS's GEMM on the step's products
-    {"numpy-openblas", "numpy", 1, ""},
-    {"numpy-openblas-mt", "numpy", 0, ""},
-    {"numpy-reference-blas", "numpy", 1, std::string("LD_LIBRARY_PATH=") + kReferenceBlasPath},
-    {"pytorch", "torch", 1, ""},
-    {"pytorch-autograd", "torch-autograd", 1, ""},
+    {"gemm-openblas", "gemm", 1, "", true,
+     ""},                     // the roofline: OpenBLAS's GEMM on the step's products
+    {"gemm-blis", "gemm", 1,  // a second roofline: BLIS's GEMM, one thread
+     std::string("BLIS_NUM_THREADS=1 LD_LIBRARY_PATH=") + kBlisPath, false, ""},
+    {"numpy-openblas", "numpy", 1, "", true, ""},
+    {"numpy-openblas-mt", "numpy", 0, "", true, ""},
+    {"numpy-reference-blas", "numpy", 1, std::string("LD_LIBRARY_PATH=") + kReferenceBlasPath,
+     false, ""},
+    {"pytorch", "torch", 1, "", true, ""},
+    {"pytorch-autograd", "torch-autograd", 1, "", true, ""},
 };
+
+/// OpenBLAS's kernel choice for the peers (`peers.py kernels`, in the peers' environment).
+struct KernelChoice {
+  std::string architecture;  // empty: unknown
+  std::string tuned;         // OPENBLAS_CORETYPE for the -tuned rows; empty: no tuned rows
+  std::string reason;
+};
+
+/// Agreement bound for a peer's final factors: the peers compute the same steps with another
+/// summation order (other BLAS kernels), so they differ from ours by rounding, amplified by the
+/// dynamics but far below half the digits (measured: 1e-16..1e-12 here); sqrt(eps) ~ 1.5e-8
+/// separates that from a peer that computed something else (then the leading digits differ).
+const double kAgreementBound = std::sqrt(std::numeric_limits<double>::epsilon());
 
 int peer_steps(const Shape& s) {  // about 1e9 flops of FA steps, at least 5, at most 10000
   return static_cast<int>(std::max(5.0, std::min(1e4, std::floor(1e9 / (2 * s.madds())))));
@@ -390,6 +531,89 @@ void write_instance(const std::filesystem::path& dir, const State<double>& st) {
   char hex[64];
   std::snprintf(hex, sizeof hex, "%a\n", st.eta);
   std::ofstream(dir / "eta.txt") << hex;
+}
+
+// ---- deep linear networks (dynamics/deep.hpp): depth L, every hidden width the same ------------
+struct DeepShape {
+  int n, m, hidden, depth;
+  std::string str() const {
+    return std::to_string(n) + "x" + std::to_string(m) + " hidden " + std::to_string(hidden) +
+           " L=" + std::to_string(depth);
+  }
+  int width(int l) const { return l == 0 ? m : l == depth ? n : hidden; }  // d_l
+  /// Multiply-adds of one step (deep_step): the forward products P_2..P_{L-1}, the residual,
+  /// the backward signals (GD/FA: W_{l+1}^T delta_{l+1}; DFA: D_l^T E) and the updates of
+  /// W_2..W_L (W_1's takes no product).
+  double madds(DeepAlgorithm a) const {
+    double total = 0;
+    for (int l = 2; l <= depth; ++l) total += 2.0 * width(l) * width(l - 1) * m;
+    for (int l = 1; l < depth; ++l)
+      total += double(width(l)) * (a == DeepAlgorithm::dfa ? n : width(l + 1)) * m;
+    return total;
+  }
+};
+const std::vector<DeepShape> kDeepShapes = {
+    {64, 64, 32, 3}, {64, 64, 32, 4}, {256, 256, 64, 3}, {256, 256, 64, 4}};
+
+struct DeepState {
+  Layers<double> start, w;
+  Mat<double> Y;
+  DeepFeedback<double> fb;
+  double eta = 0;
+  DeepWorkspace<double> ws;
+};
+
+/// Seeded like make_state: Y of rank `hidden`, layers of spectral norm about 1 (entries
+/// N(0, 1/4d_{l-1})), Gaussian feedback for FA and DFA, and a step small enough for the steps
+/// timed (eta = 2^-4 / max(1, ||Y||)): every run stays finite, which peers.py checks.
+DeepState make_deep_state(const DeepShape& s, std::uint64_t seed = 12345) {
+  std::mt19937_64 g(seed);
+  DeepState st;
+  st.Y = gaussian(s.n, s.hidden, g, 1 / std::sqrt(double(s.n))) *
+         gaussian(s.hidden, s.m, g, 1 / std::sqrt(double(s.m)));
+  const auto L = static_cast<std::size_t>(s.depth);
+  st.start.W.resize(L + 1);
+  st.fb.fa.resize(L + 1);
+  st.fb.dfa.resize(L + 1);
+  for (int l = 1; l <= s.depth; ++l) {
+    const double d = s.width(l - 1);
+    st.start.W[std::size_t(l)] = gaussian(s.width(l), s.width(l - 1), g, 0.5 / std::sqrt(d));
+    if (l >= 2)
+      st.fb.fa[std::size_t(l)] = gaussian(s.width(l), s.width(l - 1), g, 1 / std::sqrt(d));
+    if (l < s.depth)
+      st.fb.dfa[std::size_t(l)] = gaussian(s.n, s.width(l), g, 1 / std::sqrt(double(s.n)));
+  }
+  st.eta = 1.0 / 16 / std::max(1.0, spectral_norm(st.Y));
+  st.w = st.start;
+  return st;
+}
+
+void write_deep_instance(const std::filesystem::path& dir, const DeepState& st) {
+  std::filesystem::create_directories(dir);
+  write_npy(dir / "Y.npy", st.Y);
+  const int L = st.start.depth();
+  for (int l = 1; l <= L; ++l) {
+    write_npy(dir / ("W" + std::to_string(l) + ".npy"), st.start.W[std::size_t(l)]);
+    if (l >= 2) write_npy(dir / ("F" + std::to_string(l) + ".npy"), st.fb.fa[std::size_t(l)]);
+    if (l < L) write_npy(dir / ("D" + std::to_string(l) + ".npy"), st.fb.dfa[std::size_t(l)]);
+  }
+  char hex[64];
+  std::snprintf(hex, sizeof hex, "%a\n", st.eta);
+  std::ofstream(dir / "eta.txt") << hex;
+}
+
+/// Seconds for `steps` deep steps from the start (best of `repeats`); leaves the final layers.
+double cxx_deep_seconds(DeepState& st, DeepAlgorithm a, int steps, int repeats) {
+  double best = std::numeric_limits<double>::infinity();
+  for (int rep = 0; rep < repeats; ++rep) {
+    st.w = st.start;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int t = 0; t < steps; ++t) deep_step(a, st.w, st.Y, st.fb, st.eta, st.ws);
+    benchmark::DoNotOptimize(st.w.W.back().data());
+    const auto t1 = std::chrono::steady_clock::now();
+    best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
+  }
+  return best;
 }
 
 /// Seconds for `steps` of our FA step from the instance's start (best of `repeats`); leaves the
@@ -430,13 +654,17 @@ double cxx_run_seconds(State<double>& st, int steps, int record_every, int repea
 }
 
 /// Runs one peer; returns its JSON report (empty object if it failed, with the reason printed).
+/// coretype: OPENBLAS_CORETYPE for this run alone (the tuned rows), else the default environment.
 nlohmann::json run_peer(const std::string& python, const Peer& peer,
-                        const std::filesystem::path& dir, int steps, int record_every) {
-  std::string cmd = g_openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " +
-                    FA_BENCH_DIR + "/peers.py run --dir '" + dir.string() + "' --peer " +
-                    peer.script_peer + " --steps " + std::to_string(steps) + " --threads " +
-                    std::to_string(peer.threads) + " --record-every " +
-                    std::to_string(record_every) + " 2>&1";
+                        const std::filesystem::path& dir, int steps, int record_every,
+                        const std::string& coretype = "") {
+  const std::string openblas_env =
+      coretype.empty() ? g_openblas_env : "env OPENBLAS_CORETYPE=" + coretype;
+  std::string cmd =
+      openblas_env + " " + (peer.env.empty() ? "" : peer.env + " ") + python + " " + FA_BENCH_DIR +
+      "/peers.py run --dir '" + dir.string() + "' --peer " + peer.script_peer + " --steps " +
+      std::to_string(steps) + " --threads " + std::to_string(peer.threads) + " --record-every " +
+      std::to_string(record_every) + (peer.args.empty() ? "" : " " + peer.args) + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return nlohmann::json::object();
   std::string out;
@@ -454,6 +682,34 @@ nlohmann::json run_peer(const std::string& python, const Peer& peer,
   return j;
 }
 
+KernelChoice kernel_choice(const std::string& python) {
+  const std::string cmd =
+      g_openblas_env + " " + python + " " + FA_BENCH_DIR + "/peers.py kernels 2>&1";
+  KernelChoice c;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return c;
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  pclose(p);
+  const nlohmann::json j = nlohmann::json::parse(out, nullptr, false);
+  if (j.is_discarded()) {
+    std::cerr << "peers.py kernels failed (" << cmd << "):\n" << out << "\n";
+    return c;
+  }
+  if (j["architecture"].is_string()) c.architecture = j["architecture"];
+  if (j["tuned_coretype"].is_string()) c.tuned = j["tuned_coretype"];
+  c.reason = j.value("reason", "");
+  return c;
+}
+
+/// True when the peer's final factors agree with ours (kAgreementBound); peers without steps
+/// (the rooflines) agree by definition.
+bool agrees(const nlohmann::json& j) {
+  return !j.contains("agreement") || !j["agreement"].is_number() ||
+         j["agreement"].get<double>() <= kAgreementBound;
+}
+
 /// "; agreement X" (how far the peer's final factors are from ours), when the peer ran steps.
 std::string agreement_words(const nlohmann::json& j) {
   if (!j.contains("agreement") || !j["agreement"].is_number()) return "";
@@ -467,7 +723,12 @@ std::string blas_words(const nlohmann::json& j) {
     for (const auto& lib : j["blas"]["libraries"]) {
       const std::string path = lib.get<std::string>();
       if (path.find("liblapack") != std::string::npos) continue;
-      words += (words.empty() ? "" : ", ") + std::filesystem::path(path).filename().string();
+      // The directory too where it names the library (blis-pthread/libblas.so.3).
+      const std::filesystem::path file(path);
+      const std::string dir = file.parent_path().filename().string();
+      words += (words.empty() ? "" : ", ") +
+               (dir.find("blis") != std::string::npos ? dir + "/" : std::string()) +
+               file.filename().string();
     }
   if (j.contains("blas") && j["blas"].contains("threadpoolctl") &&
       j["blas"]["threadpoolctl"].is_array())
@@ -485,7 +746,24 @@ struct Row {
   std::string name, unit, limit_name, note;
   double ours, limit, ratio, plain;  // plain < 0: not measured
   double gflops, ns_per_madd;        // ours in both units
+  double loop = -1;                  // mp steps: with the MPFR loop kernels of before issue 23
 };
+
+/// A peer row of steps in GFLOP/s: `gflop` GFLOP (`madds` multiply-adds) of `steps` steps in t
+/// seconds (ours) and tp (the peer).
+Row step_row(const std::string& what, const std::string& peer, int steps, const std::string& note,
+             double gflop, double madds, double t, double tp) {
+  return Row{what + " vs " + peer,
+             "GFLOP/s",
+             peer,
+             std::to_string(steps) + " steps; " + note,
+             gflop / t,
+             gflop / tp,
+             tp / t,
+             -1,
+             gflop / t,
+             t * 1e9 / madds};
+}
 
 }  // namespace
 
@@ -493,6 +771,8 @@ int main(int argc, char** argv) {
   std::string json_path = std::string(FA_REPORT_DIR) + "/bench.json";
   std::string python = "/usr/bin/python3";
   bool with_peers = true;
+  std::string peer_filter;  // run only the peer rows whose "SHAPE PEER" contains it
+  bool peers_disagree = false;
   std::string claims_json;  // a claims.json whose cases and seconds give the claims' throughput
   std::filesystem::path work_dir = std::filesystem::temp_directory_path() / "fa-bench";
   // Our defaults first, so that --benchmark_* flags on the command line override them.
@@ -503,6 +783,8 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if (a == "--json" && i + 1 < argc)
       json_path = argv[++i];
+    else if (a == "--peer-filter" && i + 1 < argc)
+      peer_filter = argv[++i];
     else if (a == "--python" && i + 1 < argc)
       python = argv[++i];
     else if (a == "--no-peers")
@@ -516,7 +798,9 @@ int main(int argc, char** argv) {
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-peers] [--claims "
                    "CLAIMS_JSON] [--work-dir DIR] [--openblas-coretype-from-env] "
-                   "[--benchmark_* flags]\n";
+                   "[--peer-filter TEXT] [--benchmark_* flags]\n"
+                   "  --peer-filter TEXT: only the peer rows whose 'SHAPE PEER' contains TEXT\n"
+                   "  (e.g. '256x256x32 numpy'); --benchmark_filter=REGEX selects the step rows\n";
       return 0;
     } else
       args.push_back(a);
@@ -538,13 +822,14 @@ int main(int argc, char** argv) {
   auto register_raw = [](auto tag, const Shape& s) {
     using T = decltype(tag);
     const std::string type = type_label<T>();
-    for (bool fused : {false, true})
+    for (Method method :
+         {Method::muladd, Method::fma, Method::mpfr_dot, Method::arb_dot, Method::qd})
       benchmark::RegisterBenchmark(
-          ((fused ? "mpfr-raw-fma " : "mpfr-raw-muladd ") + type + " " + s.str()).c_str(),
-          [=](benchmark::State& bs) { bm_mpfr_raw<T>(bs, s, fused, true); });
+          (std::string(method_name(method)) + " " + type + " " + s.str()).c_str(),
+          [=](benchmark::State& bs) { bm_products<T>(bs, s, method, true); });
     benchmark::RegisterBenchmark(
         ("mpfr-raw-muladd-repeated " + type + " " + s.str()).c_str(),
-        [=](benchmark::State& bs) { bm_mpfr_raw<T>(bs, s, false, false); });
+        [=](benchmark::State& bs) { bm_products<T>(bs, s, Method::muladd, false); });
   };
   for (const Shape& s : kMpShapes) {
     register_steps<Mp>(s);
@@ -577,11 +862,11 @@ int main(int argc, char** argv) {
   for (const Shape& s : kDoubleShapes) {
     const double t_lim = sec("gemm double " + s.str());
     for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
-      const double t = sec(step_name(a, "double", s, false));
-      const double tp = sec(step_name(a, "double", s, true));
+      const double t = sec(step_name(a, "double", s, Impl::ours));
+      const double tp = sec(step_name(a, "double", s, Impl::plain));
       if (t <= 0 || t_lim <= 0) continue;
       const double flops = 2 * s.madds() / 1e9;
-      rows.push_back({step_name(a, "double", s, false), "GFLOP/s", "gemm", "", flops / t,
+      rows.push_back({step_name(a, "double", s, Impl::ours), "GFLOP/s", "gemm", "", flops / t,
                       flops / t_lim, t_lim / t, tp > 0 ? flops / tp : -1, flops / t,
                       t * 1e9 / s.madds()});
     }
@@ -593,16 +878,37 @@ int main(int argc, char** argv) {
       if (t_mul <= 0 || t_fma <= 0) continue;
       const double t_lim = std::min(t_mul, t_fma);  // the faster of the two raw loops
       const double t_rep = sec("mpfr-raw-muladd-repeated " + type + " " + s.str());
+      const double ns = 1e9 / s.madds();
       for (Algorithm a : {Algorithm::fa, Algorithm::gd}) {
-        const double t = sec(step_name(a, type, s, false));
-        const double tp = sec(step_name(a, type, s, true));
+        const double t = sec(step_name(a, type, s, Impl::ours));
+        const double tp = sec(step_name(a, type, s, Impl::plain));
+        const double tl = sec(step_name(a, type, s, Impl::loop));
         if (t <= 0) continue;
-        const double ns = 1e9 / s.madds();
-        const std::string note = std::string(t_mul <= t_fma ? "mul+add" : "fma") +
-                                 "; on repeated values " + fmt(t_rep * ns) + " ns";
-        rows.push_back({step_name(a, type, s, false), "ns/multiply-add", "mpfr-raw", note, t * ns,
-                        t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1, 2 * s.madds() / t / 1e9,
-                        t * ns});
+        std::string note = std::string(t_mul <= t_fma ? "mul+add" : "fma") +
+                           "; on repeated values " + fmt(t_rep * ns) + " ns";
+        if (tl > 0)
+          note += "; before issue 23 (loop kernels) " + fmt(tl * ns) + " ns, " +
+                  fmt(tl / t) + "x slower than now";
+        Row row{step_name(a, type, s, Impl::ours), "ns/multiply-add", "mpfr-raw", note, t * ns,
+                t_lim * ns, t_lim / t, tp > 0 ? tp * ns : -1, 2 * s.madds() / t / 1e9, t * ns};
+        row.loop = tl > 0 ? tl * ns : -1;
+        rows.push_back(row);
+      }
+      // The candidates for the kernels' dot products, on the same three products as the limit.
+      for (Method method : {Method::mpfr_dot, Method::arb_dot, Method::qd}) {
+        const std::string name = std::string(method_name(method)) + " " + type + " " + s.str();
+        const double t = sec(name);
+        if (t <= 0) continue;
+        const char* note =
+            method == Method::mpfr_dot
+                ? "MPFR 4.2 mpfr_dot: exact products and mpfr_sum, correctly rounded (allocates)"
+            : method == Method::arb_dot
+                ? "FLINT/Arb 2.23 arb_dot at the working precision (one rounding, error radius); "
+                  "operands converted to arb_t outside the timing"
+                : "libqd 2.3.23 qd_real (~212 bits, not correctly rounded); operands converted "
+                  "outside the timing";
+        rows.push_back({name, "ns/multiply-add", "mpfr-raw", note, t * ns, t_lim * ns, t_lim / t,
+                        -1, 2 * s.madds() / t / 1e9, t * ns});
       }
     }
   }
@@ -610,8 +916,46 @@ int main(int argc, char** argv) {
     // One FA step, same instance and number of steps for us and every peer. Ours is
     // single-threaded (this binary does not use threads), so it is compared with the
     // single-threaded peers; the -mt row is all cores against our one (see docs/performance.md).
-    std::cout << "\nPeers (bench/peers.py, " << python << "), same instance and steps:\n"
+    const KernelChoice kernels = kernel_choice(python);
+    std::cout << "\nPeers (bench/peers.py, " << python << "), same instance and steps; OpenBLAS: "
+              << (kernels.architecture.empty() ? "?" : kernels.architecture) << " kernels; "
+              << kernels.reason << "\n"
               << std::flush;
+    auto selected = [&](const std::string& key) {
+      return peer_filter.empty() || key.find(peer_filter) != std::string::npos;
+    };
+    bool disagreement = false;
+    // Each peer once with OpenBLAS's own kernels, and once more with the tuned ones when it runs
+    // on OpenBLAS and OpenBLAS fell back to generic kernels. ours() times our side right before
+    // each peer run, so each ratio compares neighbouring moments (on a shared machine the load
+    // changes between peers); row(name, ours seconds, peer seconds, note) makes the row.
+    auto peer_rows =
+        [&](const std::string& key, const Peer& peer, const std::filesystem::path& dir, int steps,
+            int every, const std::function<double()>& ours,
+            const std::function<Row(const std::string&, double, double, const std::string&)>& row) {
+          if (!selected(key + " " + peer.limit_name)) return;
+          std::vector<std::string> coretypes{""};
+          if (peer.openblas && !kernels.tuned.empty()) coretypes.push_back(kernels.tuned);
+          for (const std::string& coretype : coretypes) {
+            const std::string name = peer.limit_name + (coretype.empty() ? "" : "-tuned");
+            const double t = ours();
+            const nlohmann::json j = run_peer(python, peer, dir, steps, every, coretype);
+            if (j.empty()) continue;
+            const double tp = j["seconds"].get<double>();
+            std::string note = blas_words(j) + agreement_words(j);
+            if (!coretype.empty())
+              note += "; OPENBLAS_CORETYPE=" + coretype +
+                      " (OpenBLAS's choice: " + kernels.architecture + ")";
+            if (!agrees(j)) {
+              note += "; DISAGREES with ours (agreement > sqrt(eps))";
+              disagreement = true;
+            }
+            std::cout << "  " << key << " " << name << ": ours " << fmt(t) << " s, " << fmt(tp)
+                      << " s; " << note << "\n"
+                      << std::flush;
+            rows.push_back(row(name, t, tp, note));
+          }
+        };
     for (const Shape& s : kPeerShapes) {
       const int steps = peer_steps(s);
       State<double> st = make_state<double>(s);
@@ -621,22 +965,13 @@ int main(int argc, char** argv) {
       write_npy(dir / "ours_Z.npy", st.f.Z);
       write_npy(dir / "ours_W.npy", st.f.W);
       const double gflop = 2 * s.madds() * steps / 1e9;
-      for (const Peer& peer : kPeers) {
-        // Ours is timed right before each peer, so each ratio compares neighbouring moments
-        // (on a shared machine the load changes between peers).
-        const double t = cxx_fa_seconds(st, steps, 3);
-        const nlohmann::json j = run_peer(python, peer, dir, steps, 0);
-        if (j.empty()) continue;
-        const double tp = j["seconds"].get<double>();
-        const std::string note =
-            std::to_string(steps) + " steps; " + blas_words(j) + agreement_words(j);
-        std::cout << "  " << s.str() << " " << peer.limit_name << ": ours " << fmt(t) << " s, "
-                  << fmt(tp) << " s; " << note << "\n"
-                  << std::flush;
-        rows.push_back({"fa-step double " + s.str() + " vs " + peer.limit_name, "GFLOP/s",
-                        peer.limit_name, note, gflop / t, gflop / tp, tp / t, -1, gflop / t,
-                        t * 1e9 / (s.madds() * steps)});
-      }
+      for (const Peer& peer : kPeers)
+        peer_rows(
+            s.str(), peer, dir, steps, 0, [&] { return cxx_fa_seconds(st, steps, 3); },
+            [&](const std::string& name, double t, double tp, const std::string& note) {
+              return step_row("fa-step double " + s.str(), name, steps, note, gflop,
+                              s.madds() * steps, t, tp);
+            });
     }
     // Whole runs: 10^4 FA steps at 32x32x8 recording the trajectory every 10 steps, as the
     // suite's claim checks do (run_dynamics), against the same loop in each peer.
@@ -649,18 +984,55 @@ int main(int argc, char** argv) {
     write_npy(dir / "ours_Z.npy", st.f.Z);
     write_npy(dir / "ours_W.npy", st.f.W);
     for (const Peer& peer : kPeers) {
-      // Nothing to share between cores at 32x32; the roofline is the step rows' business.
+      // Nothing to share between cores at 32x32; the rooflines are the step rows' business.
       if (peer.limit_name == "numpy-openblas-mt" || peer.script_peer == "gemm") continue;
-      const double t = cxx_run_seconds(st, steps, every, 3);
-      const nlohmann::json j = run_peer(python, peer, dir, steps, every);
-      if (j.empty()) continue;
-      const double tp = j["seconds"].get<double>();
-      const std::string note = "10^4 steps, " + std::to_string(j.value("records", 0)) +
-                               " records; " + blas_words(j) + agreement_words(j);
-      rows.push_back(
-          {"fa-run double " + s.str() + " 10^4 steps, record every 10 vs " + peer.limit_name,
-           "runs/s", peer.limit_name, note, 1 / t, 1 / tp, tp / t, -1,
-           2 * s.madds() * steps / t / 1e9, t * 1e9 / (s.madds() * steps)});
+      peer_rows(
+          "run " + s.str(), peer, dir, steps, every,
+          [&] { return cxx_run_seconds(st, steps, every, 3); },
+          [&](const std::string& name, double t, double tp, const std::string& note) {
+            return Row{"fa-run double " + s.str() + " 10^4 steps, record every 10 vs " + name,
+                       "runs/s",
+                       name,
+                       "10^4 steps, " + std::to_string(steps / every + 1) + " records; " + note,
+                       1 / t,
+                       1 / tp,
+                       tp / t,
+                       -1,
+                       2 * s.madds() * steps / t / 1e9,
+                       t * 1e9 / (s.madds() * steps)};
+          });
+    }
+    // Deep linear networks: depth 3 and 4, GD, FA and DFA, one thread on each side.
+    for (const DeepShape& s : kDeepShapes)
+      for (DeepAlgorithm a : {DeepAlgorithm::gd, DeepAlgorithm::fa, DeepAlgorithm::dfa}) {
+        const std::string algo = deep_algorithm_name(a);
+        std::string lower = algo;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const int steps =
+            static_cast<int>(std::max(5.0, std::min(1e4, std::floor(2.5e8 / (2 * s.madds(a))))));
+        DeepState st = make_deep_state(s);
+        const std::filesystem::path dir =
+            work_dir / ("deep-" + std::to_string(s.n) + "x" + std::to_string(s.m) + "-h" +
+                        std::to_string(s.hidden) + "-L" + std::to_string(s.depth) + "-" + lower);
+        write_deep_instance(dir, st);
+        cxx_deep_seconds(st, a, steps, 1);
+        for (int l = 1; l <= s.depth; ++l)
+          write_npy(dir / ("ours_W" + std::to_string(l) + ".npy"), st.w.W[std::size_t(l)]);
+        const double gflop = 2 * s.madds(a) * steps / 1e9;
+        const std::string key = "deep " + lower + " " + s.str();
+        for (const Peer& peer :
+             {Peer{"numpy-openblas", "deep-numpy", 1, "", true, "--algo " + lower},
+              Peer{"pytorch", "deep-torch", 1, "", true, "--algo " + lower}})
+          peer_rows(
+              key, peer, dir, steps, 0, [&] { return cxx_deep_seconds(st, a, steps, 3); },
+              [&](const std::string& name, double t, double tp, const std::string& note) {
+                return step_row("deep-" + lower + "-step double " + s.str(), name, steps, note,
+                                gflop, s.madds(a) * steps, t, tp);
+              });
+      }
+    if (disagreement) {
+      std::cerr << "fa-bench: a peer's final factors disagree with ours (see DISAGREES)\n";
+      peers_disagree = true;
     }
   }
   if (!claims_json.empty()) {
@@ -685,20 +1057,24 @@ int main(int argc, char** argv) {
   }
 
   // The table: ours, the limit, ratio (> 1: faster than the limit), and the plain implementation.
-  std::printf("\n%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s\n", "case", "unit", "ours",
-              "limit", "limit", "ratio", "GFLOP/s", "ns/madd", "plain", "gain");
+  std::printf("\n%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s | %8s\n", "case", "unit",
+              "ours", "limit", "limit", "ratio", "GFLOP/s", "ns/madd", "plain", "gain", "loop");
   for (const Row& r : rows) {
     const bool per_op = r.unit != "GFLOP/s";
     const double gain = r.plain > 0 ? (per_op ? r.plain / r.ours : r.ours / r.plain) : -1;
-    std::printf("%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s  %s\n", r.name.c_str(),
+    std::printf("%-56s %-15s %8s %8s %-20s %6s | %8s %8s | %8s %6s | %8s  %s\n", r.name.c_str(),
                 r.unit.c_str(), fmt(r.ours).c_str(), fmt(r.limit).c_str(), r.limit_name.c_str(),
                 fmt(r.ratio).c_str(), fmt(r.gflops).c_str(), fmt(r.ns_per_madd).c_str(),
-                fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-", r.note.c_str());
+                fmt(r.plain).c_str(), gain > 0 ? fmt(gain, 3).c_str() : "-",
+                fmt(r.loop).c_str(), r.note.c_str());
   }
   std::printf(
       "ratio = ours relative to the limit (> 1: faster than it); GFLOP/s and ns/madd: ours "
       "(6nmr flops = 3nmr multiply-adds per step);\nplain = the same step with the plain Eigen "
-      "expressions (before issue 7), in the row's unit; gain = plain time / our time.\n");
+      "expressions (before issue 7), in the row's unit; gain = plain time / our time;\nloop = "
+      "the mp step with the MPFR mul/add loop kernels (before issue 23), ns per multiply-add;\n"
+      "dot-candidate-* = a candidate for the kernels' dot products on the limit's three "
+      "products (ours: its time; ratio: raw MPFR / it).\n");
 
   nlohmann::json out = nlohmann::json::array();
   for (const Row& r : rows) {
@@ -711,6 +1087,7 @@ int main(int argc, char** argv) {
     if (r.gflops >= 0) o["gflop_per_s"] = r.gflops;
     if (r.ns_per_madd >= 0) o["ns_per_multiply_add"] = r.ns_per_madd;
     if (r.plain > 0) o["plain"] = r.plain;
+    if (r.loop > 0) o["mpfr_loop_kernels"] = r.loop;
     if (!r.note.empty()) o["note"] = r.note;
     out.push_back(o);
   }
@@ -723,5 +1100,5 @@ int main(int argc, char** argv) {
   }
   f << out.dump(2) << "\n";
   std::cout << "wrote " << json_path << "\n";
-  return reporter.errors.empty() ? 0 : 1;
+  return reporter.errors.empty() && !peers_disagree ? 0 : 1;
 }

@@ -7,6 +7,9 @@ per peer, each in its own process, so that each process loads exactly one BLAS:
 
   peers.py run --dir DIR --peer PEER --steps S [--threads N] [--repeats K] [--record-every R]
   peers.py info                       # versions, BLAS library and threads, as JSON
+  peers.py kernels [--architecture A] [--cpu-flags "F ..."]
+                                      # which OpenBLAS kernel this process got, whether it is a
+                                      # generic fallback for this CPU, and the kernel to force
 
 PEER is one of
   numpy           numpy arrays, @, in-place updates (E = Z@W; E -= Y; ...). The BLAS is whatever
@@ -16,6 +19,10 @@ PEER is one of
   torch           PyTorch float64 tensors on the CPU under no_grad: @, sub_(..., alpha=eta).
   gemm            not a peer but the roofline: the three products of a step (ZW, B^T E, E W^T,
                   same shapes) through numpy's BLAS into preallocated outputs, nothing else.
+  deep-numpy, deep-torch
+                  a deep linear network's step (dynamics/deep.hpp), --algo gd|fa|dfa: the
+                  directory holds Y, the layers W1..WL (W{l}.npy), FA's feedback F2..FL and
+                  DFA's D1..D{L-1}, eta, and ours_W{l}.npy after the same steps.
   torch-autograd  PyTorch as FA libraries implement it: a custom torch.autograd.Function whose
                   backward sends the error back through B instead of Z^T, loss.backward() and
                   torch.optim.SGD(lr=eta) (one zero_grad/forward/backward/step per FA step).
@@ -36,7 +43,8 @@ import os
 import sys
 import time
 
-STEP_KINDS = ("numpy", "torch", "torch-autograd", "gemm")
+STEP_KINDS = ("numpy", "torch", "torch-autograd", "gemm", "deep-numpy", "deep-torch")
+DEEP_ALGOS = ("gd", "fa", "dfa")
 
 
 def loaded_blas():
@@ -64,6 +72,89 @@ def blas_report():
     except ImportError:
         out["threadpoolctl"] = "not installed"
     return out
+
+
+# ---- OpenBLAS's kernel choice ------------------------------------------------------------------
+# OpenBLAS (DYNAMIC_ARCH, as Debian builds it) picks its kernels from the CPU it recognises and
+# falls back to generic ones on a CPU it does not know: Debian 12's 0.3.21 runs Prescott kernels
+# (SSE3) on some AVX-512 Xeons, about 4x slower in DGEMM. fa-bench then runs the OpenBLAS-based
+# peers again with OPENBLAS_CORETYPE set to the best kernel the CPU supports, as a careful user
+# would. Levels: the vector width a kernel family uses for DGEMM.
+AVX512_KERNELS = ("SkylakeX", "Cooperlake", "SapphireRapids")
+AVX2_KERNELS = ("Haswell", "Zen")
+AVX512_FLAGS = ("avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd")  # what SkylakeX uses
+
+
+def kernel_level(architecture):
+    if architecture in AVX512_KERNELS:
+        return 3
+    if architecture in AVX2_KERNELS:
+        return 2
+    return 1  # Prescott, Core2, Nehalem, Sandybridge (AVX without FMA), ...: generic here
+
+
+def cpu_level(flags):
+    if all(f in flags for f in AVX512_FLAGS):
+        return 3
+    if "avx2" in flags and "fma" in flags:
+        return 2
+    return 1
+
+
+def best_kernel(flags):
+    """The OPENBLAS_CORETYPE a careful user would force on a CPU with these flags."""
+    level = cpu_level(flags)
+    if level == 3:
+        return "Cooperlake" if "avx512_bf16" in flags else "SkylakeX"
+    return "Haswell" if level == 2 else None
+
+
+def cpu_flags():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def openblas_architecture():
+    import numpy  # noqa: F401  (loads the BLAS)
+    import threadpoolctl
+
+    for info in threadpoolctl.threadpool_info():
+        if info.get("internal_api") == "openblas":
+            return info.get("architecture"), info.get("version")
+    return None, None
+
+
+def kernel_choice(architecture, flags):
+    """Whether `architecture` is a generic fallback on a CPU with `flags`, and what to force."""
+    if architecture is None:
+        return {"generic_fallback": False, "tuned_coretype": None,
+                "reason": "numpy did not load OpenBLAS"}
+    if kernel_level(architecture) >= cpu_level(flags):
+        return {"generic_fallback": False, "tuned_coretype": None,
+                "reason": f"OpenBLAS chose {architecture}, the widest kernels this CPU runs: "
+                          "the tuned rows would equal the default ones"}
+    tuned = best_kernel(flags)
+    return {"generic_fallback": True, "tuned_coretype": tuned,
+            "reason": f"OpenBLAS chose {architecture} on a CPU with "
+                      f"{'AVX-512' if cpu_level(flags) == 3 else 'AVX2'}: "
+                      f"the peers run again with OPENBLAS_CORETYPE={tuned}"}
+
+
+def cmd_kernels(args):
+    flags = set(args.cpu_flags.split()) if args.cpu_flags is not None else cpu_flags()
+    if args.architecture is not None:
+        architecture, version = args.architecture, None
+    else:
+        architecture, version = openblas_architecture()
+    out = {"architecture": architecture, "version": version,
+           "cpu": {"avx2": "avx2" in flags, "avx512": cpu_level(flags) == 3},
+           "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
+    out.update(kernel_choice(architecture, flags))
+    print(json.dumps(out))
+    return 0
 
 
 def load_instance(d):
@@ -132,6 +223,106 @@ def gemm_run(inst, steps):
         np.matmul(Bt, E, out=G)
         np.matmul(E, Wt, out=P)
     return time.perf_counter() - t0, None, None, 0
+
+
+# ---- deep linear networks (dynamics/deep.hpp) ---------------------------------------------------
+def load_deep(d):
+    import numpy as np
+
+    def opt(name):
+        p = os.path.join(d, name + ".npy")
+        return np.load(p) if os.path.exists(p) else None
+
+    L = 1
+    while os.path.exists(os.path.join(d, f"W{L + 1}.npy")):
+        L += 1
+    inst = {"Y": np.load(os.path.join(d, "Y.npy")), "L": L,
+            "W": [None] + [np.load(os.path.join(d, f"W{l}.npy")) for l in range(1, L + 1)],
+            "F": [None, None] + [opt(f"F{l}") for l in range(2, L + 1)],
+            "D": [None] + [opt(f"D{l}") for l in range(1, L)]}
+    with open(os.path.join(d, "eta.txt")) as f:
+        inst["eta"] = float.fromhex(f.read().strip())
+    ours = [None] + [opt(f"ours_W{l}") for l in range(1, L + 1)]
+    return inst, ours
+
+
+def deep_run(inst, steps, algo, lib):
+    """deep_step: P_l = W_l P_{l-1} (P_1 = W_1), E = W_L P_{L-1} - Y, delta_L = E,
+    delta_l = W_{l+1}^T delta_{l+1} (GD), F_{l+1}^T delta_{l+1} (FA) or D_l^T E (DFA);
+    every layer moves at once: W_l -= eta delta_l P_{l-1}^T, W_1 -= eta delta_1."""
+    import numpy as np
+
+    L, eta = inst["L"], inst["eta"]
+    if lib == "torch":
+        import torch
+
+        conv = lambda a: None if a is None else torch.from_numpy(np.array(a))  # noqa: E731
+    else:
+        conv = lambda a: None if a is None else np.array(a, order="F")  # noqa: E731
+    Y = conv(inst["Y"])
+    W = [None] + [conv(w) for w in inst["W"][1:]]
+    F = [conv(f) for f in inst["F"]]
+    D = [conv(f) for f in inst["D"]]
+    ctx = __import__("torch").no_grad() if lib == "torch" else _Null()
+    t0 = time.perf_counter()
+    with ctx:
+        for _ in range(steps):
+            P = [None, W[1]]
+            for l in range(2, L):
+                P.append(W[l] @ P[l - 1])
+            E = W[L] @ P[L - 1] - Y
+            delta = [None] * (L + 1)
+            delta[L] = E
+            for l in range(L - 1, 0, -1):
+                if algo == "gd":
+                    delta[l] = W[l + 1].T @ delta[l + 1]
+                elif algo == "fa":
+                    delta[l] = F[l + 1].T @ delta[l + 1]
+                else:
+                    delta[l] = D[l].T @ E
+            for l in range(L, 1, -1):
+                W[l] -= eta * (delta[l] @ P[l - 1].T)
+            W[1] -= eta * delta[1]
+    seconds = time.perf_counter() - t0
+    out = [None] + [np.asarray(w) for w in W[1:]]
+    return seconds, out
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+def cmd_deep(args):
+    import numpy as np
+
+    lib = "torch" if args.peer == "deep-torch" else "numpy"
+    if lib == "torch":
+        import torch  # noqa: F401  (loaded before the limits, so they apply to it too)
+    limiter = limit_threads(args.threads)  # noqa: F841
+    inst, ours = load_deep(args.dir)
+    best, W = float("inf"), None
+    for _ in range(args.repeats):
+        sec, W = deep_run(inst, args.steps, args.algo, lib)
+        best = min(best, sec)
+    if not all(np.all(np.isfinite(w)) for w in W[1:]):
+        raise SystemExit(f"{args.peer} {args.algo} run diverged")
+    agreement = None
+    if all(o is not None for o in ours[1:]):
+        scale = max(max(float(np.max(np.abs(o))) for o in ours[1:]), 1e-300)
+        agreement = max(float(np.max(np.abs(w - o))) for w, o in zip(W[1:], ours[1:])) / scale
+    out = {"peer": args.peer, "algo": args.algo, "depth": inst["L"], "seconds": best,
+           "steps": args.steps, "repeats": args.repeats, "threads": args.threads,
+           "agreement": agreement, "blas": blas_report()}
+    if lib == "torch":
+        import torch
+
+        out["torch_threads"] = torch.get_num_threads()
+    print(json.dumps(out))
+    return 0
 
 
 # ---- PyTorch ------------------------------------------------------------------------------------
@@ -223,6 +414,8 @@ def limit_threads(n):
 def cmd_run(args):
     import numpy as np
 
+    if args.peer.startswith("deep-"):
+        return cmd_deep(args)
     if args.peer.startswith("torch"):
         import torch  # noqa: F401  (loaded before the limits, so they apply to it too)
     limiter = limit_threads(args.threads)  # noqa: F841  (kept alive for the whole run)
@@ -285,9 +478,13 @@ def main():
     run.add_argument("--threads", type=int, default=1, help="0: the libraries' defaults")
     run.add_argument("--repeats", type=int, default=3)
     run.add_argument("--record-every", type=int, default=0)
+    run.add_argument("--algo", choices=DEEP_ALGOS, default="fa", help="deep peers only")
     sub.add_parser("info")
+    kernels = sub.add_parser("kernels")
+    kernels.add_argument("--architecture", help="take this as OpenBLAS's choice (tests)")
+    kernels.add_argument("--cpu-flags", help="take these as /proc/cpuinfo's flags (tests)")
     args = ap.parse_args()
-    return cmd_run(args) if args.cmd == "run" else cmd_info(args)
+    return {"run": cmd_run, "info": cmd_info, "kernels": cmd_kernels}[args.cmd](args)
 
 
 if __name__ == "__main__":

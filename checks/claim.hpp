@@ -229,6 +229,11 @@ class Case {
     check(what, quantity, bound, quantity >= bound, ">=");
   }
   /// An exact identity: |residual| <= k eps scale (k justified by the caller; 0 in exact mode).
+  /// The claims derive k from d = max(n, m, r) (+ 2) rounded products and sums per entry of a
+  /// matrix product, the standard bound gamma_d ~ d eps. That holds for Eigen's products (double,
+  /// and the checks' own expressions in every type). The MPFR steps round each dot product once
+  /// (dynamics/kernels.hpp, issue 23: within eps of the exact sum, at least d times tighter), so
+  /// every k derived for the step's products still bounds the step's share, with room to spare.
   void require_identity(const std::string& what, const T& residual, const T& scale, double k);
   /// Records that this case's statement (`what`) was certified in exact arithmetic
   /// (certify/certificates.hpp): the report counts certified cases against tested ones. Call it

@@ -576,14 +576,17 @@ std::vector<TieResult> implementation_ties(const TieDynamics& dyn, std::uint64_t
     }
     if (!(stop_at_first_failure && failed_mp)) {
       out.push_back(tie_one<Mp>(map, dyn.mp ? *dyn.mp : reference_dynamics<Mp>(),
-                                step ? "in-place MPFR kernels (dynamics/kernels.hpp), Mp"
+                                step ? "in-place MPFR kernels, each dot product exact and "
+                                       "rounded once (dynamics/kernels.hpp, exact_dot.hpp), Mp"
                                      : "flow_rhs<Mp> (generic Eigen on Boost's MPFR numbers)",
                                 mp_bits, seed, target_log2));
       failed_mp = failed_mp || !out.back().passed;
     }
     if (!(stop_at_first_failure && failed_var)) {
       out.push_back(tie_one<MpVar>(map, dyn.mpvar ? *dyn.mpvar : reference_dynamics<MpVar>(),
-                                   step ? "in-place MPFR kernels (dynamics/kernels.hpp), MpVar"
+                                   step ? "in-place MPFR kernels, each dot product exact and "
+                                          "rounded once (dynamics/kernels.hpp, exact_dot.hpp), "
+                                          "MpVar"
                                         : "flow_rhs<MpVar> (generic Eigen on Boost's MPFR numbers)",
                                    var_bits, seed, target_log2));
       failed_var = failed_var || !out.back().passed;

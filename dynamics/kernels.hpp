@@ -8,17 +8,23 @@
 //
 // Why: Eigen has no BLAS for custom scalars; its generic GEMM on Boost.Multiprecision values
 // spends most of its time on temporaries (every a*b and every packed copy constructs and destroys
-// an MPFR number). These kernels work on the mpfr_t values themselves, with two preallocated
-// temporaries per call and no other allocation, so a step costs about what the raw MPFR
-// multiply-adds cost (bench/ measures both).
+// an MPFR number). These kernels work on the mpfr_t values themselves and allocate nothing once
+// warmed up. Until issue 23 they ran a loop of mpfr_mul and mpfr_add, which made MPFR's own
+// per-call cost (~45 ns per multiply-add at 168 bits) the limit; now every dot product is
+// computed exactly on the significands' limbs and rounded once (dynamics/exact_dot.hpp), several
+// times faster than that loop (bench/ measures both).
 //
-// Arithmetic: every product is rounded (mpfr_mul) and then added (mpfr_add), both to the working
-// precision, exactly like Eigen's generic kernel (pmadd(a, b, c) = a*b + c with two roundings).
-// The one difference is the order of summation: each entry is summed strictly left to right over
-// the inner index, whereas Eigen's blocked GEMM may split the sum (depth blocking that depends on
-// the cache sizes it detects, alternating accumulators for a leftover row). So the results can
-// differ from Eigen's in the last bits; tests/unit/test_kernels.cpp checks agreement with the
-// plain Eigen expressions to the standard rounding-error bound of a dot product (see there).
+// Arithmetic: each entry of ZW - Y (the residual, Y included), of A^T E and of E V^T is the
+// correctly rounded value of the exact sum: one rounding to nearest, where the loop (and Eigen's
+// generic kernel) rounded every product and every partial sum (2 r, 2 n or 2 m roundings). The
+// updates then round as before: Z - eta*s and W - eta*G with two roundings each (as Eigen's
+// plain expressions do). So the standard error bound of a dot product, |fl(x.y) - x.y| <=
+// gamma_d |x|.|y| (gamma_d = d u / (1 - d u), u = 2^-p), becomes u |x.y| <= u |x|.|y|: a bound
+// at least d times tighter, and relative to the result itself, however much the terms cancel.
+// Every tolerance of the claims that was derived from the d-rounding bound stays valid (the new
+// error is within the old bound) and is not tightened here. tests/unit/test_kernels.cpp checks
+// each kernel against the exact rational sum rounded by MPFR (equal, ==) and the steps against
+// the plain Eigen expressions to the old bound.
 //
 // Precision: results are rounded to the precision Boost gives a newly constructed value of the
 // type (168 bits for Mp; the current default precision for MpVar), as Eigen's plain expressions
@@ -36,17 +42,21 @@
 //   higher-precision phase (a workspace reused after the precision was lowered): MPFR reads it
 //   exactly and the result is still correctly rounded to p (tests/unit/test_kernels.cpp relies on
 //   it). A lower one means a lower-precision value was written somewhere earlier.
-// The checks are on the operands and results; scratch values are internal (a scratch value at
-// too low a precision is a rounding bug, which the claims' mp identity checks catch: see the
-// mutants in tests/mutants/mpfr_mutants.hpp).
+// The checks are on the operands and results; scratch values and the fixed-point panels of
+// exact_dot.hpp are internal (a panel with too few digits, or a scratch value at too low a
+// precision, is a rounding bug, which the claims' mp identity checks and the ties to the exact
+// step catch: see the mutants in tests/mutants/mpfr_mutants.hpp, and tests/unit/test_kernels.cpp
+// for every entry against the exact value rounded once).
 #pragma once
 
 #include "core/scalar.hpp"
+#include "dynamics/exact_dot.hpp"
 
 #include <mpfr.h>
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -180,6 +190,52 @@ void sub_in_place(mpfr_ptr x, mpfr_srcptr t, mpfr_prec_t p, mpfr_ptr spare) {
   }
 }
 
+/// The panels of one kernel call (dynamics/exact_dot.hpp), kept per thread so that a step
+/// allocates nothing once warmed up.
+struct PanelScratch {
+  exact_dot::Panels x, y;
+};
+inline PanelScratch& panel_scratch() {
+  thread_local PanelScratch scratch;
+  return scratch;
+}
+
+inline mpfr_srcptr no_subtrahend(Eigen::Index, Eigen::Index) {
+  return nullptr;
+}
+inline void no_update(Eigen::Index, Eigen::Index) {}
+
+/// For every qy < ny and qx < nx (qx fastest): out(qx, qy) = x_qx . y_qy - c(qx, qy) exactly,
+/// rounded once (c may be null), then update(qx, qy). x_qx is the vector k -> xget(qx, k) of
+/// length len, likewise y_qy. The digit path of exact_dot.hpp when it applies, else its
+/// general path; the same value either way.
+template <class XGet, class YGet, class CGet, class Out, class Update>
+void exact_dots(Eigen::Index nx, Eigen::Index ny, Eigen::Index len, XGet xget, YGet yget, CGet cget,
+                Out out, Update update) {
+  PanelScratch& s = panel_scratch();
+  exact_dot::scan_panels(s.x, nx, len, xget);
+  exact_dot::scan_panels(s.y, ny, len, yget);
+  const bool general = s.x.special || s.y.special;
+  if (!general) {
+    exact_dot::fill_panels(s.x, xget);
+    exact_dot::fill_panels(s.y, yget);
+  }
+  const exact_dot::DotTable& dots = exact_dot::dot_table();
+  exact_dot::Rounding rounding;
+  for (Eigen::Index qy = 0; qy < ny; ++qy)
+    for (Eigen::Index qx = 0; qx < nx; ++qx) {
+      const mpfr_ptr o = out(qx, qy);
+      const mpfr_srcptr c = cget(qx, qy);
+      if (general ||
+          !dots(s.x.D[std::size_t(qx)], s.y.D[std::size_t(qy)])(o, s.x, qx, s.y, qy, c, rounding))
+        exact_dot::dot_general(
+            o, [&](Eigen::Index k) { return xget(qx, k); },
+            [&](Eigen::Index k) { return yget(qy, k); }, len, c);
+      update(qx, qy);
+    }
+  if (rounding.inexact) mpfr_set_inexflag();  // MPFR's flag, as its own operations raise it
+}
+
 }  // namespace detail
 
 /// True when Eigen computes an (rows x depth)(depth x cols) double product in a single pass over
@@ -220,7 +276,7 @@ void dense_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E
 // ---- MPFR kernels
 // --------------------------------------------------------------------------------
 
-/// E = Z W - Y (MPFR types).  Entry (i, j): sum_k Z(i,k) W(k,j) left to right, then minus Y(i,j).
+/// E = Z W - Y (MPFR types). Entry (i, j): the exact sum_k Z(i,k) W(k,j) - Y(i,j), rounded once.
 template <class T>
 void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E) {
   using namespace detail;
@@ -231,29 +287,19 @@ void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E)
   check_operand("mpfr_residual", "W", W, p);
   check_operand("mpfr_residual", "Y", Y, p);
   prepare_output(E, n, m, p);
-  Temp acc(p), t(p);
-  for (Eigen::Index j = 0; j < m; ++j) {
-    const T* wj = W.data() + j * r;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T* zi = Z.data() + i;  // row i of Z, stride n
-      if (r == 0) {
-        mpfr_set_zero(acc.v, 1);
-      } else {
-        mpfr_mul(acc.v, in(zi[0]), in(wj[0]), MPFR_RNDN);
-        for (Eigen::Index k = 1; k < r; ++k) {
-          mpfr_mul(t.v, in(zi[k * n]), in(wj[k]), MPFR_RNDN);
-          mpfr_add(acc.v, acc.v, t.v, MPFR_RNDN);
-        }
-      }
-      mpfr_sub(out(E(i, j)), acc.v, in(Y(i, j)), MPFR_RNDN);
-    }
-  }
+  const T *z = Z.data(), *w = W.data(), *y = Y.data();
+  T* e = E.data();
+  exact_dots(
+      n, m, r, [&](Eigen::Index i, Eigen::Index k) { return in(z[i + k * n]); },  // row i of Z
+      [&](Eigen::Index j, Eigen::Index k) { return in(w[k + j * r]); },           // column j of W
+      [&](Eigen::Index i, Eigen::Index j) { return in(y[i + j * n]); },
+      [&](Eigen::Index i, Eigen::Index j) { return out(e[i + j * n]); }, no_update);
   check_result("mpfr_residual", "E", E, p);
 }
 
 /// C = A B (A: p x q, B: q x m; the deep networks' forward products P_l = W_l P_{l-1},
-/// dynamics/deep.hpp). Entry (i, j): sum_k A(i,k) B(k,j) left to right, as mpfr_residual without
-/// the subtraction.
+/// dynamics/deep.hpp). Entry (i, j): the exact sum_k A(i,k) B(k,j), rounded once (mpfr_residual
+/// without the subtraction).
 template <class T>
 void times(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
   using namespace detail;
@@ -263,28 +309,19 @@ void times(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
   check_operand("times", "A", A, p);
   check_operand("times", "B", B, p);
   prepare_output(C, rows, cols, p);
-  Temp t(p);
-  for (Eigen::Index j = 0; j < cols; ++j) {
-    const T* bj = B.data() + j * depth;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const T* ai = A.data() + i;  // row i of A, stride rows
-      mpfr_ptr c = out(C(i, j));
-      if (depth == 0) {
-        mpfr_set_zero(c, 1);
-        continue;
-      }
-      mpfr_mul(c, in(ai[0]), in(bj[0]), MPFR_RNDN);
-      for (Eigen::Index k = 1; k < depth; ++k) {
-        mpfr_mul(t.v, in(ai[k * rows]), in(bj[k]), MPFR_RNDN);
-        mpfr_add(c, c, t.v, MPFR_RNDN);
-      }
-    }
-  }
+  const T *a = A.data(), *b = B.data();
+  T* c = C.data();
+  exact_dots(
+      rows, cols, depth,
+      [&](Eigen::Index i, Eigen::Index k) { return in(a[i + k * rows]); },  // row i of A
+      [&](Eigen::Index j, Eigen::Index k) { return in(b[k + j * depth]); },  // column j of B
+      no_subtrahend, [&](Eigen::Index i, Eigen::Index j) { return out(c[i + j * rows]); },
+      no_update);
   check_result("times", "C", C, p);
 }
 
-/// G = A^T E (A: n x r, E: n x m, G: r x m). Entry (k, j): sum_i A(i,k) E(i,j) left to right;
-/// both operands are contiguous columns.
+/// G = A^T E (A: n x r, E: n x m, G: r x m). Entry (k, j): the exact sum_i A(i,k) E(i,j),
+/// rounded once.
 template <class T>
 void transpose_times(const Mat<T>& A, const Mat<T>& E, Mat<T>& G) {
   using namespace detail;
@@ -294,29 +331,19 @@ void transpose_times(const Mat<T>& A, const Mat<T>& E, Mat<T>& G) {
   check_operand("transpose_times", "A", A, p);
   check_operand("transpose_times", "E", E, p);
   prepare_output(G, r, m, p);
-  Temp t(p);
-  for (Eigen::Index j = 0; j < m; ++j) {
-    const T* ej = E.data() + j * n;
-    for (Eigen::Index k = 0; k < r; ++k) {
-      const T* ak = A.data() + k * n;
-      mpfr_ptr g = out(G(k, j));
-      if (n == 0) {
-        mpfr_set_zero(g, 1);
-        continue;
-      }
-      mpfr_mul(g, in(ak[0]), in(ej[0]), MPFR_RNDN);
-      for (Eigen::Index i = 1; i < n; ++i) {
-        mpfr_mul(t.v, in(ak[i]), in(ej[i]), MPFR_RNDN);
-        mpfr_add(g, g, t.v, MPFR_RNDN);
-      }
-    }
-  }
+  const T *a = A.data(), *e = E.data();
+  T* g = G.data();
+  exact_dots(
+      r, m, n, [&](Eigen::Index k, Eigen::Index i) { return in(a[i + k * n]); },  // column k of A
+      [&](Eigen::Index j, Eigen::Index i) { return in(e[i + j * n]); },           // column j of E
+      no_subtrahend, [&](Eigen::Index k, Eigen::Index j) { return out(g[k + j * r]); }, no_update);
   check_result("transpose_times", "G", G, p);
 }
 
-/// Z <- Z - eta (E V^T) (E: n x m, V: r x m, Z: n x r). Entry (i, k): s = sum_j E(i,j) V(k,j)
-/// left to right, then Z(i,k) - eta*s (two roundings, as Eigen's GEMM with alpha = -eta).
-/// Z does not enter the sum, so updating it in place is the simultaneous update.
+/// Z <- Z - eta (E V^T) (E: n x m, V: r x m, Z: n x r). Entry (i, k): s = the exact
+/// sum_j E(i,j) V(k,j) rounded once, then Z(i,k) - eta*s (two more roundings, as Eigen's GEMM
+/// with alpha = -eta). Z does not enter the sum, so updating it in place is the simultaneous
+/// update.
 template <class T>
 void sub_scaled_times_transpose(Mat<T>& Z, const T& eta, const Mat<T>& E, const Mat<T>& V) {
   using namespace detail;
@@ -328,23 +355,16 @@ void sub_scaled_times_transpose(Mat<T>& Z, const T& eta, const Mat<T>& E, const 
   check_operand("sub_scaled_times_transpose", "E", E, p);
   check_operand("sub_scaled_times_transpose", "V", V, p);
   Temp acc(p), t(p), spare(p);
-  for (Eigen::Index k = 0; k < r; ++k) {
-    const T* vk = V.data() + k;  // row k of V, stride r
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T* ei = E.data() + i;  // row i of E, stride n
-      if (m == 0) {
-        mpfr_set_zero(acc.v, 1);
-      } else {
-        mpfr_mul(acc.v, in(ei[0]), in(vk[0]), MPFR_RNDN);
-        for (Eigen::Index j = 1; j < m; ++j) {
-          mpfr_mul(t.v, in(ei[j * n]), in(vk[j * r]), MPFR_RNDN);
-          mpfr_add(acc.v, acc.v, t.v, MPFR_RNDN);
-        }
-      }
-      mpfr_mul(t.v, acc.v, in(eta), MPFR_RNDN);
-      sub_in_place<T>(out(Z(i, k)), t.v, p, spare.v);
-    }
-  }
+  const T *e = E.data(), *v = V.data();
+  T* z = Z.data();
+  exact_dots(
+      n, r, m, [&](Eigen::Index i, Eigen::Index j) { return in(e[i + j * n]); },  // row i of E
+      [&](Eigen::Index k, Eigen::Index j) { return in(v[k + j * r]); },           // row k of V
+      no_subtrahend, [&](Eigen::Index, Eigen::Index) { return acc.v; },
+      [&](Eigen::Index i, Eigen::Index k) {
+        mpfr_mul(t.v, acc.v, in(eta), MPFR_RNDN);
+        sub_in_place<T>(out(z[i + k * n]), t.v, p, spare.v);
+      });
   check_result("sub_scaled_times_transpose", "Z", Z, p);
 }
 

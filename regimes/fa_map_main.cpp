@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
       "alignment, and depth: deep GD, FA and DFA), written to <dir>/regimes.json"};
   app.require_subcommand(1);
   std::string dir = default_dir().string();
-  app.add_option("--dir", dir, "report directory (default: $FA_REPORT_DIR, else <repo>/report)");
+  app.add_option("--dir", dir, "report directory (default: $FA_REPORT_DIR, else <build>/report)");
 
   MapOptions opt;
   std::string shard_text;
@@ -60,6 +60,11 @@ int main(int argc, char** argv) {
   run->add_option("--grid", opt.grids,
                   "only these grids: stability separation speed alignment depth");
   run->add_flag("--dry-run", opt.dry_run, "list this shard's cells and their commands");
+  run->add_option("--jobs,-j", opt.jobs,
+                  "cells run at once, on as many threads (default: every core this process may "
+                  "use, " +
+                      std::to_string(default_jobs()) + " here); the results do not depend on it")
+      ->check(CLI::Range(1, 4096));
 
   std::vector<std::string> sources;
   auto* merge = app.add_subcommand("merge", "merge shard directories into <dir>/regimes.json");

@@ -2,15 +2,20 @@
 
 #include "core/atomic_file.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace fa::regimes {
 
@@ -208,44 +213,78 @@ json grid_descriptions(bool reduced) {
   return g;
 }
 
+int default_jobs() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 int run_shard(const MapOptions& opt) {
   if (opt.shards < 1 || opt.shard < 0 || opt.shard >= opt.shards)
     throw std::invalid_argument("shard must be i/n with 0 <= i < n");
+  if (opt.jobs < 0) throw std::invalid_argument("--jobs must be >= 1 (0: every core)");
   for (const auto& g : opt.grids)
     if (grid_rank(g) == kGridCount)
       throw std::invalid_argument("no grid '" + g +
                                   "' (expected stability, separation, speed, alignment, depth)");
   const std::vector<GridCell> cells = map_cells(opt.reduced, opt.depth);
-  json out = json::array();
-  int count = 0;
+  std::vector<std::size_t> mine;  // this shard's cells, in job order
   for (std::size_t j = 0; j < cells.size(); ++j) {
     if (static_cast<int>(j % static_cast<std::size_t>(opt.shards)) != opt.shard) continue;
-    const GridCell& c = cells[j];
     if (!opt.grids.empty() &&
-        std::find(opt.grids.begin(), opt.grids.end(), c.grid) == opt.grids.end())
+        std::find(opt.grids.begin(), opt.grids.end(), cells[j].grid) == opt.grids.end())
       continue;
-    ++count;
-    const std::string command = cell_command(c.spec, opt.fa_check);
-    if (opt.dry_run) {
-      std::cout << j << "\t" << c.grid << "/" << c.index << "\t" << command << "\n";
-      continue;
-    }
-    const auto start = std::chrono::steady_clock::now();
-    json result = run_cell(c.spec);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "fa-map: " << c.grid << "/" << c.index << " " << c.at.dump() << " (" << seconds
-              << " s)\n";
-    out.push_back({{"job", j},
-                   {"grid", c.grid},
-                   {"index", c.index},
-                   {"at", c.at},
-                   {"seed", c.spec.recipe.seed},
-                   {"command", command},
-                   {"result", result},
-                   {"seconds", seconds}});
+    mine.push_back(j);
   }
-  if (opt.dry_run) return count;
+  if (opt.dry_run) {
+    for (const std::size_t j : mine)
+      std::cout << j << "\t" << cells[j].grid << "/" << cells[j].index << "\t"
+                << cell_command(cells[j].spec, opt.fa_check) << "\n";
+    return static_cast<int>(mine.size());
+  }
+  // Cells are independent and each one's numbers depend on its own seed alone (run_cell shares
+  // no state between calls), so running them on several threads changes only the order of the
+  // progress lines and the "seconds" fields; the part lists the cells in job order whatever
+  // finished first (ctest -R 'regimes.*jobs' compares --jobs 1 and --jobs 2).
+  std::vector<json> out(mine.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex print;
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (std::size_t q; (q = next++) < mine.size();) {
+      const std::size_t j = mine[q];
+      const GridCell& c = cells[j];
+      try {
+        const std::string command = cell_command(c.spec, opt.fa_check);
+        const auto start = std::chrono::steady_clock::now();
+        json result = run_cell(c.spec);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        out[q] = {{"job", j},
+                  {"grid", c.grid},
+                  {"index", c.index},
+                  {"at", c.at},
+                  {"seed", c.spec.recipe.seed},
+                  {"command", command},
+                  {"result", result},
+                  {"seconds", seconds}};
+        const std::lock_guard<std::mutex> lock(print);
+        std::cout << "fa-map: " << c.grid << "/" << c.index << " " << c.at.dump() << " (" << seconds
+                  << " s)" << std::endl;
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(print);
+        if (!failure) failure = std::current_exception();
+        next = mine.size();  // the others stop after their current cell
+      }
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(
+      mine.size(), static_cast<std::size_t>(opt.jobs ? opt.jobs : default_jobs()));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
   json part{{"format", "fa-verify-regimes-part"},
             {"shard", opt.shard},
             {"of", opt.shards},
@@ -253,12 +292,12 @@ int run_shard(const MapOptions& opt) {
             {"depth", opt.depth},
             {"grids", opt.grids},
             {"cells_total", cells.size()},
-            {"cells", out}};
+            {"cells", json(std::move(out))}};
   write_file_atomically(
       opt.dir / "regimes-parts" /
           ("cells." + std::to_string(opt.shard) + "-of-" + std::to_string(opt.shards) + ".json"),
       part.dump(1) + "\n");
-  return count;
+  return static_cast<int>(mine.size());
 }
 
 json strip_seconds(json j) {

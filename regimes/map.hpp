@@ -42,7 +42,11 @@ struct MapOptions {
   fs::path dir;                       // report directory
   std::string fa_check = "fa-check";  // program name in the printed commands
   bool dry_run = false;
+  int jobs = 0;  // cells run at once (threads); 0: every core (default_jobs())
 };
+
+/// The number of cores this process may use (sched_getaffinity, else hardware_concurrency), >= 1.
+int default_jobs();
 
 /// Runs the shard's cells and writes its part file. Returns the number of cells run.
 int run_shard(const MapOptions& opt);

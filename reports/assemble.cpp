@@ -581,9 +581,9 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
   // The regime map (fa-map's regimes.json), when it has run: its own section and heatmaps.
   const json regimes = optional_json("regimes.json");
   const std::vector<Plot> regime_plots = draw_regime_plots(regimes, dir, plots);
-  write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants) +
+  write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants, regimes) +
                                           regimes_markdown(regimes, regime_plots));
-  std::string page = render_html(report, drawn, mutants);
+  std::string page = render_html(report, drawn, mutants, regimes);
   const std::string regime_section = regimes_html(regimes, regime_plots);
   if (const auto at = page.rfind("<h2>Run</h2>");
       !regime_section.empty() && at != std::string::npos)

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   CLI::App app{"fa-report: the claim-by-claim report (claims.json, claims.md, index.html)"};
   app.require_subcommand(1);
   std::string dir = default_report_dir().string();
-  app.add_option("--dir", dir, "report directory (default: $FA_REPORT_DIR, else <repo>/report)");
+  app.add_option("--dir", dir, "report directory (default: $FA_REPORT_DIR, else <build>/report)");
 
   app.add_subcommand("begin", "clear the report's parts/ for a fresh run (ctest fixture setup)");
 

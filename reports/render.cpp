@@ -474,6 +474,59 @@ std::string meta_line(const json& run) {
   return os.str();
 }
 
+/// The report's second line: at which depth it ran (profile, FA_DEPTH, cases per scalar, the
+/// kill matrix, the regime map), so that a shallow run is never mistaken for the main job's.
+std::string depth_line(const json& report, const json& mutants, const json& regimes) {
+  const json& env = report["run"]["environment"];
+  auto env_text = [&](const char* name) {
+    return env.contains(name) && env[name].is_string() ? env[name].get<std::string>()
+                                                       : std::string();
+  };
+  const std::string profile = env_text("FA_PROFILE"), depth = env_text("FA_DEPTH");
+  std::ostringstream os;
+  os << "Depth: profile " << (profile.empty() ? "test (the test command's)" : profile)
+     << (profile == "main" ? " (the main job's: 10x the double, 5x the mp, 4x the exact cases)"
+                           : "")
+     << ", FA_DEPTH " << (depth.empty() ? "1" : depth);
+  if (!env_text("FA_SEED").empty()) os << ", FA_SEED " << env_text("FA_SEED");
+  // Cases of the claims expected to hold (a refuted conjecture stops at its counterexample).
+  os << "; cases per claim that holds:";
+  bool any = false;
+  for (const char* scalar : {"double", "mp", "exact"}) {
+    long lo = -1, hi = -1;
+    for (const auto& c : report["claims"]) {
+      if (str(c, "scalar") != scalar || str(c, "expected") != "holds" || !c["cases"].is_number())
+        continue;
+      const long n = c["cases"].get<long>();
+      lo = lo < 0 ? n : std::min(lo, n);
+      hi = std::max(hi, n);
+    }
+    if (lo < 0) continue;
+    os << (any ? "," : "") << " " << scalar << " " << lo;
+    if (hi != lo) os << "-" << hi;
+    any = true;
+  }
+  if (!any) os << " none ran";
+  os << "; kill matrix: ";
+  if (mutants.is_object() && mutants.contains("mutants")) {
+    long run = 0;
+    for (const auto& m : mutants["mutants"]) run += str(m, "status") == "run";
+    os << run << " of " << mutants["mutants"].size() << " mutants run";
+  } else {
+    os << "not run";
+  }
+  os << "; regime map: ";
+  if (regimes.is_object() && regimes.contains("grids")) {
+    std::size_t cells = 0;
+    for (const auto& [name, g] : regimes["grids"].items()) cells += g["cells"].size();
+    os << cells << " cells" << (regimes.value("reduced", false) ? " (reduced map)" : "")
+       << ", depth " << regimes.value("depth", 1);
+  } else {
+    os << "not run";
+  }
+  return os.str();
+}
+
 std::string matrix_html(const json& m) {
   std::ostringstream os;
   const std::size_t max = 12;
@@ -572,11 +625,12 @@ KillMatrix kill_matrix(const json& mutants) {
   return km;
 }
 
-std::string render_markdown(const json& report, const std::vector<Plot>& plots,
-                            const json& mutants) {
+std::string render_markdown(const json& report, const std::vector<Plot>& plots, const json& mutants,
+                            const json& regimes) {
   std::ostringstream os;
   const json& run = report["run"];
   os << "# fa-verify: claim-by-claim report\n\n"
+     << md(depth_line(report, mutants, regimes)) << "\n\n"
      << "Garg & Vempala, *How and When Random Feedback Works* (AISTATS 2022). Only the paper's "
         "abstract was available: statements are our formalisations (`paper-abstract`), facts we "
         "derived (`derived`) or false conjectures the suite must refute (`conjecture`); none is "
@@ -720,8 +774,8 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots,
 
 // ---- HTML ----------------------------------------------------------------------------------------
 
-std::string render_html(const json& report, const std::vector<Plot>& plots,
-                        const json& mutants) {
+std::string render_html(const json& report, const std::vector<Plot>& plots, const json& mutants,
+                        const json& regimes) {
   std::ostringstream os;
   const json& run = report["run"];
   const bool all_ok = report["totals"]["not_as_expected"] == 0 && report["totals"]["results"] != 0;
@@ -772,6 +826,8 @@ code,pre{font:12.5px "DejaVu Sans Mono",monospace}pre{background:#f3f4f6;padding
 .st.proved{background:#d7f0dc;color:#0d4d1f}.st.certified{background:#e3eefc;color:#174ea6}.st.tested{background:#f0f0f0;color:#555}
 </style></head><body><main>
 <h1>fa-verify: claim-by-claim report</h1>
+<div class="meta"><b>)"
+     << html(depth_line(report, mutants, regimes)) << R"(</b></div>
 <div class="meta">)"
      << html(meta_line(run)) << R"(</div>
 <p class="intro">Claims of S. Garg and S. S. Vempala, <i>How and When Random Feedback Works: A Case Study of

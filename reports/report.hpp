@@ -79,10 +79,12 @@ std::string figure_html(const Plot& p);
 std::string regimes_markdown(const json& regimes, const std::vector<Plot>& plots);
 std::string regimes_html(const json& regimes, const std::vector<Plot>& plots);
 
-/// `mutants` is report/mutants.json (the mutation tests' kill matrix) or null when absent.
-std::string render_markdown(const json& report, const std::vector<Plot>& plots,
-                            const json& mutants);
-std::string render_html(const json& report, const std::vector<Plot>& plots, const json& mutants);
+/// `mutants` is report/mutants.json (the mutation tests' kill matrix) or null when absent;
+/// `regimes` is regimes.json (the regime map) or null (only its size is read here: the depth line).
+std::string render_markdown(const json& report, const std::vector<Plot>& plots, const json& mutants,
+                            const json& regimes);
+std::string render_html(const json& report, const std::vector<Plot>& plots, const json& mutants,
+                        const json& regimes);
 
 /// write: parts -> claims.json, claims.md, index.html (+ plots/). Returns the process exit code.
 int write_report(const fs::path& dir, bool plots, bool quiet);

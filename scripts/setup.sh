@@ -20,6 +20,7 @@ PACKAGES=(
   librapidcheck-dev catch2               # property-based tests, test framework
   nlohmann-json3-dev libcli11-dev        # JSON reports, fa-check's command line
   libbenchmark-dev                       # the bench target
+  libflint-arb-dev libqd-dev             # ... its candidate mp dot products (arb_dot, quad-double)
   gnuplot-nox                            # report plots (SVG)
   python3-numpy python3-torch            # bench/peers.py: the numpy and PyTorch peers
   python3-threadpoolctl                  # ... and which BLAS / how many threads they used

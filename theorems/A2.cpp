@@ -9,7 +9,8 @@
 //        at the end of the run, with cos(Z, B) > 0.
 // NOT claimed: that cos(Z_t, B) grows monotonically; it does not (conjecture R1, refuted).
 // Tolerance: lambda_min(S_t) >= -k eps scale, scale the size of the terms, k from the sums of
-// d = max(n, m, r) products per entry, accumulated over t steps.
+// d = max(n, m, r) products per entry, accumulated over t steps (an mp step rounds each dot
+// product once, within that bound: checks/claim.hpp, require_identity).
 // Hypotheses: zero init (enforced). Any r, k; the wide region otherwise (wide_region: n, m up
 // to 48 / 12, every spectrum, c in [2^-8, 2^-1], B scale 2^-3..2^3).
 #include "checks/claim_helpers.hpp"

@@ -10,7 +10,8 @@
 //        sym(B^T Z) = 1/2 W W^T >= 0 at the end (a run that converges with Z aligned to -B, as FA
 //        with a sign error does, is not the claimed mechanism).
 // Tolerances: (i) ||B^T E_{t+1}|| <= ||B^T E_t|| + k eps (||B|| ||Y|| + ||B^T E_t||), the
-// rounding of one residual; (ii) as A1.
+// rounding of one residual (k for d rounded products; an mp step rounds each dot product once,
+// within it: checks/claim.hpp, require_identity); (ii) as A1.
 // Hypotheses: A1's region with zero init (r >= k; n, m up to 48 / 12; c 2^-8..2^-1 jointly with
 // the conditioning, B 2^-3..2^3; mp narrower, see A1) and A1's checked preconditions; the
 // budget is A1's derived budget.

@@ -68,7 +68,8 @@ void check(Case<T>& c) {
   const Algorithm alg = c.falsifier(kGdAsFa) ? Algorithm::gd : Algorithm::fa;
   const T coeff = c.falsifier(kEtaNotSquared) ? eta : T(eta * eta);
   // Each entry of the terms is a sum of at most d = max(n, m, r) + 2 rounded products, and the
-  // step that produced Z+, W+ adds the same again: 8 d eps covers the four terms of the law.
+  // step that produced Z+, W+ adds the same again (an mp step: less, its dot products rounded
+  // once; checks/claim.hpp, require_identity): 8 d eps covers the four terms of the law.
   const double k = 8.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   Factors<T> f = starting_point(c, inst);
   Workspace<T> ws;

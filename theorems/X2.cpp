@@ -86,7 +86,8 @@ void check(Case<T>& c) {
   Engine redraw = make_engine(rec.seed, Stream::extra);
   T sum_g2(0), scale(0);
   // Each term is a sum of <= d = max(n, m, r) products; the running sum adds one rounding per
-  // step per term: 4 d eps per step per unit of scale.
+  // step per term: 4 d eps per step per unit of scale (the mp steps' share is smaller: their
+  // dot products are rounded once; checks/claim.hpp, require_identity).
   const double k_per_step = 4.0 * (std::max({rec.n, rec.m, rec.r}) + 2);
   const int steps = exact ? 3 : 40;
   const T start_loss = loss(f, inst.Y);

@@ -5,7 +5,9 @@
 // row(W) in row(Y) then E = ZW - Y has col(E) in col(Y), row(E) in row(Y), so E W^T has columns
 // in col(Y) and B^T E rows in row(Y).
 // Check: ||(I - U U^T) Z_t||_max and ||W_t (I - V V^T)||_max, U, V the orthonormal bases of
-// col(Y), row(Y), against k eps t times the size of Z, W (rounding accumulates over steps).
+// col(Y), row(Y), against k eps t times the size of Z, W (rounding accumulates over steps; k for
+// d rounded products per entry, which bounds an mp step's once-rounded dot products too:
+// checks/claim.hpp, require_identity).
 // Not in exact arithmetic (U, V need square roots); the precision ladder shows it is exact.
 // Proved: symbolically for every shape by induction with explicit witnesses (Z = Y P, W = R Y;
 // theorems/proofs/X4.py).

@@ -109,7 +109,8 @@ void check(Case<T>& c) {
   Workspace<T> ws;
   const Algorithm alg = c.falsifier(kGdStep) ? Algorithm::gd : Algorithm::fa;
   c.dynamics().step(alg, f, inst.Y, inst.B, eta, 0, ws);
-  // The solve has backward error ~ d eps cond(gram) <= 1e3 d eps; one step adds d eps more.
+  // The solve has backward error ~ d eps cond(gram) <= 1e3 d eps; one step adds d eps more (an
+  // mp step about eps: its dot products are rounded once; checks/claim.hpp, require_identity).
   const double k = 2e3 * (std::max({rec.n, rec.m, rec.r}) + 2);
   const T scale = eta * (product_bound<T>(Z_star, W_star) + max_abs(inst.Y)) *
                   (max_abs(W_star) + max_abs(Mat<T>(inst.B))) * T(double(rec.m + rec.n));

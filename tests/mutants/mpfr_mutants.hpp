@@ -1,16 +1,18 @@
-// Mutants of the MPFR step path (issue 14). TEST-ONLY, like mutants.hpp, which includes this.
+// Mutants of the MPFR step path (issues 14, 23). TEST-ONLY, like mutants.hpp, which includes this.
 //
 // The MPFR types (Mp, MpVar) do not run the Eigen expressions of the step functions: they run
-// the in-place kernels of dynamics/kernels.hpp, code that double and the rationals never execute.
-// These mutants are plausible mistakes in that code: each is a copy of one kernel (or of the MPFR
-// branch of a step function) with one thing wrong, and the mutant dynamics run it for Mp and
-// MpVar only. For double and Rational they run the reference step: the mutated code is not on
-// their path, so a double run must survive them (fa-mutants checks that it does, and the kill
-// matrix says "not on double's path"); the mp runs must kill them.
+// the in-place kernels of dynamics/kernels.hpp, whose dot products are computed exactly and
+// rounded once (dynamics/exact_dot.hpp), code that double and the rationals never execute. These
+// mutants are plausible mistakes in that code: each is a copy of one kernel (or helper, or of the
+// MPFR branch of a step function) with one thing wrong, and the mutant dynamics run it for Mp
+// and MpVar only. For double and Rational they run the reference step: the mutated code is not
+// on their path, so a double run must survive them (fa-mutants checks that it does, and the kill
+// matrix says "not on double's path"); the mp runs must kill them, and so must the ties of the
+// mp and mpfr paths to the proved Rational step (fa-mutants prove).
 //
 // The copies are deliberate: a mutant must be the library's code with one mistake in it, and the
-// library must not carry hooks for mutants. Helpers (mpfr_t access, scratch values, the in-place
-// subtraction) are the library's own, from kernels::detail.
+// library must not carry hooks for mutants. Helpers (mpfr_t access, the panels, the dot product,
+// the in-place subtraction) are the library's own, from kernels::detail and kernels::exact_dot.
 #pragma once
 
 #include "dynamics/dynamics.hpp"
@@ -20,9 +22,9 @@
 namespace fa::mutants::mpfr_path {
 
 enum class Bug {
-  residual_drops_last_term,  // E = ZW - Y with the inner sum stopping one term early
-  dot_sign,                  // G = A^T E accumulating with mpfr_sub instead of mpfr_add
-  scratch_53_bits,           // G = A^T E with its product scratch value at 53 bits
+  residual_drops_last_term,  // E = ZW - Y with the exact sum stopping one term early
+  residual_adds_y,           // E = ZW + Y: the sign of the subtracted Y lost
+  digits_ignore_precision,   // G = A^T E with the fixed-point digits sized by exponents alone
   z_update_wrong_stride,     // Z -= eta E V^T reading row k of V with stride 1 instead of r
   wmid_sign,                 // FA*: W_mid = W + (eta/2) G instead of W - (eta/2) G
   gd_back_after_z_moves,     // GD: G = Z^T E formed after Z moved (sequential, mp path only)
@@ -30,51 +32,89 @@ enum class Bug {
 
 namespace kn = fa::kernels;
 namespace kd = fa::kernels::detail;
+namespace xd = fa::kernels::exact_dot;
 
-/// sum_q a[q sa] b[q sb] for q < len, left to right, into acc; `subtract_rest` is the dot_sign
-/// bug (every term after the first subtracted). t: product scratch value.
+/// kernels::mpfr_residual with the sum over k stopping at r - 1 (the last product of every entry
+/// lost; r = 1 unaffected), or (residual_adds_y) with Y added: the subtrahend passed with the
+/// wrong sign.
 template <class T>
-void dot(mpfr_ptr acc, const T* a, Eigen::Index sa, const T* b, Eigen::Index sb, Eigen::Index len,
-         mpfr_ptr t, bool subtract_rest = false) {
-  if (len <= 0) {
-    mpfr_set_zero(acc, 1);
-    return;
-  }
-  mpfr_mul(acc, kd::in(a[0]), kd::in(b[0]), MPFR_RNDN);
-  for (Eigen::Index q = 1; q < len; ++q) {
-    mpfr_mul(t, kd::in(a[q * sa]), kd::in(b[q * sb]), MPFR_RNDN);
-    if (subtract_rest)
-      mpfr_sub(acc, acc, t, MPFR_RNDN);
-    else
-      mpfr_add(acc, acc, t, MPFR_RNDN);
-  }
-}
-
-/// kernels::mpfr_residual with the inner loop bound r - 1 (the last term of every entry lost).
-template <class T>
-void residual_drops_last_term(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E) {
+void residual(Bug bug, const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E) {
   const Eigen::Index n = Z.rows(), r = Z.cols(), m = W.cols();
   const mpfr_prec_t p = kd::working_precision<T>();
   kd::prepare_output(E, n, m, p);
-  kd::Temp acc(p), t(p);
-  for (Eigen::Index j = 0; j < m; ++j)
-    for (Eigen::Index i = 0; i < n; ++i) {
-      dot(acc.v, Z.data() + i, n, W.data() + j * r, 1, r > 1 ? r - 1 : r, t.v);  // BUG: r - 1
-      mpfr_sub(kd::out(E(i, j)), acc.v, kd::in(Y(i, j)), MPFR_RNDN);
-    }
+  const Mat<T> minus_y = -Y;
+  const Mat<T>& c = bug == Bug::residual_adds_y ? minus_y : Y;  // BUG (residual_adds_y)
+  const Eigen::Index len = bug == Bug::residual_drops_last_term && r > 1 ? r - 1 : r;  // BUG
+  const T *z = Z.data(), *w = W.data(), *y = c.data();
+  T* e = E.data();
+  kd::exact_dots(
+      n, m, len, [&](Eigen::Index i, Eigen::Index k) { return kd::in(z[i + k * n]); },
+      [&](Eigen::Index j, Eigen::Index k) { return kd::in(w[k + j * r]); },
+      [&](Eigen::Index i, Eigen::Index j) { return kd::in(y[i + j * n]); },
+      [&](Eigen::Index i, Eigen::Index j) { return kd::out(e[i + j * n]); }, kd::no_update);
 }
 
-/// kernels::transpose_times (G = A^T E) with the dot_sign or scratch_53_bits bug.
+/// exact_dot::scan_panels counting each entry's digits from its exponent alone: the spread of
+/// the exponents in the panel is covered, the entry's own precision is not, so the fill keeps
+/// only the top bits of every entry (~60 D - spread of them).
+template <class Get>
+void scan_ignoring_precision(xd::Panels& P, long count, long len, Get get) {
+  P.count = count;
+  P.len = len;
+  P.special = false;
+  P.anchor.assign(static_cast<std::size_t>(count), LONG_MIN);
+  P.D.assign(static_cast<std::size_t>(count), 1);
+  for (long q = 0; q < count; ++q) {
+    long a = LONG_MIN, lowest = LONG_MAX;
+    for (long k = 0; k < len; ++k) {
+      mpfr_srcptr x = get(q, k);
+      if (!mpfr_regular_p(x)) {
+        if (!mpfr_zero_p(x)) P.special = true;
+        continue;
+      }
+      const long e = mpfr_custom_get_exp(x);
+      a = std::max(a, e);
+      lowest = std::min(lowest, e);  // BUG: e, not e - p
+    }
+    P.anchor[static_cast<std::size_t>(q)] = a;
+    if (a != LONG_MIN)
+      P.D[static_cast<std::size_t>(q)] = static_cast<int>(std::max<long>(
+          1,
+          std::min<long>((a - lowest + xd::kDigitBits - 1) / xd::kDigitBits, xd::kMaxDigits + 1)));
+  }
+}
+
+/// kernels::transpose_times (G = A^T E), its helper exact_dots copied with the panels scanned by
+/// scan_ignoring_precision.
 template <class T>
-void transpose_times(Bug bug, const Mat<T>& A, const Mat<T>& E, Mat<T>& G) {
+void transpose_times_ignoring_precision(const Mat<T>& A, const Mat<T>& E, Mat<T>& G) {
   const Eigen::Index n = A.rows(), r = A.cols(), m = E.cols();
   const mpfr_prec_t p = kd::working_precision<T>();
   kd::prepare_output(G, r, m, p);
-  kd::Temp t(bug == Bug::scratch_53_bits ? 53 : p);  // BUG (scratch_53_bits): 53 bits
+  const T *a = A.data(), *e = E.data();
+  T* g = G.data();
+  auto xget = [&](Eigen::Index k, Eigen::Index i) { return kd::in(a[i + k * n]); };
+  auto yget = [&](Eigen::Index j, Eigen::Index i) { return kd::in(e[i + j * n]); };
+  kd::PanelScratch& s = kd::panel_scratch();
+  scan_ignoring_precision(s.x, r, n, xget);  // BUG (in the copy of scan_panels)
+  scan_ignoring_precision(s.y, m, n, yget);
+  const bool general = s.x.special || s.y.special;
+  if (!general) {
+    xd::fill_panels(s.x, xget);
+    xd::fill_panels(s.y, yget);
+  }
+  const xd::DotTable& dots = xd::dot_table();
+  xd::Rounding rounding;
   for (Eigen::Index j = 0; j < m; ++j)
-    for (Eigen::Index c = 0; c < r; ++c)
-      dot(kd::out(G(c, j)), A.data() + c * n, 1, E.data() + j * n, 1, n, t.v,
-          bug == Bug::dot_sign);  // BUG (dot_sign): mpfr_sub
+    for (Eigen::Index k = 0; k < r; ++k) {
+      mpfr_ptr o = kd::out(g[k + j * r]);
+      if (general ||
+          !dots(s.x.D[std::size_t(k)], s.y.D[std::size_t(j)])(o, s.x, k, s.y, j, nullptr, rounding))
+        xd::dot_general(
+            o, [&](Eigen::Index i) { return xget(k, i); },
+            [&](Eigen::Index i) { return yget(j, i); }, n, nullptr);
+    }
+  if (rounding.inexact) mpfr_set_inexflag();
 }
 
 /// kernels::sub_scaled_times_transpose (Z -= eta E V^T) reading V's row with stride 1.
@@ -84,12 +124,16 @@ void sub_scaled_times_transpose_wrong_stride(Mat<T>& Z, const T& eta, const Mat<
   const Eigen::Index n = E.rows(), m = E.cols(), r = V.rows();
   const mpfr_prec_t p = kd::working_precision<T>();
   kd::Temp acc(p), t(p), spare(p);
-  for (Eigen::Index c = 0; c < r; ++c)
-    for (Eigen::Index i = 0; i < n; ++i) {
-      dot(acc.v, E.data() + i, n, V.data() + c, 1, m, t.v);  // BUG: stride 1, not r
-      mpfr_mul(t.v, acc.v, kd::in(eta), MPFR_RNDN);
-      kd::sub_in_place<T>(kd::out(Z(i, c)), t.v, p, spare.v);
-    }
+  const T *e = E.data(), *v = V.data();
+  T* z = Z.data();
+  kd::exact_dots(
+      n, r, m, [&](Eigen::Index i, Eigen::Index j) { return kd::in(e[i + j * n]); },
+      [&](Eigen::Index k, Eigen::Index j) { return kd::in(v[k + j]); },  // BUG: stride 1, not r
+      kd::no_subtrahend, [&](Eigen::Index, Eigen::Index) { return acc.v; },
+      [&](Eigen::Index i, Eigen::Index k) {
+        mpfr_mul(t.v, acc.v, kd::in(eta), MPFR_RNDN);
+        kd::sub_in_place<T>(kd::out(z[i + k * n]), t.v, p, spare.v);
+      });
 }
 
 /// kernels::assign_sub_scaled (Dst = X - c G) adding instead of subtracting.
@@ -109,8 +153,8 @@ template <class T>
 void step(Bug bug, Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta,
           Workspace<T>& ws) {
   static_assert(kn::is_mpfr_v<T>, "the MPFR path exists for Mp and MpVar only");
-  if (bug == Bug::residual_drops_last_term)
-    residual_drops_last_term(f.Z, f.W, Y, ws.E);
+  if (bug == Bug::residual_drops_last_term || bug == Bug::residual_adds_y)
+    residual(bug, f.Z, f.W, Y, ws.E);
   else
     kn::mpfr_residual(f.Z, f.W, Y, ws.E);
   const bool gd = a == Algorithm::gd;
@@ -121,8 +165,8 @@ void step(Bug bug, Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B,
     return;
   }
   const Mat<T>& back = gd ? f.Z : B;
-  if (bug == Bug::dot_sign || bug == Bug::scratch_53_bits)
-    transpose_times(bug, back, ws.E, ws.G);
+  if (bug == Bug::digits_ignore_precision)
+    transpose_times_ignoring_precision(back, ws.E, ws.G);
   else
     kn::transpose_times(back, ws.E, ws.G);
   const Mat<T>* v = &f.W;
@@ -146,11 +190,13 @@ void times_drops_last_term(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
   const Eigen::Index rows = A.rows(), depth = A.cols(), cols = B.cols();
   const mpfr_prec_t p = kd::working_precision<T>();
   kd::prepare_output(C, rows, cols, p);
-  kd::Temp t(p);
-  for (Eigen::Index j = 0; j < cols; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i)
-      dot(kd::out(C(i, j)), A.data() + i, rows, B.data() + j * depth, 1,
-          depth > 1 ? depth - 1 : depth, t.v);  // BUG: depth - 1
+  const Eigen::Index len = depth > 1 ? depth - 1 : depth;  // BUG: depth - 1
+  const T *a = A.data(), *b = B.data();
+  T* c = C.data();
+  kd::exact_dots(
+      rows, cols, len, [&](Eigen::Index i, Eigen::Index k) { return kd::in(a[i + k * rows]); },
+      [&](Eigen::Index j, Eigen::Index k) { return kd::in(b[k + j * depth]); }, kd::no_subtrahend,
+      [&](Eigen::Index i, Eigen::Index j) { return kd::out(c[i + j * rows]); }, kd::no_update);
 }
 
 /// The MPFR branch of deep_step (dynamics/deep.hpp) with the forward products of

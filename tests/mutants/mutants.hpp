@@ -48,8 +48,8 @@ enum class Kind {
   stale_residual,
   // The MPFR step path (mpfr_mutants.hpp): Mp and MpVar run the mutated kernel code.
   mpfr_residual_drops_last_term,
-  mpfr_dot_sign,
-  mpfr_scratch_53_bits,
+  mpfr_residual_adds_y,
+  mpfr_digits_ignore_precision,
   mpfr_z_update_wrong_stride,
   mpfr_wmid_sign,
   mpfr_gd_back_after_z_moves,
@@ -119,17 +119,19 @@ inline const std::vector<MutantInfo>& catalogue() {
        "the residual E is cached in the workspace and recomputed only when the workspace is "
        "fresh: every step after the first uses the first step's E"},
       {Kind::mpfr_residual_drops_last_term, "mpfr-residual-drops-last-term",
-       "MPFR kernel mpfr_residual: the inner sum of E = ZW - Y stops at r - 1 (the last product "
+       "MPFR kernel mpfr_residual: the exact sum of E = ZW - Y stops at r - 1 (the last product "
        "of every entry dropped; r = 1 unaffected)",
        Reach::mpfr_path, mpfr_path::Bug::residual_drops_last_term},
-      {Kind::mpfr_dot_sign, "mpfr-dot-sign",
-       "MPFR kernel transpose_times (G = A^T E, GD's Z^T E and FA's B^T E): every term after the "
-       "first subtracted (mpfr_sub for mpfr_add)",
-       Reach::mpfr_path, mpfr_path::Bug::dot_sign},
-      {Kind::mpfr_scratch_53_bits, "mpfr-scratch-53-bits",
-       "MPFR kernel transpose_times: its product scratch value initialised at 53 bits instead of "
-       "the working precision (every product of G rounded to double's precision)",
-       Reach::mpfr_path, mpfr_path::Bug::scratch_53_bits},
+      {Kind::mpfr_residual_adds_y, "mpfr-residual-adds-y",
+       "MPFR kernel mpfr_residual: Y passed to the exact dot product with the wrong sign, so "
+       "E = ZW + Y",
+       Reach::mpfr_path, mpfr_path::Bug::residual_adds_y},
+      {Kind::mpfr_digits_ignore_precision, "mpfr-digits-ignore-precision",
+       "MPFR kernel transpose_times (G = A^T E, GD's Z^T E and FA's B^T E): the fixed-point "
+       "digits of each row and column counted from the spread of its exponents alone, not the "
+       "entries' precision (dynamics/exact_dot.hpp, scan_panels), so the low bits of the "
+       "entries are cut off",
+       Reach::mpfr_path, mpfr_path::Bug::digits_ignore_precision},
       {Kind::mpfr_z_update_wrong_stride, "mpfr-z-update-wrong-stride",
        "MPFR kernel sub_scaled_times_transpose (Z -= eta E V^T): row k of V read with stride 1 "
        "instead of r (the wrong entries of W when r >= 2)",

@@ -2,24 +2,31 @@
 // implementation, written here as the straightforward Eigen expressions of docs/algorithms.md.
 //
 //   double, Rational: equal values, entry by entry (==), after every step.
-//   Mp, MpVar: the MPFR kernels round every product and every sum like Eigen's generic kernel,
-//   but sum each entry strictly left to right, where Eigen's blocked GEMM may split a sum. So
-//   results may differ in the last bits, and each step (both sides starting from the same state)
-//   is checked against the first-order rounding-error bound of the step, entry by entry:
+//   Mp, MpVar: the MPFR kernels compute every dot product exactly and round it once
+//   (dynamics/exact_dot.hpp), where Eigen's generic kernel rounds every product and every sum.
+//   So results may differ in the last bits, and each step (both sides starting from the same
+//   state) is checked against the first-order rounding-error bound of the plain step, entry by
+//   entry:
 //     |fast - plain| <= 2 gamma_K (|X| + eta |update products|),  gamma_K = K u / (1 - K u),
-//   u = 2^-p the unit roundoff and K = n + m + r + 4. Why: each side computes E to within
+//   u = 2^-p the unit roundoff and K = n + m + r + 4. Why: the plain side computes E to within
 //   gamma_{r+1} (|Z||W| + |Y|) = gamma_{r+1} A, a product with E to within gamma_{inner + 1} of
 //   |.| A |.| (plus the propagated error of E), and the update adds one rounding of each term; so
-//   each side is within gamma_K (|X| + eta |.|A|.|) of the exact step and the two within twice
-//   that. The bound is about 2 K u relative to the entries involved: far below any real mistake
-//   (a wrong or missing term moves entries by ~eta |E| |W|, i.e. relative 1e-3 or more), and a
-//   check below shows that it does fail when an entry is perturbed by a relative 1e-30.
+//   it is within gamma_K (|X| + eta |.|A|.|) of the exact step. The fast side's dot products are
+//   within u of their exact values, inside the same bound, so the two are within twice that. The
+//   bound is about 2 K u relative to the entries involved: far below any real mistake (a wrong or
+//   missing term moves entries by ~eta |E| |W|, i.e. relative 1e-3 or more), and a check below
+//   shows that it does fail when an entry is perturbed by a relative 1e-30.
+//   The kernels themselves are checked more tightly at the end of this file: every entry equal
+//   (==) to the exact rational dot product rounded once by MPFR.
 #include "dynamics/dynamics.hpp"
 
+#include "certify/exact.hpp"
 #include "dynamics/plain_steps.hpp"
 
 #include <catch2/catch.hpp>
+#include <mpfr.h>
 
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -307,4 +314,225 @@ TEST_CASE("the MPFR agreement check fails on a perturbation of a relative 1e-30 
   REQUIRE(violations(fast.W, ref.W, bw, "W").empty());
   fast.W(0, 4) *= Mp(1) + Mp("1e-30");
   CHECK(violations(fast.W, ref.W, bw, "W").size() == 1);
+}
+
+// ---- The dot products of the MPFR kernels are exact sums rounded once (issue 23) --------------
+//
+// Each entry of E = ZW - Y, of C = ZW (times), of G = A^T E and of the sum s = (E V^T)(i, k) inside
+// Z -= eta E V^T must equal the exact rational value rounded to nearest by MPFR itself
+// (mpfr_set_q): ==, not within a tolerance. Inputs span the cases the fixed-point path of
+// dynamics/exact_dot.hpp treats differently: exponent spreads within a row or column from none to
+// beyond kMaxDigits digits (the general path), exact zeros, cancellation, dot products longer than
+// one carry chunk, a subtracted Y far above or below the products, and precisions from 53 to 1024
+// bits.
+namespace {
+
+/// q rounded to nearest at T's working precision, by MPFR.
+template <class T>
+T mpfr_rounded(const Rational& q) {
+  T out;
+  mpfr_set_q(out.backend().data(), q.backend().data(), MPFR_RNDN);
+  return out;
+}
+
+/// Entries 2^u x, x with a full mantissa (normal times sqrt(2)), u uniform in [-spread, spread];
+/// about one in eight exactly zero.
+template <class T>
+Mat<T> spread_matrix(Eigen::Index rows, Eigen::Index cols, std::mt19937_64& g, int spread) {
+  Mat<T> M = random_matrix<T>(static_cast<int>(rows), static_cast<int>(cols), g, 1.0);
+  std::uniform_int_distribution<int> exponent(-spread, spread), zero(0, 7);
+  for (Eigen::Index q = 0; q < M.size(); ++q)
+    M.data()[q] = zero(g) == 0 ? T(0) : T(ldexp(M.data()[q], exponent(g)));
+  return M;
+}
+
+/// Which kernel entry failed, with both sides.
+template <class T>
+std::string exact_mismatch(const char* what, Eigen::Index i, Eigen::Index j, const T& got,
+                           const T& want) {
+  return std::string(what) + "(" + std::to_string(i) + "," + std::to_string(j) + "): kernel " +
+         to_text(got) + ", exact sum rounded once " + to_text(want);
+}
+
+/// The four kernels on random operands of shape (n, m, r) against the exact sums rounded once;
+/// returns the mismatches (empty when every entry is the correctly rounded one).
+template <class T>
+std::vector<std::string> kernel_exactness(Eigen::Index n, Eigen::Index m, Eigen::Index r,
+                                          std::uint64_t seed, int spread, int y_shift = 0) {
+  std::mt19937_64 g(seed);
+  const Mat<T> Z = spread_matrix<T>(n, r, g, spread), W = spread_matrix<T>(r, m, g, spread);
+  Mat<T> Y = spread_matrix<T>(n, m, g, spread);
+  for (Eigen::Index q = 0; q < Y.size(); ++q) Y.data()[q] = ldexp(Y.data()[q], y_shift);
+  if (n * m > 1) Y(n - 1, m - 1) = Z.row(n - 1).dot(W.col(m - 1));  // cancels to the last bits
+  const Mat<Rational> Zq = exact::to_rational(Z), Wq = exact::to_rational(W),
+                      Yq = exact::to_rational(Y);
+  std::vector<std::string> bad;
+  Mat<T> E;
+  kernels::mpfr_residual(Z, W, Y, E);
+  for (Eigen::Index j = 0; j < m; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T want = mpfr_rounded<T>(Rational(Zq.row(i).dot(Wq.col(j)) - Yq(i, j)));
+      if (E(i, j) != want) bad.push_back(exact_mismatch("E", i, j, E(i, j), want));
+    }
+  Mat<T> C;  // the deep networks' forward product: ZW rounded once per entry
+  kernels::times(Z, W, C);
+  for (Eigen::Index j = 0; j < m; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T want = mpfr_rounded<T>(Rational(Zq.row(i).dot(Wq.col(j))));
+      if (C(i, j) != want) bad.push_back(exact_mismatch("C", i, j, C(i, j), want));
+    }
+  const Mat<Rational> Eq = exact::to_rational(E);
+  Mat<T> G;
+  kernels::transpose_times(Z, E, G);
+  for (Eigen::Index j = 0; j < m; ++j)
+    for (Eigen::Index k = 0; k < r; ++k) {
+      const T want = mpfr_rounded<T>(Zq.col(k).dot(Eq.col(j)));
+      if (G(k, j) != want) bad.push_back(exact_mismatch("G", k, j, G(k, j), want));
+    }
+  // Z - eta s: s rounded once, then eta s and the difference rounded as MPFR rounds them.
+  const T eta = ldexp(sqrt(T(2)), -3);
+  Mat<T> Znew = Z;
+  kernels::sub_scaled_times_transpose(Znew, eta, E, W);
+  for (Eigen::Index k = 0; k < r; ++k)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T s = mpfr_rounded<T>(Eq.row(i).dot(Wq.row(k)));
+      const T want = T(Z(i, k) - T(eta * s));
+      if (Znew(i, k) != want) bad.push_back(exact_mismatch("Z+", i, k, Znew(i, k), want));
+    }
+  return bad;
+}
+
+template <class T>
+void require_exact_kernels(Eigen::Index n, Eigen::Index m, Eigen::Index r, std::uint64_t seed,
+                           int spread, int y_shift = 0) {
+  INFO(scalar_name<T>() << " at " << precision_bits<T>() << " bits, n=" << n << " m=" << m
+                        << " r=" << r << ", seed " << seed << ", exponent spread " << spread
+                        << ", Y shifted by 2^" << y_shift);
+  const auto bad = kernel_exactness<T>(n, m, r, seed, spread, y_shift);
+  for (const auto& b : bad) WARN(b);
+  CHECK(bad.empty());
+}
+
+}  // namespace
+
+TEST_CASE("MPFR kernels return the exact dot products rounded once (mp)",
+          "[unit][quick][kernels]") {
+  std::uint64_t seed = 300;
+  for (int spread : {0, 3, 40, 200, 2000})  // 2000: beyond kMaxDigits, the general path
+    for (const Shape& s : {Shape{1, 1, 1}, Shape{3, 4, 2}, Shape{9, 7, 4}, Shape{16, 16, 5}})
+      require_exact_kernels<Mp>(s.n, s.m, s.r, seed++, spread);
+  // Y far above and far below the products (the general path for entries whose Y does not fit
+  // the fixed-point columns), and dot products longer than one carry chunk (2048 terms at D=4).
+  require_exact_kernels<Mp>(5, 4, 3, 401, 3, 3000);
+  require_exact_kernels<Mp>(5, 4, 3, 402, 3, -3000);
+  require_exact_kernels<Mp>(5, 4, 3, 403, 3, 150);
+  require_exact_kernels<Mp>(5000, 2, 1, 404, 5);
+  require_exact_kernels<Mp>(2, 2, 5000, 405, 5);
+}
+
+TEST_CASE("MPFR kernels return the exact dot products rounded once (mpfr, 53 to 1024 bits)",
+          "[unit][quick][kernels]") {
+  MpVarPrecisionGuard guard;
+  std::uint64_t seed = 500;
+  for (int bits : {53, 64, 113, 200, 400, 1024}) {
+    set_mpvar_bits(bits);
+    for (int spread : {0, 30, 300})
+      require_exact_kernels<MpVar>(7, 6, 3, seed++, spread);
+  }
+}
+
+TEST_CASE("the exactness check fails on a kernel result one ulp off (mp)",
+          "[unit][quick][kernels]") {
+  // The comparison is ==: one ulp in one entry is a mismatch.
+  std::mt19937_64 g(77);
+  const Mat<Mp> Z = spread_matrix<Mp>(4, 2, g, 3), W = spread_matrix<Mp>(2, 3, g, 3);
+  const Mat<Mp> Y = spread_matrix<Mp>(4, 3, g, 3);
+  Mat<Mp> E;
+  kernels::mpfr_residual(Z, W, Y, E);
+  const Rational exact_e =
+      Rational(exact::to_rational(Z).row(1).dot(exact::to_rational(W).col(2)) -
+               exact::to_rational(Y(1, 2)));
+  REQUIRE(E(1, 2) == mpfr_rounded<Mp>(exact_e));
+  mpfr_nextabove(E(1, 2).backend().data());
+  CHECK(E(1, 2) != mpfr_rounded<Mp>(exact_e));
+}
+
+TEST_CASE("MPFR kernels raise the inexact flag exactly when a result is rounded (mp)",
+          "[unit][quick][kernels]") {
+  // Small integers: every dot product is exact, and the flag must stay clear (the ties of
+  // checks/schwartz_zippel.cpp rely on it); one generic operand makes some result inexact.
+  Mat<Mp> Z(3, 2), W(2, 4), Y(3, 4);
+  for (Eigen::Index q = 0; q < Z.size(); ++q) Z.data()[q] = Mp(int(q) - 2);
+  for (Eigen::Index q = 0; q < W.size(); ++q) W.data()[q] = Mp(3 * int(q) + 1);
+  for (Eigen::Index q = 0; q < Y.size(); ++q) Y.data()[q] = Mp(int(q) * 7 - 20);
+  Mat<Mp> E, G;
+  mpfr_clear_flags();
+  kernels::mpfr_residual(Z, W, Y, E);
+  kernels::transpose_times(Z, E, G);
+  CHECK_FALSE(mpfr_inexflag_p());
+  W(1, 1) = sqrt(Mp(2));
+  kernels::mpfr_residual(Z, W, Y, E);
+  CHECK(mpfr_inexflag_p());
+  mpfr_clear_flags();
+}
+
+TEST_CASE("MPFR kernels overflow and underflow as MPFR does (mp, reduced exponent range)",
+          "[unit][quick][kernels]") {
+  // Products beyond the exponent range: the result is rounded by MPFR (mpfr_set_z_2exp), which
+  // gives an infinity or zero with its flags, as mpfr_set_q does for the exact value.
+  const mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+  Mat<Mp> Z(2, 2), W(2, 2), Y = Mat<Mp>::Zero(2, 2);
+  Z << Mp(3), Mp(-5), Mp(7), Mp(11);
+  W << Mp(13), Mp(17), Mp(-19), Mp(23);
+  Z *= Mp(ldexp(Mp(1), 60));
+  W *= Mp(ldexp(Mp(1), 60));
+  const Mat<Rational> Zq = exact::to_rational(Z), Wq = exact::to_rational(W);
+  REQUIRE(mpfr_set_emax(110) == 0);
+  mpfr_clear_flags();
+  Mat<Mp> E;
+  kernels::mpfr_residual(Z, W, Y, E);
+  const bool overflowed = mpfr_overflow_p();
+  Mat<Mp> want(2, 2);
+  for (Eigen::Index j = 0; j < 2; ++j)
+    for (Eigen::Index i = 0; i < 2; ++i)
+      want(i, j) = mpfr_rounded<Mp>(Zq.row(i).dot(Wq.col(j)));
+  REQUIRE(mpfr_set_emax(emax) == 0);
+  CHECK(overflowed);
+  for (Eigen::Index q = 0; q < 4; ++q) {
+    INFO("entry " << q << ": " << to_text(E.data()[q]) << " vs " << to_text(want.data()[q]));
+    CHECK(isinf(E.data()[q]));
+    CHECK(E.data()[q] == want.data()[q]);
+  }
+  Z /= Mp(ldexp(Mp(1), 170));  // entries near 2^-110, products near 2^-220
+  W /= Mp(ldexp(Mp(1), 170));
+  REQUIRE(mpfr_set_emin(-150) == 0);
+  mpfr_clear_flags();
+  kernels::mpfr_residual(Z, W, Y, E);
+  const bool underflowed = mpfr_underflow_p();
+  REQUIRE(mpfr_set_emin(emin) == 0);
+  CHECK(underflowed);
+  for (Eigen::Index q = 0; q < 4; ++q) CHECK(E.data()[q] == 0);
+  mpfr_clear_flags();
+}
+
+TEST_CASE("MPFR kernels follow MPFR on NaN and infinite operands (mp)", "[unit][quick][kernels]") {
+  // A diverged run: an infinite entry makes the dot products it enters infinite (or NaN against
+  // a zero), the others stay exact; the general path (mpfr_sum) decides, as mpfr_mul/add did.
+  std::mt19937_64 g(91);
+  Mat<Mp> Z = spread_matrix<Mp>(3, 2, g, 2), W = spread_matrix<Mp>(2, 3, g, 2);
+  const Mat<Mp> Y = spread_matrix<Mp>(3, 3, g, 2);
+  W(0, 0) = Mp(1);
+  W(0, 1) = Mp(0);
+  W(1, 1) = Mp(2);
+  Z(0, 0) = std::numeric_limits<Mp>::infinity();
+  Mat<Mp> E;
+  kernels::mpfr_residual(Z, W, Y, E);
+  CHECK(isinf(E(0, 0)));
+  CHECK(E(0, 0) > 0);
+  CHECK(isnan(E(0, 1)));  // inf * 0
+  const Mat<Rational> Zq = exact::to_rational(Mat<Mp>(Z.bottomRows(2))),
+                      Wq = exact::to_rational(W), Yq = exact::to_rational(Y);
+  for (Eigen::Index j = 0; j < 3; ++j)
+    for (Eigen::Index i = 1; i < 3; ++i)
+      CHECK(E(i, j) == mpfr_rounded<Mp>(Rational(Zq.row(i - 1).dot(Wq.col(j)) - Yq(i, j))));
 }
