@@ -29,7 +29,11 @@
 
 namespace fa {
 
-enum class Source { paper_abstract, derived, conjecture };
+/// paper_abstract: our formalisation of a statement of the paper's abstract; derived: a fact we
+/// derived; conjecture: a plausible statement the suite must refute; literature: our
+/// formalisation of a statement from another paper's abstract (docs/claims-literature.md), cited in
+/// ClaimSpec::citation. Every source but conjecture is expected to hold.
+enum class Source { paper_abstract, derived, conjecture, literature };
 
 inline std::string source_name(Source s) {
   switch (s) {
@@ -39,6 +43,8 @@ inline std::string source_name(Source s) {
       return "derived";
     case Source::conjecture:
       return "conjecture";
+    case Source::literature:
+      return "literature";
   }
   return "?";
 }
@@ -67,6 +73,9 @@ struct ClaimSpec {
   std::string title;  // reads as the claim, used in test names
   Source source = Source::derived;
   std::string statement;   // our formal statement (never the paper's text)
+  /// The paper a literature claim formalises (authors, venue, arXiv id), for Source::literature
+  /// and for a conjecture that widens one: the report's literature section lists these.
+  std::string citation;
   std::string hypotheses;  // each: enforced by the generator / checked as precondition / assumed
   std::string recipe;      // the instance recipe in words
   bool ladder = false;     // precision ladder (53..400 bits) applies: an exact identity

@@ -84,6 +84,9 @@ std::string source_label(const std::string& s) {
 std::string statement_label(const std::string& s) {
   if (s == "paper-abstract") return "Our formalisation of a statement of the paper's abstract";
   if (s == "conjecture") return "Conjecture (plausible, believed false: the suite must refute it)";
+  if (s == "literature")
+    return "Our formalisation of a statement from the feedback-alignment literature (formalised "
+           "from the abstract, docs/claims-literature.md)";
   return "Derived fact (ours, with a proof sketch in docs/claims.md)";
 }
 
