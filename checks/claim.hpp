@@ -72,7 +72,7 @@ struct ClaimSpec {
   std::string id;     // as in docs/claims.md: A1 ... R6
   std::string title;  // reads as the claim, used in test names
   Source source = Source::derived;
-  std::string statement;   // our formal statement (never the paper's text)
+  std::string statement;  // our formal statement (never the paper's text)
   /// The paper a literature claim formalises (authors, venue, arXiv id), for Source::literature
   /// and for a conjecture that widens one: the report's literature section lists these.
   std::string citation;

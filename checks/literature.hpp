@@ -18,9 +18,9 @@ void require_probability_above(Case<T>& c, const std::string& event, long succes
                                double p0, double alpha) {
   const Interval ci = clopper_pearson(trials, successes, 1 - 2 * alpha);
   c.note("draws", std::to_string(successes) + " of " + std::to_string(trials) + " had " + event);
-  c.record().extra["binomial_test"] = {{"event", event},     {"successes", successes},
-                                       {"trials", trials},   {"p0", p0},
-                                       {"alpha", alpha},     {"lower_bound", ci.lo}};
+  c.record().extra["binomial_test"] = {{"event", event},   {"successes", successes},
+                                       {"trials", trials}, {"p0", p0},
+                                       {"alpha", alpha},   {"lower_bound", ci.lo}};
   c.require_ge("P(" + event + "): one-sided Clopper-Pearson lower bound at level 1 - " +
                    std::to_string(alpha) + " (" + std::to_string(successes) + " of " +
                    std::to_string(trials) + " draws) vs p0",
@@ -83,7 +83,8 @@ BatchCount pseudoinverse_alignment_batch(Case<T>& c, const Recipe& rec, int draw
     if (loss(f, inst.Y) > target) continue;
     const HiddenSignals<T> h = hidden_signals(f, inst.Y, inst.B);
     if (h.pseudo_backprop.size() == 0) continue;
-    if (signal_cosine(h.feedback, h.pseudo_backprop) > signal_cosine(h.feedback, h.backprop) + k_eps)
+    if (signal_cosine(h.feedback, h.pseudo_backprop) >
+        signal_cosine(h.feedback, h.backprop) + k_eps)
       ++count.successes;
   }
   return count;
@@ -146,7 +147,8 @@ std::vector<long> aligned_half_times(Case<T>& c, FeedbackGains gains_kind) {
   const std::vector<double> s = recipe_singular_values(rec);
   if (gains_kind == FeedbackGains::inverse_square)
     for (std::size_t i = 0; i < gains.size(); ++i) gains[i] = (s.back() / s[i]) * (s.back() / s[i]);
-  const AlignedStart<T> start = aligned_start<T>(inst.U, inst.V, gains, std::ldexp(1.0, rec.init_log2));
+  const AlignedStart<T> start =
+      aligned_start<T>(inst.U, inst.V, gains, std::ldexp(1.0, rec.init_log2));
   Instance<T> noted = inst;
   noted.B = start.B;
   noted.start = start.start;
@@ -159,7 +161,8 @@ std::vector<long> aligned_half_times(Case<T>& c, FeedbackGains gains_kind) {
   c.note("half times (component 1..k)", text);
   for (std::size_t i = 0; i < half.size(); ++i)
     if (half[i] < 0)
-      c.fail("component " + std::to_string(i + 1) + " did not reach half of its singular value "
+      c.fail("component " + std::to_string(i + 1) +
+             " did not reach half of its singular value "
              "within 20000 steps");
   return half;
 }

@@ -3,8 +3,9 @@
 // Lillicrap et al. compare (FA's B^T E, backprop's Z^T E and the pseudo-backprop Z^+ E), aligned
 // (spectral) starts and the time each singular component is learned (Girotti, Mitliagkas, Gidel).
 // The over-parameterised data of Robertson and Koyejo's claim is generators/literature.hpp, the
-// 30-20-10 experiment of Lillicrap et al. regimes/lillicrap.hpp. Declarations here; the bodies in literature_impl.hpp,
-// instantiated once per scalar (CMakeLists.txt, fa_instantiate PART literature).
+// 30-20-10 experiment of Lillicrap et al. regimes/lillicrap.hpp. Declarations here; the bodies in
+// literature_impl.hpp, instantiated once per scalar (CMakeLists.txt, fa_instantiate PART
+// literature).
 #pragma once
 
 #include "dynamics/dynamics.hpp"
@@ -53,15 +54,15 @@ std::vector<long> component_half_times(Factors<T> start, const Mat<T>& Y, const 
                                        const Mat<T>& U, const Mat<T>& V, const Vec<T>& s,
                                        const T& eta, long budget);
 
-#define FA_DECLARE_LITERATURE(T, EXTERN)                                                        \
-  EXTERN template void regularised_step<T>(Algorithm, Factors<T>&, const Mat<T>&,               \
-                                           const Mat<T>&, const T&, const T&);                  \
-  EXTERN template HiddenSignals<T> hidden_signals<T>(const Factors<T>&, const Mat<T>&,          \
-                                                     const Mat<T>&);                            \
-  EXTERN template AlignedStart<T> aligned_start<T>(const Mat<T>&, const Mat<T>&,                \
-                                                   const std::vector<double>&, double);         \
-  EXTERN template std::vector<long> component_half_times<T>(                                    \
-      Factors<T>, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Vec<T>&,    \
+#define FA_DECLARE_LITERATURE(T, EXTERN)                                                         \
+  EXTERN template void regularised_step<T>(Algorithm, Factors<T>&, const Mat<T>&, const Mat<T>&, \
+                                           const T&, const T&);                                  \
+  EXTERN template HiddenSignals<T> hidden_signals<T>(const Factors<T>&, const Mat<T>&,           \
+                                                     const Mat<T>&);                             \
+  EXTERN template AlignedStart<T> aligned_start<T>(const Mat<T>&, const Mat<T>&,                 \
+                                                   const std::vector<double>&, double);          \
+  EXTERN template std::vector<long> component_half_times<T>(                                     \
+      Factors<T>, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Vec<T>&,     \
       const T&, long);
 
 FA_DECLARE_LITERATURE(double, extern)

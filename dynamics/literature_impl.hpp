@@ -45,10 +45,10 @@ template <class T>
 AlignedStart<T> aligned_start(const Mat<T>& U, const Mat<T>& V, const std::vector<double>& gains,
                               double init_scale) {
   if (static_cast<Eigen::Index>(gains.size()) != U.cols() || U.cols() != V.cols())
-    throw std::invalid_argument("aligned_start: need one feedback gain per component (U: " +
-                                std::to_string(U.cols()) + " columns, V: " +
-                                std::to_string(V.cols()) + ", gains: " +
-                                std::to_string(gains.size()) + ")");
+    throw std::invalid_argument(
+        "aligned_start: need one feedback gain per component (U: " + std::to_string(U.cols()) +
+        " columns, V: " + std::to_string(V.cols()) + ", gains: " + std::to_string(gains.size()) +
+        ")");
   AlignedStart<T> a;
   a.start.Z = T(init_scale) * U;
   a.start.W = T(init_scale) * V.transpose();

@@ -19,7 +19,8 @@ Mat<T> overparameterised_inputs(int d, int N, std::uint64_t seed) {
   if (N < 1 || d <= N)
     throw std::invalid_argument("overparameterised_inputs: need d > N >= 1 (got d = " +
                                 std::to_string(d) + ", N = " + std::to_string(N) + ")");
-  const Mat<double> X = std::sqrt(double(N) / double(d)) * gaussian_matrix(d, N, seed, Stream::extra);
+  const Mat<double> X =
+      std::sqrt(double(N) / double(d)) * gaussian_matrix(d, N, seed, Stream::extra);
   return cast_matrix<T>(X);
 }
 

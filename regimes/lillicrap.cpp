@@ -32,8 +32,8 @@ double angle_degrees(const Mat<double>& a, const Mat<double>& b) {
 }  // namespace
 
 LillicrapRun lillicrap_experiment(const LillicrapSettings& s) {
-  if (s.inputs < 1 || s.hidden < 1 || s.outputs < 1 || s.steps < 1 || s.batch < 1 ||
-      s.every < 1 || !(s.eta > 0) || !std::isfinite(s.eta))
+  if (s.inputs < 1 || s.hidden < 1 || s.outputs < 1 || s.steps < 1 || s.batch < 1 || s.every < 1 ||
+      !(s.eta > 0) || !std::isfinite(s.eta))
     throw std::invalid_argument(
         "lillicrap_experiment: sizes, steps, batch and 'every' must be >= 1 and eta a finite "
         "number > 0");

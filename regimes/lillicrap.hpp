@@ -19,9 +19,9 @@ namespace fa::regimes {
 struct LillicrapSettings {
   std::uint64_t seed = 1;
   long steps = 3000;
-  int batch = 20;       // samples per step
-  double eta = 0.002;   // step on the per-sample mean loss (our choice: the paper's is not given)
-  long every = 10;      // record every this many steps (and the last)
+  int batch = 20;      // samples per step
+  double eta = 0.002;  // step on the per-sample mean loss (our choice: the paper's is not given)
+  long every = 10;     // record every this many steps (and the last)
   int inputs = 30, hidden = 20, outputs = 10;
 };
 

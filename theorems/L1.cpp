@@ -77,9 +77,9 @@ void check(Case<T>& c) {
         const T err = k_eps * norm_E * (inst.B.norm() / fb + f.Z.norm() / bp);
         if (err < T(std::ldexp(1.0, -10))) {
           c.note("step", std::to_string(t));
-          c.require_ge("cos(B^T E_t, Z_t^T E_t) at step " + std::to_string(t) +
-                           " vs its rounding bound",
-                       signal_cosine(h.feedback, h.backprop), err);
+          c.require_ge(
+              "cos(B^T E_t, Z_t^T E_t) at step " + std::to_string(t) + " vs its rounding bound",
+              signal_cosine(h.feedback, h.backprop), err);
         }
       }
     }

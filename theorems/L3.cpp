@@ -28,8 +28,7 @@ ClaimSpec spec() {
       "literature (Girotti et al.): from an aligned small start FA learns components in "
       "decreasing order of sigma_i";
   s.source = Source::literature;
-  s.citation =
-      "Girotti, Mitliagkas, Gidel, arXiv 2110.10815 (2021); formalised from the abstract";
+  s.citation = "Girotti, Mitliagkas, Gidel, arXiv 2110.10815 (2021); formalised from the abstract";
   s.statement =
       "Y = U diag(s) V^T, s distinct, r = k, Z_0 = a U, W_0 = a V^T (a <= 2^-4), B = U: the "
       "steps t_i at which component i first reaches s_i/2 satisfy t_1 <= ... <= t_k (<= 20000).";
@@ -48,8 +47,9 @@ ClaimSpec spec() {
 
 template <class T>
 void check(Case<T>& c) {
-  const std::vector<long> half = aligned_half_times(
-      c, c.falsifier("inverse-square-gains") ? FeedbackGains::inverse_square : FeedbackGains::equal);
+  const std::vector<long> half =
+      aligned_half_times(c, c.falsifier("inverse-square-gains") ? FeedbackGains::inverse_square
+                                                                : FeedbackGains::equal);
   for (std::size_t i = 0; i + 1 < half.size(); ++i)
     c.require_le("half time of component " + std::to_string(i + 1) + " vs component " +
                      std::to_string(i + 2),

@@ -23,8 +23,7 @@ ClaimSpec spec() {
       "literature (Girotti et al.): an aligned start with feedback gains (s_k/s_i)^2 learns the "
       "smallest component first";
   s.source = Source::literature;
-  s.citation =
-      "Girotti, Mitliagkas, Gidel, arXiv 2110.10815 (2021); formalised from the abstract";
+  s.citation = "Girotti, Mitliagkas, Gidel, arXiv 2110.10815 (2021); formalised from the abstract";
   s.statement =
       "Y = U diag(s) V^T, s distinct, r = k, Z_0 = a U, W_0 = a V^T (a <= 2^-4), "
       "B = U diag((s_k/s_i)^2): the steps t_i at which component i first reaches s_i/2 satisfy "

@@ -43,8 +43,9 @@ ClaimSpec spec() {
       "eta = 2^-3 / (sigma_1(AX/sqrt N) max(1, ||B||^2) ||X||^2/N); sigma_min(X)^2 / N >= 1/8 "
       "(checked precondition).";
   s.recipe = "over-parameterised data d > N, teacher A, FA network from small init 2^-8";
-  s.falsifiers = {{"unit-init",
-                   "init scale 1 instead of 2^-8: the fitted map keeps Z W_0 (I - P_X) of order 1"}};
+  s.falsifiers = {
+      {"unit-init",
+       "init scale 1 instead of 2^-8: the fitted map keeps Z W_0 (I - P_X) of order 1"}};
   s.cases_double = 40;
   s.cases_mp = 3;
   s.strength_note = "Checked on random instances: tested.";
@@ -68,13 +69,12 @@ void check(Case<T>& c) {
   const Mat<double> X_d = Mat<double>(overparameterised_inputs<double>(d, N, rec.seed));
   const Mat<double> A_d =
       gaussian_matrix(rec.n, d, rec.seed, Stream::right_basis) / std::sqrt(double(d));
-  const Mat<double> B_d = gaussian_matrix(rec.n, rec.r, rec.seed, Stream::feedback) /
-                          std::sqrt(double(rec.n));
+  const Mat<double> B_d =
+      gaussian_matrix(rec.n, rec.r, rec.seed, Stream::feedback) / std::sqrt(double(rec.n));
   const double scale = std::ldexp(1.0, rec.init_log2);
-  Factors<T> f{cast_matrix<T>(Mat<double>(scale * gaussian_matrix(rec.n, rec.r, rec.seed,
-                                                                  Stream::init_z))),
-               cast_matrix<T>(Mat<double>(scale * gaussian_matrix(rec.r, d, rec.seed,
-                                                                  Stream::init_w)))};
+  Factors<T> f{
+      cast_matrix<T>(Mat<double>(scale * gaussian_matrix(rec.n, rec.r, rec.seed, Stream::init_z))),
+      cast_matrix<T>(Mat<double>(scale * gaussian_matrix(rec.r, d, rec.seed, Stream::init_w)))};
   const Eigen::JacobiSVD<Mat<double>> svd_X(X_d);
   const double x_max = svd_X.singularValues()(0), x_min = svd_X.singularValues()(N - 1);
   c.precondition(x_min * x_min / N >= 1.0 / 8, "X too ill-conditioned (sigma_min(X)^2/N < 1/8)");

@@ -57,10 +57,10 @@ void check(Case<T>& c) {
   rec.r = 2 * wide + static_cast<int>(rec.seed % static_cast<std::uint64_t>(2 * wide));
   c.use_recipe(rec);
   const Instance<T> inst = make_instance<T>(rec);
-  const Mat<double> Z0 = gaussian_matrix(rec.n, rec.r, rec.seed, Stream::init_z) /
-                         std::sqrt(double(rec.r));
-  const Mat<double> W0 = gaussian_matrix(rec.r, rec.m, rec.seed, Stream::init_w) /
-                         std::sqrt(double(rec.m));
+  const Mat<double> Z0 =
+      gaussian_matrix(rec.n, rec.r, rec.seed, Stream::init_z) / std::sqrt(double(rec.r));
+  const Mat<double> W0 =
+      gaussian_matrix(rec.r, rec.m, rec.seed, Stream::init_w) / std::sqrt(double(rec.m));
   const Mat<double> B_d = cast_matrix<double>(inst.B);
   auto spectral_sq = [](const Mat<double>& M) {
     const double s = Eigen::JacobiSVD<Mat<double>>(M).singularValues()(0);
