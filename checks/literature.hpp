@@ -94,10 +94,15 @@ BatchCount pseudoinverse_alignment_batch(Case<T>& c, const Recipe& rec, int draw
 /// r = n + [1, 5], m = r + [1, 5], drawn so that RapidCheck shrinks toward the smallest; rank k = n
 /// (a full-rank target map, as their U[-1, 1] one) or any k in [1, n]; flat or geometric spectrum
 /// (condition <= 4); small init 2^-8; c = 2^-3.
-/// A fixed recipe (a pinned case, the precision ladder) is used as it is.
+/// A fixed recipe (a pinned case) is used as it is, its rank raised to n for a full-rank target.
 template <class T>
 Recipe lillicrap_shape_recipe(Case<T>& c, bool full_rank_target) {
-  if (c.fixed_recipe()) return c.draw(RecipeSpace{});
+  if (c.fixed_recipe()) {
+    Recipe fixed = c.draw(RecipeSpace{});
+    if (full_rank_target) fixed.k = fixed.n;
+    c.use_recipe(fixed);
+    return fixed;
+  }
   Recipe rec;
   rec.n = *rc::gen::inRange(2, 6);
   rec.r = rec.n + *rc::gen::inRange(1, 6);
