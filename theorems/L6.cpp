@@ -75,12 +75,11 @@ void check(Case<T>& c) {
   Factors<T> f{
       cast_matrix<T>(Mat<double>(scale * gaussian_matrix(rec.n, rec.r, rec.seed, Stream::init_z))),
       cast_matrix<T>(Mat<double>(scale * gaussian_matrix(rec.r, d, rec.seed, Stream::init_w)))};
-  const Eigen::JacobiSVD<Mat<double>> svd_X(X_d);
-  const double x_max = svd_X.singularValues()(0), x_min = svd_X.singularValues()(N - 1);
+  const Vec<double> x_sv = singular_values<double>(X_d);
+  const double x_max = x_sv(0), x_min = x_sv(N - 1);
   c.precondition(x_min * x_min / N >= 1.0 / 8, "X too ill-conditioned (sigma_min(X)^2/N < 1/8)");
-  const double y_scale =
-      Eigen::JacobiSVD<Mat<double>>(Mat<double>(A_d * X_d)).singularValues()(0) / std::sqrt(N);
-  const double b_norm = Eigen::JacobiSVD<Mat<double>>(B_d).singularValues()(0);
+  const double y_scale = spectral_norm<double>(Mat<double>(A_d * X_d)) / std::sqrt(N);
+  const double b_norm = spectral_norm<double>(B_d);
   const T eta(0.125 / (y_scale * std::max(1.0, b_norm * b_norm) * x_max * x_max / N));
   const Mat<T> X = cast_matrix<T>(X_d), A = cast_matrix<T>(A_d), B = cast_matrix<T>(B_d);
   const Mat<T> P = row_space_projector<T>(Mat<T>(X.transpose()));  // X (X^T X)^{-1} X^T

@@ -63,7 +63,7 @@ void check(Case<T>& c) {
       gaussian_matrix(rec.r, rec.m, rec.seed, Stream::init_w) / std::sqrt(double(rec.m));
   const Mat<double> B_d = cast_matrix<double>(inst.B);
   auto spectral_sq = [](const Mat<double>& M) {
-    const double s = Eigen::JacobiSVD<Mat<double>>(M).singularValues()(0);
+    const double s = spectral_norm<double>(M);
     return s * s;
   };
   const T eta(0.125 / std::max({1.0, spectral_sq(B_d), spectral_sq(Z0) + spectral_sq(W0)}));
