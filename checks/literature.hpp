@@ -178,14 +178,16 @@ std::vector<long> aligned_half_times(Case<T>& c, FeedbackGains gains_kind) {
 
 namespace fa {
 
-/// Refinetti et al.'s gradient alignment at the current layers: the cosine between DFA's update
-/// (every layer's delta_l P_{l-1}^T, concatenated) and the gradient (backprop's).
+/// Refinetti et al.'s gradient alignment at the current layers: the cosine between DFA's update of
+/// the hidden layers W_1 .. W_{L-1} (each delta_l P_{l-1}^T, concatenated) and the gradient's
+/// (backprop's). The top layer is left out: its update E P_{L-1}^T is the gradient's under every
+/// algorithm, and counting it would make any feedback look aligned once P_{L-1} grows.
 template <class T>
 T dfa_gradient_alignment(const Layers<T>& w, const Mat<T>& Y, const DeepFeedback<T>& fb) {
   const DeepSignals<T> dfa = plain_deep_signals(DeepAlgorithm::dfa, w, Y, fb);
   const DeepSignals<T> gd = plain_deep_signals(DeepAlgorithm::gd, w, Y, fb);
   T inner(0), dfa_sq(0), gd_sq(0);
-  for (int l = 1; l <= w.depth(); ++l) {
+  for (int l = 1; l <= w.depth() - 1; ++l) {
     const auto i = static_cast<std::size_t>(l);
     const Mat<T> a = l == 1 ? dfa.delta[i] : Mat<T>(dfa.delta[i] * dfa.P[i - 1].transpose());
     const Mat<T> b = l == 1 ? gd.delta[i] : Mat<T>(gd.delta[i] * gd.P[i - 1].transpose());
