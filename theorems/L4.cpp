@@ -33,8 +33,7 @@ ClaimSpec spec() {
   s.falsifiers = {{"equal-gains",
                    "equal feedback gains (L3's start): the principal component is then learned "
                    "first"}};
-  s.cases_double = 60;
-  s.cases_mp = 6;
+  s.cases_mp = 20;
   s.strength_note = "Checked on random instances: tested.";
   return s;
 }
