@@ -9,6 +9,11 @@
 
 namespace fa {
 
+/// The strength of a statement checked by require_probability_above (ClaimSpec::strength_note).
+inline const char* const kBinomialTestStrength =
+    "A statistical statement over instances, checked by an exact binomial test with error rate "
+    "1e-3 per case: tested.";
+
 /// A statistical statement "the event has probability above p0" over `trials` independent draws,
 /// checked by an exact one-sided binomial test: the case passes when the one-sided Clopper-Pearson
 /// lower bound at level 1 - alpha (the two-sided interval at 1 - 2 alpha) exceeds p0. If the true

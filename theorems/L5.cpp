@@ -48,9 +48,7 @@ ClaimSpec spec() {
   s.family = true;
   s.cases_double = 3;
   s.cases_mp = 1;
-  s.strength_note =
-      "A statistical statement over instances, checked by an exact binomial test with error rate "
-      "1e-3 per case: tested.";
+  s.strength_note = kBinomialTestStrength;
   return s;
 }
 
