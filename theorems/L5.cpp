@@ -9,16 +9,20 @@
 // alignment, the cosine between DFA's update of the hidden layers W_1 .. W_{L-1} and the
 // gradient's (the top layer's update is the gradient's under every algorithm: left out; the
 // suite's first version counted it, and its resampled-feedback falsifier then did not flip).
-// Statement (ours): deep DFA, L = 2..4 (3 in mp), every hidden width >= rank(Y), every layer
-// small 2^-4 N(0, 1): the first step at which the gradient alignment reaches 1/2 comes no later
-// than the first step at which the loss has halved, for more than half of the instances of a
-// shape.
-// Why statistical: it is not true of every instance (10 of 200 draws in the prototype halved
-// the loss first). Test: per case one deep shape and 32 independent instances; the event's
-// probability must exceed 1/2 by an exact one-sided binomial test at alpha = 10^-3
-// (checks/literature.hpp).
+// Statement (ours): deep DFA, L = 2..3, every hidden width >= rank(Y), every layer small
+// 2^-4 N(0, 1): at the first step at which the loss has halved, the gradient alignment is already
+// at least 1/4, for more than half of the instances of a shape.
+// Why this event: "the alignment first reaches a level before the loss halves" was the first
+// version; a first passage of a fluctuating cosine is met by chance too (with feedback drawn
+// afresh at every step it was met in 32 of 32 draws), so the alignment is read at one step, the
+// one where the loss has halved. Why 1/4 and L <= 3 (a numpy prototype, 200 draws): the event
+// held in 88% of draws at L = 2..4 (98%, 94%, 74% at L = 2, 3, 4) with fixed feedback and in 23%
+// with feedback drawn afresh; at L = 4 a shape's rate can sit too near 1/2 for a 32-draw test.
+// Test: per case one deep shape and 32 independent instances; the event's probability must
+// exceed 1/2 by an exact one-sided binomial test at alpha = 10^-3 (checks/literature.hpp). A
+// draw whose loss does not halve within 20000 steps counts against the statement.
 // Falsifier: DFA whose feedback matrices are drawn afresh at every step (no fixed feedback to
-// align with): the alignment stays near 0 and the event fails.
+// align with).
 #include "checks/literature.hpp"
 
 namespace fa::claims {
@@ -33,14 +37,14 @@ ClaimSpec spec() {
       "Refinetti, d'Ascoli, Ohana, Goldt, ICML 2021, arXiv 2011.12428; formalised from the "
       "abstract";
   s.statement =
-      "Deep DFA, L = 2..4, widths >= rank(Y), small init 2^-4 N(0, 1) per layer: "
-      "P(cos(DFA hidden-layer update, gradient's) reaches 1/2 no later than the loss halves) > 1/2 "
-      "over "
-      "instances (exact one-sided binomial test, 32 draws per shape, alpha = 1e-3).";
+      "Deep DFA, L = 2..3, widths >= rank(Y), small init 2^-4 N(0, 1) per layer: "
+      "P(cos(DFA hidden-layer update, gradient's) >= 1/4 at the step where the loss first "
+      "halves) > 1/2 over instances (exact one-sided binomial test, 32 draws per shape, "
+      "alpha = 1e-3)";
   s.hypotheses =
-      "n, m in [2, 6] (4 in mp), L <= 4 (3 in mp), hidden widths in [k, k + 3]; flat or geometric "
+      "n, m in [2, 6] (4 in mp), L <= 3, hidden widths in [k, k + 3]; flat or geometric "
       "spectrum, condition <= 4; B at its default scale; c = 2^-4; at most 20000 steps (a draw "
-      "whose alignment never reaches 1/2 counts against the statement).";
+      "whose loss does not halve counts against the statement).";
   s.recipe = "deep DFA, every width >= k, small init 2^-4, 32 instances per case";
   s.falsifiers = {{"resampled-feedback",
                    "feedback drawn afresh at every step: nothing fixed to align with, the "
@@ -63,7 +67,7 @@ void check(Case<T>& c) {
   space.base.inits = {Init::small};
   space.base.init_scales_log2 = {-4};
   space.base.step_log2_min = space.base.step_log2_max = -4;
-  space.max_depth = dbl ? 4 : 3;
+  space.max_depth = 3;
   space.max_width = 4;
   space.relation = WidthRelation::all_at_least_k;
   const DeepRecipe shape = draw_deep(c, space, {c.recipe().r});
@@ -80,11 +84,12 @@ void check(Case<T>& c) {
     DeepWorkspace<T> ws;
     Engine engine = make_engine(rec.base.seed, Stream::extra);  // the falsifier's fresh feedback
     const T eta(inst.eta), start_loss = deep_loss(w, inst.Y());
-    long aligned = -1, halved = -1;
-    // The event is decided at whichever comes first.
-    for (long t = 0; t <= 20000 && aligned < 0 && halved < 0; ++t) {
-      if (aligned < 0 && dfa_gradient_alignment(w, inst.Y(), fb) >= T(0.5)) aligned = t;
-      if (halved < 0 && deep_loss(w, inst.Y()) <= start_loss / 2) halved = t;
+    bool aligned_when_halved = false;
+    for (long t = 0; t <= 20000; ++t) {
+      if (deep_loss(w, inst.Y()) <= start_loss / 2) {
+        aligned_when_halved = dfa_gradient_alignment(w, inst.Y(), fb) >= T(0.25);
+        break;
+      }
       if (resample) {
         const std::vector<int> d = rec.widths();
         using std::sqrt;
@@ -95,10 +100,10 @@ void check(Case<T>& c) {
       }
       c.dynamics().deep().step(DeepAlgorithm::dfa, w, inst.Y(), fb, eta, t, ws);
     }
-    if (aligned >= 0) ++successes;
+    if (aligned_when_halved) ++successes;
   }
-  require_probability_above(c, "alignment >= 1/2 no later than the loss halves", successes, draws,
-                            0.5, 1e-3);
+  require_probability_above(c, "alignment >= 1/4 when the loss has halved", successes, draws, 0.5,
+                            1e-3);
 }
 
 FA_REGISTER_CLAIM(spec(), check);

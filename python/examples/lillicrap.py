@@ -10,6 +10,7 @@ U[-0.5, 0.5]; every draw comes from --seed (the run is faverify.lillicrap_experi
 C++ as the figure of fa-report).
 """
 import argparse
+import os
 import sys
 
 import matplotlib
@@ -42,6 +43,7 @@ ax2.semilogy(step, run.loss_fa, label="FA")
 ax2.set(xlabel="step", ylabel="1/2 ||ZW - A||^2", title="expected loss")
 ax2.legend()
 fig.tight_layout()
+os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
 fig.savefig(args.out, dpi=100)
 print("wrote", args.out)
 
