@@ -51,7 +51,7 @@ ClaimSpec spec() {
                    "alignment stays near 0"}};
   s.family = true;
   s.cases_double = 3;
-  s.cases_mp = 1;
+  s.cases_mp = 3;
   s.strength_note = kBinomialTestStrength;
   return s;
 }
