@@ -400,7 +400,7 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
         std::to_string(st["batch"].get<int>()) + ", eta = " + num(st["eta"]) + ", seed " +
         std::to_string(st["seed"].get<std::uint64_t>()) + ". ";
     draw("lillicrap_angle",
-         "Lillicrap et al.'s experiment: angle between FA's and BP's hidden updates",
+         "Lillicrap et al., 30-20-10: angle between the FA and BP hidden updates",
          setting +
              "The angle between FA's hidden update B^T e x^T and the update backprop would "
              "make at FA's weights; Lillicrap et al. report a fall from about 85 to about 30 "
@@ -409,7 +409,7 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
              file +
              " using 1:2 with lines lw 2 lc rgb '#d62728' title 'angle(FA update, BP update)'"
              ", 90 with lines dt 2 lc rgb '#555555' title '90 degrees'\n");
-    draw("lillicrap_loss", "Lillicrap et al.'s experiment: expected loss of BP and FA",
+    draw("lillicrap_loss", "Lillicrap et al., 30-20-10: expected loss of BP and FA",
          setting +
              "Expected loss 1/2 ||ZW - A||_F^2 (E[x x^T] = I) of the two networks, trained on "
              "the same minibatches from the same start.",
