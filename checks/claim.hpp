@@ -32,7 +32,11 @@
 
 namespace fa {
 
-enum class Source { paper_abstract, derived, conjecture };
+/// paper_abstract: our formalisation of a statement of the paper's abstract; derived: a fact we
+/// derived; conjecture: a plausible statement the suite must refute; literature: our
+/// formalisation of a statement from another paper's abstract (docs/claims-literature.md), cited in
+/// ClaimSpec::citation. Every source but conjecture is expected to hold.
+enum class Source { paper_abstract, derived, conjecture, literature };
 
 inline std::string source_name(Source s) {
   switch (s) {
@@ -42,6 +46,8 @@ inline std::string source_name(Source s) {
       return "derived";
     case Source::conjecture:
       return "conjecture";
+    case Source::literature:
+      return "literature";
   }
   return "?";
 }
@@ -74,7 +80,10 @@ struct ClaimSpec {
   std::string id;     // as in docs/claims.md: A1 ... R6
   std::string title;  // reads as the claim, used in test names
   Source source = Source::derived;
-  std::string statement;   // our formal statement (never the paper's text)
+  std::string statement;  // our formal statement (never the paper's text)
+  /// The paper a literature claim formalises (authors, venue, arXiv id), for Source::literature
+  /// and for a conjecture that widens one: the report's literature section lists these.
+  std::string citation;
   std::string hypotheses;  // each: enforced by the generator / checked as precondition / assumed
   std::string recipe;      // the instance recipe in words
   /// Set by the registration from its kind (FA_REGISTER_CLAIM), never by the claim file.

@@ -87,6 +87,7 @@ nlohmann::json fragment_json(const ClaimSpec& spec, const std::string& scalar, c
   j["id"] = spec.id;
   j["title"] = spec.title;
   j["source"] = source_name(spec.source);
+  if (!spec.citation.empty()) j["citation"] = spec.citation;
   j["statement"] = spec.statement;
   j["hypotheses"] = spec.hypotheses;
   j["recipe"] = spec.recipe;
@@ -938,6 +939,17 @@ std::string cmake_quote(const std::string& s) {
   return out + "]==]";
 }
 
+/// The ctest labels of a claim's source; a conjecture that widens a literature claim carries
+/// source:literature as well, so that `ctest -L source:literature` runs every literature check.
+std::string source_labels(const ClaimSpec& s) {
+  std::string label = s.source == Source::paper_abstract ? "source:paper"
+                      : s.source == Source::derived      ? "source:derived"
+                      : s.source == Source::literature   ? "source:literature"
+                                                         : "source:conjecture";
+  if (s.source == Source::conjecture && !s.citation.empty()) label += ";source:literature";
+  return label;
+}
+
 /// Writes the ctest registrations (like catch_discover_tests does for Catch binaries): one test
 /// per claim and scalar, one per falsifier, one per precision ladder, each with its labels.
 void write_ctest_include(const std::string& file, const std::string& binary) {
@@ -952,9 +964,7 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
   };
   for (const auto& c : claim_registry()) {
     const auto& s = c.spec;
-    const std::string source = s.source == Source::paper_abstract ? "source:paper"
-                               : s.source == Source::derived      ? "source:derived"
-                                                                  : "source:conjecture";
+    const std::string source = source_labels(s);
     const std::string speed = s.slow ? "speed:slow" : "speed:quick;quick";
     for (const auto& [scalar, runner] : c.scalars) {
       if (scalar == "mpfr") continue;  // MPFR runs only on the ladder
@@ -989,9 +999,7 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
   for (const auto& c : claim_registry()) {
     const auto& s = c.spec;
     if (s.pinned.empty()) continue;
-    const std::string source = s.source == Source::paper_abstract ? "source:paper"
-                               : s.source == Source::derived      ? "source:derived"
-                                                                  : "source:conjecture";
+    const std::string source = source_labels(s);
     add(s.id + " " + s.title + " (pinned cases" + (s.replay_exactly ? ", replayed exactly)" : ")"),
         "pinned " + s.id, "claim;pinned;" + source + ";speed:quick;quick", true);
     // A pinned case that stops refuting (or failing) must turn its test red: the first

@@ -7,6 +7,7 @@
 #include "dynamics/trajectory.hpp"
 #include "generators/instance.hpp"
 #include "generators/random.hpp"
+#include "regimes/lillicrap.hpp"
 
 #include <unistd.h>
 #include <Eigen/Cholesky>
@@ -175,6 +176,10 @@ json compute_figures() {
       "checks. FA* is our reconstruction.";
   f["trajectories"] = json::array({trajectories(3), trajectories(2)});
   f["a5_sweep"] = a5_sweep();
+  // Lillicrap et al.'s 30-20-10 experiment (docs/claims-literature.md), seed 1: 3000 steps of 20
+  // samples, about 0.1 s in double.
+  f["lillicrap"] =
+      regimes::lillicrap_json(regimes::lillicrap_experiment(regimes::LillicrapSettings{}));
   return f;
 }
 
@@ -380,7 +385,43 @@ std::vector<Plot> draw_plots(const json& report, const fs::path& dir, std::strin
              plot_cmd + "\n");
   }
 
-  // 6. Precision ladder: residual against eps per identity.
+  // 6. Lillicrap et al.'s 30-20-10 experiment: the FA/BP hidden-update angle and the losses.
+  if (figs.contains("lillicrap")) {
+    const json& lil = figs["lillicrap"];
+    std::ostringstream d;
+    for (std::size_t j = 0; j < lil["step"].size(); ++j)
+      d << lil["step"][j].get<long>() << " " << num(lil["angle_deg"][j]) << " "
+        << num(lil["loss_fa"][j]) << " " << num(lil["loss_bp"][j]) << "\n";
+    const std::string file = data_file("lillicrap.dat", d.str());
+    const json& st = lil["settings"];
+    const std::string setting =
+        "Linear network 30-20-10, x ~ N(0, I), A U[-1, 1], weights U[-0.01, 0.01], B U[-0.5, "
+        "0.5]; minibatches of " +
+        std::to_string(st["batch"].get<int>()) + ", eta = " + num(st["eta"]) + ", seed " +
+        std::to_string(st["seed"].get<std::uint64_t>()) + ". ";
+    draw("lillicrap_angle",
+         "Lillicrap et al., 30-20-10: angle between the FA and BP hidden updates",
+         setting +
+             "The angle between FA's hidden update B^T e x^T and the update backprop would "
+             "make at FA's weights; Lillicrap et al. report a fall from about 85 to about 30 "
+             "degrees.",
+         "set xlabel 'step'\nset ylabel 'degrees'\nset yrange [0:95]\nset key top right\nplot " +
+             file +
+             " using 1:2 with lines lw 2 lc rgb '#d62728' title 'angle(FA update, BP update)'"
+             ", 90 with lines dt 2 lc rgb '#555555' title '90 degrees'\n");
+    draw("lillicrap_loss", "Lillicrap et al., 30-20-10: expected loss of BP and FA",
+         setting +
+             "Expected loss 1/2 ||ZW - A||_F^2 (E[x x^T] = I) of the two networks, trained on "
+             "the same minibatches from the same start.",
+         "set logscale y\nset format y '1e%T'\nset xlabel 'step'\nset ylabel 'loss'\n"
+         "set key top right\nplot " +
+             file +
+             " using 1:4 with lines lw 2 lc rgb '#1f77b4' title "
+             "'BP', " +
+             file + " using 1:3 with lines lw 2 lc rgb '#d62728' title 'FA'\n");
+  }
+
+  // 7. Precision ladder: residual against eps per identity.
   {
     std::string plot_cmd;
     int i = 0;

@@ -94,6 +94,9 @@ std::string statement_label(const std::string& s) {
   if (s == "paper-abstract") return "Our formalisation of a statement of the paper's abstract";
   if (s == "conjecture") return "Conjecture (plausible, believed false: the suite must refute it)";
   if (s == "user") return "A user's claim, stated in Python (faverify.user; docs/user-claims.md)";
+  if (s == "literature")
+    return "Our formalisation of a statement from the feedback-alignment literature (formalised "
+           "from the abstract, docs/claims-literature.md)";
   return "Derived fact (ours, with a proof sketch in docs/claims.md)";
 }
 
@@ -215,6 +218,42 @@ std::string section_html(const Section& s) {
   }
   if (!s.outro.empty()) os << "<p class=\"note\">" << html(s.outro) << "</p>\n";
   return os.str();
+}
+
+/// The claims from the feedback-alignment literature (docs/claims-literature.md): each source,
+/// what was formalised, the verdict per scalar and its strength. A claim is listed when its parts
+/// carry a citation (a literature claim, or a conjecture that widens one).
+Section literature_section(const json& report) {
+  Section s;
+  std::map<std::string, std::pair<json, std::vector<std::string>>> by_id;  // first part, verdicts
+  for (const auto& c : report["claims"]) {
+    if (!c.contains("citation")) continue;
+    auto& entry = by_id[str(c, "id")];
+    if (entry.first.is_null()) entry.first = c;
+    entry.second.push_back(str(c, "scalar") + ": " +
+                           verdict_of(str(c, "verdict"), str(c, "expected")).text);
+  }
+  for (const auto& [id, entry] : by_id) {
+    std::string strength;
+    for (const auto& r : report["summary"])
+      if (str(r, "id") == id) strength = str(r, "strength");
+    std::string verdicts;
+    for (const auto& v : entry.second) verdicts += (verdicts.empty() ? "" : "; ") + v;
+    s.rows.push_back({id, str(entry.first, "citation"), source_label(str(entry.first, "source")),
+                      str(entry.first, "statement"), verdicts, strength});
+  }
+  if (s.rows.empty()) return s;
+  s.anchor = "literature";
+  s.title = "Claims from the feedback-alignment literature";
+  s.intro =
+      "Statements of Lillicrap et al. (2016), Girotti, Mitliagkas and Gidel (2021), Refinetti et "
+      "al. (2021), Robertson and Koyejo (2024) and Song, Xu and Lafferty (2021), each formalised "
+      "by "
+      "us from the abstract (docs/claims-literature.md; never the authors' theorem text). A "
+      "conjecture here widens a literature claim and is expected to be refuted. Lillicrap et al.'s "
+      "30-20-10 experiment is among the plots.";
+  s.head = {"claim", "source", "kind", "formalised (ours)", "verdict", "strength"};
+  return s;
 }
 
 /// The conjectures' random search: measured power (claims.json claims[].search) and the budgets
@@ -656,6 +695,7 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots, 
         "0 at the bound, negative violated (as a refuted conjecture's counterexample must be).\n\n"
      << kStrengthLegend << "\n\n";
   os << proof_tier_markdown(report.value("proofs", json()));
+  os << section_markdown(literature_section(report));
   os << section_markdown(search_section(report)) << section_markdown(pinned_section(report))
      << section_markdown(sweep_section(report));
   os << "## Plots\n\n";
@@ -874,7 +914,7 @@ identity at 53…400 bits falls with eps (slope ≈ 1). <span class="st proved">
 <span class="st tested">tested</span>: no counterexample in the random cases (hover for the scope; each claim's
 section says what was proved, certified and tested).</p>
 )" << proof_tier_html(report.value("proofs", json()))
-     << section_html(search_section(report)) << section_html(pinned_section(report))
+     << section_html(literature_section(report)) << section_html(search_section(report)) << section_html(pinned_section(report))
      << section_html(sweep_section(report)) << R"(<h2 id="plots">Plots</h2>
 )";
   if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";

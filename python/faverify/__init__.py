@@ -39,6 +39,7 @@ __all__ = [
     "ladder",
     "limit_estimate",
     "certify",
+    "lillicrap_experiment",
 ]
 
 __version__ = _core.__version__
@@ -324,3 +325,20 @@ def certify(y, b=None, *, r=None, seed=0):
     required). Bad input raises InputError with fa-check's words.
     """
     return Result(_core.certify(y, b, r=r, seed=seed))
+
+
+def lillicrap_experiment(*, seed=1, steps=3000, batch=20, eta=0.002, every=10):
+    """Lillicrap et al.'s 30-20-10 linear network trained by BP and FA (docs/claims-literature.md).
+
+    Inputs x ~ N(0, I_30), target map A (10 x 30) with U[-1, 1] entries, weights U[-0.01, 0.01],
+    feedback B U[-0.5, 0.5], minibatches of `batch` samples, step eta; every draw from `seed`.
+    Returns settings, step, angle_deg (the angle between FA's hidden update and the update
+    backprop would make at FA's weights) and loss_fa, loss_bp (expected losses 1/2 ||ZW - A||^2),
+    recorded every `every` steps. Bad input raises InputError.
+    """
+    _check_int(seed, "seed", 0, 2**63 - 1)
+    _check_int(steps, "steps", 1, 10**7)
+    _check_int(batch, "batch", 1, 10**5)
+    _check_int(every, "every", 1, 10**7)
+    return Result(_core.lillicrap_experiment(seed=seed, steps=steps, batch=batch, eta=float(eta),
+                                             every=every))

@@ -17,6 +17,7 @@
 #include "run/run.hpp"
 #include "core/linalg.hpp"
 #include "generators/instance.hpp"
+#include "regimes/lillicrap.hpp"
 
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
@@ -952,6 +953,22 @@ py::dict certify(const py::object& y, const py::object& b, const py::object& r_a
   return py::module_::import("json").attr("loads")(j.dump()).cast<py::dict>();
 }
 
+/// Lillicrap et al.'s 30-20-10 experiment (regimes/lillicrap.hpp), as fa-report's figure runs it.
+py::dict lillicrap_experiment(std::uint64_t seed, long steps, int batch, double eta, long every) {
+  regimes::LillicrapSettings s;
+  s.seed = seed;
+  s.steps = steps;
+  s.batch = batch;
+  s.eta = eta;
+  s.every = every;
+  nlohmann::json j;
+  {
+    py::gil_scoped_release no_gil;
+    j = regimes::lillicrap_json(regimes::lillicrap_experiment(s));
+  }
+  return py::module_::import("json").attr("loads")(j.dump()).cast<py::dict>();
+}
+
 }  // namespace
 
 }  // namespace fa::py_module
@@ -1000,4 +1017,6 @@ PYBIND11_MODULE(_core, m) {
   m.def("limit_estimate", &limit_estimate, "y"_a, "b"_a, py::kw_only(), "precision"_a = "double");
   m.def("certify", &certify, "y"_a, "b"_a = py::none(), py::kw_only(), "r"_a = py::none(),
         "seed"_a = 0);
+  m.def("lillicrap_experiment", &lillicrap_experiment, py::kw_only(), "seed"_a = 1,
+        "steps"_a = 3000, "batch"_a = 20, "eta"_a = 0.002, "every"_a = 10);
 }
