@@ -46,6 +46,7 @@ struct DeepFlowTrajectory {
   std::vector<T> times;
   std::vector<Layers<T>> states;
   bool completed = false;  // integrated to end_time without blowing up or stalling
+  bool blew_up = false;    // the loss left every bound: the solution does not exist to end_time
   std::string message;
   std::size_t integrator_steps = 0;
 };

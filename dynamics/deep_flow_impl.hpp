@@ -72,6 +72,7 @@ DeepFlowTrajectory<T> run_deep_flow(const Mat<T>& Y, const DeepFeedback<T>& fb, 
     out.completed = true;
     out.message = "integrated to t = " + to_text(cfg.end_time);
   } catch (const detail::DeepFlowBlewUp& e) {
+    out.blew_up = true;
     out.message = "flow blew up (loss not finite or above 1e8 (||Y||^2 + 1)) by t = " +
                   std::to_string(e.time);
   } catch (const odeint::step_adjustment_error& e) {

@@ -27,7 +27,7 @@ ClaimSpec spec() {
       "W_{l+1}^T B_{l+1} - W_l W_l^T is constant; numerically its drift is within the "
       "integrator's error budget and shrinks as the tolerance is tightened.";
   s.hypotheses =
-      "None (any Y, feedback, init); small init per layer 2^x N(0, 1), x in {-1, -8, "
+      "The flow exists on [0, 3] (a case whose flow blows up is discarded); any Y, feedback, init; small init per layer 2^x N(0, 1), x in {-1, -8, "
       "-2, 0}; depth <= 4 (3 mp), widths <= 4 (3 mp), n, m <= 6 (4 mp).";
   s.recipe = "the wide region's spectra and B scales, small init, deep FA flow to t = 3";
   s.falsifiers = {kGdFlow};

@@ -1,6 +1,6 @@
 // L2.wide  "From small init the output layer acts as a pseudoinverse of B, for any target rank."
 //                                                     source: conjecture (widens literature L2)
-// Specification: docs/claims-literature.md#claim-l2.wide
+// Specification: docs/claims-literature.md#claim-l2-wide
 // Citation: Lillicrap, Cownden, Tweed, Akerman, Nature Communications 7:13276 (2016), arXiv
 // 1411.0247; formalised from the abstract. L2 without its hypothesis k = n: the target map may
 // have any rank k in [1, n]. Kept as the wider form, which the suite refutes: with a
