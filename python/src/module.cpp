@@ -221,6 +221,28 @@ class MpfrPrecision {
   int bits_ = 0;
 };
 
+/// The MPFR state a computation in T needs, held for its scope: MpVar at `bits` (MpfrPrecision);
+/// Mp, fa-claims' fixed-precision type, under the MPFR lock alone; nothing for double. Construct
+/// it without the GIL.
+template <class T>
+class ScalarPrecision {
+ public:
+  explicit ScalarPrecision(int bits) {
+    if constexpr (std::is_same_v<T, MpVar>) {
+      bits_ = precision_.emplace(bits).bits();
+    } else if constexpr (std::is_same_v<T, Mp>) {
+      lock_.emplace(mpfr_mutex());
+      bits_ = precision_bits<Mp>();
+    }
+  }
+  int bits() const { return bits_; }
+
+ private:
+  std::optional<MpfrPrecision> precision_;
+  std::optional<std::lock_guard<std::mutex>> lock_;
+  int bits_ = 53;
+};
+
 // ---- progress and Ctrl-C
 // --------------------------------------------------------------------------
 
@@ -625,15 +647,8 @@ py::dict instance_dict(const Recipe& rec, int bits) {
   int got_bits = 53;
   {
     py::gil_scoped_release no_gil;
-    std::optional<MpfrPrecision> lock;
-    std::optional<std::lock_guard<std::mutex>> mp_lock;
-    if constexpr (std::is_same_v<T, MpVar>) {
-      lock.emplace(bits);
-      got_bits = lock->bits();
-    } else if constexpr (std::is_same_v<T, Mp>) {  // fa-claims' mp scalar, fixed precision
-      mp_lock.emplace(mpfr_mutex());
-      got_bits = precision_bits<Mp>();
-    }
+    const ScalarPrecision<T> precision(bits);
+    got_bits = precision.bits();
     Instance<T> inst = materialise<T>(rec);
     if constexpr (std::is_same_v<T, double>) {
       U = std::move(inst.U), V = std::move(inst.V), Y = std::move(inst.Y), B = std::move(inst.B);
@@ -747,15 +762,8 @@ py::dict claim_run(const Recipe& rec, Algorithm alg, long steps, long record_eve
   int got_bits = 53;
   {
     py::gil_scoped_release no_gil;
-    std::optional<MpfrPrecision> precision;
-    std::optional<std::lock_guard<std::mutex>> lock;
-    if constexpr (std::is_same_v<T, MpVar>) {
-      precision.emplace(bits);
-      got_bits = precision->bits();
-    } else if constexpr (std::is_same_v<T, Mp>) {
-      lock.emplace(mpfr_mutex());
-      got_bits = precision_bits<Mp>();
-    }
+    const ScalarPrecision<T> precision(bits);
+    got_bits = precision.bits();
     const Instance<T> inst = materialise<T>(rec);
     RunConfig<T> cfg;
     cfg.algorithm = alg;
