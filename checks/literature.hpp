@@ -205,3 +205,52 @@ T dfa_gradient_alignment(const Layers<T>& w, const Mat<T>& Y, const DeepFeedback
 }
 
 }  // namespace fa
+
+namespace fa {
+
+/// Song, Xu and Lafferty's alignment statement (L7, L7.wide) on one instance: FA (or, for a
+/// falsifier, GD) from the over-parameterised unit-fan start Z_0 ~ N(0, 1/r), W_0 ~ N(0, 1/m)
+/// (streams init_z, init_w of the recipe's seed), with and without weight decay lambda, each for
+/// T = ceil(16 / (eta lambda)) steps: sixteen decay times, so that what the start carries has
+/// shrunk by e^-16 under the decayed run and its end point is the regularised fixed point
+/// (Z = E E^T B / lambda^2 for FA). eta = 2^-3 / max(1, ||B||^2, ||Z_0||^2 + ||W_0||^2): the start
+/// is not small, so its scale enters the step bound. Notes the start, eta, T and both cosines.
+template <class T>
+struct DecayAlignment {
+  T without_decay, with_decay;
+};
+template <class T>
+DecayAlignment<T> decay_alignment(Case<T>& c, const Instance<T>& inst, Algorithm alg,
+                                  double lambda) {
+  const Recipe& rec = inst.recipe;
+  const Mat<double> Z0 =
+      gaussian_matrix(rec.n, rec.r, rec.seed, Stream::init_z) / std::sqrt(double(rec.r));
+  const Mat<double> W0 =
+      gaussian_matrix(rec.r, rec.m, rec.seed, Stream::init_w) / std::sqrt(double(rec.m));
+  auto spectral_sq = [](const Mat<double>& M) {
+    const double s = spectral_norm<double>(M);
+    return s * s;
+  };
+  const double eta_d = 0.125 / std::max({1.0, spectral_sq(cast_matrix<double>(inst.B)),
+                                         spectral_sq(Z0) + spectral_sq(W0)});
+  const long steps = static_cast<long>(std::ceil(16.0 / (eta_d * lambda)));
+  const T eta(eta_d);
+  Instance<T> noted = inst;
+  noted.start = Factors<T>{cast_matrix<T>(Z0), cast_matrix<T>(W0)};
+  noted.eta = eta_d;
+  c.note_instance(noted);
+  c.note("steps (16 / (eta lambda))", std::to_string(steps));
+  auto final_alignment = [&](const T& decay) {
+    Factors<T> f = noted.start;
+    for (long t = 0; t < steps; ++t) regularised_step(alg, f, inst.Y, inst.B, eta, decay);
+    if (!all_finite(f.Z) || !all_finite(f.W))
+      c.fail("the run diverged (non-finite factors) at eta = " + std::to_string(eta_d));
+    return frobenius_cosine<T>(f.Z, inst.B);
+  };
+  DecayAlignment<T> out{final_alignment(T(0)), final_alignment(T(lambda))};
+  c.note("cos(Z, B) without weight decay", to_text(out.without_decay));
+  c.note("cos(Z, B) with weight decay", to_text(out.with_decay));
+  return out;
+}
+
+}  // namespace fa
