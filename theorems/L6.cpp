@@ -118,8 +118,7 @@ void check(Case<T>& c) {
                      max_abs(Mat<T>(f.W * off_data - W0_off)),
                      T(max_abs(f.W) + max_abs(Mat<T>(f.W * off_data))), k * double(t + 1));
   if (network_loss(f, X, A) > target)
-    c.fail("FA did not reach 2^-40 of its start loss within " + std::to_string(kBudget) +
-           " steps");
+    c.fail("FA did not reach 2^-40 of its start loss within " + std::to_string(kBudget) + " steps");
   const Mat<T> min_norm = A * P;
   c.require_le("||Z W - A P_X||_F / ||A P_X||_F (distance to the minimum-norm map)",
                T(Mat<T>(f.Z * f.W - min_norm).norm() / min_norm.norm()), T(1.0 / 16));
