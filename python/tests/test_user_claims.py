@@ -359,3 +359,23 @@ def test_a_property_that_fails_only_once_is_an_error_not_a_refutation():
 
     row = flaky.check(write=False, falsifiers=False).rows[0]
     assert row.verdict == "error" and "flaky" in row.message, row.message
+
+
+def test_global_random_generators_are_seeded_per_case_and_restored():
+    """As under @given: each case starts with random and numpy.random seeded at 0 (a property
+    that uses them is reproducible), and the caller's generator states are restored after."""
+    import random
+
+    seen = set()
+
+    @user.claim("U84", statement="seeded", given=recipes(), cases=10)
+    def uses_global_generators(check, recipe):
+        seen.add((np.random.random(), random.random()))
+
+    np.random.seed(7), random.seed(7)
+    after_seven = (np.random.random(), random.random())
+    np.random.seed(7), random.seed(7)
+    assert uses_global_generators.check(write=False, falsifiers=False).rows[0].cases == 10
+    assert (np.random.random(), random.random()) == after_seven
+    np.random.seed(0), random.seed(0)
+    assert seen == {(np.random.random(), random.random())}
