@@ -136,7 +136,7 @@ def test_a_drawn_instance_is_the_recipes(fa_check, tmp_path):
 
 # Subnormal data are left out: faverify.run on Y with entries ~5e-309 stops with a RuntimeError
 # from the step-rule check (eta = 9e306 against a rule recomputed as 0.125: sigma_1 underflows),
-# not an InputError; reported to the lead (issue 19's helper, found by this test failing 1 in 3).
+# not an InputError (a gap of faverify.run, not of the strategies; this test hit it 1 run in 3).
 @FAST
 @given(recipes(n=(2, 4), rank="r >= k"),
        hnp.arrays(np.float64, (3, 2), elements=st.floats(-1, 1, allow_subnormal=False)))

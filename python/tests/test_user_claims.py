@@ -379,3 +379,30 @@ def test_global_random_generators_are_seeded_per_case_and_restored():
     assert (np.random.random(), random.random()) == after_seven
     np.random.seed(0), random.seed(0)
     assert seen == {(np.random.random(), random.random())}
+
+
+def test_the_bench_rows_are_fa_bench_rows():
+    """python/bench/user_claim_bench.py's rows have fa-bench's bench.json fields (case, unit,
+    ours, limit, limit_name, ratio: ours relative to the limit) and add up in the total row."""
+    import importlib.util
+
+    path = Path(os.environ["FA_SOURCE_DIR"]) / "python" / "bench" / "user_claim_bench.py"
+    spec = importlib.util.spec_from_file_location("user_claim_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows = bench.bench_rows([
+        dict(scalar="double", cases=1000, python_cpu=3.0, cpp_cpu=2.0, python_wall=4.0,
+             cpp_wall=3.0),
+        dict(scalar="mp", cases=100, python_cpu=5.0, cpp_cpu=6.0, python_wall=7.0,
+             cpp_wall=8.0)], 1.5)
+    assert [r["case"].split()[1] for r in rows] == ["double", "mp", "total"]
+    # ratio is cpp / python, ours / limit is (cases / python) / (cases / cpp): three roundings
+    # against one, so they agree to 4 eps relative.
+    eps = np.finfo(float).eps
+    for r in rows:
+        assert {"case", "unit", "ours", "limit", "limit_name", "ratio", "note"} <= set(r)
+        assert r["limit_name"] == "cpp-claim"
+        assert r["ratio"] == pytest.approx(r["ours"] / r["limit"], rel=4 * eps, abs=0)
+    assert rows[0]["ratio"] == 2.0 / 3.0 and rows[0]["python_over_cpp"] == 1.5
+    assert rows[2]["python_cpu_seconds"] == 8.0 and rows[2]["cpp_cpu_seconds"] == 8.0
+    assert rows[2]["ours"] == 1100 / 8.0 and "load average 1.5" in rows[2]["note"]
