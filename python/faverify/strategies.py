@@ -184,9 +184,9 @@ def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4
     k, r: bounds on the rank of Y and the inner dimension (also clipped to min(n, m)).
     spectrum: names from ``SPECTRA``; spread: log2 of the condition number / gap / cluster width
     (0 for flat; near-tie uses 1..52, the C++ range). step_log2: c's exponent (shrinks toward
-    the largest c). init: "zero" and/or "small"; init_log2: scales 2^x of small init. b_scale_log2: B's scale
-    exponents (shrinks toward 0).
-    """
+    the largest c). init: "zero" and/or "small"; init_log2: scales 2^x of small init (integers
+    in [-60, 60]). b_scale_log2: B's scale exponents (shrinks toward 0). max_dim: the largest n
+    and m of ``region="wide"``."""
     if isinstance(max_dim, bool) or not isinstance(max_dim, int) or max_dim < 1:
         raise InputError(f"max_dim={max_dim!r}: expected an integer >= 1")
     given = dict(spectrum=spectrum, spread=spread, step_log2=step_log2, init=init,

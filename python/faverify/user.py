@@ -15,7 +15,7 @@ A claim is a function of a :class:`Check` and the drawn values, decorated with :
         for t in range(1, len(run.loss)):
             check.require_le(f"loss at step {t}", run.loss[t], run.loss[t - 1])
 
-``fa_loss_monotone.check()`` runs it (every scalar, then the falsifiers) and returns a
+``fa_loss_monotone.check()`` runs it (in each scalar: the claim, then its falsifiers) and returns a
 :class:`ClaimReport`; ``python3 -m faverify check FILE.py`` runs every claim of a file, writes
 report parts for ``fa-report write``, prints the verdicts and exits 0 when each is the expected
 one; under plain pytest the decorated function is a test (``test_*`` names are collected), which
