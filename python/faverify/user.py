@@ -320,8 +320,14 @@ class Claim:
                 raise InputError(f"claim {id}: scalar {s!r}: 'double' or 'mp'")
         if not isinstance(bits, int) or not 16 <= bits <= 100000:
             raise InputError(f"claim {id}: bits={bits!r}: an integer in [16, 100000]")
-        if not isinstance(cases, int) or cases < 1:
-            raise InputError(f"claim {id}: cases={cases!r}: an integer >= 1")
+        for name, value in (("cases", cases), ("mp_cases", 1 if mp_cases is None else mp_cases)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InputError(f"claim {id}: {name}={value!r}: an integer >= 1")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise InputError(f"claim {id}: seed={seed!r}: a non-negative integer")
+        if not isinstance(falsifiers or {}, dict):
+            raise TypeError(f"claim {id}: falsifiers must be a dict {{name: description or "
+                            f"(description, strategy)}}, got {type(falsifiers).__name__}")
         self.func, self.id, self.statement, self.given = func, id, statement, tuple(given)
         self.title = title or (func.__doc__ or statement).strip().splitlines()[0]
         self.source, self.hypotheses, self.expected = source, hypotheses, expected
@@ -335,9 +341,18 @@ class Claim:
         self.seed = seed if seed is not None else zlib.crc32(id.encode()) ^ int(fa_seed)
         self.falsifiers = {}
         for name, spec in (falsifiers or {}).items():
-            desc, strat = (spec, None) if isinstance(spec, str) else spec
+            if isinstance(spec, str):
+                spec = (spec, None)
+            if not (isinstance(name, str) and isinstance(spec, (tuple, list)) and len(spec) == 2
+                    and isinstance(spec[0], str)):
+                raise TypeError(f"claim {id}: falsifier {name!r}: expected a name and a "
+                                f"description, or (description, strategy), got {spec!r}")
+            desc, strat = spec
             if strat is not None and not isinstance(strat, (tuple, list)):
                 strat = (strat,)
+            if strat is not None and not all(isinstance(g, SearchStrategy) for g in strat):
+                raise TypeError(f"claim {id}: falsifier {name!r}: its region must be Hypothesis "
+                                f"strategies, got {strat!r}")
             self.falsifiers[name] = (desc, strat)
         self.file = file or getattr(sys.modules.get(func.__module__), "__file__", None)
         self.__name__ = func.__name__

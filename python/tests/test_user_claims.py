@@ -140,6 +140,12 @@ def test_a_falsifier_that_does_not_flip_is_flagged(tmp_path):
     (dict(scalars=("float",)), faverify.InputError, "scalar"),
     (dict(bits=8), faverify.InputError, "bits"),
     (dict(statement=""), faverify.InputError, "statement"),
+    (dict(mp_cases=0), faverify.InputError, "mp_cases"),
+    (dict(seed=-1), faverify.InputError, "seed"),
+    (dict(seed="x"), faverify.InputError, "seed"),
+    (dict(falsifiers=["c=2"]), TypeError, "must be a dict"),
+    (dict(falsifiers={"c=2": 3}), TypeError, "falsifier 'c=2'"),
+    (dict(falsifiers={"c=2": ("false variant", 5)}), TypeError, "Hypothesis strategies"),
 ])
 def test_bad_declarations_are_clear_errors(kwargs, error, match):
     args = dict(id="U95", statement="s", given=recipes())
