@@ -9,6 +9,7 @@
 //                                                            dot products (mpfr_dot, arb_dot,
 //                                                            quad-double) on the same products
 //   double FA steps vs numpy (bench/compare_numpy.py, /usr/bin/python3), same number of steps
+//   a Python user claim vs the same C++ claim (python/bench/user_claim_bench.py, fa-user-twin)
 //
 // A step costs 6 n m r flops (three n x m x r products) = 3 n m r multiply-adds; every rate below
 // uses that count. Each case also runs the plain implementation (the straightforward Eigen
@@ -771,6 +772,7 @@ int main(int argc, char** argv) {
   std::string json_path = std::string(FA_REPORT_DIR) + "/bench.json";
   std::string python = "/usr/bin/python3";
   bool with_peers = true;
+  bool with_user_claims = true;  // the user-claim rows, when fa-user-twin is built
   std::string peer_filter;  // run only the peer rows whose "SHAPE PEER" contains it
   bool peers_disagree = false;
   std::string claims_json;  // a claims.json whose cases and seconds give the claims' throughput
@@ -789,6 +791,8 @@ int main(int argc, char** argv) {
       python = argv[++i];
     else if (a == "--no-peers")
       with_peers = false;
+    else if (a == "--no-user-claims")
+      with_user_claims = false;
     else if (a == "--openblas-coretype-from-env")
       g_openblas_env = "env";
     else if (a == "--claims" && i + 1 < argc)
@@ -796,7 +800,8 @@ int main(int argc, char** argv) {
     else if (a == "--work-dir" && i + 1 < argc)
       work_dir = argv[++i];
     else if (a == "--help" || a == "-h") {
-      std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-peers] [--claims "
+      std::cout << "usage: fa-bench [--json FILE] [--python PYTHON] [--no-peers] "
+                   "[--no-user-claims] [--claims "
                    "CLAIMS_JSON] [--work-dir DIR] [--openblas-coretype-from-env] "
                    "[--peer-filter TEXT] [--benchmark_* flags]\n"
                    "  --peer-filter TEXT: only the peer rows whose 'SHAPE PEER' contains TEXT\n"
@@ -1090,6 +1095,30 @@ int main(int argc, char** argv) {
     if (r.loop > 0) o["mpfr_loop_kernels"] = r.loop;
     if (!r.note.empty()) o["note"] = r.note;
     out.push_back(o);
+  }
+  if (with_user_claims && std::filesystem::exists(FA_USER_TWIN)) {
+    // A Python user claim against the same property as a C++ claim (fa-user-twin): the rows
+    // are python/bench/user_claim_bench.py's, its last line (docs/user-claims.md, "Speed").
+    const std::string cmd = "env PYTHONPATH=" + std::string(FA_PYTHON_DIR) + " " + python + " " +
+                            FA_BENCH_DIR + "/../python/bench/user_claim_bench.py --rows --twin " +
+                            FA_USER_TWIN;
+    std::cout << "\nUser claims (" << cmd << "):\n" << std::flush;
+    std::string text;
+    char buf[4096];
+    FILE* p = popen(cmd.c_str(), "r");
+    while (p && std::fgets(buf, sizeof buf, p)) text += buf;
+    const int rc = p ? pclose(p) : -1;
+    const std::size_t last = text.rfind('[');
+    const nlohmann::json user_rows = nlohmann::json::parse(
+        last == std::string::npos ? std::string() : text.substr(last), nullptr, false);
+    if (rc != 0 || !user_rows.is_array()) {
+      std::cerr << "user_claim_bench.py failed:\n" << text << "\n";
+      reporter.errors.push_back("user-claim rows: user_claim_bench.py failed");
+    }
+    for (const auto& row : user_rows.is_array() ? user_rows : nlohmann::json::array()) {
+      std::cout << "  " << row.value("case", "") << ": " << row.value("note", "") << "\n";
+      out.push_back(row);
+    }
   }
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(json_path).parent_path(), ec);

@@ -21,7 +21,7 @@ REGION = dict(region="wide", n=(1, 6), init="small", init_log2=(-4, -8, -2, 0))
 
 @user.claim("U2", statement="Along FA from small random init, L_{t+1} <= L_t for all t "
             "(300 steps).", expected="refuted", given=recipes(**REGION),
-            scalars=("double", "mp"), bits=128, cases=200, mp_cases=40,
+            scalars=("double", "mp"), bits=128, cases=200, mp_cases=10,
             falsifiers={"gd-instead": ("true variant: GD at c = 2^-4 from init 2^-4, a descent "
                                        "method there; no increase may be found",
                                        recipes(**dict(REGION, init_log2=-4, step_log2=-4,

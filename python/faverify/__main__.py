@@ -2,8 +2,9 @@
 
 Prints each (claim, scalar) verdict as fa-claims does, writes report/parts/<ID>.<scalar>.json
 for `fa-report write` (unless --no-report), and exits 0 when every verdict is the expected one
-(and every claim has a falsifier that flips), 1 otherwise, 2 on bad usage, 130 on Ctrl-C (the
-parts of the claims and scalars finished by then are written).
+(with --strict, also every claim has a falsifier that flips in each of its scalars), 1
+otherwise, 2 on bad usage, 130 on Ctrl-C (the parts of the claims and scalars finished by then
+are written).
 """
 
 import argparse
@@ -19,7 +20,8 @@ def _parser():
     c.add_argument("--only", nargs="+", metavar="ID", help="only these claim ids")
     c.add_argument("--scalar", choices=["double", "mp"], help="only this scalar")
     c.add_argument("--falsifier", metavar="NAME",
-                   help="run only this falsifier (in --scalar, else the claim's first scalar)")
+                   help="run only this falsifier (in --scalar, else in each of the claim's "
+                        "scalars)")
     c.add_argument("--seed", type=int, help="Hypothesis seed (default: the claim's own)")
     c.add_argument("--cases", type=int, help="cases per scalar (default: the claim's)")
     c.add_argument("--no-falsifiers", action="store_true", help="skip the falsifiers")
@@ -70,9 +72,10 @@ def main(argv=None):
                     print(f"faverify: claim {c.id} has no falsifier {args.falsifier!r} "
                           f"({', '.join(c.falsifiers) or 'none'})", file=sys.stderr)
                     return 2
-                row = c._run(args.scalar or c.scalars[0], args.falsifier, args.seed, args.cases)
-                print(row.text(), flush=True)
-                ok &= row.as_expected
+                for scalar in [args.scalar] if args.scalar else c.scalars:
+                    row = c._run(scalar, args.falsifier, args.seed, args.cases)
+                    print(row.text(), flush=True)
+                    ok &= row.as_expected
                 continue
             report = c.check(scalars=[args.scalar] if args.scalar else None,
                              falsifiers=not args.no_falsifiers, seed=args.seed,
@@ -81,8 +84,11 @@ def main(argv=None):
                              out=lambda row: print(row.text(), flush=True))
             finished.append(report)
             if not report.falsifier_flipped and not args.no_falsifiers:
-                print(f"{c.id}: UNCHECKED: no falsifier flips, so this check is not shown to be "
-                      f"able to fail", flush=True)
+                for r in report.rows:
+                    if not report.flipped_in(r.scalar):
+                        print(f"{c.id} [{r.scalar}]: UNCHECKED: no falsifier flips in "
+                              f"{r.scalar}, so this check is not shown to be able to fail there",
+                              flush=True)
                 ok &= not args.strict
             ok &= report.as_expected
     except KeyboardInterrupt:

@@ -73,9 +73,10 @@ class Recipe:
 
     def instance_kwargs(self):
         """Keyword arguments of faverify.instance (and, apart from step_log2, of faverify.run)."""
-        d = asdict(self)
-        d["rank_of_y"] = d.pop("k")
-        return d
+        # Field by field: dataclasses.asdict deep-copies, a tenth of a ms per case.
+        return dict(n=self.n, m=self.m, rank_of_y=self.k, r=self.r, spectrum=self.spectrum,
+                    spread=self.spread, seed=self.seed, step_log2=self.step_log2,
+                    init=self.init, init_log2=self.init_log2, b_scale_log2=self.b_scale_log2)
 
     def fa_check_args(self):
         """The `fa-check run` options that generate this instance."""
@@ -182,10 +183,12 @@ def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4
     rank: a relation between r and k: "any", "r >= k", "r < k", "r <= k", "r = k".
     k, r: bounds on the rank of Y and the inner dimension (also clipped to min(n, m)).
     spectrum: names from ``SPECTRA``; spread: log2 of the condition number / gap / cluster width
-    (0 for flat; near-tie uses at least 1). step_log2: c's exponent (shrinks toward the largest
-    c). init: "zero" and/or "small"; init_log2: scales 2^x of small init. b_scale_log2: B's scale
-    exponents (shrinks toward 0).
-    """
+    (0 for flat; near-tie uses 1..52, the C++ range). step_log2: c's exponent (shrinks toward
+    the largest c). init: "zero" and/or "small"; init_log2: scales 2^x of small init (integers
+    in [-60, 60]). b_scale_log2: B's scale exponents (shrinks toward 0). max_dim: the largest n
+    and m of ``region="wide"``."""
+    if isinstance(max_dim, bool) or not isinstance(max_dim, int) or max_dim < 1:
+        raise InputError(f"max_dim={max_dim!r}: expected an integer >= 1")
     given = dict(spectrum=spectrum, spread=spread, step_log2=step_log2, init=init,
                  init_log2=init_log2, b_scale_log2=b_scale_log2)
     if region is not None:
@@ -203,22 +206,30 @@ def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4
     r = _bounds(r if r is not None else (1, 4000), "r", 1, 4000)
     spectra = _choices(given["spectrum"], "spectrum", SPECTRA)
     spread_lo, spread_hi = _bounds(given["spread"], "spread", 0, 60)
-    if "near-tie" in spectra and spread_hi < 1:
-        raise InputError("impossible region: a near-tie spectrum needs spread >= 1")
+    if "near-tie" in spectra and (spread_hi < 1 or spread_lo > 52):
+        raise InputError("impossible region: a near-tie spectrum needs spread in [1, 52] "
+                         "(sigma_{r+1} = 1 - 2^-spread)")
     seed = _bounds(seed, "seed", 0, 2**64 - 1)
     step = _bounds(given["step_log2"], "step_log2", -60, 4)
     inits = _choices(given["init"], "init", ("zero", "small"))
     scales = _choices(given["init_log2"], "init_log2", None)
+    for x in scales:
+        _bounds(x, "init_log2", -60, 60)
     b_scales = _b_scale_order(*_bounds(given["b_scale_log2"], "b_scale_log2", -30, 30))
     space = _Region(n, m, k, r, rank)
     top = min(n[1], m[1])
 
-    # A field with one possible value is not drawn (Hypothesis' bookkeeping costs per draw).
+    # A field with one possible value is not drawn (Hypothesis' bookkeeping costs per draw),
+    # and each strategy is built once, not per draw (st.integers(lo, hi) is a lazy strategy
+    # validated again each time it is made: a third of a drawn recipe's cost, measured).
+    integers = functools.lru_cache(maxsize=None)(st.integers)
+    sampled_from = functools.lru_cache(maxsize=None)(st.sampled_from)
+
     def integer(draw, lo, hi):
-        return lo if lo == hi else draw(st.integers(lo, hi))
+        return lo if lo == hi else draw(integers(lo, hi))
 
     def choice(draw, values):
-        return values[0] if len(values) == 1 else draw(st.sampled_from(values))
+        return values[0] if len(values) == 1 else draw(sampled_from(values))
 
     @st.composite
     def draw_recipe(draw):
@@ -229,8 +240,8 @@ def recipes(*, n=(1, 6), m=None, rank="any", k=None, r=None, spectrum=SPECTRA[:4
         inner = choice(draw, rs_of[rank_of_y])
         spec = choice(draw, spectra)
         spr = 0 if spec == "flat" else integer(draw, spread_lo, spread_hi)
-        if spec == "near-tie":
-            spr = max(spr, 1)
+        if spec == "near-tie":  # the C++ recipe's range for it: [1, 52]
+            spr = min(max(spr, 1), 52)
         s = integer(draw, *seed)
         c = step[1] - integer(draw, 0, step[1] - step[0])
         ini = choice(draw, inits)
@@ -266,6 +277,10 @@ def instances(recipe_strategy=None, *, precision=None, **region):
         recipe_strategy = recipes(**region)
     elif region:
         raise InputError("give either a recipe strategy or region arguments, not both")
+    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int)
+                                  or not 16 <= precision <= 100000):
+        raise InputError(f"instances: precision={precision!r}: None (double) or a number of "
+                         f"bits in [16, 100000]")
     prec = "double" if precision is None else precision
     strategy = recipe_strategy.map(lambda rec: materialise(rec, prec))
     strategy.region_text = "instances of " + getattr(recipe_strategy, "region_text",

@@ -140,6 +140,12 @@ def test_a_falsifier_that_does_not_flip_is_flagged(tmp_path):
     (dict(scalars=("float",)), faverify.InputError, "scalar"),
     (dict(bits=8), faverify.InputError, "bits"),
     (dict(statement=""), faverify.InputError, "statement"),
+    (dict(mp_cases=0), faverify.InputError, "mp_cases"),
+    (dict(seed=-1), faverify.InputError, "seed"),
+    (dict(seed="x"), faverify.InputError, "seed"),
+    (dict(falsifiers=["c=2"]), TypeError, "must be a dict"),
+    (dict(falsifiers={"c=2": 3}), TypeError, "falsifier 'c=2'"),
+    (dict(falsifiers={"c=2": ("false variant", 5)}), TypeError, "Hypothesis strategies"),
 ])
 def test_bad_declarations_are_clear_errors(kwargs, error, match):
     args = dict(id="U95", statement="s", given=recipes())
@@ -276,3 +282,133 @@ def test_the_readme_user_claim_runs_as_printed(tmp_path):
     p = run_cli("check", path, "--no-report", "--cases", "40")
     assert p.returncode == 0, p.stdout + p.stderr
     assert "U1 [double]: refuted" in p.stdout and "U1 falsifier 'gd' [double]: verified" in p.stdout
+
+
+def test_falsifiers_run_and_must_flip_in_each_scalar(tmp_path):
+    """A falsifier runs in every scalar of its claim and must flip in each: one that flips only
+    in mp (1 + 2^-60 <= 1 is true in double, false at 100 bits) leaves double UNCHECKED."""
+
+    @user.claim("U88", statement="n >= 1", given=recipes(n=(1, 3)), scalars=("double", "mp"),
+                bits=100, cases=5, falsifiers={"tiny": "false only where 1 + 2^-60 > 1"})
+    def tiny_step(check, recipe):
+        if check.falsifier == "tiny":
+            one = check.number(1)
+            check.require_le("1 + 2^-60", one + check.number(2) ** -60, one)
+        else:
+            check.require_ge("n", recipe.n, 1)
+
+    report = tiny_step.check(report_dir=tmp_path)
+    assert [(r.scalar, r.falsifier, r.verdict) for r in report.rows + report.falsifier_rows] == [
+        ("double", None, "verified"), ("mp", None, "verified"),
+        ("double", "tiny", "verified"), ("mp", "tiny", "refuted")]
+    assert report.flipped_in("mp") and not report.flipped_in("double")
+    assert not report.falsifier_flipped and not report.as_expected
+    assert "U88 [double]: UNCHECKED" in report.text() and "U88 [mp]: UNCHECKED" not in report.text()
+    double = json.loads((tmp_path / "parts" / "U88.double.json").read_text())
+    mp = json.loads((tmp_path / "parts" / "U88.mp.json").read_text())
+    assert double["message"].startswith("UNCHECKED") and not mp["message"].startswith("UNCHECKED")
+    assert [f["scalar"] for f in mp["extra"]["user"]["falsifier_runs"]] == ["mp"]
+    assert mp["extra"]["user"]["falsifier_runs"][0]["flipped"] is True
+    assert double["extra"]["user"]["falsifier_flipped"] is False
+
+
+def small_product_claim():
+    @user.claim("U87", statement="n * m <= 6", given=recipes(n=(1, 6)), cases=200)
+    def small_product(check, recipe):
+        check.require_le("n m", recipe.n * recipe.m, 6)
+
+    return small_product
+
+
+def test_the_engine_driver_runs_what_given_runs(monkeypatch):
+    """Claims run on Hypothesis' engine directly (no per-case @given wrapping, for speed); @given
+    remains the driver when the engine's internals move. Both draw the same cases from the seed
+    and shrink to the same counterexample with the same blob."""
+    rows = {}
+    for driver in ("engine", "given"):
+        monkeypatch.setenv("FAVERIFY_HYPOTHESIS", driver)
+        rows[driver] = small_product_claim().check(write=False, falsifiers=False).rows[0]
+        rows[driver + " verified"] = gram_claim().check(write=False, falsifiers=False).rows[0]
+    assert rows["engine"].verdict == rows["given"].verdict == "refuted"
+    assert rows["engine"].counterexample["recipe"] == rows["given"].counterexample["recipe"]
+    assert rows["engine"].cases == rows["given"].cases
+    assert rows["engine"].blob == rows["given"].blob and rows["engine"].blob
+    assert (rows["engine verified"].record.drawn == rows["given verified"].record.drawn
+            and len(rows["engine verified"].record.drawn) == 30)
+
+
+def test_a_reproduce_failure_blob_on_the_property_replays_that_case():
+    """The blob a refuted row prints, put on the property as Hypothesis says, reruns exactly the
+    shrunk case (under either driver)."""
+    from hypothesis import reproduce_failure
+
+    row = small_product_claim().check(write=False, falsifiers=False).rows[0]
+    version, blob = eval(row.blob[len("@reproduce_failure"):])
+
+    @user.claim("U86", statement="n * m <= 6", given=recipes(n=(1, 6)), cases=200)
+    @reproduce_failure(version, blob)
+    def small_product(check, recipe):
+        check.require_le("n m", recipe.n * recipe.m, 6)
+
+    again = small_product.check(write=False, falsifiers=False).rows[0]
+    assert again.verdict == "refuted" and again.cases == 0
+    assert again.counterexample["recipe"] == row.counterexample["recipe"]
+
+
+def test_a_property_that_fails_only_once_is_an_error_not_a_refutation():
+    calls = []
+
+    @user.claim("U85", statement="flaky", given=recipes(n=(2, 6)), cases=20)
+    def flaky(check, recipe):
+        calls.append(recipe)
+        assert len(calls) != 3, "fails on the third call only"
+
+    row = flaky.check(write=False, falsifiers=False).rows[0]
+    assert row.verdict == "error" and "flaky" in row.message, row.message
+
+
+def test_global_random_generators_are_seeded_per_case_and_restored():
+    """As under @given: each case starts with random and numpy.random seeded at 0 (a property
+    that uses them is reproducible), and the caller's generator states are restored after."""
+    import random
+
+    seen = set()
+
+    @user.claim("U84", statement="seeded", given=recipes(), cases=10)
+    def uses_global_generators(check, recipe):
+        seen.add((np.random.random(), random.random()))
+
+    np.random.seed(7), random.seed(7)
+    after_seven = (np.random.random(), random.random())
+    np.random.seed(7), random.seed(7)
+    assert uses_global_generators.check(write=False, falsifiers=False).rows[0].cases == 10
+    assert (np.random.random(), random.random()) == after_seven
+    np.random.seed(0), random.seed(0)
+    assert seen == {(np.random.random(), random.random())}
+
+
+def test_the_bench_rows_are_fa_bench_rows():
+    """python/bench/user_claim_bench.py's rows have fa-bench's bench.json fields (case, unit,
+    ours, limit, limit_name, ratio: ours relative to the limit) and add up in the total row."""
+    import importlib.util
+
+    path = Path(os.environ["FA_SOURCE_DIR"]) / "python" / "bench" / "user_claim_bench.py"
+    spec = importlib.util.spec_from_file_location("user_claim_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows = bench.bench_rows([
+        dict(scalar="double", cases=1000, python_cpu=3.0, cpp_cpu=2.0, python_wall=4.0,
+             cpp_wall=3.0),
+        dict(scalar="mp", cases=100, python_cpu=5.0, cpp_cpu=6.0, python_wall=7.0,
+             cpp_wall=8.0)], 1.5)
+    assert [r["case"].split()[1] for r in rows] == ["double", "mp", "total"]
+    # ratio is cpp / python, ours / limit is (cases / python) / (cases / cpp): three roundings
+    # against one, so they agree to 4 eps relative.
+    eps = np.finfo(float).eps
+    for r in rows:
+        assert {"case", "unit", "ours", "limit", "limit_name", "ratio", "note"} <= set(r)
+        assert r["limit_name"] == "cpp-claim"
+        assert r["ratio"] == pytest.approx(r["ours"] / r["limit"], rel=4 * eps, abs=0)
+    assert rows[0]["ratio"] == 2.0 / 3.0 and rows[0]["python_over_cpp"] == 1.5
+    assert rows[2]["python_cpu_seconds"] == 8.0 and rows[2]["cpp_cpu_seconds"] == 8.0
+    assert rows[2]["ours"] == 1100 / 8.0 and "load average 1.5" in rows[2]["note"]
