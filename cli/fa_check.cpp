@@ -63,10 +63,11 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   run->add_option("--steps", o.steps, "step budget of a discrete run")->capture_default_str();
   run->add_option("--time", o.time, "end time of a flow (gd-flow, fa-flow)")
       ->capture_default_str();
-  run->add_option("--init", o.init, "initial factors: zero | small (2^init-log2 N(0,1) from "
-                                    "--seed) | given (--z0, --w0) | aligned (Z_0 = a U, W_0 = "
-                                    "a V^T, a = 2^init-log2, B = U diag(--feedback-gains); "
-                                    "generated Y, r = k)")
+  run->add_option("--init", o.init,
+                  "initial factors: zero | small (2^init-log2 N(0,1) from "
+                  "--seed) | given (--z0, --w0) | aligned (Z_0 = a U, W_0 = "
+                  "a V^T, a = 2^init-log2, B = U diag(--feedback-gains); "
+                  "generated Y, r = k)")
       ->capture_default_str();
   run->add_option("--feedback-gains", o.feedback_gains,
                   "--init aligned: g1,...,gk, the feedback's gain on each singular component of "

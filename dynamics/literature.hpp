@@ -71,7 +71,9 @@ void pseudo_backprop_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const
 template <class T>
 class LiteratureDynamics : public Dynamics<T> {
  public:
-  static LiteratureDynamics weight_decay(const T& lambda) { return LiteratureDynamics(lambda, false); }
+  static LiteratureDynamics weight_decay(const T& lambda) {
+    return LiteratureDynamics(lambda, false);
+  }
   static LiteratureDynamics pseudo_backprop() { return LiteratureDynamics(T(0), true); }
   std::string name() const override { return pseudo_ ? "pseudo-backprop" : "weight decay"; }
   void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, long t,
@@ -100,8 +102,7 @@ class LiteratureDynamics : public Dynamics<T> {
   EXTERN template std::vector<long> component_half_times<T>(                                     \
       Factors<T>, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Vec<T>&,     \
       const T&, long);                                                                           \
-  EXTERN template void pseudo_backprop_step<T>(Factors<T>&, const Mat<T>&, const Mat<T>&,        \
-                                               const T&);
+  EXTERN template void pseudo_backprop_step<T>(Factors<T>&, const Mat<T>&, const Mat<T>&, const T&);
 
 FA_DECLARE_LITERATURE(double, extern)
 FA_DECLARE_LITERATURE(Mp, extern)

@@ -131,8 +131,8 @@ RunOutcome<T> run_network_problem(const RunInputs<T>& in, const ProgressHook& pr
   auto flag = [sp](const std::string& f) { return option_name(sp, f); };
   auto said = [sp](const std::string& f, const std::string& v) { return option_value(sp, f, v); };
   const bool x_given = in.x.given();
-  const std::string data_flags =
-      x_given ? (sp == Spelling::cli ? "--x FILE" : "x") : flag("--data-dim") + "/" + flag("--samples");
+  const std::string data_flags = x_given ? (sp == Spelling::cli ? "--x FILE" : "x")
+                                         : flag("--data-dim") + "/" + flag("--samples");
   const std::string network_words = "a network on data (" + data_flags + ")";
   if (opt.algo != "gd" && opt.algo != "fa")
     refuse(said("--algo", opt.algo) + " does not apply to " + network_words +
@@ -151,10 +151,11 @@ RunOutcome<T> run_network_problem(const RunInputs<T>& in, const ProgressHook& pr
            " >= 1 (got " + said("--data-dim", std::to_string(opt.data_dim)) + " " +
            said("--samples", std::to_string(opt.samples)) + "), or give " +
            (sp == Spelling::cli ? std::string("--x FILE") : flag("--x")));
-  const std::pair<const char*, bool> y_generator_options[] = {{"--m", opt.m != 0},
-                                                              {"--rank-of-y", opt.rank_of_y != 0},
-                                                              {"--spectrum", opt.spectrum != "flat"},
-                                                              {"--spread", opt.spread != 0}};
+  const std::pair<const char*, bool> y_generator_options[] = {
+      {"--m", opt.m != 0},
+      {"--rank-of-y", opt.rank_of_y != 0},
+      {"--spectrum", opt.spectrum != "flat"},
+      {"--spread", opt.spread != 0}};
   for (const auto& [name, set] : y_generator_options)
     if (set)
       refuse(flag(name) + " does not apply to " + network_words + ": the targets are " +
@@ -167,19 +168,19 @@ RunOutcome<T> run_network_problem(const RunInputs<T>& in, const ProgressHook& pr
   const std::int64_t limit = entry_limit(opt.bits);
   if (!x_given && opt.data_dim > limit / opt.samples)
     refuse(said("--data-dim", std::to_string(opt.data_dim)) + " " +
-           said("--samples", std::to_string(opt.samples)) + ": more than " +
-           std::to_string(limit) + " entries at this precision; refused");
+           said("--samples", std::to_string(opt.samples)) + ": more than " + std::to_string(limit) +
+           " entries at this precision; refused");
 
   RunOutcome<T> out;
   Mat<T>& X = out.X;
-  X = x_given ? in.x.load()
-              : data_inputs<T>(static_cast<int>(opt.data_dim), static_cast<int>(opt.samples),
-                               opt.seed);
+  X = x_given
+          ? in.x.load()
+          : data_inputs<T>(static_cast<int>(opt.data_dim), static_cast<int>(opt.samples), opt.seed);
   const Eigen::Index d = X.rows(), N = X.cols();
-  const std::string x_name =
-      x_given ? in.x.name
-              : "generated {d=" + std::to_string(d) + ", N=" + std::to_string(N) +
-                    ", seed=" + std::to_string(opt.seed) + "}";
+  const std::string x_name = x_given ? in.x.name
+                                     : "generated {d=" + std::to_string(d) +
+                                           ", N=" + std::to_string(N) +
+                                           ", seed=" + std::to_string(opt.seed) + "}";
   out.x_desc = x_given ? x_name + " (" + shape_text(d, N) + ")" : x_name;
   Mat<T>& Y = out.Y;
   if (in.y.given()) {
@@ -193,8 +194,7 @@ RunOutcome<T> run_network_problem(const RunInputs<T>& in, const ProgressHook& pr
     if (opt.n > limit / std::max<Eigen::Index>(d, N))
       refuse(said("--n", std::to_string(opt.n)) + ": more than " + std::to_string(limit) +
              " entries at this precision; refused");
-    Y = Mat<T>(cast_matrix<T>(teacher_map(static_cast<int>(opt.n), static_cast<int>(d),
-                                          opt.seed)) *
+    Y = Mat<T>(cast_matrix<T>(teacher_map(static_cast<int>(opt.n), static_cast<int>(d), opt.seed)) *
                X);
     out.y_desc = "A X, teacher A " + shape_text(opt.n, d) + " N(0, 1/d) from seed " +
                  std::to_string(opt.seed);
@@ -224,8 +224,8 @@ RunOutcome<T> run_network_problem(const RunInputs<T>& in, const ProgressHook& pr
       r = std::min<long long>({n, d, N});
       r_source = "r = " + std::to_string(r) + " (min(n, d, N), the rank of A X)";
     } else {
-      refuse(flag("--r") + " is required with " + flag("--y") + " (or give " + flag("--b") +
-             " / " + flag("--z0") + ", whose columns are r)");
+      refuse(flag("--r") + " is required with " + flag("--y") + " (or give " + flag("--b") + " / " +
+             flag("--z0") + ", whose columns are r)");
     }
   }
   // Over-parameterised r is allowed (L6 uses r > rank); the bound only keeps the factors small.
@@ -395,6 +395,8 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
            ": the weight decay lambda must be finite and >= 0");
   if (in.x.given() || opt.data_dim != 0 || opt.samples != 0)
     return run_network_problem<T>(in, progress);
+  if (pseudo && opt.weight_decay_given)
+    refuse(flag("--weight-decay") + " does not combine with " + said("--algo", "pseudo-bp"));
   if (opt.weight_decay_given && opt.algo != "gd" && opt.algo != "fa")
     refuse(flag("--weight-decay") + " applies to " + said("--algo", "gd") + " or " +
            said("--algo", "fa") + " (regularised_step), not " + said("--algo", opt.algo));
@@ -411,15 +413,13 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
     refuse(said("--init", "aligned") + " sets B = U diag(gains); it excludes " +
            flag("--b-scale-log2"));
   if (aligned && in.y.given())
-    refuse(said("--init", "aligned") + " needs a generated Y (" + flag("--n") + ", " +
-           flag("--m") + ", " + flag("--rank-of-y") +
+    refuse(said("--init", "aligned") + " needs a generated Y (" + flag("--n") + ", " + flag("--m") +
+           ", " + flag("--rank-of-y") +
            "): its start is built from the recipe's singular vectors U, V");
   if (pseudo && opt.init == "zero")
     refuse(said("--algo", "pseudo-bp") + " needs a start with Z of full row rank (" +
            said("--init", "small") + ", given or aligned; got " + said("--init", "zero") +
            "): Z^+ = Z^T (Z Z^T)^-1 is not defined at Z = 0");
-  if (pseudo && opt.weight_decay_given)
-    refuse(flag("--weight-decay") + " does not combine with " + said("--algo", "pseudo-bp"));
   const bool given_init =
       opt.init == "given" || (!opt.init_given && (in.z0.given() || in.w0.given()));
   if (given_init && (!in.z0.given() || !in.w0.given()))

@@ -442,7 +442,7 @@ py::dict to_python(PlainRun&& p) {
   if (!p.matrix_text.empty()) {
     py::dict text;
     const std::map<std::string, std::pair<Eigen::Index, Eigen::Index>> shapes = {
-        {"Z", {n, r}},  {"W", {r, w_cols}},  {"B", {n, r}},           {"Y", {n, m}},
+        {"Z", {n, r}},  {"W", {r, w_cols}},  {"B", {n, r}},          {"Y", {n, m}},
         {"Z0", {n, r}}, {"W0", {r, w_cols}}, {"X", {x_rows, x_cols}}};
     for (const auto& [name, values] : p.matrix_text) {
       const auto [rows, cols] = shapes.at(name);

@@ -4,6 +4,7 @@
 // when called directly (dynamics/literature.hpp, dynamics/network.hpp), bit for bit in double.
 // Each option also changes the run (its final factors differ from the plain FA run's), so a
 // front end that dropped the option would fail here.
+#include "core/linalg.hpp"
 #include "dynamics/literature.hpp"
 #include "dynamics/network.hpp"
 #include "generators/instance.hpp"
@@ -107,8 +108,9 @@ TEST_CASE("--algo pseudo-bp runs pseudo_backprop_step (Z^+ E of hidden_signals),
   CHECK(same(out.final.Z, f.Z));
   CHECK(same(out.final.W, f.W));
   CHECK(out.algorithm_name.find("pseudo-backprop") != std::string::npos);
-  RunOptions fa_run = o;
+  RunOptions fa_run = o;  // FA at the same wide r: regularised_step at lambda = 0
   fa_run.algo = "fa";
+  fa_run.weight_decay_given = true;
   CHECK_FALSE(same(run(fa_run).final.W, out.final.W));
 }
 
