@@ -55,8 +55,8 @@ def _fa_check_run(fa_check, tmp_path, *args):
 @pytest.mark.parametrize("cli_args, kwargs", [
     (["--weight-decay", 0.0625, "--r", 12, "--init", "small", "--init-log2", -2],
      dict(weight_decay=0.0625, r=12, init="small", init_log2=-2)),
-    (["--algo", "pseudo-bp", "--r", 4, "--init", "small"],
-     dict(algo="pseudo-bp", r=4, init="small")),
+    (["--algo", "pseudo-bp", "--r", 4, "--init", "small", "--init-log2", -2],
+     dict(algo="pseudo-bp", r=4, init="small", init_log2=-2)),
     (["--init", "aligned", "--feedback-gains", "1,0.5,0.25", "--r", 3, "--spectrum", "geometric",
       "--spread", 2], dict(init="aligned", feedback_gains=[1, 0.5, 0.25], r=3,
                            spectrum="geometric", spread=2)),
