@@ -137,7 +137,7 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
       (1/2N) ||Z W X - Y||^2 (``network_step``, claims A6 and L6). Y (``y``) is then the targets
       (n x N); without ``y`` they are A X with a teacher A (n x d, N(0, 1/d)) drawn from
       ``seed``, ``n`` its rows. W is r x d; the result also has X; opt_r is the least
-      (1/N)||M X - Y||^2 over rank(M) <= r (None-like NaN when X is rank-deficient).
+      (1/N)||M X - Y||^2 over rank(M) <= r (NaN when X is rank-deficient).
 
     Options that do not combine (weight decay with pseudo-bp, flows or data; aligned with a y
     array, b or data; ...) raise InputError naming both.
