@@ -60,6 +60,39 @@ inline std::string gains_text(const std::vector<double>& gains) {
   return text;
 }
 
+/// A discrete run's configuration from the options: budget, trace rows (about 1000 by default),
+/// convergence level and progress.
+template <class T>
+RunConfig<T> discrete_config(const RunOptions& opt, Algorithm algorithm, double eta,
+                             const T& converged_loss, const ProgressHook& progress) {
+  RunConfig<T> cfg;
+  cfg.algorithm = algorithm;
+  cfg.eta = T(eta);
+  cfg.max_steps = static_cast<long>(opt.steps);
+  cfg.record_every = opt.record_every > 0 ? static_cast<long>(opt.record_every)
+                                          : std::max(1L, static_cast<long>(opt.steps / 1000));
+  cfg.converged_loss = converged_loss;
+  if (progress) {
+    const double total = static_cast<double>(cfg.max_steps);
+    cfg.on_progress = [&progress, total](long done, double loss) {
+      progress(static_cast<double>(done), total, loss);
+    };
+  }
+  return cfg;
+}
+
+/// A discrete trajectory's rows, end point and status, into the run's outcome.
+template <class T>
+void take_trajectory(RunOutcome<T>& out, Trajectory<T>&& traj) {
+  out.rows = std::move(traj.rows);
+  out.final = std::move(traj.final);
+  out.status = traj.status;
+  out.message = traj.message;
+  out.steps = traj.steps_taken;
+  out.diverged_at = traj.diverged_at;
+  out.final_loss = traj.final_loss;
+}
+
 /// A network trained on data X (dynamics/network.hpp, network_step_on_targets), recorded as
 /// run_dynamics records the factorisation (same rows, statuses and divergence rule), with E the
 /// network's error Z W X - Y: loss (1/2N) ||E||^2, feedback residual ||B^T E||, alignment
@@ -314,27 +347,9 @@ RunOutcome<T> run_network_problem(const RunInputs<T>& in, const ProgressHook& pr
   const T opt_half = is_finite(out.opt_r) ? T(out.opt_r / 2) : T(0);
   out.converged_loss = opt.tol >= 0 ? T(opt_half + T(opt.tol) * half_y_sq) : T(-1);
 
-  RunConfig<T> cfg;
-  cfg.algorithm = algorithm;
-  cfg.eta = T(eta);
-  cfg.max_steps = static_cast<long>(opt.steps);
-  cfg.record_every = opt.record_every > 0 ? static_cast<long>(opt.record_every)
-                                          : std::max(1L, static_cast<long>(opt.steps / 1000));
-  cfg.converged_loss = out.converged_loss;
-  if (progress) {
-    const double total = static_cast<double>(cfg.max_steps);
-    cfg.on_progress = [&progress, total](long done, double loss) {
-      progress(static_cast<double>(done), total, loss);
-    };
-  }
-  Trajectory<T> traj = detail::run_network<T>(X, Y, B, out.start, cfg);
-  out.rows = std::move(traj.rows);
-  out.final = std::move(traj.final);
-  out.status = traj.status;
-  out.message = traj.message;
-  out.steps = traj.steps_taken;
-  out.diverged_at = traj.diverged_at;
-  out.final_loss = traj.final_loss;
+  const RunConfig<T> cfg =
+      detail::discrete_config<T>(opt, algorithm, eta, out.converged_loss, progress);
+  detail::take_trajectory(out, detail::run_network<T>(X, Y, B, out.start, cfg));
   const T err = 2 * out.final_loss;
   const T zero_level = T(100) * epsilon<T>();
   out.have_ratio = is_finite(out.opt_r) && out.opt_r > zero_level * zero_level * 2 * half_y_sq;
@@ -628,19 +643,8 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
   const T half_y_sq = Y.squaredNorm() / 2;
   out.converged_loss = opt.tol >= 0 ? T(out.opt_r / 2 + T(opt.tol) * half_y_sq) : T(-1);
   if (!flow) {
-    RunConfig<T> cfg;
-    cfg.algorithm = algorithm;
-    cfg.eta = T(eta);
-    cfg.max_steps = static_cast<long>(opt.steps);
-    cfg.record_every = opt.record_every > 0 ? static_cast<long>(opt.record_every)
-                                            : std::max(1L, static_cast<long>(opt.steps / 1000));
-    cfg.converged_loss = out.converged_loss;
-    if (progress) {
-      const double total = static_cast<double>(cfg.max_steps);
-      cfg.on_progress = [&progress, total](long done, double loss) {
-        progress(static_cast<double>(done), total, loss);
-      };
-    }
+    const RunConfig<T> cfg =
+        detail::discrete_config<T>(opt, algorithm, eta, out.converged_loss, progress);
     // The literature's rules (dynamics/literature.hpp) go through run_dynamics like GD and FA.
     const LiteratureDynamics<T> literature =
         pseudo ? LiteratureDynamics<T>::pseudo_backprop()
@@ -648,19 +652,11 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
     const Dynamics<T>& dynamics = pseudo || opt.weight_decay_given
                                       ? static_cast<const Dynamics<T>&>(literature)
                                       : reference_dynamics<T>();
-    Trajectory<T> traj;
     try {
-      traj = run_dynamics<T>(dynamics, Y, B, out.start, cfg);
+      detail::take_trajectory(out, run_dynamics<T>(dynamics, Y, B, out.start, cfg));
     } catch (const std::domain_error& e) {  // pseudo-backprop at a singular Z Z^T
       refuse(said("--algo", "pseudo-bp") + ": " + e.what());
     }
-    out.rows = std::move(traj.rows);
-    out.final = std::move(traj.final);
-    out.status = traj.status;
-    out.message = traj.message;
-    out.steps = traj.steps_taken;
-    out.diverged_at = traj.diverged_at;
-    out.final_loss = traj.final_loss;
   } else {
     FlowConfig<T> cfg;
     cfg.kind = opt.algo == "gd-flow" ? FlowKind::gd : FlowKind::fa;
