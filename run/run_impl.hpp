@@ -408,6 +408,14 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
   if (opt.weight_decay_given && !(std::isfinite(opt.weight_decay) && opt.weight_decay >= 0))
     refuse(said("--weight-decay", to_text(opt.weight_decay)) +
            ": the weight decay lambda must be finite and >= 0");
+  const bool given_init =
+      opt.init == "given" || (!opt.init_given && (in.z0.given() || in.w0.given()));
+  if (given_init && (!in.z0.given() || !in.w0.given()))
+    refuse(said("--init", "given") + " needs both " + file_flag("--z0") + " and " +
+           file_flag("--w0"));
+  if (!given_init && (in.z0.given() || in.w0.given()))
+    refuse(flag("--z0") + "/" + flag("--w0") + " are only used with " + said("--init", "given") +
+           " (got " + said("--init", opt.init) + ")");
   if (in.x.given() || opt.data_dim != 0 || opt.samples != 0)
     return run_network_problem<T>(in, progress);
   if (pseudo && opt.weight_decay_given)
@@ -435,14 +443,6 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
     refuse(said("--algo", "pseudo-bp") + " needs a start with Z of full row rank (" +
            said("--init", "small") + ", given or aligned; got " + said("--init", "zero") +
            "): Z^+ = Z^T (Z Z^T)^-1 is not defined at Z = 0");
-  const bool given_init =
-      opt.init == "given" || (!opt.init_given && (in.z0.given() || in.w0.given()));
-  if (given_init && (!in.z0.given() || !in.w0.given()))
-    refuse(said("--init", "given") + " needs both " + file_flag("--z0") + " and " +
-          file_flag("--w0"));
-  if (!given_init && (in.z0.given() || in.w0.given()))
-    refuse(flag("--z0") + "/" + flag("--w0") + " are only used with " + said("--init", "given") +
-          " (got " + said("--init", opt.init) + ")");
   const std::int64_t limit = entry_limit(opt.bits);
 
   // ---- Y, and what comes with it ----
