@@ -728,7 +728,7 @@ std::string summary_text(const RunOutcome<T>& o) {
       << "\n";
   out << "ratio       "
       << (o.have_ratio ? short_text(o.ratio) : std::string("n/a (opt_r is 0 to working precision)"))
-      << "   (||ZW - Y||_F^2 / opt_r)\n";
+      << (network ? "   ((1/N) ||Z W X - Y||_F^2 / opt_r)\n" : "   (||ZW - Y||_F^2 / opt_r)\n");
   out << "steps       " << o.steps << (o.flow ? "   (integrator steps)" : "") << "\n";
   if (o.diverged_at >= 0) out << "diverged at step " << o.diverged_at << "\n";
   return out.str();

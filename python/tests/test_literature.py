@@ -116,3 +116,19 @@ def test_literature_bad_input_raises_input_error(kwargs, message):
 def test_feedback_gains_must_be_numbers():
     with pytest.raises(TypeError, match="feedback_gains: expected a real number"):
         faverify.run(n=3, m=4, rank_of_y=2, init="aligned", feedback_gains=["a", "b"])
+
+
+def test_network_opt_r_is_the_least_error_of_a_rank_r_map():
+    # d = 3 < N = 8: targets A X, r = 1 < rank 2. opt_r = (||Y(I-P)||^2 + sum_{i>r} s_i(YP)^2)/N,
+    # P the projector onto row(X), recomputed here with numpy; FA ends above it (A4's separation,
+    # now for a network), GD reaches it.
+    fa = faverify.run(n=2, data_dim=3, samples=8, r=1, init="small", seed=1, steps=3000)
+    X, Y = fa.X, fa.Y
+    P = X.T @ np.linalg.solve(X @ X.T, X)
+    s = np.linalg.svd(Y @ P, compute_uv=False)
+    expected = (np.sum((Y - Y @ P) ** 2) + np.sum(s[1:] ** 2)) / 8
+    # Two SVDs and a solve of a 3x3 Gram matrix: agreement to a few hundred eps.
+    assert fa.opt_r == pytest.approx(expected, rel=512 * np.finfo(float).eps)
+    assert fa.ratio > 1.01
+    gd = faverify.run(n=2, data_dim=3, samples=8, r=1, init="small", seed=1, steps=3000, algo="gd")
+    assert gd.ratio < 1.0001
