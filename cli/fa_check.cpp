@@ -48,7 +48,9 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   run->add_option("--seed", o.seed,
                   "seed of every random draw: generated Y, B (unless --b), small init")
       ->capture_default_str();
-  run->add_option("--algo", o.algo, "gd | fa | fastar (FA*, our reconstruction) | gd-flow | fa-flow")
+  run->add_option("--algo", o.algo,
+                  "gd | fa | fastar (FA*, our reconstruction) | pseudo-bp (W moves along "
+                  "Lillicrap's pseudo-backprop signal Z^+ E; needs r >= n) | gd-flow | fa-flow")
       ->capture_default_str();
   run->add_option("--r", o.r,
                   "inner dimension r of ZW, 1 <= r <= min(n, m) (default: columns of --b or "
@@ -61,9 +63,25 @@ void add_run_options(CLI::App* run, RunOptions& o, std::string& precision) {
   run->add_option("--steps", o.steps, "step budget of a discrete run")->capture_default_str();
   run->add_option("--time", o.time, "end time of a flow (gd-flow, fa-flow)")
       ->capture_default_str();
-  run->add_option("--init", o.init, "initial factors: zero | small (2^init-log2 N(0,1) from "
-                                    "--seed) | given (--z0, --w0)")
+  run->add_option("--init", o.init,
+                  "initial factors: zero | small (2^init-log2 N(0,1) from "
+                  "--seed) | given (--z0, --w0) | aligned (Z_0 = a U, W_0 = "
+                  "a V^T, a = 2^init-log2, B = U diag(--feedback-gains); "
+                  "generated Y, r = k)")
       ->capture_default_str();
+  run->add_option("--feedback-gains", o.feedback_gains,
+                  "--init aligned: g1,...,gk, the feedback's gain on each singular component of "
+                  "Y (B = U diag(g)); FA then learns component i at a speed set by g_i s_i");
+  run->add_option("--weight-decay", o.weight_decay,
+                  "lambda >= 0: GD or FA on 1/2||ZW-Y||^2 + lambda/2 (||Z||^2 + ||W||^2) "
+                  "(regularised_step, as claim L7 runs it)");
+  run->add_option("--x", o.x_file,
+                  "a network on data: inputs X (d x N) from a file; Y (--y) is then the targets "
+                  "(n x N) and the loss (1/2N) ||Z W X - Y||^2 (W is r x d)");
+  run->add_option("--data-dim", o.data_dim,
+                  "generated data: input dimension d of X = sqrt(N/d) G from --seed (d > N "
+                  "allowed); targets A X from a teacher A (--n x d) unless --y");
+  run->add_option("--samples", o.samples, "generated data: number of samples N (columns of X)");
   run->add_option("--init-log2", o.init_log2, "log2 of the small-init scale")
       ->capture_default_str();
   run->add_option("--z0", o.z0_file, "initial Z (n x r) for --init given");
@@ -154,12 +172,14 @@ int do_deep_cell(const RunOptions& o, CLI::App* run) {
 /// fa-map runs, so a map cell's printed command reproduces its numbers exactly.
 int do_cell(const RunOptions& o, const std::string& precision, CLI::App* run) {
   for (const char* opt : {"--y", "--b", "--z0", "--w0", "--eta", "--time", "--flow-tol",
-                          "--record-every", "--observations", "--format", "--save-y"})
+                          "--record-every", "--observations", "--format", "--save-y",
+                          "--weight-decay", "--feedback-gains", "--x", "--data-dim", "--samples"})
     if (run->get_option(opt)->count() > 0)
       throw UsageError(std::string("--replicates draws every instance from the recipe options; ") +
                        opt + " does not apply");
   if (precision != "double") throw UsageError("--replicates runs in double (--precision double)");
-  if (o.init == "given") throw UsageError("--replicates needs --init zero or small");
+  if (o.init != "zero" && o.init != "small")
+    throw UsageError("--replicates needs --init zero or small");
   if (o.n < 1 || o.m < 1 || o.rank_of_y < 1)
     throw UsageError("--replicates needs a generated Y: --n, --m, --rank-of-y");
   fa::regimes::CellSpec spec;
@@ -289,6 +309,7 @@ int do_run(RunOptions o, const std::string& precision, CLI::App* run) {
   o.steps_given = run->get_option("--steps")->count() > 0;
   o.time_given = run->get_option("--time")->count() > 0;
   o.init_given = run->get_option("--init")->count() > 0;
+  o.weight_decay_given = run->get_option("--weight-decay")->count() > 0;
   o.bits_asked = fa::run::parse_precision(precision);
   if (o.bits_asked == 0) return fa::cli::run_check<double>(o);
   o.bits = fa::set_mpvar_bits(o.bits_asked);

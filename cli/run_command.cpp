@@ -82,6 +82,7 @@ int run_check(const run::RunOptions& opt) {
   in.b = run::file_source<T>(opt.b_file, opt.bits);
   in.z0 = run::file_source<T>(opt.z0_file, opt.bits);
   in.w0 = run::file_source<T>(opt.w0_file, opt.bits);
+  in.x = run::file_source<T>(opt.x_file, opt.bits);
 
   // Progress (discrete runs only: Odeint integrates between observations in one call).
   Progress bar(opt.progress, static_cast<long>(opt.steps));
@@ -117,6 +118,7 @@ int run_check(const run::RunOptions& opt) {
     save("W", o.final.W);
     save("B", o.B);
     if (opt.save_y) save("Y", o.Y);
+    if (opt.save_y && o.X.size()) save("X", o.X);  // a network's (generated) data
 
     const std::string trace_path = (dir / "trace.csv").string();
     std::ofstream trace(trace_path);

@@ -10,6 +10,8 @@
 
 #include "dynamics/dynamics.hpp"
 
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace fa {
@@ -54,6 +56,42 @@ std::vector<long> component_half_times(Factors<T> start, const Mat<T>& Y, const 
                                        const Mat<T>& U, const Mat<T>& V, const Vec<T>& s,
                                        const T& eta, long budget);
 
+/// Lillicrap et al.'s pseudo-backprop as a training rule: W moves along the pseudo-backprop
+/// signal instead of B^T E (FA) or Z^T E (GD):
+///   Z+ = Z - eta E W^T,  W+ = W - eta Z^+ E,  E = ZW - Y,
+/// Z^+ E as hidden_signals computes it. Throws std::domain_error when Z Z^T is singular to working
+/// precision (n > r, or Z of rank < n), where Z^+ E is not defined.
+template <class T>
+void pseudo_backprop_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta);
+
+/// The literature's training rules as Dynamics (dynamics.hpp), so that run_dynamics records them as
+/// it records GD and FA (fa-check run --weight-decay / --algo pseudo-bp, faverify.run): GD or FA
+/// with weight decay lambda (regularised_step, even at lambda = 0: the steps L7 takes), or the
+/// pseudo-backprop rule (the algorithm argument is then ignored).
+template <class T>
+class LiteratureDynamics : public Dynamics<T> {
+ public:
+  static LiteratureDynamics weight_decay(const T& lambda) {
+    return LiteratureDynamics(lambda, false);
+  }
+  static LiteratureDynamics pseudo_backprop() { return LiteratureDynamics(T(0), true); }
+  std::string name() const override { return pseudo_ ? "pseudo-backprop" : "weight decay"; }
+  void step(Algorithm a, Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta, long t,
+            Workspace<T>& /*ws*/) const override {
+    if (!pseudo_) return regularised_step(a, f, Y, B, eta, lambda_);
+    try {
+      pseudo_backprop_step(f, Y, B, eta);
+    } catch (const std::domain_error& e) {
+      throw std::domain_error("step " + std::to_string(t) + ": " + e.what());
+    }
+  }
+
+ private:
+  LiteratureDynamics(const T& lambda, bool pseudo) : lambda_(lambda), pseudo_(pseudo) {}
+  T lambda_;
+  bool pseudo_;
+};
+
 #define FA_DECLARE_LITERATURE(T, EXTERN)                                                         \
   EXTERN template void regularised_step<T>(Algorithm, Factors<T>&, const Mat<T>&, const Mat<T>&, \
                                            const T&, const T&);                                  \
@@ -63,9 +101,11 @@ std::vector<long> component_half_times(Factors<T> start, const Mat<T>& Y, const 
                                                    const std::vector<double>&, double);          \
   EXTERN template std::vector<long> component_half_times<T>(                                     \
       Factors<T>, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Mat<T>&, const Vec<T>&,     \
-      const T&, long);
+      const T&, long);                                                                           \
+  EXTERN template void pseudo_backprop_step<T>(Factors<T>&, const Mat<T>&, const Mat<T>&, const T&);
 
 FA_DECLARE_LITERATURE(double, extern)
 FA_DECLARE_LITERATURE(Mp, extern)
+FA_DECLARE_LITERATURE(MpVar, extern)
 
 }  // namespace fa

@@ -42,6 +42,19 @@ HiddenSignals<T> hidden_signals(const Factors<T>& f, const Mat<T>& Y, const Mat<
 }
 
 template <class T>
+void pseudo_backprop_step(Factors<T>& f, const Mat<T>& Y, const Mat<T>& B, const T& eta) {
+  HiddenSignals<T> s = hidden_signals(f, Y, B);
+  if (s.pseudo_backprop.size() == 0)
+    throw std::domain_error(
+        "pseudo-backprop: Z Z^T is singular to working precision (Z is " +
+        std::to_string(f.Z.rows()) + "x" + std::to_string(f.Z.cols()) +
+        "; Z^+ = Z^T (Z Z^T)^-1 needs Z of full row rank, so r >= n and a start with Z != 0)");
+  const Mat<T> E = f.Z * f.W - Y;
+  f.Z -= eta * (E * f.W.transpose());
+  f.W -= eta * s.pseudo_backprop;
+}
+
+template <class T>
 AlignedStart<T> aligned_start(const Mat<T>& U, const Mat<T>& V, const std::vector<double>& gains,
                               double init_scale) {
   if (static_cast<Eigen::Index>(gains.size()) != U.cols() || U.cols() != V.cols())

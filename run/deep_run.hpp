@@ -59,8 +59,9 @@ DeepRunSpec deep_run_spec(const RunOptions& o, Spelling sp, const Given& given) 
          ": a deep network runs gd, fa or dfa (FA* and the "
          "flows are two-layer only)");
   }
-  for (const char* flag : {"--y", "--b", "--z0", "--w0", "--r", "--time", "--flow-tol",
-                           "--observations", "--replicates"})
+  for (const char* flag :
+       {"--y", "--b", "--z0", "--w0", "--r", "--time", "--flow-tol", "--observations",
+        "--replicates", "--weight-decay", "--feedback-gains", "--x", "--data-dim", "--samples"})
     if (given(flag))
       fail(option_name(sp, flag) + " does not apply to a deep run (" + option_name(sp, "--depth") +
            "): Y is generated from --n, --m, --rank-of-y, the "

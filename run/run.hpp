@@ -71,6 +71,16 @@ struct RunOptions {
   // depth 0: the two-layer run.
   int depth = 0;
   std::string widths;
+  // The literature's dynamics (dynamics/literature.hpp, docs/claims-literature.md). Weight decay
+  // lambda on both factors (GD, FA: regularised_step, even when given as 0); --algo pseudo-bp is
+  // Lillicrap's pseudo-backprop rule; --init aligned is Girotti's spectral start with these gains.
+  bool weight_decay_given = false;
+  double weight_decay = 0;
+  std::string feedback_gains;  // "g1,...,gk": B = U diag(g) for --init aligned
+  // A network on data (dynamics/network.hpp): inputs X (d x N) from a file or generated
+  // (generators/literature.hpp: data_inputs, teacher_map), loss (1/2N) ||Z W X - Y||_F^2.
+  std::string x_file;
+  long long data_dim = 0, samples = 0;
 };
 
 /// How messages name the options: fa-check's flags ("--rank-of-y 9", "--z0 FILE") or the Python
@@ -116,6 +126,11 @@ inline bool is_flow_algo(const std::string& algo) {
   return algo == "gd-flow" || algo == "fa-flow";
 }
 
+/// Whether the run trains a network on data X (--x FILE, or --data-dim and --samples).
+inline bool is_network_run(const RunOptions& o) {
+  return !o.x_file.empty() || o.data_dim != 0 || o.samples != 0;
+}
+
 /// An input matrix of a run: its name in messages (a file path, or "(array b)") and how to get it
 /// at the run's scalar type. Loaded when run_problem needs it, so errors come in the CLI's order.
 template <class T>
@@ -135,6 +150,7 @@ struct RunInputs {
   RunOptions opt;  // the file names in opt are not used: the sources below are
   Spelling spelling = Spelling::cli;
   MatrixSource<T> y, b, z0, w0;
+  MatrixSource<T> x;  // network inputs X (d x N); not given: no data, or generated X
 };
 
 /// Called during a run, with no lock held. Discrete runs: after every step, with (steps done, step
@@ -164,6 +180,11 @@ struct RunDescription {
   long steps = 0;  // steps taken (flows: integrator steps)
   long diverged_at = -1;
   bool have_ratio = false;  // opt_r is not zero to working precision
+  // The literature's options, as run (summary.json records them; "" / -1 when not used).
+  std::string weight_decay;    // lambda as text
+  std::string feedback_gains;  // --init aligned
+  std::string x_desc;          // network runs: "<name> (dxN)" or "generated {d=..., N=...}"
+  long long data_dim = -1, samples = -1;
 };
 
 /// Everything a run produced, and what it was run on.
@@ -175,6 +196,7 @@ struct RunOutcome : RunDescription {
   std::vector<T> times;  // flows: the time of each row
   T final_loss, opt_r, converged_loss;
   T ratio;  // ||ZW - Y||_F^2 / opt_r when have_ratio
+  Mat<T> X;  // network runs: the inputs (d x N); Y is then the targets (n x N)
 };
 
 /// The run's summary, field by field in summary.json's order, for each front end to write in
@@ -202,6 +224,11 @@ void summary_fields(const RunOutcome<T>& o, Fields& out) {
   out.number("opt_r", o.opt_r, true);
   out.number("ratio", o.ratio, o.have_ratio);
   out.number("converged_loss", o.converged_loss, true);
+  out.text("weight_decay", o.weight_decay);
+  out.text("feedback_gains", o.feedback_gains);
+  out.text("x", o.x_desc);
+  out.step("data_dim", o.data_dim);
+  out.step("samples", o.samples);
 }
 
 /// Validates the inputs, builds the problem (Y, B, start, eta) and runs it. Throws UsageError,

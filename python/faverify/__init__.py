@@ -91,7 +91,8 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
         eta=None, step_log2=None, steps=None, time=None, tol=None, flow_tol=None,
         record_every=None, observations=None, seed=None, precision=None, n=None, m=None,
         rank_of_y=None, spectrum=None, spread=None, progress=None, depth=None, widths=None,
-        b_scale_log2=None):
+        b_scale_log2=None, weight_decay=None, feedback_gains=None, x=None, data_dim=None,
+        samples=None):
     """One trajectory, as `fa-check run` computes it (the same C++ function).
 
     Y: ``y`` (a 2-D array, a 1-D array read as a column, anything numpy.asarray accepts, or a
@@ -100,10 +101,10 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
     ``b`` (n x r), ``z0`` (n x r) and ``w0`` (r x m) likewise; B defaults to N(0, 1/n) entries
     drawn from ``seed`` (times 2^b_scale_log2 when given, as a recipe's B). Every option left as None takes fa-check's default: {defaults}.
 
-    algo: gd | fa | fastar (FA*, our reconstruction) | gd-flow | fa-flow. Discrete runs take
+    algo: gd | fa | fastar (FA*, our reconstruction) | pseudo-bp | gd-flow | fa-flow. Discrete runs take
     ``steps``, flows ``time`` (Boost.Odeint RKF78, ``flow_tol``, ``observations`` rows).
     eta: the step size, else 2^step_log2 / (sigma_1(Y) max(1, ||B||_2^2)) computed in double.
-    init: zero | small (2^init_log2 N(0,1) from ``seed``) | given (``z0`` and ``w0``).
+    init: zero | small (2^init_log2 N(0,1) from ``seed``) | given (``z0`` and ``w0``) | aligned.
     tol: converged once 1/2||ZW-Y||^2 <= opt_r/2 + tol 1/2||Y||^2 (negative: whole budget).
     record_every: a trace row every this many steps (0: about 1000 rows).
     precision: "double", or a number of bits (MPFR, e.g. 200); file entries are then parsed from
@@ -119,9 +120,32 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
     opt_loss, Y, W and W0 (lists of the layers W_1..W_L, final and initial), trace (step,
     loss) and summary. y, b, z0, w0, r and the flow options do not apply (InputError).
 
+    The literature's dynamics (docs/claims-literature.md), the same C++ the claims L1-L7 call:
+
+    - ``weight_decay=lambda`` (>= 0; algo gd or fa): steps on 1/2||ZW-Y||^2 + lambda/2 (||Z||^2 +
+      ||W||^2) (``regularised_step``, as claim L7 runs it; r may then reach 4 max(n, m)). The
+      recorded loss is the data term 1/2||ZW-Y||^2.
+    - ``algo="pseudo-bp"``: Lillicrap et al.'s pseudo-backprop rule, W moves along Z^+ E
+      (Z^+ = Z^T (Z Z^T)^-1): needs r >= n and a start with Z of full row rank (init="small",
+      "given" or "aligned"; r may reach 4 max(n, m)).
+    - ``init="aligned", feedback_gains=[g1, ..., gk]``: Girotti et al.'s spectral start on a
+      generated Y = U diag(s) V^T with r = k: Z0 = a U, W0 = a V^T (a = 2^init_log2) and
+      B = U diag(g). Component i then evolves on its own, at a speed set by g_i s_i (claims L3,
+      L4: equal gains learn the largest s_i first, gains (s_k/s_i)^2 reverse the order).
+    - ``x`` (d x N inputs), or generated ``data_dim=d, samples=N`` (X = sqrt(N/d) G from
+      ``seed``; d > N allowed): a two-layer network x -> W x -> Z W x with loss
+      (1/2N) ||Z W X - Y||^2 (``network_step``, claims A6 and L6). Y (``y``) is then the targets
+      (n x N); without ``y`` they are A X with a teacher A (n x d, N(0, 1/d)) drawn from
+      ``seed``, ``n`` its rows. W is r x d; the result also has X; opt_r is the least
+      (1/N)||M X - Y||^2 over rank(M) <= r (NaN when X is rank-deficient).
+
+    Options that do not combine (weight decay with pseudo-bp, flows or data; aligned with a y
+    array, b or data; ...) raise InputError naming both.
+
     Returns a Result with fa-check's summary.json keys as numbers (y, algorithm, n, m, r,
     precision_bits, scalar, eta, eta_rule, seed, init, status, message, steps, diverged_at,
-    final_loss, opt_r, ratio, converged_loss), and: Z, W (final factors), B, Y, Z0, W0 (float64
+    final_loss, opt_r, ratio, converged_loss, weight_decay, feedback_gains, x, data_dim,
+    samples), and: Z, W (final factors), B, Y, Z0, W0 (float64
     arrays), trace (a dict of arrays: step or time, loss, feedback_residual, alignment,
     half_w_norm_sq, cos_z_b, cos_fa_gd_update; flows also q_residual, d_residual),
     algorithm_name, generated, time, summary (fa-check's printed summary) and, for MPFR runs,
@@ -136,7 +160,12 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
             step_log2=step_log2, steps=steps, time=time, tol=tol, flow_tol=flow_tol,
             record_every=record_every, observations=observations, seed=seed,
             precision=precision, n=n, m=m, rank_of_y=rank_of_y, spectrum=spectrum,
-            spread=spread, depth=depth, widths=widths, b_scale_log2=b_scale_log2)))
+            spread=spread, depth=depth, widths=widths, b_scale_log2=b_scale_log2,
+            weight_decay=weight_decay, feedback_gains=feedback_gains, x=x, data_dim=data_dim,
+            samples=samples)))
+    literature = dict(weight_decay=weight_decay, feedback_gains=feedback_gains, x=x,
+                      data_dim=data_dim, samples=samples)
+    literature = literature if any(v is not None for v in literature.values()) else None
     bar = _StderrBar() if progress is True else None
     callback = bar if bar else (None if progress in (None, False) else progress)
     try:
@@ -145,7 +174,8 @@ def run(y=None, *, r=None, algo=None, b=None, z0=None, w0=None, init=None, init_
             step_log2=step_log2, steps=steps, time=time, tol=tol, flow_tol=flow_tol,
             record_every=record_every, observations=observations, seed=seed,
             precision=precision, n=n, m=m, rank_of_y=rank_of_y, spectrum=spectrum,
-            spread=spread, b_scale_log2=b_scale_log2, progress=callback))
+            spread=spread, b_scale_log2=b_scale_log2, progress=callback,
+            literature=literature))
     finally:
         if bar:
             bar.close()

@@ -351,6 +351,7 @@ PlainRun flatten(run::RunOutcome<T>&& o) {
                                                           {"B", &o.B},        {"Y", &o.Y},
                                                           {"Z0", &o.start.Z}, {"W0", &o.start.W}};
     for (const auto& [name, M] : mats) p.matrix_text.emplace_back(name, texts(*M));
+    if (o.X.size()) p.matrix_text.emplace_back("X", texts(o.X));  // a network's data
     p.number_text = {{"final_loss", to_text(o.final_loss)},
                      {"opt_r", to_text(o.opt_r)},
                      {"ratio", o.have_ratio ? to_text(o.ratio) : std::string()},
@@ -360,6 +361,7 @@ PlainRun flatten(run::RunOutcome<T>&& o) {
     m.B = cast_matrix<double>(o.B);
     m.start = {cast_matrix<double>(o.start.Z), cast_matrix<double>(o.start.W)};
     m.final = {cast_matrix<double>(o.final.Z), cast_matrix<double>(o.final.W)};
+    m.X = cast_matrix<double>(o.X);
     m.final_loss = to_double(o.final_loss);
     m.opt_r = to_double(o.opt_r);
     m.converged_loss = to_double(o.converged_loss);
@@ -412,7 +414,10 @@ py::dict to_python(PlainRun&& p) {
   d["generated"] = o.generated;
   d["time"] = o.flow ? py::object(py::float_(o.time)) : py::none();
   d["summary"] = p.summary;
-  const Eigen::Index n = o.n, m = o.m, r = o.r;
+  // W is r x m, or r x d for a network on data X (d x N, with Y n x N).
+  const Eigen::Index n = o.n, m = o.m, r = o.r, w_cols = o.final.W.cols();
+  const Eigen::Index x_rows = o.X.rows(), x_cols = o.X.cols();
+  if (o.X.size()) d["X"] = take(std::move(o.X));
   d["Z"] = take(std::move(o.final.Z));
   d["W"] = take(std::move(o.final.W));
   d["B"] = take(std::move(o.B));
@@ -437,7 +442,8 @@ py::dict to_python(PlainRun&& p) {
   if (!p.matrix_text.empty()) {
     py::dict text;
     const std::map<std::string, std::pair<Eigen::Index, Eigen::Index>> shapes = {
-        {"Z", {n, r}}, {"W", {r, m}}, {"B", {n, r}}, {"Y", {n, m}}, {"Z0", {n, r}}, {"W0", {r, m}}};
+        {"Z", {n, r}},  {"W", {r, w_cols}},  {"B", {n, r}},          {"Y", {n, m}},
+        {"Z0", {n, r}}, {"W0", {r, w_cols}}, {"X", {x_rows, x_cols}}};
     for (const auto& [name, values] : p.matrix_text) {
       const auto [rows, cols] = shapes.at(name);
       text[py::str(name)] = text_array(values, rows, cols);
@@ -459,8 +465,9 @@ py::dict to_python(PlainRun&& p) {
 
 template <class T>
 PlainRun run_with(run::RunInputs<T>& in, const MatrixArg& y, const MatrixArg& b,
-                  const MatrixArg& z0, const MatrixArg& w0, Watch& watch) {
+                  const MatrixArg& z0, const MatrixArg& w0, const MatrixArg& x, Watch& watch) {
   const int bits = in.opt.bits;
+  in.x = source_of<T>(x, "x", bits);
   in.y = source_of<T>(y, "y", bits);
   in.b = source_of<T>(b, "b", bits);
   in.z0 = source_of<T>(z0, "z0", bits);
@@ -481,6 +488,41 @@ py::dict run_defaults() {
                   "spectrum"_a = d.spectrum, "spread"_a = d.spread);
 }
 
+// ---- the literature's options (issue 21) ---------------------------------------------------
+
+/// faverify.run's weight_decay, feedback_gains, x, data_dim and samples, passed as one dict
+/// `literature` (None: none given), into run::RunOptions as fa-check's parser puts them. Returns
+/// x (a matrix argument, read during the run like y). The values are checked by run_problem,
+/// with fa-check's messages in Python's spelling.
+MatrixArg literature_options(run::RunOptions& opt, const py::object& literature, int bits) {
+  MatrixArg x;
+  if (literature.is_none()) return x;
+  const py::dict kw = literature;
+  auto has = [&](const char* key) { return kw.contains(key) && !kw[key].is_none(); };
+  auto get = [&](const char* key) { return py::reinterpret_borrow<py::object>(kw[key]); };
+  if ((opt.weight_decay_given = has("weight_decay")))
+    opt.weight_decay = as_real(get("weight_decay"), "weight_decay");
+  if (has("feedback_gains")) {
+    const py::object g = get("feedback_gains");
+    if (py::isinstance<py::str>(g)) {
+      opt.feedback_gains = as_text(g, "feedback_gains");
+    } else {
+      if (!py::isinstance<py::iterable>(g))
+        type_error("feedback_gains: expected a list of numbers or a string 'g1,...,gk', got " +
+                   type_name(g));
+      std::string text;
+      for (const py::handle item : g)
+        text += (text.empty() ? "" : ",") +
+                to_text(as_real(py::reinterpret_borrow<py::object>(item), "feedback_gains"));
+      opt.feedback_gains = text.empty() ? std::string(",") : text;  // [] is refused as bad text
+    }
+  }
+  if (has("data_dim")) opt.data_dim = as_integer(get("data_dim"), "data_dim");
+  if (has("samples")) opt.samples = as_integer(get("samples"), "samples");
+  if (has("x")) x = matrix_arg(get("x"), "x", bits);
+  return x;
+}
+
 /// Every option left as None keeps fa-check's default (run::RunOptions).
 py::dict run(const py::object& y, const py::object& r, const py::object& algo, const py::object& b,
              const py::object& z0, const py::object& w0, const py::object& init,
@@ -490,7 +532,7 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
              const py::object& observations, const py::object& seed, const py::object& precision,
              const py::object& n, const py::object& m, const py::object& rank_of_y,
              const py::object& spectrum, const py::object& spread, const py::object& b_scale_log2,
-             const py::object& progress) {
+             const py::object& progress, const py::object& literature) {
   run::RunOptions opt;
   if (is_given(algo)) opt.algo = as_text(algo, "algo");
   if ((opt.r_given = is_given(r))) opt.r = as_integer(r, "r");
@@ -518,6 +560,7 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
   const int limit_bits = opt.bits_asked;
   const MatrixArg ya = matrix_arg(y, "y", limit_bits), ba = matrix_arg(b, "b", limit_bits),
                   z0a = matrix_arg(z0, "z0", limit_bits), w0a = matrix_arg(w0, "w0", limit_bits);
+  const MatrixArg xa = literature_options(opt, literature, limit_bits);
 
   Watch watch(progress);
   PlainRun plain;
@@ -527,14 +570,14 @@ py::dict run(const py::object& y, const py::object& r, const py::object& algo, c
       run::RunInputs<double> in;
       in.opt = opt;
       in.spelling = run::Spelling::python;
-      plain = run_with<double>(in, ya, ba, z0a, w0a, watch);
+      plain = run_with<double>(in, ya, ba, z0a, w0a, xa, watch);
     } else {
       MpfrPrecision precision_lock(opt.bits_asked);
       run::RunInputs<MpVar> in;
       in.opt = opt;
       in.opt.bits = precision_lock.bits();
       in.spelling = run::Spelling::python;
-      plain = run_with<MpVar>(in, ya, ba, z0a, w0a, watch);
+      plain = run_with<MpVar>(in, ya, ba, z0a, w0a, xa, watch);
     }
   }
   const run::RunOutcome<double>& o = plain.meta;
@@ -1013,7 +1056,7 @@ PYBIND11_MODULE(_core, m) {
         "flow_tol"_a = py::none(), "record_every"_a = py::none(), "observations"_a = py::none(),
         "seed"_a = py::none(), "precision"_a = py::none(), "n"_a = py::none(), "m"_a = py::none(),
         "rank_of_y"_a = py::none(), "spectrum"_a = py::none(), "spread"_a = py::none(),
-        "b_scale_log2"_a = py::none(), "progress"_a = py::none());
+        "b_scale_log2"_a = py::none(), "progress"_a = py::none(), "literature"_a = py::none());
   m.def("run_deep", &run_deep, "kwargs"_a);
   m.def("instance", &instance, py::kw_only(), "n"_a, "m"_a, "rank_of_y"_a, "r"_a = py::none(),
         "spectrum"_a = "flat", "spread"_a = 0, "seed"_a = 0, "step_log2"_a = -3, "init"_a = "zero",
