@@ -606,6 +606,12 @@ RunOutcome<T> run_problem(const RunInputs<T>& in, const ProgressHook& progress) 
   if (!opt.eta_given) {
     const Mat<double> Yd = cast_matrix<double>(Y), Bd = cast_matrix<double>(B);
     double s1 = spectral_norm<double>(Yd);
+    // The rule divides by sigma_1 and its cross-check squares it (Gram eigenvalues): for a Y this
+    // small (subnormal entries, say) eta nears overflow and the check cannot agree. Say so.
+    if (s1 > 0 && s1 < std::ldexp(1.0, -500))
+      refuse("Y's largest singular value " + to_text(s1) +
+             " is below 2^-500: the default step size 2^step-log2 / sigma_1(Y) is out of "
+             "double's range; rescale Y, or give the step with " + flag("--eta"));
     if (!(s1 > 0)) s1 = 1;
     const double bn = spectral_norm<double>(Bd);
     eta = std::ldexp(1.0, opt.step_log2) / (s1 * std::max(1.0, bn * bn));

@@ -216,3 +216,12 @@ def test_claim_options(args, error, message):
     with pytest.raises(error) as e:
         faverify.run_claim("X5", **args)
     assert str(e.value) == message
+
+
+def test_y_too_small_for_the_step_rule():
+    # Subnormal entries: sigma_1(Y) below 2^-500 puts the default step 2^c / sigma_1 out of
+    # double's range; an InputError that names eta, not the step rule's internal cross-check.
+    y = np.array([[5.6e-309, 1e-310], [2e-309, 0.0]])
+    with pytest.raises(InputError, match=r"below 2\^-500: the default step size .* give the step with eta"):
+        faverify.run(y=y, r=1)
+    faverify.run(y=y, r=1, eta=0.125, steps=3)  # an explicit step is the user's to give
