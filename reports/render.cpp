@@ -620,6 +620,13 @@ struct KillMatrix {
     bool ok = false;
   };
   std::vector<Row> rows;
+  /// The certificate falsifiers (certify/certificate_falsifiers.hpp) and their control, each
+  /// compared with an independent computation (SymPy exact, SVD bound).
+  struct CertificateRow {
+    std::string falsifier, description, caught_by;
+    bool run = false, reference_passes = false, ok = false;
+  };
+  std::vector<CertificateRow> certificates;
 };
 
 std::string kill_cell(const std::string& v) {
@@ -660,6 +667,18 @@ KillMatrix kill_matrix(const json& mutants) {
     row.killed_mp = flag("killed_in_mp");
     row.ok = m.contains("as_expected") ? flag("as_expected") : row.kills > 0;
     km.rows.push_back(row);
+  }
+  for (const auto& m : mutants.value("certificate_mutants", json::array())) {
+    KillMatrix::CertificateRow row;
+    row.falsifier = str(m, "mutant");
+    row.description = str(m, "description");
+    row.run = str(m, "status") == "run";
+    for (const auto& by : m.value("killed_by", json::array()))
+      row.caught_by += (row.caught_by.empty() ? "" : ", ") + by.get<std::string>();
+    if (row.caught_by.empty()) row.caught_by = row.run ? "nothing" : "not run";
+    row.reference_passes = m.value("reference_passes", false);
+    row.ok = m.value("as_expected", false);
+    km.certificates.push_back(row);
   }
   return km;
 }
@@ -807,6 +826,18 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots, 
     }
     os << "\n";
   }
+  if (!km.certificates.empty()) {
+    os << "### Certificate falsifiers\n\nDeliberately wrong separation certificates "
+          "(certify/certificate_falsifiers.hpp) compared with an independent computation: SymPy "
+          "exact arithmetic on small instances, Eckart-Young from a float SVD with its error "
+          "bound on large ones. The control is the real certificate.\n\n| falsifier | caught by "
+          "| real certificate passes | as expected |\n|---|---|:-:|:-:|\n";
+    for (const auto& r : km.certificates)
+      os << "| " << md(r.falsifier) << " | " << md(r.caught_by) << " | "
+         << (!r.run ? "-" : r.reference_passes ? "yes" : "**no**") << " | "
+         << (!r.run ? "not run" : r.ok ? "yes" : "**NO**") << " |\n";
+    os << "\n";
+  }
   os << "---\nFull data: `claims.json` (schema `reports/claims.schema.json`). Page with embedded "
         "plots: `index.html`.\n";
   return os.str();
@@ -949,6 +980,21 @@ section says what was proved, certified and tested).</p>
          << (r.ok ? "yes" : "NO") << "</td></tr>\n";
     }
     os << "</table></div>\n";
+  }
+  if (!km.certificates.empty()) {
+    os << "<h3 id=\"certificate-falsifiers\">Certificate falsifiers</h3>\n<p class=\"note\">"
+          "Deliberately wrong separation certificates (certify/certificate_falsifiers.hpp) "
+          "compared with an independent computation: SymPy exact arithmetic on small instances, "
+          "Eckart-Young from a float SVD with its error bound on large ones. The control is the "
+          "real certificate.</p>\n<table class=\"kill\"><tr><th>falsifier</th><th>caught "
+          "by</th><th>real certificate passes</th><th>as expected</th></tr>\n";
+    for (const auto& r : km.certificates)
+      os << "<tr><td title=\"" << html(r.description) << "\"><code>" << html(r.falsifier)
+         << "</code></td><td>" << html(r.caught_by) << "</td><td>"
+         << (!r.run ? "-" : r.reference_passes ? "yes" : "NO") << "</td><td class=\""
+         << (r.ok ? "ok" : "bad") << "\">" << (!r.run ? "not run" : r.ok ? "yes" : "NO")
+         << "</td></tr>\n";
+    os << "</table>\n";
   }
   os << "<h2 id=\"claims\">Claims</h2>\n";
   const auto groups = by_id(report);

@@ -10,6 +10,8 @@
 //   fa-mutants ladder-rung ID               a ladder whose 53-bit rung alone is off must fail
 //   fa-mutants prove NAME                   the proof tier against one mutant: Schwartz-Zippel
 //                                           (exact path) and the ties (double, mp, mpfr paths)
+//   fa-mutants certificate NAME [--seed N]  a certificate falsifier (or cert-control) against
+//                                           the independent checks (certificate_mutants.hpp)
 //   fa-mutants ctest-include FILE BINARY    ctest registrations (a build step)
 //
 // Kill: a claim expected to hold (source paper-abstract or derived) is REFUTED, i.e. its check
@@ -29,6 +31,8 @@
 #include "checks/claim_runner.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/shell_quote.hpp"
+#include "certify/certificate_falsifiers.hpp"
+#include "tests/mutants/certificate_mutants.hpp"
 #include "tests/mutants/mutants.hpp"
 
 #include <CLI/CLI.hpp>
@@ -373,6 +377,30 @@ std::string joined(const json& ids) {
   return out.empty() ? "none" : out;
 }
 
+/// The certificate falsifiers' rows (certificate_mutants.hpp): which independent check caught
+/// each, and whether the real certificate passed the same checks.
+std::string certificate_table_markdown(const json& rows) {
+  std::ostringstream md;
+  md << "## Certificate falsifiers\n\nEach row is a deliberately wrong separation certificate "
+        "(certify/certificate_falsifiers.hpp) compared with an independent computation "
+        "(tests/mutants/certificate_oracle.py): SymPy's exact arithmetic on small instances, "
+        "Eckart-Young from NumPy's SVD with its error bound on 60 x 40 ones. Killed: some check "
+        "fails for the falsifier while the real certificate passes every check; the control is "
+        "the real certificate.\n\n| falsifier | caught by | real certificate passes | as "
+        "expected |\n|---|---|:-:|:-:|\n";
+  for (const json& rec : rows) {
+    md << "| " << rec["mutant"].get<std::string>() << " | ";
+    if (rec["status"] != "run") {
+      md << "not run | - | - |\n";
+      continue;
+    }
+    md << (rec["killed_by"].empty() ? std::string("nothing") : joined(rec["killed_by"])) << " | "
+       << (rec["reference_passes"].get<bool>() ? "yes" : "**no**") << " | "
+       << (rec["as_expected"].get<bool>() ? "yes" : "**NO**") << " |\n";
+  }
+  return md.str() + "\n";
+}
+
 /// Assembles report/mutants/*.json (one per mutant of the catalogue) into report/mutants.json
 /// and the kill matrix report/mutants.md. Missing mutants are listed as not run.
 int cmd_summary() {
@@ -405,6 +433,20 @@ int cmd_summary() {
       "A6, A1.steps, the rest by id, F1-F3; by default each scalar expected to kill stops at its "
       "first kill (`fa-mutants all --complete` runs every claim in both scalars).";
   doc["mutants"] = all;
+  json certificates = json::array();
+  for (const std::string& name : certificate_mutant_names()) {
+    std::ifstream in(part_dir() / (name + ".json"));
+    if (!in) {
+      missing.push_back(name);
+      certificates.push_back({{"mutant", name}, {"kind", "certificate"}, {"status", "not run"}});
+      continue;
+    }
+    json rec;
+    in >> rec;
+    rec["status"] = "run";
+    certificates.push_back(rec);
+  }
+  doc["certificate_mutants"] = certificates;
   write_atomically(report_dir() / "mutants.json", doc.dump(2) + "\n");
 
   std::vector<std::string> ids;
@@ -493,6 +535,7 @@ int cmd_summary() {
     }
     md << "- time: " << rec["seconds"].get<double>() << " s\n\n";
   }
+  md << certificate_table_markdown(certificates);
   write_atomically(report_dir() / "mutants.md", md.str());
   std::cout << "wrote " << (report_dir() / "mutants.json").string() << " and mutants.md ("
             << all.size() - missing.size() << " of " << all.size() << " mutants run)\n";
@@ -610,6 +653,18 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
             : "mutant " + m.name + " is killed in mp (MPFR path; double survives: not on its path)";
     add(name, "run " + m.name, "FIXTURES_REQUIRED fa_mutants TIMEOUT 600");
   }
+  // The certificate falsifiers and their control (certificate_mutants.hpp), rows of the same
+  // kill matrix; labels mutants and certificate.
+  for (const std::string& name : certificate_mutant_names()) {
+    const std::string test =
+        name == kCertificateControl
+            ? "certificate control: the real certificate passes the independent checks (SymPy "
+              "exact, SVD bound)"
+            : "certificate falsifier " + name + " is caught by an independent check";
+    os << "add_test(" << cmake_quote(test) << " " << cmake_quote(binary) << " certificate " << name
+       << ")\nset_tests_properties(" << cmake_quote(test) << " PROPERTIES LABELS "
+       << cmake_quote("mutants;certificate") << " FIXTURES_REQUIRED fa_mutants TIMEOUT 300)\n";
+  }
   add("mutants: kill matrix (report/mutants.json, mutants.md)", "summary",
       "FIXTURES_CLEANUP fa_mutants");
   for (const auto& m : catalogue()) {
@@ -636,6 +691,7 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
 int cmd_clean() {
   std::error_code ec;
   for (const auto& info : catalogue()) fs::remove(part_dir() / (info.name + ".json"), ec);
+  for (const auto& name : certificate_mutant_names()) fs::remove(part_dir() / (name + ".json"), ec);
   return 0;
 }
 
@@ -686,6 +742,14 @@ int main(int argc, char** argv) {
   auto* prove = app.add_subcommand(
       "prove", "Schwartz-Zippel and the ties against one mutant (the proof tier must catch it)");
   prove->add_option("mutant", name, "mutant name (fa-mutants list)")->required();
+  std::uint64_t cert_seed = 0;
+  auto* certificate = app.add_subcommand(
+      "certificate", "a certificate falsifier (or cert-control) against the independent checks");
+  certificate->add_option("name", name, "falsifier name (fa-mutants list) or cert-control")
+      ->required();
+  auto* cert_seed_opt =
+      certificate->add_option("--seed", cert_seed, "the instances' seed (default: as recorded)");
+  certificate->add_flag("--no-report", no_report, "do not write report/mutants/NAME.json");
   auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
   ctest->add_option("file", include_file)->required();
   ctest->add_option("binary", binary)->required();
@@ -694,6 +758,8 @@ int main(int argc, char** argv) {
     if (*list) {
       for (const auto& m : catalogue())
         std::cout << m.name << " (" << reach_name(m.reach) << ")\n  " << m.description << "\n";
+      for (const auto& f : fa::certify::certificate_falsifiers())
+        std::cout << f.name << " (certificate)\n  " << f.description << "\n";
       return 0;
     }
     if (*run) {
@@ -704,6 +770,10 @@ int main(int argc, char** argv) {
     if (*ladder_rung) return cmd_ladder_rung(ladder_id);
     if (*clean) return cmd_clean();
     if (*prove) return cmd_prove(name);
+    if (*certificate)
+      return cmd_certificate(name, part_dir(), !no_report,
+                             cert_seed_opt->count() ? std::optional<std::uint64_t>(cert_seed)
+                                                    : std::nullopt);
     if (*all) {
       int rc = 0;
       for (const auto& m : catalogue()) rc |= cmd_run(m.name, opt, true);
