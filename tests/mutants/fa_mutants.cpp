@@ -31,6 +31,7 @@
 #include "checks/claim_runner.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/kill_matrix.hpp"
 #include "certify/certificate_falsifiers.hpp"
 #include "tests/mutants/certificate_mutants.hpp"
 #include "tests/mutants/mutants.hpp"
@@ -354,51 +355,10 @@ int cmd_run(const std::string& name, const RunOptions& opt, bool write) {
   return ok ? 0 : 1;
 }
 
-/// One scalar's cell: K killed, . survived, - not run, err, ref! (the reference fails too).
-std::string scalar_cell(const json& rec, const std::string& scalar, const std::string& id) {
-  const json& by = rec["matrix_by_scalar"];
-  if (!by.contains(scalar) || !by[scalar].contains(id)) return "-";
-  const std::string v = by[scalar][id];
-  return v == "killed"                ? "K"
-         : v == "survived"            ? "."
-         : v == "error"               ? "err"
-         : v == "reference fails too" ? "ref!"
-                                      : "-";
-}
-
-/// double/mp, e.g. "K/K", "./K", "-/K".
-std::string cell(const json& rec, const std::string& id) {
-  return scalar_cell(rec, "double", id) + "/" + scalar_cell(rec, "mp", id);
-}
-
 std::string joined(const json& ids) {
   std::string out;
   for (const auto& k : ids) out += (out.empty() ? "" : ", ") + k.get<std::string>();
   return out.empty() ? "none" : out;
-}
-
-/// The certificate falsifiers' rows (certificate_mutants.hpp): which independent check caught
-/// each, and whether the real certificate passed the same checks.
-std::string certificate_table_markdown(const json& rows) {
-  std::ostringstream md;
-  md << "## Certificate falsifiers\n\nEach row is a deliberately wrong separation certificate "
-        "(certify/certificate_falsifiers.hpp) compared with an independent computation "
-        "(tests/mutants/certificate_oracle.py): SymPy's exact arithmetic on small instances, "
-        "Eckart-Young from NumPy's SVD with its error bound on 60 x 40 ones. Killed: some check "
-        "fails for the falsifier while the real certificate passes every check; the control is "
-        "the real certificate.\n\n| falsifier | caught by | real certificate passes | as "
-        "expected |\n|---|---|:-:|:-:|\n";
-  for (const json& rec : rows) {
-    md << "| " << rec["mutant"].get<std::string>() << " | ";
-    if (rec["status"] != "run") {
-      md << "not run | - | - |\n";
-      continue;
-    }
-    md << (rec["killed_by"].empty() ? std::string("nothing") : joined(rec["killed_by"])) << " | "
-       << (rec["reference_passes"].get<bool>() ? "yes" : "**no**") << " | "
-       << (rec["as_expected"].get<bool>() ? "yes" : "**NO**") << " |\n";
-  }
-  return md.str() + "\n";
 }
 
 /// Assembles report/mutants/*.json (one per mutant of the catalogue) into report/mutants.json
@@ -434,10 +394,11 @@ int cmd_summary() {
       "first kill (`fa-mutants all --complete` runs every claim in both scalars).";
   doc["mutants"] = all;
   json certificates = json::array();
+  std::vector<std::string> missing_certificates;
   for (const std::string& name : certificate_mutant_names()) {
     std::ifstream in(part_dir() / (name + ".json"));
     if (!in) {
-      missing.push_back(name);
+      missing_certificates.push_back(name);
       certificates.push_back({{"mutant", name}, {"kind", "certificate"}, {"status", "not run"}});
       continue;
     }
@@ -468,22 +429,8 @@ int cmd_summary() {
         "reference step and survives (shown for the claims that step the dynamics), mp must "
         "kill. Conjectures R1-R5 are not run (refuting them is their expected outcome); flow "
         "claims F1-F3 integrate ODEs and cannot kill a step mutant.\n\n";
-  md << "| mutant | reach |";
-  for (const auto& id : ids) md << " " << id << " |";
-  md << " killed in double | killed in mp | as expected |\n|---|---|";
-  for (std::size_t i = 0; i < ids.size(); ++i) md << ":-:|";
-  md << ":-:|:-:|:-:|\n";
-  for (const json& rec : all) {
-    const bool run = rec["status"] == "run";
-    md << "| " << rec["mutant"].get<std::string>() << " | " << rec.value("reach", "") << " |";
-    for (const auto& id : ids) md << " " << (run ? cell(rec, id) : "-") << " |";
-    if (run)
-      md << " " << (rec["killed_in_double"].get<bool>() ? "yes" : "no") << " | "
-         << (rec["killed_in_mp"].get<bool>() ? "yes" : "no") << " | "
-         << (rec["as_expected"].get<bool>() ? "yes" : "**NO**") << " |\n";
-    else
-      md << " - | - | not run |\n";
-  }
+  const report::KillMatrix km = report::kill_matrix(doc, ids);
+  md << report::kill_matrix_markdown(km);
   md << "\n## Mutants\n\n";
   for (const json& rec : all) {
     md << "### " << rec["mutant"].get<std::string>() << "\n\n"
@@ -535,11 +482,12 @@ int cmd_summary() {
     }
     md << "- time: " << rec["seconds"].get<double>() << " s\n\n";
   }
-  md << certificate_table_markdown(certificates);
+  md << report::certificate_falsifiers_markdown(km, "##");
   write_atomically(report_dir() / "mutants.md", md.str());
   std::cout << "wrote " << (report_dir() / "mutants.json").string() << " and mutants.md ("
             << all.size() - missing.size() << " of " << all.size() << " mutants run)\n";
   for (const auto& m : missing) std::cout << "  not run: " << m << "\n";
+  for (const auto& m : missing_certificates) std::cout << "  not run: certificate " << m << "\n";
   return 0;
 }
 
