@@ -33,7 +33,8 @@ struct CertificateInstance {
 /// `low` once rounded to single precision (float's 24 bits keep the integers and lose the
 /// 2^-30 part: the integers stay below 2^6, so float's spacing there is >= 2^-18 >> 2^-30).
 Mat<double> nearly_low_rank(long n, long m, long low, Engine& engine) {
-  std::uniform_int_distribution<int> small(-3, 3);
+  // Integers in -3..3 (the engine's 64 bits modulo 7: a bias of 2^-61, irrelevant here).
+  auto small = [](Engine& e) { return static_cast<double>(static_cast<int>(e() % 7) - 3); };
   Mat<double> A(n, low), Bm(low, m), N(n, m);
   for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = small(engine);
   for (Eigen::Index i = 0; i < Bm.size(); ++i) Bm.data()[i] = small(engine);
