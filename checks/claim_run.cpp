@@ -10,6 +10,7 @@
 #include "core/child_process.hpp"
 #include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/parts.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -31,8 +32,7 @@ std::string self_path() {
 }
 
 std::filesystem::path report_dir() {
-  if (const char* env = std::getenv("FA_REPORT_DIR")) return env;
-  return FA_DEFAULT_REPORT_DIR;
+  return parts::report_dir(FA_DEFAULT_REPORT_DIR);
 }
 
 void write_atomically(const std::filesystem::path& path, const std::string& text) {
@@ -211,7 +211,7 @@ int run_claim(const std::string& id, const std::string& scalar, const std::strin
   for (const auto& [name, runner] : claim->scalars) {
     if (name != scalar) continue;
     const bool writes = write_report && req.variant == 0 && !req.fixed_recipe;
-    const auto part = report_dir() / "parts" / (spec.id + "." + scalar + ".json");
+    const auto part = parts::parts_dir(report_dir()) / parts::claim_file(spec.id, scalar);
     if (writes) {
       // A placeholder first: a run that crashes or is killed (ctest timeout) shows in the
       // report as an error instead of silently missing.

@@ -7,6 +7,7 @@
 #include "certify/exact.hpp"
 #include "checks/claim_runner.hpp"
 #include "checks/property.hpp"
+#include "reports/parts.hpp"
 #include "dynamics/flow.hpp"
 
 #include <mpfr.h>
@@ -293,7 +294,7 @@ nlohmann::json ties_json(const std::vector<TieResult>& ties, std::uint64_t seed)
 int run_ties(std::optional<std::uint64_t> seed_opt, bool write_report) {
   const auto start = std::chrono::steady_clock::now();
   const std::uint64_t seed = seed_opt ? *seed_opt : property_seed("schwartz-zippel/ties");
-  const auto part = report_dir() / "parts" / "implementation.ties.json";
+  const auto part = parts::parts_dir(report_dir()) / parts::kTiesFile;
   if (write_report)
     write_atomically(part, nlohmann::json{{"kind", "ties"},
                                           {"seed", std::to_string(seed)},

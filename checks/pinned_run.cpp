@@ -9,6 +9,7 @@
 #include "core/child_process.hpp"
 #include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/parts.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -40,7 +41,7 @@ int run_pinned(const std::string& id, const std::string& falsifier, bool write_r
     return 2;
   }
   const bool writes = write_report && variant == 0;
-  const auto part = report_dir() / "parts" / (id + ".pinned.json");
+  const auto part = parts::parts_dir(report_dir()) / parts::pinned_file(id);
   nlohmann::json j{{"id", id},
                    {"title", spec.title},
                    {"expected", spec.expected_to_hold() ? "holds" : "refuted"},

@@ -9,6 +9,7 @@
 #include "core/child_process.hpp"
 #include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/parts.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -130,7 +131,7 @@ int run_ladder(const std::string& id, const std::string& falsifier, bool write_r
     std::cerr << "fa-claims: claim " << id << " has no falsifier '" << falsifier << "'\n";
     return 2;
   }
-  const auto part = report_dir() / "parts" / (id + ".ladder.json");
+  const auto part = parts::parts_dir(report_dir()) / parts::ladder_file(id);
   if (write_report && variant == 0) {
     nlohmann::json j{{"id", id},
                      {"slope", nullptr},

@@ -9,6 +9,7 @@
 #include "core/child_process.hpp"
 #include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/parts.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -32,7 +33,7 @@ int run_proof(const std::string& id, bool write_report) {
     return 2;
   }
   const std::filesystem::path script = std::filesystem::path(FA_SOURCE_DIR) / claim->spec.proof;
-  const auto part = report_dir() / "parts" / (id + ".proof.json");
+  const auto part = parts::parts_dir(report_dir()) / parts::proof_file(id);
   auto failed = [&](const std::string& why) {
     nlohmann::json j{{"id", id},           {"kind", "symbolic"},
                      {"verdict", "error"}, {"script", claim->spec.proof},

@@ -9,6 +9,7 @@
 #include "core/child_process.hpp"
 #include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/parts.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -123,13 +124,12 @@ int run_all(const RunAllOptions& opt) {
         {"FA_PROFILE", std::getenv("FA_PROFILE") ? nlohmann::json(std::getenv("FA_PROFILE"))
                                                  : nlohmann::json(nullptr)}}},
       {"ran", ran}};
-  write_atomically(report_dir() / "parts" /
-                       ("_shard." + std::to_string(opt.shard.index) + "-of-" +
-                        std::to_string(opt.shard.count) + ".json"),
+  write_atomically(parts::parts_dir(report_dir()) /
+                       parts::shard_file(opt.shard.index, opt.shard.count),
                    manifest.dump(2) + "\n");
   std::cout << "run-all: shard " << opt.shard.index << "/" << opt.shard.count << ": " << count
             << " jobs, " << (count - failures) << " as expected, " << failures << " not; parts in "
-            << (report_dir() / "parts").string() << "\n";
+            << parts::parts_dir(report_dir()).string() << "\n";
   return failures == 0 ? 0 : 1;
 }
 

@@ -6,6 +6,7 @@
 #include "certify/exact.hpp"
 #include "checks/claim_runner.hpp"
 #include "checks/property.hpp"
+#include "reports/parts.hpp"
 #include "dynamics/flow.hpp"
 
 #include <mpfr.h>
@@ -219,7 +220,7 @@ int run_schwartz_zippel(const std::string& id, const std::string& falsifier,
     return 2;
   }
   const bool writes = write_report && falsifier.empty();
-  const auto part = report_dir() / "parts" / (id + ".sz.json");
+  const auto part = parts::parts_dir(report_dir()) / parts::sz_file(id);
   if (writes) {
     SzResult unfinished;
     unfinished.verdict = "error";

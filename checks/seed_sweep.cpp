@@ -9,6 +9,7 @@
 #include "core/child_process.hpp"
 #include "core/process_text.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/parts.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -38,7 +39,7 @@ std::vector<ClaimJob> seeded_jobs() {
 int run_sweep(std::uint64_t seed, bool write_report) {
   // Every property seed of this process is FA_SEED mixed with its id (property_seed).
   ::setenv("FA_SEED", std::to_string(seed).c_str(), 1);
-  const auto part = report_dir() / "parts" / ("_sweep." + std::to_string(seed) + ".json");
+  const auto part = parts::parts_dir(report_dir()) / parts::sweep_file(seed);
   nlohmann::json j{{"seed", std::to_string(seed)},
                    {"depth", std::getenv("FA_DEPTH") ? std::getenv("FA_DEPTH") : "1"},
                    {"profile", std::getenv("FA_PROFILE") ? std::getenv("FA_PROFILE") : "test"},

@@ -1,6 +1,7 @@
 // Parts -> claims.json (assemble), and write: claims.json, claims.md, index.html from the parts.
 #include "reports/report.hpp"
 #include "reports/assemble_internal.hpp"
+#include "reports/parts.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
@@ -354,9 +355,9 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
     }
     return j;
   };
-  const json mutants = optional_json("mutants.json");
+  const json mutants = optional_json(parts::kMutantsSummary);
   // The regime map (fa-map's regimes.json), when it has run: its own section and heatmaps.
-  const json regimes = optional_json("regimes.json");
+  const json regimes = optional_json(parts::kRegimesFile);
   const std::vector<Plot> regime_plots = draw_regime_plots(regimes, dir, plots);
   write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants, regimes) +
                                           regimes_markdown(regimes, regime_plots));

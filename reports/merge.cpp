@@ -1,6 +1,7 @@
 // Merging the part directories of a sharded run into one report (fa-report merge).
 #include "reports/report.hpp"
 #include "reports/assemble_internal.hpp"
+#include "reports/parts.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
@@ -35,10 +36,10 @@ int merge(const std::vector<fs::path>& sources, const fs::path& out, bool allow_
   std::map<std::string, std::pair<json, fs::path>> files;
   std::vector<json> manifests;
   for (const auto& src : sources) {
-    const fs::path parts = fs::is_directory(src / "parts") ? src / "parts" : src;
+    const fs::path parts = fs::is_directory(parts::parts_dir(src)) ? parts::parts_dir(src) : src;
     if (!fs::is_directory(parts)) throw std::runtime_error(src.string() + ": no such directory");
     std::error_code ec;
-    if (fs::exists(out / "parts") && fs::equivalent(parts, out / "parts", ec))
+    if (fs::exists(parts::parts_dir(out)) && fs::equivalent(parts, parts::parts_dir(out), ec))
       throw std::runtime_error(src.string() + " is the output's own parts directory");
     for (const auto& e : fs::directory_iterator(parts)) {
       if (!e.is_regular_file() || !is_part_file(e.path())) continue;
@@ -75,7 +76,7 @@ int merge(const std::vector<fs::path>& sources, const fs::path& out, bool allow_
               << (allow_partial ? " (--allow-partial: merging what there is)" : "") << "\n";
     if (!allow_partial) return 1;
   }
-  const fs::path out_parts = out / "parts";
+  const fs::path out_parts = parts::parts_dir(out);
   fs::create_directories(out_parts);
   for (const auto& e : fs::directory_iterator(out_parts))
     if (e.is_regular_file() && e.path().extension() == ".json") fs::remove(e.path());

@@ -1,6 +1,7 @@
 // The report directory and its parts (reports/parts.hpp): begin (clear the parts), read them.
 #include "reports/report.hpp"
 #include "reports/assemble_internal.hpp"
+#include "reports/parts.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
@@ -30,8 +31,7 @@
 namespace fa::report {
 
 fs::path default_report_dir() {
-  if (const char* env = std::getenv("FA_REPORT_DIR")) return env;
-  return FA_DEFAULT_REPORT_DIR;
+  return parts::report_dir(FA_DEFAULT_REPORT_DIR);
 }
 
 void write_atomically(const fs::path& path, const std::string& text) {
@@ -43,18 +43,18 @@ std::string read_text(const fs::path& path) {
 }
 
 void begin(const fs::path& dir) {
-  const fs::path parts = dir / "parts";
+  const fs::path parts = parts::parts_dir(dir);
   fs::create_directories(parts);
   std::size_t removed = 0;
   for (const auto& e : fs::directory_iterator(parts))
     if (e.is_regular_file() && e.path().extension() == ".json") removed += fs::remove(e.path());
-  write_atomically(parts / "_run.json", json{{"started_utc", utc_now()}}.dump(2) + "\n");
+  write_atomically(parts / parts::kRunStartFile, json{{"started_utc", utc_now()}}.dump(2) + "\n");
   std::cout << "fa-report begin: cleared " << removed << " parts in " << parts.string() << "\n";
 }
 
 Parts read_parts(const fs::path& dir) {
   Parts p;
-  const fs::path parts = dir / "parts";
+  const fs::path parts = parts::parts_dir(dir);
   if (!fs::is_directory(parts)) return p;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(parts))
@@ -67,25 +67,18 @@ Parts read_parts(const fs::path& dir) {
     } catch (const json::exception& e) {
       throw std::runtime_error(f.string() + ": not valid JSON: " + e.what());
     }
-    const std::string name = f.filename().string();
-    if (name == "_run.json")
-      p.run_start = j;
-    else if (name.rfind("_shard.", 0) == 0)
-      p.shards.push_back(j);
-    else if (name.rfind("_sweep.", 0) == 0)
-      p.sweeps.push_back(j);
-    else if (name.size() > 12 && name.substr(name.size() - 12) == ".pinned.json")
-      p.pinned.push_back(j);
-    else if (name.size() > 12 && name.substr(name.size() - 12) == ".ladder.json")
-      p.ladders.push_back(j);
-    else if (name.size() > 11 && name.substr(name.size() - 11) == ".proof.json")
-      p.proofs.push_back(j);
-    else if (name.size() > 8 && name.substr(name.size() - 8) == ".sz.json")
-      p.sz.push_back(j);
-    else if (name.size() > 10 && name.substr(name.size() - 10) == ".ties.json")
-      p.ties = j;
-    else if (name[0] != '_')
-      p.claims.push_back(j);
+    switch (parts::kind_of(f.filename().string())) {
+      case parts::Kind::run_start: p.run_start = j; break;
+      case parts::Kind::shard: p.shards.push_back(j); break;
+      case parts::Kind::sweep: p.sweeps.push_back(j); break;
+      case parts::Kind::pinned: p.pinned.push_back(j); break;
+      case parts::Kind::ladder: p.ladders.push_back(j); break;
+      case parts::Kind::proof: p.proofs.push_back(j); break;
+      case parts::Kind::sz: p.sz.push_back(j); break;
+      case parts::Kind::ties: p.ties = j; break;
+      case parts::Kind::claim: p.claims.push_back(j); break;
+      case parts::Kind::other: break;
+    }
   }
   return p;
 }

@@ -7,6 +7,7 @@
 #include "checks/property.hpp"
 #include "core/shell_quote.hpp"
 #include "generators/random.hpp"
+#include "reports/parts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -197,7 +198,7 @@ int cmd_certificate(const std::string& name, const fs::path& record_dir, bool wr
                                : "caught by an independent check (the real certificate passes)";
   rec["as_expected"] = as_expected;
   rec["reproduce"] = "fa-mutants certificate " + name + " --seed " + std::to_string(seed);
-  if (write_record) write_atomically(record_dir / (name + ".json"), rec.dump(2) + "\n");
+  if (write_record) write_atomically(record_dir / parts::mutant_file(name), rec.dump(2) + "\n");
   std::cout << (as_expected ? "  RESULT: as expected (" : "  RESULT: NOT AS EXPECTED (")
             << rec["expectation"].get<std::string>() << ")\n";
   return as_expected ? 0 : 1;

@@ -32,6 +32,7 @@
 #include "checks/schwartz_zippel.hpp"
 #include "core/shell_quote.hpp"
 #include "reports/kill_matrix.hpp"
+#include "reports/parts.hpp"
 #include "certify/certificate_falsifiers.hpp"
 #include "tests/mutants/certificate_mutants.hpp"
 #include "tests/mutants/mutants.hpp"
@@ -78,7 +79,7 @@ std::string self_path() {
 }
 
 fs::path part_dir() {
-  return report_dir() / "mutants";
+  return parts::mutants_dir(report_dir());
 }
 
 bool listed(const std::vector<std::string>& list, const std::string& id) {
@@ -344,7 +345,7 @@ int cmd_run(const std::string& name, const RunOptions& opt, bool write) {
   // A restricted run (one claim or scalar) reproduces a kill; it never overwrites the record.
   const bool restricted = !opt.only_claim.empty() || !opt.only_scalar.empty();
   if (write && !restricted)
-    write_atomically(part_dir() / (info->name + ".json"), rec.dump(2) + "\n");
+    write_atomically(part_dir() / parts::mutant_file(info->name), rec.dump(2) + "\n");
   if (restricted) {
     const bool any = !rec["killed_by"].empty();
     std::cout << (any ? "  RESULT: killed\n" : "  RESULT: survived\n");
@@ -367,7 +368,7 @@ int cmd_summary() {
   json all = json::array();
   std::vector<std::string> missing;
   for (const auto& info : catalogue()) {
-    const fs::path p = part_dir() / (info.name + ".json");
+    const fs::path p = part_dir() / parts::mutant_file(info.name);
     std::ifstream in(p);
     if (!in) {
       missing.push_back(info.name);
@@ -396,7 +397,7 @@ int cmd_summary() {
   json certificates = json::array();
   std::vector<std::string> missing_certificates;
   for (const std::string& name : certificate_mutant_names()) {
-    std::ifstream in(part_dir() / (name + ".json"));
+    std::ifstream in(part_dir() / parts::mutant_file(name));
     if (!in) {
       missing_certificates.push_back(name);
       certificates.push_back({{"mutant", name}, {"kind", "certificate"}, {"status", "not run"}});
@@ -408,7 +409,7 @@ int cmd_summary() {
     certificates.push_back(rec);
   }
   doc["certificate_mutants"] = certificates;
-  write_atomically(report_dir() / "mutants.json", doc.dump(2) + "\n");
+  write_atomically(report_dir() / parts::kMutantsSummary, doc.dump(2) + "\n");
 
   std::vector<std::string> ids;
   for (const auto* c : ordered_claims())
@@ -483,8 +484,9 @@ int cmd_summary() {
     md << "- time: " << rec["seconds"].get<double>() << " s\n\n";
   }
   md << report::certificate_falsifiers_markdown(km, "##");
-  write_atomically(report_dir() / "mutants.md", md.str());
-  std::cout << "wrote " << (report_dir() / "mutants.json").string() << " and mutants.md ("
+  write_atomically(report_dir() / parts::kMutantsMarkdown, md.str());
+  std::cout << "wrote " << (report_dir() / parts::kMutantsSummary).string() << " and "
+            << parts::kMutantsMarkdown << " ("
             << all.size() - missing.size() << " of " << all.size() << " mutants run)\n";
   for (const auto& m : missing) std::cout << "  not run: " << m << "\n";
   for (const auto& m : missing_certificates) std::cout << "  not run: certificate " << m << "\n";
@@ -638,8 +640,9 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
 
 int cmd_clean() {
   std::error_code ec;
-  for (const auto& info : catalogue()) fs::remove(part_dir() / (info.name + ".json"), ec);
-  for (const auto& name : certificate_mutant_names()) fs::remove(part_dir() / (name + ".json"), ec);
+  for (const auto& info : catalogue()) fs::remove(part_dir() / parts::mutant_file(info.name), ec);
+  for (const auto& name : certificate_mutant_names())
+    fs::remove(part_dir() / parts::mutant_file(name), ec);
   return 0;
 }
 
