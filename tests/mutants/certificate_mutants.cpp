@@ -30,15 +30,17 @@ struct CertificateInstance {
   Mat<double> Y, B;
 };
 
-/// Y = (a b^T, small integers) + 2^-30 (small integers): rank min(n, m) exactly, but rank
-/// `low` once rounded to single precision (float's 24 bits keep the integers and lose the
-/// 2^-30 part: the integers stay below 2^6, so float's spacing there is >= 2^-18 >> 2^-30).
+/// Y = A Bm + 2^-30 N, A (n x low) and Bm (low x m) with entries in 1..3, N in -3..3: rank
+/// min(n, m) exactly (generically), but rank `low` once rounded to single precision: every entry
+/// of A Bm is an integer in [1, 9 low] < 2^6 (exact in float) where float's spacing is >= 2^-23,
+/// so |2^-30 N| <= 3 2^-30 < half a spacing rounds away (no zero entry keeps it).
 Mat<double> nearly_low_rank(long n, long m, long low, Engine& engine) {
-  // Integers in -3..3 (the engine's 64 bits modulo 7: a bias of 2^-61, irrelevant here).
+  // Integers from the engine's 64 bits modulo 3 or 7 (a bias below 2^-60, irrelevant here).
+  auto positive = [](Engine& e) { return static_cast<double>(1 + static_cast<int>(e() % 3)); };
   auto small = [](Engine& e) { return static_cast<double>(static_cast<int>(e() % 7) - 3); };
   Mat<double> A(n, low), Bm(low, m), N(n, m);
-  for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = small(engine);
-  for (Eigen::Index i = 0; i < Bm.size(); ++i) Bm.data()[i] = small(engine);
+  for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = positive(engine);
+  for (Eigen::Index i = 0; i < Bm.size(); ++i) Bm.data()[i] = positive(engine);
   for (Eigen::Index i = 0; i < N.size(); ++i) N.data()[i] = small(engine);
   return A * Bm + std::ldexp(1.0, -30) * N;
 }
