@@ -57,13 +57,15 @@ def to_fraction(q):
 class Checks:
     def __init__(self, label):
         self.label = label
+        self.method = ""
         self.failures = []
         self.count = 0
 
     def expect(self, ok, name, detail):
         self.count += 1
         if not ok:
-            self.failures.append({"instance": self.label, "check": name, "detail": detail})
+            self.failures.append({"instance": self.label, "method": self.method, "check": name,
+                                  "detail": detail})
 
 
 def exact_facts(Y, B, r):
@@ -165,6 +167,7 @@ def main():
         for which in results:
             checks = results[which]
             checks.label = inst["label"]
+            checks.method = inst["method"]
             if inst["method"] == "exact":
                 check_exact(inst[which], facts, checks)
             else:
