@@ -23,8 +23,8 @@ std::string shape(long rows, long cols) {
 /// The deliberate mistakes of the certificate falsifiers (certify/certificate_falsifiers.hpp);
 /// all off for a real certificate.
 struct Mistakes {
-  bool basis_of_any_dimension = false;  // accept a bound basis with more than r columns
-  bool column_projector = false;        // err* from the projector onto col(B), not row(B^T Y)
+  bool basis_of_any_dimension = false;     // accept a bound basis with more than r columns
+  bool column_projector = false;           // err* from the projector onto col(B), not row(B^T Y)
   const IntMatrix* rank_source = nullptr;  // rank(Y) taken from this (rounded) matrix
 };
 
@@ -60,7 +60,8 @@ SeparationCertificate separation(const ScaledMatrix& Ys, const ScaledMatrix& Bs,
   // With M = Mn/(db dy): (M M^T)^{-1} M Y^T Y M^T = (Mn Mn^T)^{-1} Kn^T Kn / dy^2.
   c.err_star = c.norm_y_sq - projected / dy2;
   if (mistakes.column_projector) {
-    // FALSIFIER: ||(I - P_col(B)) Y||^2 = ||Y||^2 - tr((Bn^T Bn)^{-1} Nb Nb^T) / dy^2, Nb = Bn^T Yn.
+    // FALSIFIER: ||(I - P_col(B)) Y||^2 = ||Y||^2 - tr((Bn^T Bn)^{-1} Nb Nb^T) / dy^2, Nb = Bn^T
+    // Yn.
     const IntMatrix Nb = exact::multiply(exact::transpose(Bn), Yn);
     c.err_star = c.norm_y_sq - exact::trace_of_solve(exact::multiply(exact::transpose(Bn), Bn),
                                                      exact::multiply(Nb, exact::transpose(Nb))) /

@@ -82,8 +82,8 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
           "sz " + s.id, "proof;claim;schwartz-zippel;" + source + ";speed:quick;quick", true);
       for (const auto& f : s.polynomial->falsifiers)
         add(s.id + " Schwartz-Zippel fails on falsifier " + f.name,
-            "sz " + s.id + " --falsifier " + f.name,
-            "proof;falsifier;schwartz-zippel;" + source, false);
+            "sz " + s.id + " --falsifier " + f.name, "proof;falsifier;schwartz-zippel;" + source,
+            false);
     }
   }
   for (const auto& c : claim_registry()) {

@@ -1,14 +1,14 @@
-// The ties of the double and MPFR code paths to the proved Rational path (checks/schwartz_zippel.hpp,
-// implementation_ties, run_ties): every step and flow map, in every scalar, equals the Rational
-// one on random points where every operation is exact.
+// The ties of the double and MPFR code paths to the proved Rational path
+// (checks/schwartz_zippel.hpp, implementation_ties, run_ties): every step and flow map, in every
+// scalar, equals the Rational one on random points where every operation is exact.
 #include "checks/schwartz_zippel.hpp"
 #include "checks/sz_points.hpp"
 
 #include "certify/exact.hpp"
 #include "checks/claim_runner.hpp"
 #include "checks/property.hpp"
-#include "reports/parts.hpp"
 #include "dynamics/flow.hpp"
+#include "reports/parts.hpp"
 
 #include <mpfr.h>
 
@@ -208,13 +208,14 @@ std::vector<TieResult> implementation_ties(const TieDynamics& dyn, std::uint64_t
   for (const MapSpec& map : kMaps) {
     const bool step = map.kind != MapKind::gd_flow && map.kind != MapKind::fa_flow;
     if (!(stop_at_first_failure && failed_d)) {
-      out.push_back(tie_one<double>(map, dyn.d ? *dyn.d : reference_dynamics<double>(),
-                                    step ? "the fused residual E = -Y, E += ZW (dynamics/kernels.hpp "
-                                           "dense_residual) and Eigen's products, which at "
-                                           "n, m <= 4 are its small-size kernels, not its "
-                                           "blocked GEMM"
-                                         : "flow_rhs<double> (generic Eigen)",
-                                    53, seed, target_log2));
+      out.push_back(
+          tie_one<double>(map, dyn.d ? *dyn.d : reference_dynamics<double>(),
+                          step ? "the fused residual E = -Y, E += ZW (dynamics/kernels.hpp "
+                                 "dense_residual) and Eigen's products, which at "
+                                 "n, m <= 4 are its small-size kernels, not its "
+                                 "blocked GEMM"
+                               : "flow_rhs<double> (generic Eigen)",
+                          53, seed, target_log2));
       failed_d = failed_d || !out.back().passed;
     }
     if (!(stop_at_first_failure && failed_mp)) {

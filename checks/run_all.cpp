@@ -124,9 +124,9 @@ int run_all(const RunAllOptions& opt) {
         {"FA_PROFILE", std::getenv("FA_PROFILE") ? nlohmann::json(std::getenv("FA_PROFILE"))
                                                  : nlohmann::json(nullptr)}}},
       {"ran", ran}};
-  write_atomically(parts::parts_dir(report_dir()) /
-                       parts::shard_file(opt.shard.index, opt.shard.count),
-                   manifest.dump(2) + "\n");
+  write_atomically(
+      parts::parts_dir(report_dir()) / parts::shard_file(opt.shard.index, opt.shard.count),
+      manifest.dump(2) + "\n");
   std::cout << "run-all: shard " << opt.shard.index << "/" << opt.shard.count << ": " << count
             << " jobs, " << (count - failures) << " as expected, " << failures << " not; parts in "
             << parts::parts_dir(report_dir()).string() << "\n";

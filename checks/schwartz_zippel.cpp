@@ -6,8 +6,8 @@
 #include "certify/exact.hpp"
 #include "checks/claim_runner.hpp"
 #include "checks/property.hpp"
-#include "reports/parts.hpp"
 #include "dynamics/flow.hpp"
+#include "reports/parts.hpp"
 
 #include <mpfr.h>
 

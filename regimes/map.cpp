@@ -426,7 +426,8 @@ json findings(const std::map<std::string, std::vector<json>>& grids) {
 json merge_parts(const std::vector<fs::path>& sources, const fs::path& dir) {
   std::vector<json> parts;
   for (const auto& src : sources) {
-    const fs::path d = fs::is_directory(src / parts::kRegimesPartsDir) ? src / parts::kRegimesPartsDir : src;
+    const fs::path d =
+        fs::is_directory(src / parts::kRegimesPartsDir) ? src / parts::kRegimesPartsDir : src;
     if (!fs::is_directory(d)) throw std::runtime_error(src.string() + ": no such directory");
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(d)) {

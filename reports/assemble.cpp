@@ -1,15 +1,15 @@
 // Parts -> claims.json (assemble), and write: claims.json, claims.md, index.html from the parts.
-#include "reports/report.hpp"
 #include "reports/assemble_internal.hpp"
 #include "reports/parts.hpp"
+#include "reports/report.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
 
-#include <Eigen/Core>
-#include <boost/version.hpp>
 #include <gmp.h>
 #include <mpfr.h>
+#include <Eigen/Core>
+#include <boost/version.hpp>
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -75,10 +75,11 @@ json run_metadata(const Parts& parts, const std::string& plot_status) {
   const std::string commit = command_line("git -C '" + src + "' rev-parse HEAD");
   json git;
   git["commit"] = commit.empty() ? json(nullptr) : json(commit);
-  git["dirty"] = commit.empty() ? json(nullptr)
-                                : json(!command_line("git -C '" + src +
-                                                     "' status --porcelain --untracked-files=no")
-                                            .empty());
+  git["dirty"] =
+      commit.empty()
+          ? json(nullptr)
+          : json(!command_line("git -C '" + src + "' status --porcelain --untracked-files=no")
+                      .empty());
   run["git"] = git;
   run["compiler"] = std::string(FA_CXX_COMPILER);
   run["build_type"] = std::string(FA_BUILD_TYPE);
@@ -233,9 +234,15 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto& l : ladders) {
     json& r = rows[l["id"].get<std::string>()];
     if (r.is_null()) {
-      r = {{"id", l["id"]},          {"title", ""},           {"source", ""},
-           {"expected", "holds"},    {"reconstruction", false}, {"verdicts", json::object()},
-           {"as_expected", true},    {"worst_margin", nullptr}, {"worst_margin_scalar", nullptr},
+      r = {{"id", l["id"]},
+           {"title", ""},
+           {"source", ""},
+           {"expected", "holds"},
+           {"reconstruction", false},
+           {"verdicts", json::object()},
+           {"as_expected", true},
+           {"worst_margin", nullptr},
+           {"worst_margin_scalar", nullptr},
            {"seconds", 0.0}};
     }
     r["verdicts"]["ladder"] = l["verdict"];
@@ -279,7 +286,8 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto& c : claims) {
     ++results;
     good += c["as_expected"].get<bool>();
-    refuted_conjectures += c.value("expected", "") == "refuted" && c.value("verdict", "") == "refuted";
+    refuted_conjectures +=
+        c.value("expected", "") == "refuted" && c.value("verdict", "") == "refuted";
   }
   for (const auto& l : ladders) ++results, good += l["as_expected"].get<bool>();
   for (const auto* list : {&parts.proofs, &parts.sz})
@@ -371,9 +379,9 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
     const json& t = report["totals"];
     std::cout << "fa-report: " << t["results"] << " results (" << t["as_expected"]
               << " as expected, " << t["not_as_expected"] << " not) from "
-              << parts.claims.size() + parts.ladders.size() << " parts; plots: " << status
-              << "\n  " << (dir / "index.html").string() << "\n  " << (dir / "claims.md").string()
-              << "\n  " << (dir / "claims.json").string() << "\n";
+              << parts.claims.size() + parts.ladders.size() << " parts; plots: " << status << "\n  "
+              << (dir / "index.html").string() << "\n  " << (dir / "claims.md").string() << "\n  "
+              << (dir / "claims.json").string() << "\n";
   }
   return 0;
 }

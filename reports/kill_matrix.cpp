@@ -105,11 +105,18 @@ std::string certificate_falsifiers_markdown(const KillMatrix& km, const std::str
   std::ostringstream os;
   os << heading << " Certificate falsifiers\n\n"
      << kCertificateNote
-     << "\n\n| falsifier | caught by | real certificate passes | as expected |\n|---|---|:-:|:-:|\n";
+     << "\n\n| falsifier | caught by | real certificate passes | as expected "
+        "|\n|---|---|:-:|:-:|\n";
   for (const auto& r : km.certificates)
     os << "| " << md(r.falsifier) << " | " << md(r.caught_by) << " | "
-       << (!r.run ? "-" : r.reference_passes ? "yes" : "**no**") << " | "
-       << (!r.run ? "not run" : r.ok ? "yes" : "**NO**") << " |\n";
+       << (!r.run               ? "-"
+           : r.reference_passes ? "yes"
+                                : "**no**")
+       << " | "
+       << (!r.run ? "not run"
+           : r.ok ? "yes"
+                  : "**NO**")
+       << " |\n";
   return os.str() + "\n";
 }
 
@@ -127,9 +134,9 @@ std::string kill_matrix_html(const KillMatrix& km) {
              : c.find("/K") != std::string::npos ? "mp"
                                                  : "none")
          << "\">" << html(c) << "</td>";
-    os << "<td>" << (r.killed_double ? "yes" : "no") << "</td><td>"
-       << (r.killed_mp ? "yes" : "no") << "</td><td class=\"" << (r.ok ? "ok" : "bad") << "\">"
-       << (r.ok ? "yes" : "NO") << "</td></tr>\n";
+    os << "<td>" << (r.killed_double ? "yes" : "no") << "</td><td>" << (r.killed_mp ? "yes" : "no")
+       << "</td><td class=\"" << (r.ok ? "ok" : "bad") << "\">" << (r.ok ? "yes" : "NO")
+       << "</td></tr>\n";
   }
   os << "</table></div>\n";
   return os.str();
@@ -145,8 +152,13 @@ std::string certificate_falsifiers_html(const KillMatrix& km) {
   for (const auto& r : km.certificates)
     os << "<tr><td title=\"" << html(r.description) << "\"><code>" << html(r.falsifier)
        << "</code></td><td>" << html(r.caught_by) << "</td><td>"
-       << (!r.run ? "-" : r.reference_passes ? "yes" : "NO") << "</td><td class=\""
-       << (r.ok ? "ok" : "bad") << "\">" << (!r.run ? "not run" : r.ok ? "yes" : "NO")
+       << (!r.run               ? "-"
+           : r.reference_passes ? "yes"
+                                : "NO")
+       << "</td><td class=\"" << (r.ok ? "ok" : "bad") << "\">"
+       << (!r.run ? "not run"
+           : r.ok ? "yes"
+                  : "NO")
        << "</td></tr>\n";
   os << "</table>\n";
   return os.str();

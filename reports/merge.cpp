@@ -1,15 +1,15 @@
 // Merging the part directories of a sharded run into one report (fa-report merge).
-#include "reports/report.hpp"
 #include "reports/assemble_internal.hpp"
 #include "reports/parts.hpp"
+#include "reports/report.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
 
-#include <Eigen/Core>
-#include <boost/version.hpp>
 #include <gmp.h>
 #include <mpfr.h>
+#include <Eigen/Core>
+#include <boost/version.hpp>
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -58,7 +58,8 @@ int merge(const std::vector<fs::path>& sources, const fs::path& out, bool allow_
   }
   // Shard manifests: all n shards of one split must be there, each once.
   std::set<int> counts, present;
-  for (const auto& m : manifests) counts.insert(m["of"].get<int>()), present.insert(m["shard"].get<int>());
+  for (const auto& m : manifests)
+    counts.insert(m["of"].get<int>()), present.insert(m["shard"].get<int>());
   std::string missing;
   for (const auto& m : manifests)
     if (m.value("environment", json()) != manifests.front().value("environment", json()))
@@ -83,7 +84,8 @@ int merge(const std::vector<fs::path>& sources, const fs::path& out, bool allow_
   for (const auto& [name, jf] : files) write_atomically(out_parts / name, jf.first.dump(2) + "\n");
   std::cout << "fa-report merge: " << files.size() << " parts from " << sources.size()
             << " directories";
-  if (!counts.empty()) std::cout << " (" << present.size() << " of " << *counts.begin() << " shards)";
+  if (!counts.empty())
+    std::cout << " (" << present.size() << " of " << *counts.begin() << " shards)";
   std::cout << "\n";
   return write_report(out, plots, false);
 }

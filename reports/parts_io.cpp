@@ -1,15 +1,15 @@
 // The report directory and its parts (reports/parts.hpp): begin (clear the parts), read them.
-#include "reports/report.hpp"
 #include "reports/assemble_internal.hpp"
 #include "reports/parts.hpp"
+#include "reports/report.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
 
-#include <Eigen/Core>
-#include <boost/version.hpp>
 #include <gmp.h>
 #include <mpfr.h>
+#include <Eigen/Core>
+#include <boost/version.hpp>
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -68,16 +68,35 @@ Parts read_parts(const fs::path& dir) {
       throw std::runtime_error(f.string() + ": not valid JSON: " + e.what());
     }
     switch (parts::kind_of(f.filename().string())) {
-      case parts::Kind::run_start: p.run_start = j; break;
-      case parts::Kind::shard: p.shards.push_back(j); break;
-      case parts::Kind::sweep: p.sweeps.push_back(j); break;
-      case parts::Kind::pinned: p.pinned.push_back(j); break;
-      case parts::Kind::ladder: p.ladders.push_back(j); break;
-      case parts::Kind::proof: p.proofs.push_back(j); break;
-      case parts::Kind::sz: p.sz.push_back(j); break;
-      case parts::Kind::ties: p.ties = j; break;
-      case parts::Kind::claim: p.claims.push_back(j); break;
-      case parts::Kind::other: break;
+      case parts::Kind::run_start:
+        p.run_start = j;
+        break;
+      case parts::Kind::shard:
+        p.shards.push_back(j);
+        break;
+      case parts::Kind::sweep:
+        p.sweeps.push_back(j);
+        break;
+      case parts::Kind::pinned:
+        p.pinned.push_back(j);
+        break;
+      case parts::Kind::ladder:
+        p.ladders.push_back(j);
+        break;
+      case parts::Kind::proof:
+        p.proofs.push_back(j);
+        break;
+      case parts::Kind::sz:
+        p.sz.push_back(j);
+        break;
+      case parts::Kind::ties:
+        p.ties = j;
+        break;
+      case parts::Kind::claim:
+        p.claims.push_back(j);
+        break;
+      case parts::Kind::other:
+        break;
     }
   }
   return p;

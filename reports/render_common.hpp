@@ -21,11 +21,20 @@ inline std::string html(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -51,7 +60,8 @@ inline std::string base64(const std::string& in) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    const unsigned v =
+        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
     out += t[v >> 18 & 63], out += t[v >> 12 & 63], out += t[v >> 6 & 63], out += t[v & 63];
   }
   if (i + 1 == in.size()) {
@@ -105,8 +115,9 @@ inline std::string statement_label(const std::string& s) {
 }
 
 inline std::string time_text(const json& j) {
-  return j.contains("seconds") && j["seconds"].is_number() ? fmt(j["seconds"].get<double>(), "%.2f s")
-                                                           : "";
+  return j.contains("seconds") && j["seconds"].is_number()
+             ? fmt(j["seconds"].get<double>(), "%.2f s")
+             : "";
 }
 
 inline std::string margin_text(const json& wm) {

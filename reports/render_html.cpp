@@ -107,8 +107,9 @@ identity at 53…400 bits falls with eps (slope ≈ 1). <span class="st proved">
 <span class="st tested">tested</span>: no counterexample in the random cases (hover for the scope; each claim's
 section says what was proved, certified and tested).</p>
 )" << proof_tier_html(report.value("proofs", json()))
-     << section_html(literature_section(report)) << section_html(search_section(report)) << section_html(pinned_section(report))
-     << section_html(sweep_section(report)) << R"(<h2 id="plots">Plots</h2>
+     << section_html(literature_section(report)) << section_html(search_section(report))
+     << section_html(pinned_section(report)) << section_html(sweep_section(report))
+     << R"(<h2 id="plots">Plots</h2>
 )";
   if (plots.empty()) os << "<p class=\"note\">Plots " << html(str(run, "plots")) << ".</p>\n";
   for (const auto& p : plots) os << figure_html(p);
@@ -187,9 +188,12 @@ section says what was proved, certified and tested).</p>
         if (cx.contains("matrices")) {
           os << "<div class=\"mats\">";
           for (const char* name : {"Y", "B", "Z0", "W0"})
-            os << "<div><div class=\"label\">" << name << "</div>" << matrix_html(cx["matrices"][name]) << "</div>";
-          os << "<div><div class=\"label\">eta</div><code>" << html(cx["matrices"]["eta"].get<std::string>())
-             << "</code></div></div><div class=\"note\">Entries rounded to 6 digits here (hover for all "
+            os << "<div><div class=\"label\">" << name << "</div>"
+               << matrix_html(cx["matrices"][name]) << "</div>";
+          os << "<div><div class=\"label\">eta</div><code>"
+             << html(cx["matrices"]["eta"].get<std::string>())
+             << "</code></div></div><div class=\"note\">Entries rounded to 6 digits here (hover "
+                "for all "
                 "digits); claims.json has them in full.</div>";
         }
         const json& rep = (*e)["exact_replay"];
@@ -206,22 +210,29 @@ section says what was proved, certified and tested).</p>
         os << "<p class=\"v bad\">" << html(str(*e, "message")) << "</p>\n";
       const json& extra = (*e)["extra"];
       if (extra.contains("family") && id == "A4.family") {
-        os << "<div class=\"label\">family statistics (" << str(*e, "scalar") << ")</div><table class=\"res\"><tr><th>alpha</th><th>k</th><th>draws</th><th>median err_FA/opt_1</th><th>predicted</th><th>10%</th><th>90%</th></tr>";
+        os << "<div class=\"label\">family statistics (" << str(*e, "scalar")
+           << ")</div><table class=\"res\"><tr><th>alpha</th><th>k</th><th>draws</th><th>median "
+              "err_FA/opt_1</th><th>predicted</th><th>10%</th><th>90%</th></tr>";
         for (const auto& r : extra["family"])
-          os << "<tr><td class=\"num\">" << fmt(r["alpha"].get<double>()) << "</td><td class=\"num\">" << r["k"]
-             << "</td><td class=\"num\">" << r["draws"] << "</td><td class=\"num\">" << fmt(r["median"].get<double>(), "%.4g")
-             << "</td><td class=\"num\">" << fmt(r["predicted"].get<double>(), "%.4g") << "</td><td class=\"num\">"
-             << fmt(r["q10"].get<double>(), "%.4g") << "</td><td class=\"num\">" << fmt(r["q90"].get<double>(), "%.4g") << "</td></tr>";
+          os << "<tr><td class=\"num\">" << fmt(r["alpha"].get<double>())
+             << "</td><td class=\"num\">" << r["k"] << "</td><td class=\"num\">" << r["draws"]
+             << "</td><td class=\"num\">" << fmt(r["median"].get<double>(), "%.4g")
+             << "</td><td class=\"num\">" << fmt(r["predicted"].get<double>(), "%.4g")
+             << "</td><td class=\"num\">" << fmt(r["q10"].get<double>(), "%.4g")
+             << "</td><td class=\"num\">" << fmt(r["q90"].get<double>(), "%.4g") << "</td></tr>";
         os << "</table>\n";
       }
       if (extra.contains("family") && id == "A5.family") {
-        os << "<div class=\"label\">family statistics (" << str(*e, "scalar") << ")</div><table class=\"res\"><tr><th>k</th><th>draws</th><th>mean k cos²</th><th>RMS |cos|</th><th>1/sqrt(k)</th></tr>";
+        os << "<div class=\"label\">family statistics (" << str(*e, "scalar")
+           << ")</div><table class=\"res\"><tr><th>k</th><th>draws</th><th>mean k cos²</th><th>RMS "
+              "|cos|</th><th>1/sqrt(k)</th></tr>";
         for (const auto& r : extra["family"]) {
           const double k = r["k"].get<double>();
           os << "<tr><td class=\"num\">" << r["k"] << "</td><td class=\"num\">" << r["draws"]
-             << "</td><td class=\"num\">" << fmt(r["mean_k_cos2"].get<double>(), "%.4g") << "</td><td class=\"num\">"
-             << fmt(std::sqrt(r["mean_k_cos2"].get<double>() / k), "%.4g") << "</td><td class=\"num\">"
-             << fmt(1 / std::sqrt(k), "%.4g") << "</td></tr>";
+             << "</td><td class=\"num\">" << fmt(r["mean_k_cos2"].get<double>(), "%.4g")
+             << "</td><td class=\"num\">"
+             << fmt(std::sqrt(r["mean_k_cos2"].get<double>() / k), "%.4g")
+             << "</td><td class=\"num\">" << fmt(1 / std::sqrt(k), "%.4g") << "</td></tr>";
         }
         os << "</table>\n";
       }
@@ -229,8 +240,9 @@ section says what was proved, certified and tested).</p>
         std::vector<double> v = extra["ratio_examples"].get<std::vector<double>>();
         std::sort(v.begin(), v.end());
         os << "<p class=\"note\">" << str(*e, "scalar") << ": err_FA/opt_r over " << v.size()
-           << " instances: min " << fmt(v.front(), "%.4g") << ", median " << fmt(v[v.size() / 2], "%.4g")
-           << ", max " << fmt(v.back(), "%.4g") << " (all > 1: FA's limit is above the optimum).</p>\n";
+           << " instances: min " << fmt(v.front(), "%.4g") << ", median "
+           << fmt(v[v.size() / 2], "%.4g") << ", max " << fmt(v.back(), "%.4g")
+           << " (all > 1: FA's limit is above the optimum).</p>\n";
       }
     }
     if (const json* l = ladder_of(report, id)) {
@@ -250,7 +262,8 @@ section says what was proved, certified and tested).</p>
       os << "</table>\n";
     }
     if (!c["falsifiers"].empty()) {
-      os << "<p class=\"note\"><b>Falsifiers</b> (deliberately wrong versions; the check must flip on each, run as separate tests):";
+      os << "<p class=\"note\"><b>Falsifiers</b> (deliberately wrong versions; the check must flip "
+            "on each, run as separate tests):";
       for (const auto& f : c["falsifiers"])
         os << "<br><code>" << html(str(f, "name")) << "</code>: " << html(str(f, "description"));
       os << "</p>\n";

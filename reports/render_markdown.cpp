@@ -26,7 +26,11 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots, 
        << source_label(str(r, "source")) << " | " << md(str(r, "strength")) << " |";
     for (const char* s : kScalars) {
       if (r["verdicts"].contains(s))
-        os << " " << verdict_of(r["verdicts"][s], s == std::string("ladder") ? "holds" : str(r, "expected")).text << " |";
+        os << " "
+           << verdict_of(r["verdicts"][s],
+                         s == std::string("ladder") ? "holds" : str(r, "expected"))
+                  .text
+           << " |";
       else
         os << " |";
     }
@@ -84,9 +88,9 @@ std::string render_markdown(const json& report, const std::vector<Plot>& plots, 
     for (const json* e : entries) {
       const json& cx = (*e)["counterexample"];
       if (cx.is_object()) {
-        os << "**Minimal counterexample (" << str(*e, "scalar") << ")**: " << md(str(cx, "violated"))
-           << ": " << md(str(cx, "quantity")) << " vs " << md(str(cx, "bound")) << ", recipe `"
-           << str(cx, "recipe") << "`\n\n";
+        os << "**Minimal counterexample (" << str(*e, "scalar")
+           << ")**: " << md(str(cx, "violated")) << ": " << md(str(cx, "quantity")) << " vs "
+           << md(str(cx, "bound")) << ", recipe `" << str(cx, "recipe") << "`\n\n";
         for (const auto& [k, v] : cx["notes"].items())
           os << "- " << md(k) << ": " << md(v.get<std::string>()) << "\n";
         if (cx.contains("matrices")) {

@@ -1,15 +1,15 @@
 // The strength policy (docs/strengths.md, "Three strengths"): what each row and each claim of
 // claims.json may call itself, from the parts that ran and passed.
-#include "reports/report.hpp"
 #include "reports/assemble_internal.hpp"
+#include "reports/report.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
 
-#include <Eigen/Core>
-#include <boost/version.hpp>
 #include <gmp.h>
 #include <mpfr.h>
+#include <Eigen/Core>
+#include <boost/version.hpp>
 
 #include <sys/utsname.h>
 #include <unistd.h>

@@ -9,13 +9,13 @@
 #include "generators/random.hpp"
 #include "reports/parts.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <unistd.h>
 
 namespace fa::mutants {
 
@@ -49,14 +49,12 @@ Mat<double> nearly_low_rank(long n, long m, long low, Engine& engine) {
 std::vector<CertificateInstance> certificate_instances(std::uint64_t seed) {
   Engine engine = make_engine(seed, Stream::extra);
   std::vector<CertificateInstance> out;
-  auto gaussian = [&](const std::string& label, const std::string& method, long n, long m,
-                      long r) {
+  auto gaussian = [&](const std::string& label, const std::string& method, long n, long m, long r) {
     const Mat<double> Y = gaussian_matrix(n, m, engine);
     const Mat<double> B = gaussian_matrix(n, r, engine) / std::sqrt(double(n));
     out.push_back({label, method, Y, B});
   };
-  auto low_rank = [&](const std::string& label, const std::string& method, long n, long m,
-                      long r) {
+  auto low_rank = [&](const std::string& label, const std::string& method, long n, long m, long r) {
     const Mat<double> Y = nearly_low_rank(n, m, r, engine);
     const Mat<double> B = gaussian_matrix(n, r, engine) / std::sqrt(double(n));
     out.push_back({label, method, Y, B});
@@ -179,9 +177,9 @@ int cmd_certificate(const std::string& name, const fs::path& record_dir, bool wr
   for (const auto& f : reference["failures"])
     std::cout << "  REFERENCE FAILS [" << f["instance"].get<std::string>() << "] "
               << f["check"].get<std::string>() << ": " << f["detail"].get<std::string>() << "\n";
-  std::cout << "  " << tested["checks"].get<int>() << " checks on "
-            << doc["instances"].size() << " instances; real certificate "
-            << (reference_passes ? "passes" : "FAILS") << " the same checks\n";
+  std::cout << "  " << tested["checks"].get<int>() << " checks on " << doc["instances"].size()
+            << " instances; real certificate " << (reference_passes ? "passes" : "FAILS")
+            << " the same checks\n";
 
   json rec;
   rec["mutant"] = name;

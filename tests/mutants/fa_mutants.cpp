@@ -28,12 +28,12 @@
 // first kill (claims ordered cheap first: kFirst); `--complete` runs every claim in both scalars.
 // Only the first kill of each scalar is shrunk (the minimal counterexample the report shows);
 // later kills stop at their first failing case.
+#include "certify/certificate_falsifiers.hpp"
 #include "checks/claim_runner.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/shell_quote.hpp"
 #include "reports/kill_matrix.hpp"
 #include "reports/parts.hpp"
-#include "certify/certificate_falsifiers.hpp"
 #include "tests/mutants/certificate_mutants.hpp"
 #include "tests/mutants/mutants.hpp"
 
@@ -486,8 +486,8 @@ int cmd_summary() {
   md << report::certificate_falsifiers_markdown(km, "##");
   write_atomically(report_dir() / parts::kMutantsMarkdown, md.str());
   std::cout << "wrote " << (report_dir() / parts::kMutantsSummary).string() << " and "
-            << parts::kMutantsMarkdown << " ("
-            << all.size() - missing.size() << " of " << all.size() << " mutants run)\n";
+            << parts::kMutantsMarkdown << " (" << all.size() - missing.size() << " of "
+            << all.size() << " mutants run)\n";
   for (const auto& m : missing) std::cout << "  not run: " << m << "\n";
   for (const auto& m : missing_certificates) std::cout << "  not run: certificate " << m << "\n";
   return 0;
@@ -722,9 +722,9 @@ int main(int argc, char** argv) {
     if (*clean) return cmd_clean();
     if (*prove) return cmd_prove(name);
     if (*certificate)
-      return cmd_certificate(name, part_dir(), !no_report,
-                             cert_seed_opt->count() ? std::optional<std::uint64_t>(cert_seed)
-                                                    : std::nullopt);
+      return cmd_certificate(
+          name, part_dir(), !no_report,
+          cert_seed_opt->count() ? std::optional<std::uint64_t>(cert_seed) : std::nullopt);
     if (*all) {
       int rc = 0;
       for (const auto& m : catalogue()) rc |= cmd_run(m.name, opt, true);
