@@ -10,7 +10,7 @@ what a certificate states with code that shares nothing with certify/ (no FLINT,
   equal; err* = ||Y (I - P)||_F^2, P the orthogonal projector onto row(B^T Y), must be equal; and
   opt_r = tr(G) - (sum of the r largest eigenvalues of G = Y^T Y or Y Y^T) is isolated between
   rational bounds lo <= opt_r <= hi from the real roots of G's characteristic polynomial (SymPy's
-  root isolation, refined to width < 2^-80 tr(G)): a stated upper bound on opt_r must be >= lo.
+  root isolation, refined to width < 2^-80 (tr(G) + 1)): a stated upper bound on opt_r must be >= lo.
 * large instances ("svd"): Eckart-Young from NumPy's SVD (LAPACK dgesdd) in double. The LAPACK
   Users' Guide (section 4.9, "Error bounds for the singular value decomposition") bounds each
   computed singular value by |s_i - sigma_i| <= p(m, n) eps ||Y||_2, p a modestly growing
