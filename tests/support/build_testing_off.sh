@@ -22,10 +22,11 @@ read -r -a tools <<<"${FA_BUILD_OFF_TOOLS:-fa-check fa-claims fa-report}"
 
 if [[ "$compile" != --reuse ]]; then
   rm -rf "$build_dir"
+  mkdir -p "$build_dir"
   cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
     -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DFA_BUILD_DOCS=OFF -DFA_BUILD_PYTHON=OFF \
-    -DFA_BUILD_BENCH=OFF >"$build_dir.configure.log" 2>&1 ||
-    { cat "$build_dir.configure.log"; echo "FAIL: configuring with -DBUILD_TESTING=OFF failed"; exit 1; }
+    -DFA_BUILD_BENCH=OFF >"$build_dir/configure.log" 2>&1 ||
+    { cat "$build_dir/configure.log"; echo "FAIL: configuring with -DBUILD_TESTING=OFF failed"; exit 1; }
 fi
 # Every tool has a rule, and ninja can plan its whole build (no missing target or file).
 for tool in "${tools[@]}"; do
