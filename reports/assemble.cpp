@@ -178,6 +178,20 @@ json seed_sweep(std::vector<json> sweeps) {
   return out;
 }
 
+/// The summary row of a claim that has a ladder, proof or Schwartz-Zippel part but no run.
+json row_without_runs(const json& id, const std::string& title) {
+  return {{"id", id},
+          {"title", title},
+          {"source", ""},
+          {"expected", "holds"},
+          {"reconstruction", false},
+          {"verdicts", json::object()},
+          {"as_expected", true},
+          {"worst_margin", nullptr},
+          {"worst_margin_scalar", nullptr},
+          {"seconds", 0.0}};
+}
+
 }  // namespace
 
 json assemble(const Parts& parts, const json& figures, const std::string& plot_status) {
@@ -234,16 +248,7 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto& l : ladders) {
     json& r = rows[l["id"].get<std::string>()];
     if (r.is_null()) {
-      r = {{"id", l["id"]},
-           {"title", ""},
-           {"source", ""},
-           {"expected", "holds"},
-           {"reconstruction", false},
-           {"verdicts", json::object()},
-           {"as_expected", true},
-           {"worst_margin", nullptr},
-           {"worst_margin_scalar", nullptr},
-           {"seconds", 0.0}};
+      r = row_without_runs(l["id"], "");
     }
     r["verdicts"]["ladder"] = l["verdict"];
     r["as_expected"] = r["as_expected"].get<bool>() && l["as_expected"].get<bool>();
@@ -252,17 +257,7 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto* list : {&parts.proofs, &parts.sz})
     for (const auto& p : *list) {
       json& r = rows[p.value("id", "?")];
-      if (r.is_null())
-        r = {{"id", p["id"]},
-             {"title", p.value("title", "")},
-             {"source", ""},
-             {"expected", "holds"},
-             {"reconstruction", false},
-             {"verdicts", json::object()},
-             {"as_expected", true},
-             {"worst_margin", nullptr},
-             {"worst_margin_scalar", nullptr},
-             {"seconds", 0.0}};
+      if (r.is_null()) r = row_without_runs(p["id"], p.value("title", ""));
       const bool ok = p.value("verdict", "") == "proved";
       r["verdicts"][p.value("kind", "") == "symbolic" ? "symbolic" : "schwartz_zippel"] =
           ok ? "proved" : p.value("verdict", "error");
