@@ -5,6 +5,7 @@
 //   compare two regimes.json apart from their "seconds" fields (exit 1 if they differ)
 // fa-report shows regimes.json as heatmaps in index.html and claims.md.
 #include "regimes/map.hpp"
+#include "reports/parts.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -94,10 +95,10 @@ int main(int argc, char** argv) {
       const int cells = run_shard(opt);
       if (opt.dry_run) return 0;
       std::cout << "fa-map: shard " << opt.shard << "/" << opt.shards << ": " << cells
-                << " cells; parts in " << (opt.dir / "regimes-parts").string() << "\n";
+                << " cells; parts in " << (opt.dir / fa::parts::kRegimesPartsDir).string() << "\n";
       if (shard_text.empty()) {
-        merge_parts({opt.dir / "regimes-parts"}, opt.dir);
-        std::cout << "fa-map: wrote " << (opt.dir / "regimes.json").string()
+        merge_parts({opt.dir / fa::parts::kRegimesPartsDir}, opt.dir);
+        std::cout << "fa-map: wrote " << (opt.dir / fa::parts::kRegimesFile).string()
                   << " (fa-report write shows it as heatmaps)\n";
       }
       return 0;
@@ -106,7 +107,7 @@ int main(int argc, char** argv) {
       std::vector<std::filesystem::path> src(sources.begin(), sources.end());
       const auto merged = merge_parts(src, opt.dir);
       std::cout << "fa-map merge: " << sources.size() << " directories -> "
-                << (opt.dir / "regimes.json").string() << "\n";
+                << (opt.dir / fa::parts::kRegimesFile).string() << "\n";
       return 0;
     }
     if (*compare) {

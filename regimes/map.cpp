@@ -1,6 +1,7 @@
 #include "regimes/map.hpp"
 
 #include "core/atomic_file.hpp"
+#include "reports/parts.hpp"
 
 #include <sched.h>
 
@@ -294,7 +295,7 @@ int run_shard(const MapOptions& opt) {
             {"cells_total", cells.size()},
             {"cells", json(std::move(out))}};
   write_file_atomically(
-      opt.dir / "regimes-parts" /
+      opt.dir / parts::kRegimesPartsDir /
           ("cells." + std::to_string(opt.shard) + "-of-" + std::to_string(opt.shards) + ".json"),
       part.dump(1) + "\n");
   return static_cast<int>(mine.size());
@@ -425,7 +426,8 @@ json findings(const std::map<std::string, std::vector<json>>& grids) {
 json merge_parts(const std::vector<fs::path>& sources, const fs::path& dir) {
   std::vector<json> parts;
   for (const auto& src : sources) {
-    const fs::path d = fs::is_directory(src / "regimes-parts") ? src / "regimes-parts" : src;
+    const fs::path d =
+        fs::is_directory(src / parts::kRegimesPartsDir) ? src / parts::kRegimesPartsDir : src;
     if (!fs::is_directory(d)) throw std::runtime_error(src.string() + ": no such directory");
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(d)) {
@@ -485,7 +487,7 @@ json merge_parts(const std::vector<fs::path>& sources, const fs::path& dir) {
   double seconds = 0;
   for (const auto& c : cells) seconds += c.value("seconds", 0.0);
   out["seconds"] = seconds;
-  write_file_atomically(dir / "regimes.json", out.dump(1) + "\n");
+  write_file_atomically(dir / parts::kRegimesFile, out.dump(1) + "\n");
   return out;
 }
 

@@ -1,13 +1,15 @@
-// Parts -> claims.json; begin, write and merge.
+// Parts -> claims.json (assemble), and write: claims.json, claims.md, index.html from the parts.
+#include "reports/assemble_internal.hpp"
+#include "reports/parts.hpp"
 #include "reports/report.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/process_text.hpp"
 
-#include <Eigen/Core>
-#include <boost/version.hpp>
 #include <gmp.h>
 #include <mpfr.h>
+#include <Eigen/Core>
+#include <boost/version.hpp>
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -28,33 +30,11 @@
 
 namespace fa::report {
 
-fs::path default_report_dir() {
-  if (const char* env = std::getenv("FA_REPORT_DIR")) return env;
-  return FA_DEFAULT_REPORT_DIR;
-}
-
-void write_atomically(const fs::path& path, const std::string& text) {
-  write_file_atomically(path, text);
-}
-
-std::string read_text(const fs::path& path) {
-  return read_whole_file(path);
-}
-
 namespace {
-
-std::string utc_now() {
-  return utc_text("%Y-%m-%dT%H:%M:%SZ");
-}
 
 /// Output of a shell command (first line), or "" if it fails.
 std::string command_line(const std::string& cmd) {
   return first_output_line(cmd);
-}
-
-bool is_part_file(const fs::path& p) {
-  const std::string name = p.filename().string();
-  return p.extension() == ".json" && name.find(".tmp.") == std::string::npos;
 }
 
 int scalar_rank(const std::string& s) {
@@ -95,10 +75,11 @@ json run_metadata(const Parts& parts, const std::string& plot_status) {
   const std::string commit = command_line("git -C '" + src + "' rev-parse HEAD");
   json git;
   git["commit"] = commit.empty() ? json(nullptr) : json(commit);
-  git["dirty"] = commit.empty() ? json(nullptr)
-                                : json(!command_line("git -C '" + src +
-                                                     "' status --porcelain --untracked-files=no")
-                                            .empty());
+  git["dirty"] =
+      commit.empty()
+          ? json(nullptr)
+          : json(!command_line("git -C '" + src + "' status --porcelain --untracked-files=no")
+                      .empty());
   run["git"] = git;
   run["compiler"] = std::string(FA_CXX_COMPILER);
   run["build_type"] = std::string(FA_BUILD_TYPE);
@@ -150,208 +131,6 @@ bool is_reconstruction(const json& c) {
   return false;
 }
 
-}  // namespace
-
-void begin(const fs::path& dir) {
-  const fs::path parts = dir / "parts";
-  fs::create_directories(parts);
-  std::size_t removed = 0;
-  for (const auto& e : fs::directory_iterator(parts))
-    if (e.is_regular_file() && e.path().extension() == ".json") removed += fs::remove(e.path());
-  write_atomically(parts / "_run.json", json{{"started_utc", utc_now()}}.dump(2) + "\n");
-  std::cout << "fa-report begin: cleared " << removed << " parts in " << parts.string() << "\n";
-}
-
-Parts read_parts(const fs::path& dir) {
-  Parts p;
-  const fs::path parts = dir / "parts";
-  if (!fs::is_directory(parts)) return p;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(parts))
-    if (e.is_regular_file() && is_part_file(e.path())) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    json j;
-    try {
-      j = json::parse(read_text(f));
-    } catch (const json::exception& e) {
-      throw std::runtime_error(f.string() + ": not valid JSON: " + e.what());
-    }
-    const std::string name = f.filename().string();
-    if (name == "_run.json")
-      p.run_start = j;
-    else if (name.rfind("_shard.", 0) == 0)
-      p.shards.push_back(j);
-    else if (name.rfind("_sweep.", 0) == 0)
-      p.sweeps.push_back(j);
-    else if (name.size() > 12 && name.substr(name.size() - 12) == ".pinned.json")
-      p.pinned.push_back(j);
-    else if (name.size() > 12 && name.substr(name.size() - 12) == ".ladder.json")
-      p.ladders.push_back(j);
-    else if (name.size() > 11 && name.substr(name.size() - 11) == ".proof.json")
-      p.proofs.push_back(j);
-    else if (name.size() > 8 && name.substr(name.size() - 8) == ".sz.json")
-      p.sz.push_back(j);
-    else if (name.size() > 10 && name.substr(name.size() - 10) == ".ties.json")
-      p.ties = j;
-    else if (name[0] != '_')
-      p.claims.push_back(j);
-  }
-  return p;
-}
-
-namespace {
-
-/// "2^-1003" for a log2 bound (rounded up, so the stated bound holds).
-std::string power_of_two_text(double log2_bound) {
-  return "2^" + std::to_string(static_cast<long>(std::floor(log2_bound + 1)));
-}
-
-const json* part_for(const std::vector<json>& parts, const std::string& id) {
-  for (const auto& p : parts)
-    if (p.value("id", "") == id) return &p;
-  return nullptr;
-}
-
-/// The strength of one (claim, scalar) row (docs/strengths.md, "Three strengths") and what
-/// it rests on. proved: the row's statement holds for all inputs (of the shapes stated, with the
-/// stated error probability); certified: proved for every instance the row ran, one at a time, in
-/// exact arithmetic; tested: no counterexample in the row's random cases. Never more than what
-/// the parts show ran and passed in this report.
-void add_strength(json& c, const Parts& parts) {
-  const std::string id = c.value("id", ""), scalar = c.value("scalar", "");
-  const json* sym = part_for(parts.proofs, id);
-  const json* sz = part_for(parts.sz, id);
-  const bool sym_ok = sym && sym->value("verdict", "") == "proved";
-  const bool sz_ok = sz && sz->value("verdict", "") == "proved";
-  const bool ties_ok = parts.ties.is_object() && parts.ties.value("verdict", "") == "proved";
-  const bool holds = c.value("expected", "holds") == "holds";
-  const bool passed = c.value("as_expected", false);
-  json basis;
-  basis["symbolic"] = sym_ok ? json{{"script", (*sym)["script"]},
-                                    {"method", (*sym)["method"]},
-                                    {"shapes", "all (symbolic n, m, r)"},
-                                    {"covers", sym->value("covers", "the statement")},
-                                    {"false_variants", (*sym)["false_variants"].size()}}
-                             : json(nullptr);
-  basis["schwartz_zippel"] =
-      sz_ok ? json{{"shapes", sz->value("shape_range", "")},
-                   {"shape_count", (*sz)["shapes"]},
-                   {"points_per_shape", (*sz)["points_per_shape"]},
-                   {"degree", (*sz)["degree"]},
-                   {"error_probability_per_shape",
-                    "< " + power_of_two_text((*sz)["log2_bound_per_shape"].get<double>())},
-                   {"code", (*sz)["code"]}}
-            : json(nullptr);
-  const json& certs = c["extra"].contains("certificates") ? c["extra"]["certificates"] : json();
-  const int certified = certs.is_object() ? certs.value("certified", 0) : 0;
-  const int cases = c.value("cases", 0);
-  basis["certificates"] =
-      certs.is_object()
-          ? json{{"what", certs.value("what", "")}, {"certified", certified}, {"cases", cases}}
-          : json(nullptr);
-  basis["exact_replay"] = c.contains("exact_replay") ? c["exact_replay"] : json(nullptr);
-  basis["ties"] = nullptr;
-  std::string strength = "tested", why;
-  if (!passed) {
-    why = "the verdict is not the expected one";
-  } else if (!holds) {
-    const json& rep = c.contains("exact_replay") ? c["exact_replay"] : json();
-    const std::string status = rep.is_object() ? rep.value("status", "") : "";
-    if (status == "certified exact") {
-      strength = "certified";
-      why = "the minimal counterexample, replayed in exact arithmetic, refutes the conjecture";
-    } else if (status == "rounding artefact" &&
-               rep.value("exact_counterexample", json()).is_object()) {
-      strength = "certified";
-      why =
-          "the row's counterexample is a rounding artefact; the exact counterexample the replay "
-          "gives refutes the conjecture in exact arithmetic";
-    } else {
-      why = status.empty() ? "no exact replay of the counterexample" : "exact replay: " + status;
-    }
-  } else if (scalar == "exact" && sz_ok) {
-    strength = "proved";
-    why =
-        "the implementation's exact path satisfies the identity for all inputs of every shape "
-        "n, m <= 4 (Schwartz-Zippel)";
-  } else if (scalar == "exact") {
-    strength = "certified";
-    why = "each case is an exact computation on its instance (" + std::to_string(cases) +
-          " instances); no Schwartz-Zippel check (not a polynomial identity)";
-  } else if (certified > 0 && certified >= cases) {
-    strength = "certified";
-    why = "every tested instance (" + std::to_string(certified) +
-          ") certified exactly: " + certs.value("what", "");
-  } else if (sym_ok || sz_ok) {
-    if (ties_ok)
-      basis["ties"] =
-          "the " + scalar +
-          " step equals the proved Rational step at exact points (all 30 shapes n, m <= 4)";
-    why = "the identity is proved (" + std::string(sym_ok ? "symbolically, every shape" : "") +
-          (sym_ok && sz_ok ? "; " : "") + (sz_ok ? "implementation by Schwartz-Zippel" : "") +
-          "); this row checks its rounding (residual <= k eps scale in " + scalar +
-          "), which has no proof";
-  } else {
-    why = c.value("strength_note", "");
-    if (why.empty())
-      why =
-          "a property of runs (convergence, statistics, a numerical tolerance): no exact "
-          "certificate or proof applies";
-  }
-  c["strength"] = strength;
-  basis["why"] = why;
-  c["strength_basis"] = basis;
-}
-
-/// The claim-level strength: proved when the statement's symbolic proof ran and passed (its
-/// `covers` says how much of the statement), else the strongest row's.
-void add_summary_strength(json& row, const std::vector<json>& claims, const Parts& parts) {
-  const std::string id = row.value("id", "");
-  const json* sym = part_for(parts.proofs, id);
-  const json* sz = part_for(parts.sz, id);
-  std::string strength = "tested";
-  std::vector<std::string> scope;
-  // Proved only when the symbolic proof covers the whole statement; a partial proof is named in
-  // the scope and the claim takes the strength of its rows.
-  const bool partial = sym && !sym->value("whole_statement", true);
-  if (sym && sym->value("verdict", "") == "proved") {
-    if (!partial) strength = "proved";
-    scope.push_back(std::string(partial ? "partly proved: " : "") +
-                    "symbolic proof for every shape (" + sym->value("script", "") +
-                    "): " + sym->value("covers", "the statement"));
-  }
-  if (sz && sz->value("verdict", "") == "proved")
-    scope.push_back("implementation (exact path) proved for all " +
-                    std::to_string((*sz)["shapes"].get<int>()) + " shapes n, m <= 4 by " +
-                    "Schwartz-Zippel: error probability < " +
-                    power_of_two_text((*sz)["log2_bound_per_shape"].get<double>()) + " per shape");
-  std::string note;
-  for (const auto& c : claims) {
-    if (c.value("id", "") != id) continue;
-    const std::string s = c.value("strength", "tested");
-    if (strength != "proved" && (s == "proved" || (s == "certified" && strength == "tested")))
-      strength = s;
-    const json& b = c["strength_basis"];
-    if (b["certificates"].is_object())
-      scope.push_back(c.value("scalar", "") + ": " +
-                      std::to_string(b["certificates"].value("certified", 0)) + " of " +
-                      std::to_string(c.value("cases", 0)) + " instances certified (" +
-                      b["certificates"].value("what", "") + ")");
-    if (b["exact_replay"].is_object())
-      scope.push_back(c.value("scalar", "") +
-                      " counterexample: " + b["exact_replay"].value("status", "") + " (" +
-                      b["exact_replay"].value("detail", "") + ")");
-    if (note.empty()) note = c.value("strength_note", "");
-  }
-  if (!note.empty()) scope.push_back(note);
-  if (scope.empty()) scope.push_back("tested only: no counterexample in the random cases");
-  std::string text;
-  for (const auto& s : scope) text += (text.empty() ? "" : "; ") + s;
-  row["strength"] = strength;
-  row["strength_scope"] = text;
-}
-
 /// The seed sweep's parts (one per FA_SEED value, fa-claims sweep) as one summary: the seeds,
 /// the jobs per seed, and every job whose verdict was not the expected one. Null without parts.
 json seed_sweep(std::vector<json> sweeps) {
@@ -397,6 +176,20 @@ json seed_sweep(std::vector<json> sweeps) {
   out["jobs_per_seed"] = jobs;
   out["all_agreed"] = all;
   return out;
+}
+
+/// The summary row of a claim that has a ladder, proof or Schwartz-Zippel part but no run.
+json row_without_runs(const json& id, const std::string& title) {
+  return {{"id", id},
+          {"title", title},
+          {"source", ""},
+          {"expected", "holds"},
+          {"reconstruction", false},
+          {"verdicts", json::object()},
+          {"as_expected", true},
+          {"worst_margin", nullptr},
+          {"worst_margin_scalar", nullptr},
+          {"seconds", 0.0}};
 }
 
 }  // namespace
@@ -455,10 +248,7 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto& l : ladders) {
     json& r = rows[l["id"].get<std::string>()];
     if (r.is_null()) {
-      r = {{"id", l["id"]},          {"title", ""},           {"source", ""},
-           {"expected", "holds"},    {"reconstruction", false}, {"verdicts", json::object()},
-           {"as_expected", true},    {"worst_margin", nullptr}, {"worst_margin_scalar", nullptr},
-           {"seconds", 0.0}};
+      r = row_without_runs(l["id"], "");
     }
     r["verdicts"]["ladder"] = l["verdict"];
     r["as_expected"] = r["as_expected"].get<bool>() && l["as_expected"].get<bool>();
@@ -467,17 +257,7 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto* list : {&parts.proofs, &parts.sz})
     for (const auto& p : *list) {
       json& r = rows[p.value("id", "?")];
-      if (r.is_null())
-        r = {{"id", p["id"]},
-             {"title", p.value("title", "")},
-             {"source", ""},
-             {"expected", "holds"},
-             {"reconstruction", false},
-             {"verdicts", json::object()},
-             {"as_expected", true},
-             {"worst_margin", nullptr},
-             {"worst_margin_scalar", nullptr},
-             {"seconds", 0.0}};
+      if (r.is_null()) r = row_without_runs(p["id"], p.value("title", ""));
       const bool ok = p.value("verdict", "") == "proved";
       r["verdicts"][p.value("kind", "") == "symbolic" ? "symbolic" : "schwartz_zippel"] =
           ok ? "proved" : p.value("verdict", "error");
@@ -501,7 +281,8 @@ json assemble(const Parts& parts, const json& figures, const std::string& plot_s
   for (const auto& c : claims) {
     ++results;
     good += c["as_expected"].get<bool>();
-    refuted_conjectures += c.value("expected", "") == "refuted" && c.value("verdict", "") == "refuted";
+    refuted_conjectures +=
+        c.value("expected", "") == "refuted" && c.value("verdict", "") == "refuted";
   }
   for (const auto& l : ladders) ++results, good += l["as_expected"].get<bool>();
   for (const auto* list : {&parts.proofs, &parts.sz})
@@ -577,9 +358,9 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
     }
     return j;
   };
-  const json mutants = optional_json("mutants.json");
+  const json mutants = optional_json(parts::kMutantsSummary);
   // The regime map (fa-map's regimes.json), when it has run: its own section and heatmaps.
-  const json regimes = optional_json("regimes.json");
+  const json regimes = optional_json(parts::kRegimesFile);
   const std::vector<Plot> regime_plots = draw_regime_plots(regimes, dir, plots);
   write_atomically(dir / "claims.md", render_markdown(report, drawn, mutants, regimes) +
                                           regimes_markdown(regimes, regime_plots));
@@ -593,69 +374,11 @@ int write_report(const fs::path& dir, bool plots, bool quiet) {
     const json& t = report["totals"];
     std::cout << "fa-report: " << t["results"] << " results (" << t["as_expected"]
               << " as expected, " << t["not_as_expected"] << " not) from "
-              << parts.claims.size() + parts.ladders.size() << " parts; plots: " << status
-              << "\n  " << (dir / "index.html").string() << "\n  " << (dir / "claims.md").string()
-              << "\n  " << (dir / "claims.json").string() << "\n";
+              << parts.claims.size() + parts.ladders.size() << " parts; plots: " << status << "\n  "
+              << (dir / "index.html").string() << "\n  " << (dir / "claims.md").string() << "\n  "
+              << (dir / "claims.json").string() << "\n";
   }
   return 0;
-}
-
-int merge(const std::vector<fs::path>& sources, const fs::path& out, bool allow_partial,
-          bool plots) {
-  // Collect first, write after: a conflict leaves <out> untouched.
-  std::map<std::string, std::pair<json, fs::path>> files;
-  std::vector<json> manifests;
-  for (const auto& src : sources) {
-    const fs::path parts = fs::is_directory(src / "parts") ? src / "parts" : src;
-    if (!fs::is_directory(parts)) throw std::runtime_error(src.string() + ": no such directory");
-    std::error_code ec;
-    if (fs::exists(out / "parts") && fs::equivalent(parts, out / "parts", ec))
-      throw std::runtime_error(src.string() + " is the output's own parts directory");
-    for (const auto& e : fs::directory_iterator(parts)) {
-      if (!e.is_regular_file() || !is_part_file(e.path())) continue;
-      const std::string name = e.path().filename().string();
-      if (name == "_run.json") continue;
-      json j = json::parse(read_text(e.path()));
-      if (name.rfind("_shard.", 0) == 0) manifests.push_back(j);
-      auto it = files.find(name);
-      if (it == files.end()) {
-        files.emplace(name, std::make_pair(j, e.path()));
-      } else if (strip_volatile(it->second.first) != strip_volatile(j)) {
-        throw std::runtime_error("conflicting parts: " + it->second.second.string() + " and " +
-                                 e.path().string() + " differ (shards of different runs?)");
-      }
-    }
-  }
-  // Shard manifests: all n shards of one split must be there, each once.
-  std::set<int> counts, present;
-  for (const auto& m : manifests) counts.insert(m["of"].get<int>()), present.insert(m["shard"].get<int>());
-  std::string missing;
-  for (const auto& m : manifests)
-    if (m.value("environment", json()) != manifests.front().value("environment", json()))
-      throw std::runtime_error("shards ran with different FA_DEPTH / FA_SEED");
-  if (counts.size() > 1) {
-    missing = "shards of different splits (n differs)";
-  } else if (counts.size() == 1) {
-    const int n = *counts.begin();
-    for (int i = 0; i < n; ++i)
-      if (!present.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
-    if (!missing.empty()) missing = "missing shards " + missing + " of " + std::to_string(n);
-  }
-  if (!missing.empty()) {
-    std::cerr << "fa-report merge: " << missing
-              << (allow_partial ? " (--allow-partial: merging what there is)" : "") << "\n";
-    if (!allow_partial) return 1;
-  }
-  const fs::path out_parts = out / "parts";
-  fs::create_directories(out_parts);
-  for (const auto& e : fs::directory_iterator(out_parts))
-    if (e.is_regular_file() && e.path().extension() == ".json") fs::remove(e.path());
-  for (const auto& [name, jf] : files) write_atomically(out_parts / name, jf.first.dump(2) + "\n");
-  std::cout << "fa-report merge: " << files.size() << " parts from " << sources.size()
-            << " directories";
-  if (!counts.empty()) std::cout << " (" << present.size() << " of " << *counts.begin() << " shards)";
-  std::cout << "\n";
-  return write_report(out, plots, false);
 }
 
 }  // namespace fa::report

@@ -14,9 +14,11 @@
 //     _run.json                    written by `fa-report begin` (the run's start)
 //     _shard.<i>-of-<n>.json       the manifest of one shard of `fa-claims run-all`
 //     _sweep.<seed>.json           one seed of the seed sweep (`fa-claims sweep`)
-//   <report>/mutants/<name>.json   one mutant's row of the kill matrix (fa-mutants run)
+//   <report>/mutants/<name>.json   one mutant's row of the kill matrix (fa-mutants run), or one
+//                                  certificate falsifier's (fa-mutants certificate; cert-*)
 //   <report>/mutants.json, mutants.md   the kill matrix (fa-mutants summary)
-//   <report>/regimes.json          the regime map (fa-map; its shards in regimes-parts/)
+//   <dir>/regimes.json             the regime map (fa-map; its shards' cells in
+//                                  <dir>/regimes-parts/cells.<i>-of-<n>.json)
 //
 // A writer puts a placeholder part (verdict "error") first and replaces it when the job ends, each
 // write atomic (core/atomic_file.hpp): a job that crashed or was killed shows in the report as an
@@ -100,7 +102,8 @@ inline std::string mutant_file(const std::string& mutant) {
 inline const char* const kMutantsSummary = "mutants.json";
 inline const char* const kMutantsMarkdown = "mutants.md";
 
-/// The regime map (fa-map).
+/// The regime map (fa-map): regimes.json, and the shards' cells in regimes-parts/.
 inline const char* const kRegimesFile = "regimes.json";
+inline const char* const kRegimesPartsDir = "regimes-parts";
 
 }  // namespace fa::parts

@@ -69,7 +69,7 @@ std::string gnuplot_quote(const std::string& s);
 // ---- the regime map (regimes.json, written by fa-map; reports/regimes_render.cpp) ----------
 /// Heatmaps of <dir>/regimes.json (none when plots are off or gnuplot is missing).
 std::vector<Plot> draw_regime_plots(const json& regimes, const fs::path& dir, bool enabled);
-/// Pieces of the claims page the regime map's section reuses (reports/render.cpp).
+/// Pieces of the claims page the regime map's section reuses (reports/render_common.cpp).
 std::string html_escape(const std::string& s);
 std::string markdown_escape(const std::string& s);
 /// x through printf's format f (one number), as the tables print it.
@@ -79,7 +79,8 @@ std::string figure_html(const Plot& p);
 std::string regimes_markdown(const json& regimes, const std::vector<Plot>& plots);
 std::string regimes_html(const json& regimes, const std::vector<Plot>& plots);
 
-/// `mutants` is report/mutants.json (the mutation tests' kill matrix) or null when absent;
+/// claims.md (reports/render_markdown.cpp) and index.html (reports/render_html.cpp). `mutants` is
+/// report/mutants.json (the mutation tests' kill matrix, reports/kill_matrix.hpp) or null when absent;
 /// `regimes` is regimes.json (the regime map) or null (only its size is read here: the depth line).
 std::string render_markdown(const json& report, const std::vector<Plot>& plots, const json& mutants,
                             const json& regimes);

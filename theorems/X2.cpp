@@ -74,9 +74,8 @@ ClaimSpec spec() {
 template <class T>
 void check(Case<T>& c) {
   constexpr bool exact = std::is_same_v<T, Rational>;
-  const Recipe rec = c.draw(wide_region<T>());
-  const Instance<T> inst = make_instance<T>(rec);
-  c.note_instance(inst);
+  const Instance<T> inst = c.instance(wide_region<T>());
+  const Recipe& rec = c.recipe();
   const T eta(inst.eta);
   const T drop = c.falsifier(kNoDiscretisationTerm) ? T(0) : T(eta * eta / 2);
   Factors<T> f = starting_point(c, inst);

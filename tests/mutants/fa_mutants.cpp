@@ -10,6 +10,8 @@
 //   fa-mutants ladder-rung ID               a ladder whose 53-bit rung alone is off must fail
 //   fa-mutants prove NAME                   the proof tier against one mutant: Schwartz-Zippel
 //                                           (exact path) and the ties (double, mp, mpfr paths)
+//   fa-mutants certificate NAME [--seed N]  a certificate falsifier (or cert-control) against
+//                                           the independent checks (certificate_mutants.hpp)
 //   fa-mutants ctest-include FILE BINARY    ctest registrations (a build step)
 //
 // Kill: a claim expected to hold (source paper-abstract or derived) is REFUTED, i.e. its check
@@ -26,9 +28,13 @@
 // first kill (claims ordered cheap first: kFirst); `--complete` runs every claim in both scalars.
 // Only the first kill of each scalar is shrunk (the minimal counterexample the report shows);
 // later kills stop at their first failing case.
+#include "certify/certificate_falsifiers.hpp"
 #include "checks/claim_runner.hpp"
 #include "checks/schwartz_zippel.hpp"
 #include "core/shell_quote.hpp"
+#include "reports/kill_matrix.hpp"
+#include "reports/parts.hpp"
+#include "tests/mutants/certificate_mutants.hpp"
 #include "tests/mutants/mutants.hpp"
 
 #include <CLI/CLI.hpp>
@@ -73,7 +79,7 @@ std::string self_path() {
 }
 
 fs::path part_dir() {
-  return report_dir() / "mutants";
+  return parts::mutants_dir(report_dir());
 }
 
 bool listed(const std::vector<std::string>& list, const std::string& id) {
@@ -339,7 +345,7 @@ int cmd_run(const std::string& name, const RunOptions& opt, bool write) {
   // A restricted run (one claim or scalar) reproduces a kill; it never overwrites the record.
   const bool restricted = !opt.only_claim.empty() || !opt.only_scalar.empty();
   if (write && !restricted)
-    write_atomically(part_dir() / (info->name + ".json"), rec.dump(2) + "\n");
+    write_atomically(part_dir() / parts::mutant_file(info->name), rec.dump(2) + "\n");
   if (restricted) {
     const bool any = !rec["killed_by"].empty();
     std::cout << (any ? "  RESULT: killed\n" : "  RESULT: survived\n");
@@ -348,23 +354,6 @@ int cmd_run(const std::string& name, const RunOptions& opt, bool write) {
   std::cout << (ok ? "  RESULT: as expected (" : "  RESULT: NOT AS EXPECTED (")
             << rec["expectation"].get<std::string>() << ")\n";
   return ok ? 0 : 1;
-}
-
-/// One scalar's cell: K killed, . survived, - not run, err, ref! (the reference fails too).
-std::string scalar_cell(const json& rec, const std::string& scalar, const std::string& id) {
-  const json& by = rec["matrix_by_scalar"];
-  if (!by.contains(scalar) || !by[scalar].contains(id)) return "-";
-  const std::string v = by[scalar][id];
-  return v == "killed"                ? "K"
-         : v == "survived"            ? "."
-         : v == "error"               ? "err"
-         : v == "reference fails too" ? "ref!"
-                                      : "-";
-}
-
-/// double/mp, e.g. "K/K", "./K", "-/K".
-std::string cell(const json& rec, const std::string& id) {
-  return scalar_cell(rec, "double", id) + "/" + scalar_cell(rec, "mp", id);
 }
 
 std::string joined(const json& ids) {
@@ -379,7 +368,7 @@ int cmd_summary() {
   json all = json::array();
   std::vector<std::string> missing;
   for (const auto& info : catalogue()) {
-    const fs::path p = part_dir() / (info.name + ".json");
+    const fs::path p = part_dir() / parts::mutant_file(info.name);
     std::ifstream in(p);
     if (!in) {
       missing.push_back(info.name);
@@ -405,7 +394,22 @@ int cmd_summary() {
       "A6, A1.steps, the rest by id, F1-F3; by default each scalar expected to kill stops at its "
       "first kill (`fa-mutants all --complete` runs every claim in both scalars).";
   doc["mutants"] = all;
-  write_atomically(report_dir() / "mutants.json", doc.dump(2) + "\n");
+  json certificates = json::array();
+  std::vector<std::string> missing_certificates;
+  for (const std::string& name : certificate_mutant_names()) {
+    std::ifstream in(part_dir() / parts::mutant_file(name));
+    if (!in) {
+      missing_certificates.push_back(name);
+      certificates.push_back({{"mutant", name}, {"kind", "certificate"}, {"status", "not run"}});
+      continue;
+    }
+    json rec;
+    in >> rec;
+    rec["status"] = "run";
+    certificates.push_back(rec);
+  }
+  doc["certificate_mutants"] = certificates;
+  write_atomically(report_dir() / parts::kMutantsSummary, doc.dump(2) + "\n");
 
   std::vector<std::string> ids;
   for (const auto* c : ordered_claims())
@@ -426,22 +430,8 @@ int cmd_summary() {
         "reference step and survives (shown for the claims that step the dynamics), mp must "
         "kill. Conjectures R1-R5 are not run (refuting them is their expected outcome); flow "
         "claims F1-F3 integrate ODEs and cannot kill a step mutant.\n\n";
-  md << "| mutant | reach |";
-  for (const auto& id : ids) md << " " << id << " |";
-  md << " killed in double | killed in mp | as expected |\n|---|---|";
-  for (std::size_t i = 0; i < ids.size(); ++i) md << ":-:|";
-  md << ":-:|:-:|:-:|\n";
-  for (const json& rec : all) {
-    const bool run = rec["status"] == "run";
-    md << "| " << rec["mutant"].get<std::string>() << " | " << rec.value("reach", "") << " |";
-    for (const auto& id : ids) md << " " << (run ? cell(rec, id) : "-") << " |";
-    if (run)
-      md << " " << (rec["killed_in_double"].get<bool>() ? "yes" : "no") << " | "
-         << (rec["killed_in_mp"].get<bool>() ? "yes" : "no") << " | "
-         << (rec["as_expected"].get<bool>() ? "yes" : "**NO**") << " |\n";
-    else
-      md << " - | - | not run |\n";
-  }
+  const report::KillMatrix km = report::kill_matrix(doc, ids);
+  md << report::kill_matrix_markdown(km);
   md << "\n## Mutants\n\n";
   for (const json& rec : all) {
     md << "### " << rec["mutant"].get<std::string>() << "\n\n"
@@ -493,10 +483,13 @@ int cmd_summary() {
     }
     md << "- time: " << rec["seconds"].get<double>() << " s\n\n";
   }
-  write_atomically(report_dir() / "mutants.md", md.str());
-  std::cout << "wrote " << (report_dir() / "mutants.json").string() << " and mutants.md ("
-            << all.size() - missing.size() << " of " << all.size() << " mutants run)\n";
+  md << report::certificate_falsifiers_markdown(km, "##");
+  write_atomically(report_dir() / parts::kMutantsMarkdown, md.str());
+  std::cout << "wrote " << (report_dir() / parts::kMutantsSummary).string() << " and "
+            << parts::kMutantsMarkdown << " (" << all.size() - missing.size() << " of "
+            << all.size() << " mutants run)\n";
   for (const auto& m : missing) std::cout << "  not run: " << m << "\n";
+  for (const auto& m : missing_certificates) std::cout << "  not run: certificate " << m << "\n";
   return 0;
 }
 
@@ -610,6 +603,18 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
             : "mutant " + m.name + " is killed in mp (MPFR path; double survives: not on its path)";
     add(name, "run " + m.name, "FIXTURES_REQUIRED fa_mutants TIMEOUT 600");
   }
+  // The certificate falsifiers and their control (certificate_mutants.hpp), rows of the same
+  // kill matrix; labels mutants and certificate.
+  for (const std::string& name : certificate_mutant_names()) {
+    const std::string test =
+        name == kCertificateControl
+            ? "certificate control: the real certificate passes the independent checks (SymPy "
+              "exact, SVD bound)"
+            : "certificate falsifier " + name + " is caught by an independent check";
+    os << "add_test(" << cmake_quote(test) << " " << cmake_quote(binary) << " certificate " << name
+       << ")\nset_tests_properties(" << cmake_quote(test) << " PROPERTIES LABELS "
+       << cmake_quote("mutants;certificate") << " FIXTURES_REQUIRED fa_mutants TIMEOUT 300)\n";
+  }
   add("mutants: kill matrix (report/mutants.json, mutants.md)", "summary",
       "FIXTURES_CLEANUP fa_mutants");
   for (const auto& m : catalogue()) {
@@ -635,7 +640,9 @@ void write_ctest_include(const std::string& file, const std::string& binary) {
 
 int cmd_clean() {
   std::error_code ec;
-  for (const auto& info : catalogue()) fs::remove(part_dir() / (info.name + ".json"), ec);
+  for (const auto& info : catalogue()) fs::remove(part_dir() / parts::mutant_file(info.name), ec);
+  for (const auto& name : certificate_mutant_names())
+    fs::remove(part_dir() / parts::mutant_file(name), ec);
   return 0;
 }
 
@@ -686,6 +693,14 @@ int main(int argc, char** argv) {
   auto* prove = app.add_subcommand(
       "prove", "Schwartz-Zippel and the ties against one mutant (the proof tier must catch it)");
   prove->add_option("mutant", name, "mutant name (fa-mutants list)")->required();
+  std::uint64_t cert_seed = 0;
+  auto* certificate = app.add_subcommand(
+      "certificate", "a certificate falsifier (or cert-control) against the independent checks");
+  certificate->add_option("name", name, "falsifier name (fa-mutants list) or cert-control")
+      ->required();
+  auto* cert_seed_opt =
+      certificate->add_option("--seed", cert_seed, "the instances' seed (default: as recorded)");
+  certificate->add_flag("--no-report", no_report, "do not write report/mutants/NAME.json");
   auto* ctest = app.add_subcommand("ctest-include", "write ctest registrations (build step)");
   ctest->add_option("file", include_file)->required();
   ctest->add_option("binary", binary)->required();
@@ -694,6 +709,8 @@ int main(int argc, char** argv) {
     if (*list) {
       for (const auto& m : catalogue())
         std::cout << m.name << " (" << reach_name(m.reach) << ")\n  " << m.description << "\n";
+      for (const auto& f : fa::certify::certificate_falsifiers())
+        std::cout << f.name << " (certificate)\n  " << f.description << "\n";
       return 0;
     }
     if (*run) {
@@ -704,6 +721,10 @@ int main(int argc, char** argv) {
     if (*ladder_rung) return cmd_ladder_rung(ladder_id);
     if (*clean) return cmd_clean();
     if (*prove) return cmd_prove(name);
+    if (*certificate)
+      return cmd_certificate(
+          name, part_dir(), !no_report,
+          cert_seed_opt->count() ? std::optional<std::uint64_t>(cert_seed) : std::nullopt);
     if (*all) {
       int rc = 0;
       for (const auto& m : catalogue()) rc |= cmd_run(m.name, opt, true);
