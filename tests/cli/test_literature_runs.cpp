@@ -144,9 +144,11 @@ TEST_CASE("--init aligned --feedback-gains is aligned_start (claims L3, L4), bit
   CHECK_FALSE(same(run(equal).final.W, out.final.W));
 }
 
-TEST_CASE("--data-dim --samples is claim L6's network (network_step on A X), bit for bit",
+TEST_CASE("--data-dim --samples is the network of L6's first form (network_step on A X), bit for bit",
           "[cli][literature]") {
-  // L6's instance, built as theorems/L6.cpp builds it: d = 6 > N = 3, n = 2, r = 3, small init.
+  // The instance of L6's first form (unnormalised teacher A, init 2^-8, the step rule with
+  // sigma_1(A X / sqrt N)): d = 6 > N = 3, n = 2, r = 3. theorems/L6.cpp now rescales A so that
+  // sigma_1(A X) / sqrt N = 1 and starts at 2^-12; fa-check's generated data does not rescale.
   const int n = 2, d = 6, N = 3, r = 3;
   const std::uint64_t seed = 12;
   RunOptions o;
