@@ -107,8 +107,9 @@ void scan_panels(Panels& P, long count, long len, Get get) {
   P.count = count;
   P.len = len;
   P.special = false;
-  P.anchor.assign(static_cast<std::size_t>(count), LONG_MIN);
-  P.D.assign(static_cast<std::size_t>(count), 1);
+  // resize, not assign: every entry is written below (a fill per call showed at small shapes)
+  P.anchor.resize(static_cast<std::size_t>(count));
+  P.D.resize(static_cast<std::size_t>(count));
   for (long q = 0; q < count; ++q) {
     long a = LONG_MIN, lowest = LONG_MAX;  // the largest e; the lowest e - p
     for (long k = 0; k < len; ++k) {
@@ -122,9 +123,10 @@ void scan_panels(Panels& P, long count, long len, Get get) {
       lowest = std::min(lowest, e - static_cast<long>(mpfr_get_prec(x)));
     }
     P.anchor[static_cast<std::size_t>(q)] = a;
-    if (a != LONG_MIN)
-      P.D[static_cast<std::size_t>(q)] = static_cast<int>(
-          std::min<long>((a - lowest + kDigitBits - 1) / kDigitBits, kMaxDigits + 1));
+    P.D[static_cast<std::size_t>(q)] =
+        a == LONG_MIN ? 1
+                      : static_cast<int>(std::min<long>((a - lowest + kDigitBits - 1) / kDigitBits,
+                                                        kMaxDigits + 1));
   }
 }
 
@@ -177,7 +179,7 @@ void fill_panels(Panels& P, Get get) {
     const int D = P.D[static_cast<std::size_t>(q)];
     if (D <= kMaxDigits && P.anchor[static_cast<std::size_t>(q)] != LONG_MIN) total += P.len * D;
   }
-  P.digits.assign(static_cast<std::size_t>(total), 0);
+  P.digits.resize(static_cast<std::size_t>(total));  // zero entries are zeroed below
   for (long q = 0; q < P.count; ++q) {
     const long a = P.anchor[static_cast<std::size_t>(q)];
     const int D = P.D[static_cast<std::size_t>(q)];
@@ -185,7 +187,10 @@ void fill_panels(Panels& P, Get get) {
     Digit* out = P.digits.data() + P.offset[static_cast<std::size_t>(q)];
     for (long k = 0; k < P.len; ++k, out += D) {
       mpfr_srcptr x = get(q, k);
-      if (!mpfr_regular_p(x)) continue;  // zero: its digits stay zero
+      if (!mpfr_regular_p(x)) {  // zero (special values never reach here)
+        std::fill(out, out + D, Digit(0));
+        continue;
+      }
       switch (D) {
         case 3:
           digits_of<3>(out, x, a, D);

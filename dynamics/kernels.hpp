@@ -190,10 +190,25 @@ void sub_in_place(mpfr_ptr x, mpfr_srcptr t, mpfr_prec_t p, mpfr_ptr spare) {
   }
 }
 
-/// The panels of one kernel call (dynamics/exact_dot.hpp), kept per thread so that a step
-/// allocates nothing once warmed up.
+/// The panels of one kernel call (dynamics/exact_dot.hpp) and the kernels' scalar scratch
+/// values, kept per thread so that a step allocates nothing once warmed up (at the claims' small
+/// shapes, three mpfr_init2/mpfr_clear pairs per call were a tenth of a step).
 struct PanelScratch {
   exact_dot::Panels x, y;
+  mpfr_t scalar[3];
+  PanelScratch() {
+    for (auto& v : scalar) mpfr_init2(v, MPFR_PREC_MIN);
+  }
+  ~PanelScratch() {
+    for (auto& v : scalar) mpfr_clear(v);
+  }
+  PanelScratch(const PanelScratch&) = delete;
+  PanelScratch& operator=(const PanelScratch&) = delete;
+  /// Scratch value i at precision p (its value is overwritten by its user).
+  mpfr_ptr at(int i, mpfr_prec_t p) {
+    if (mpfr_get_prec(scalar[i]) != p) mpfr_set_prec(scalar[i], p);
+    return scalar[i];
+  }
 };
 inline PanelScratch& panel_scratch() {
   thread_local PanelScratch scratch;
@@ -205,13 +220,37 @@ inline mpfr_srcptr no_subtrahend(Eigen::Index, Eigen::Index) {
 }
 inline void no_update(Eigen::Index, Eigen::Index) {}
 
+/// out = x y - c for one term (c may be null), rounded once by MPFR's own mpfr_fms or mpfr_mul
+/// (correctly rounded; they raise MPFR's flags); an exact zero result is +0, as on the panel
+/// path. Why: for a one-term product the panels' set-up (two passes over each operand, then a
+/// 128-bit column sum and its rounding per entry) costs about twice the MPFR call, and rank-one
+/// factors (r = 1: every entry of ZW - Y) are common among the claims' small mp instances.
+/// Two-term products through mpfr_fmma, or with a c through mpfr_sum of exact products,
+/// measured no faster than the panels, so they take the panels (fa-bench: the mp rows at the
+/// claims' sizes, 2x2x1 to 8x8x4).
+inline void one_term(mpfr_ptr o, mpfr_srcptr x, mpfr_srcptr y, mpfr_srcptr c) {
+  if (c)
+    mpfr_fms(o, x, y, c, MPFR_RNDN);
+  else
+    mpfr_mul(o, x, y, MPFR_RNDN);
+  if (mpfr_zero_p(o)) mpfr_set_zero(o, 1);
+}
+
 /// For every qy < ny and qx < nx (qx fastest): out(qx, qy) = x_qx . y_qy - c(qx, qy) exactly,
 /// rounded once (c may be null), then update(qx, qy). x_qx is the vector k -> xget(qx, k) of
-/// length len, likewise y_qy. The digit path of exact_dot.hpp when it applies, else its
-/// general path; the same value either way.
+/// length len, likewise y_qy. one_term for len = 1; else the digit path of
+/// exact_dot.hpp when it applies, else its general path; the same value on every path.
 template <class XGet, class YGet, class CGet, class Out, class Update>
 void exact_dots(Eigen::Index nx, Eigen::Index ny, Eigen::Index len, XGet xget, YGet yget, CGet cget,
                 Out out, Update update) {
+  if (len == 1) {
+    for (Eigen::Index qy = 0; qy < ny; ++qy)
+      for (Eigen::Index qx = 0; qx < nx; ++qx) {
+        one_term(out(qx, qy), xget(qx, 0), yget(qy, 0), cget(qx, qy));
+        update(qx, qy);
+      }
+    return;
+  }
   PanelScratch& s = panel_scratch();
   exact_dot::scan_panels(s.x, nx, len, xget);
   exact_dot::scan_panels(s.y, ny, len, yget);
@@ -354,16 +393,17 @@ void sub_scaled_times_transpose(Mat<T>& Z, const T& eta, const Mat<T>& E, const 
   check_operand("sub_scaled_times_transpose", "eta", eta, p);
   check_operand("sub_scaled_times_transpose", "E", E, p);
   check_operand("sub_scaled_times_transpose", "V", V, p);
-  Temp acc(p), t(p), spare(p);
+  PanelScratch& scratch = panel_scratch();
+  const mpfr_ptr acc = scratch.at(0, p), t = scratch.at(1, p), spare = scratch.at(2, p);
   const T *e = E.data(), *v = V.data();
   T* z = Z.data();
   exact_dots(
       n, r, m, [&](Eigen::Index i, Eigen::Index j) { return in(e[i + j * n]); },  // row i of E
       [&](Eigen::Index k, Eigen::Index j) { return in(v[k + j * r]); },           // row k of V
-      no_subtrahend, [&](Eigen::Index, Eigen::Index) { return acc.v; },
+      no_subtrahend, [&](Eigen::Index, Eigen::Index) { return acc; },
       [&](Eigen::Index i, Eigen::Index k) {
-        mpfr_mul(t.v, acc.v, in(eta), MPFR_RNDN);
-        sub_in_place<T>(out(z[i + k * n]), t.v, p, spare.v);
+        mpfr_mul(t, acc, in(eta), MPFR_RNDN);
+        sub_in_place<T>(out(z[i + k * n]), t, p, spare);
       });
   check_result("sub_scaled_times_transpose", "Z", Z, p);
 }
@@ -377,12 +417,13 @@ void sub_scaled(Mat<T>& X, const T& c, const Mat<T>& G) {
   check_operand("sub_scaled", "X", X, p);
   check_operand("sub_scaled", "c", c, p);
   check_operand("sub_scaled", "G", G, p);
-  Temp t(p), spare(p);
+  PanelScratch& scratch = panel_scratch();
+  const mpfr_ptr t = scratch.at(1, p), spare = scratch.at(2, p);
   T* x = X.data();
   const T* g = G.data();
   for (Eigen::Index q = 0; q < X.size(); ++q) {
-    mpfr_mul(t.v, in(c), in(g[q]), MPFR_RNDN);
-    sub_in_place<T>(out(x[q]), t.v, p, spare.v);
+    mpfr_mul(t, in(c), in(g[q]), MPFR_RNDN);
+    sub_in_place<T>(out(x[q]), t, p, spare);
   }
   check_result("sub_scaled", "X", X, p);
 }
@@ -396,13 +437,13 @@ void assign_sub_scaled(Mat<T>& Dst, const Mat<T>& X, const T& c, const Mat<T>& G
   check_operand("assign_sub_scaled", "c", c, p);
   check_operand("assign_sub_scaled", "G", G, p);
   prepare_output(Dst, X.rows(), X.cols(), p);
-  Temp t(p);
+  const mpfr_ptr t = panel_scratch().at(1, p);
   T* d = Dst.data();
   const T* x = X.data();
   const T* g = G.data();
   for (Eigen::Index q = 0; q < X.size(); ++q) {
-    mpfr_mul(t.v, in(c), in(g[q]), MPFR_RNDN);
-    mpfr_sub(out(d[q]), in(x[q]), t.v, MPFR_RNDN);
+    mpfr_mul(t, in(c), in(g[q]), MPFR_RNDN);
+    mpfr_sub(out(d[q]), in(x[q]), t, MPFR_RNDN);
   }
   check_result("assign_sub_scaled", "Dst", Dst, p);
 }

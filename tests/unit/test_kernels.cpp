@@ -536,3 +536,36 @@ TEST_CASE("MPFR kernels follow MPFR on NaN and infinite operands (mp)", "[unit][
     for (Eigen::Index i = 1; i < 3; ++i)
       CHECK(E(i, j) == mpfr_rounded<Mp>(Rational(Zq.row(i - 1).dot(Wq.col(j)) - Yq(i, j))));
 }
+
+TEST_CASE("one-term products (r = 1, or n = 1 / m = 1 in the transposed kernels) take MPFR's "
+          "fused operations: rounded once, +0 for an exact zero, MPFR's special values",
+          "[unit][quick][kernels]") {
+  // exact_dots routes dot products of length 1 to mpfr_fms / mpfr_mul instead of the panels
+  // (dynamics/kernels.hpp, one_term); the other tests' shapes with r = 1 check the rounding on
+  // random operands, this one the cases the panels treat specially.
+  Mat<Mp> Z(3, 1), W(1, 3), Y(3, 3);
+  const Mp third = Mp(1) / 3, tenth = Mp(1) / 10;
+  Z << third, Mp(0), -std::numeric_limits<Mp>::infinity();
+  W << tenth, Mp(-2), Mp(0);
+  Y << Mp(third * tenth), Mp(1), Mp(1),  // (0,0): x y - y' with y' = fl(x y): the rounding error
+      Mp(0), Mp(0), Mp(-5),              // (1,1): 0 * -2 - 0 = -0 - 0: an exact zero, +0
+      Mp(1), Mp(1), Mp(1);               // (2,2): -inf * 0 = NaN; (2,0): -inf
+  Mat<Mp> E;
+  kernels::mpfr_residual(Z, W, Y, E);
+  const Rational exact_00 = Rational(exact::to_rational(third) * exact::to_rational(tenth) -
+                                     exact::to_rational(Y(0, 0)));
+  CHECK(E(0, 0) == mpfr_rounded<Mp>(exact_00));
+  CHECK(E(0, 0) != 0);  // two roundings (fl(fl(x y) - y')) would give exactly 0 here
+  CHECK(E(1, 1) == 0);
+  CHECK_FALSE(signbit(E(1, 1)));
+  CHECK(E(1, 2) == 5);
+  CHECK(isinf(E(2, 0)));
+  CHECK(E(2, 0) < 0);
+  CHECK(isnan(E(2, 2)));
+  Mat<Mp> C;  // times: 0 * -2 = -0 by MPFR's sign rule; the kernel's exact zero is +0
+  kernels::times(Z, W, C);
+  CHECK(C(1, 1) == 0);
+  CHECK_FALSE(signbit(C(1, 1)));
+  CHECK(C(0, 0) == mpfr_rounded<Mp>(Rational(exact::to_rational(third) *
+                                             exact::to_rational(tenth))));
+}
