@@ -42,6 +42,15 @@ ClaimSpec spec() {
       "does not enter a flow) with init entries 2^x N(0, 1), x in {-1, -8, -2, 0}.";
   s.recipe = std::string(kWideRegionText) + ", small init 2^-1, 2^-8, 2^-2 or 1, flow to t = 3";
   s.falsifiers = {kGdFlow};
+  // The main-depth counterexample of the check's first form (seed 13472668043999033842, shrunk),
+  // replayed on every run (fa-claims pinned): RKF78's error on a 1 x 1 flow is far below both
+  // tolerances, so tightening cannot shrink the drift; the shrink condition now applies only
+  // when the loose drift exceeds the tight run's budget (docs/findings.md).
+  s.pinned = {{"double",
+               "{n=1 m=1 k=1 r=1 spectrum=flat spread=0 seed=118406182 step=2^-1 "
+               "init=small(2^-2) B=2^-2}",
+               "shrunk counterexample of the drift-shrink premise before 349bd18 (main depth, "
+               "seed 13472668043999033842): drift 2.2e-12 at tol 1e-11 vs 3.3e-12 at 1e-7"}};
   s.proof = "theorems/proofs/F1.py";
   s.polynomial = PolynomialIdentity{4,
                                     "dQ/dt = B^T Z' + Z'^T B - W' W^T - W W'^T along the FA flow's "
