@@ -131,6 +131,25 @@ std::string agreement(const Shape& s) {
   return os.str();
 }
 
+/// An mp step's row in ns per multiply-add from seconds per step: ours t, the limit t_lim, the
+/// plain step tp and the loop kernels tl (< 0: not measured).
+Row mp_step_row(const std::string& name, const std::string& note, const Shape& s, double t,
+                double t_lim, double tp, double tl) {
+  const double ns = 1e9 / s.madds();
+  Row row{name,
+          "ns/multiply-add",
+          "mpfr-raw",
+          note,
+          t * ns,
+          t_lim * ns,
+          t_lim / t,
+          tp > 0 ? tp * ns : -1,
+          2 * s.madds() / t / 1e9,
+          t * ns};
+  row.loop = tl > 0 ? tl * ns : -1;
+  return row;
+}
+
 /// The mp rows of `type` at shape s: the steps (ours, the plain and loop kernels beside) against
 /// the raw loops, then the dot-product candidates on the same products.
 void add_mp_rows(const CaptureReporter& timings, const std::string& type, const Shape& s,
@@ -152,18 +171,7 @@ void add_mp_rows(const CaptureReporter& timings, const std::string& type, const 
     if (tl > 0)
       note += "; before issue 23 (loop kernels) " + fmt(tl * ns) + " ns, " + fmt(tl / t) +
               "x slower than now";
-    Row row{step_name(a, type, s, Impl::ours),
-            "ns/multiply-add",
-            "mpfr-raw",
-            note,
-            t * ns,
-            t_lim * ns,
-            t_lim / t,
-            tp > 0 ? tp * ns : -1,
-            2 * s.madds() / t / 1e9,
-            t * ns};
-    row.loop = tl > 0 ? tl * ns : -1;
-    rows.push_back(row);
+    rows.push_back(mp_step_row(step_name(a, type, s, Impl::ours), note, s, t, t_lim, tp, tl));
   }
   // The candidates for the kernels' dot products, on the same three products as the limit.
   for (Method method : {Method::mpfr_dot, Method::arb_dot, Method::qd}) {
@@ -197,18 +205,7 @@ void add_claim_size_rows(const CaptureReporter& timings, const Shape& s, std::ve
     std::string note = "the claims' sizes (RapidCheck's small shapes); limit: mul+add";
     if (tl > 0)
       note += "; before issue 23 (loop kernels) " + fmt(tl * ns) + " ns, loop/ours " + fmt(tl / t);
-    Row row{step_name(a, type, s, Impl::ours),
-            "ns/multiply-add",
-            "mpfr-raw",
-            note,
-            t * ns,
-            t_lim * ns,
-            t_lim / t,
-            -1,
-            2 * s.madds() / t / 1e9,
-            t * ns};
-    row.loop = tl > 0 ? tl * ns : -1;
-    rows.push_back(row);
+    rows.push_back(mp_step_row(step_name(a, type, s, Impl::ours), note, s, t, t_lim, -1, tl));
   }
 }
 
