@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The peers of fa-bench: the same FA steps, on the same instance, in numpy and in PyTorch.
 
-fa-bench (bench/fa_bench.cpp) writes each instance to a directory (Y, B, Z0, W0 as .npy, eta as
+fa-bench (bench/peers.cpp) writes each instance to a directory (Y, B, Z0, W0 as .npy, eta as
 a hex float, and its own final Z and W after the same number of steps) and runs this script once
 per peer, each in its own process, so that each process loads exactly one BLAS:
 
