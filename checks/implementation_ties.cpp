@@ -222,7 +222,7 @@ std::vector<TieResult> implementation_ties(const TieDynamics& dyn, std::uint64_t
       out.push_back(tie_one<Mp>(map, dyn.mp ? *dyn.mp : reference_dynamics<Mp>(),
                                 step ? "in-place MPFR kernels, each dot product exact and "
                                        "rounded once (dynamics/kernels.hpp, exact_dot.hpp), Mp"
-                                     : "flow_rhs<Mp> (generic Eigen on Boost's MPFR numbers)",
+                                     : "flow_rhs<Mp> (the MPFR kernels)",
                                 mp_bits, seed, target_log2));
       failed_mp = failed_mp || !out.back().passed;
     }
@@ -231,7 +231,7 @@ std::vector<TieResult> implementation_ties(const TieDynamics& dyn, std::uint64_t
                                    step ? "in-place MPFR kernels, each dot product exact and "
                                           "rounded once (dynamics/kernels.hpp, exact_dot.hpp), "
                                           "MpVar"
-                                        : "flow_rhs<MpVar> (generic Eigen on Boost's MPFR numbers)",
+                                        : "flow_rhs<MpVar> (the MPFR kernels)",
                                    var_bits, seed, target_log2));
       failed_var = failed_var || !out.back().passed;
     }

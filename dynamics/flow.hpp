@@ -46,10 +46,24 @@ FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> start,
                            const FlowConfig<T>& cfg);
 
 /// The flows' right-hand side at f = (Z, W): dZ/dt = -E W^T, dW/dt = -Z^T E (GD) or -B^T E (FA),
-/// E = ZW - Y. run_flow integrates exactly this function; it is plain Eigen, so it also runs in
-/// exact rationals, where checks/schwartz_zippel.cpp evaluates it without Odeint.
+/// E = ZW - Y. run_flow integrates exactly this function. It is plain Eigen, so it also runs in
+/// exact rationals, where checks/schwartz_zippel.cpp evaluates it without Odeint; the MPFR types
+/// take the steps' kernels (dynamics/kernels.hpp: each entry of E, E W^T and A^T E the exact sum
+/// rounded once, within the plain expression's rounding bound; negation and 0 - s are exact),
+/// tied to the Rational function at exact points like the steps (checks/implementation_ties.cpp).
 template <class T>
 Factors<T> flow_rhs(FlowKind kind, const Mat<T>& Y, const Mat<T>& B, const Factors<T>& f) {
+  if constexpr (kernels::is_mpfr_v<T>) {
+    Mat<T> E;
+    kernels::mpfr_residual(f.Z, f.W, Y, E);
+    Factors<T> d;
+    d.Z = Mat<T>::Zero(f.Z.rows(), f.Z.cols());
+    kernels::sub_scaled_times_transpose(d.Z, T(1), E, f.W);  // 0 - 1 (E W^T)
+    kernels::transpose_times(kind == FlowKind::fa ? B : f.Z, E, d.W);
+    for (Eigen::Index q = 0; q < d.W.size(); ++q)
+      mpfr_neg(d.W.data()[q].backend().data(), d.W.data()[q].backend().data(), MPFR_RNDN);
+    return d;
+  }
   const Mat<T> E = f.Z * f.W - Y;
   Factors<T> d;
   d.Z = -(E * f.W.transpose());

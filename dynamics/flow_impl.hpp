@@ -4,6 +4,8 @@
 #include "dynamics/flow.hpp"
 #include "dynamics/trajectory_impl.hpp"
 
+#include "dynamics/odeint_mpfr.hpp"
+
 #include <boost/numeric/odeint.hpp>
 
 // Boost.Multiprecision numbers define value_type as themselves, which sends odeint's
@@ -90,7 +92,9 @@ FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> f,
 
   std::vector<T> x;
   layout.pack(f, x);
-  using Stepper = odeint::runge_kutta_fehlberg78<std::vector<T>, T, std::vector<T>, T>;
+  // MpfrOperations: Odeint's operations, with the scale sums in MPFR fused (odeint_mpfr.hpp).
+  using Stepper = odeint::runge_kutta_fehlberg78<std::vector<T>, T, std::vector<T>, T,
+                                                 odeint::range_algebra, MpfrOperations>;
   auto controlled = odeint::make_controlled(cfg.abs_tol, cfg.rel_tol, Stepper());
   const T dt0 = cfg.end_time / 1000;
   try {
