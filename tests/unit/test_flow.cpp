@@ -1,6 +1,8 @@
 // Gradient flow through Boost.Odeint: the conserved quantities hold to the integrator's tolerance,
 // and tighten when the tolerance is tightened, in double and in mp.
+#include "certify/exact.hpp"
 #include "dynamics/flow.hpp"
+#include "dynamics/odeint_mpfr.hpp"
 #include "generators/instance.hpp"
 
 #include <catch2/catch.hpp>
@@ -62,4 +64,33 @@ TEST_CASE("an integration that cannot finish is reported, not hidden", "[unit][f
   const auto run = run_flow(inst.Y, inst.B, inst.start, cfg);
   CHECK(run.status == RunStatus::diverged);
   CHECK_THAT(run.message, Catch::Contains("no progress"));
+}
+
+TEST_CASE("the fused MPFR scale sums of the flows' Odeint stepper are within their rounding bound "
+          "and safe in place (mp)",
+          "[unit][flow]") {
+  // dynamics/odeint_mpfr.hpp: t1 = a1 t2 + ... + aN t(N+1) as mpfr_mul then mpfr_fma, N
+  // roundings of values no larger than sum |a_k t_k|: |t1 - exact| <= N u sum |a_k t_k|, u = 2^-p
+  // (the bound below uses Boost's epsilon, 2u: twice as loose, still far below a lost term).
+  // The check is against exact rationals, and fails when a term is dropped.
+  const Mp a1 = Mp(1) / 3, a2 = -sqrt(Mp(2)), a3 = Mp(5) / 7;
+  const Mp t2 = Mp(1) / 11, t3 = exp(Mp(1)), t4 = -Mp(1) / 13;
+  const Rational exact = exact::to_rational(a1) * exact::to_rational(t2) +
+                         exact::to_rational(a2) * exact::to_rational(t3) +
+                         exact::to_rational(a3) * exact::to_rational(t4);
+  const Rational magnitude = abs(Rational(exact::to_rational(a1) * exact::to_rational(t2))) +
+                             abs(Rational(exact::to_rational(a2) * exact::to_rational(t3))) +
+                             abs(Rational(exact::to_rational(a3) * exact::to_rational(t4)));
+  const Rational bound = Rational(3) * exact::to_rational(Mp(epsilon<Mp>())) * magnitude;
+  MpfrOperations::scale_sum3<Mp, Mp, Mp> sum(a1, a2, a3);
+  Mp t1;
+  sum(t1, t2, t3, t4);
+  CHECK(abs(Rational(exact::to_rational(t1) - exact)) <= bound);
+  Mp in_place = t2;  // t1 aliases t2: Odeint's in-place updates x = x + dt dxdt
+  sum(in_place, in_place, t3, t4);
+  CHECK(in_place == t1);
+  MpfrOperations::scale_sum3<Mp, Mp, Mp> dropped(a1, a2, Mp(0));  // the third term lost
+  Mp wrong;
+  dropped(wrong, t2, t3, t4);
+  CHECK_FALSE(abs(Rational(exact::to_rational(wrong) - exact)) <= bound);
 }
