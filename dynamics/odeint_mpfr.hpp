@@ -25,15 +25,6 @@
 
 namespace fa {
 
-/// The accumulator of MpfrScaleSum, kept per thread (set to the destination's precision).
-struct MpfrAccumulator {
-  mpfr_t value;
-  MpfrAccumulator() { mpfr_init2(value, MPFR_PREC_MIN); }
-  ~MpfrAccumulator() { mpfr_clear(value); }
-  MpfrAccumulator(const MpfrAccumulator&) = delete;
-  MpfrAccumulator& operator=(const MpfrAccumulator&) = delete;
-};
-
 template <class... Fac>
 struct MpfrScaleSum {
   std::tuple<Fac...> alpha;
@@ -51,20 +42,19 @@ struct MpfrScaleSum {
   void apply(std::index_sequence<I...>, T1& t1, const Ts&... ts) const {
     if constexpr (kernels::is_mpfr_v<T1> && (std::is_same_v<Fac, T1> && ...) &&
                   (std::is_same_v<Ts, T1> && ...)) {
-      thread_local MpfrAccumulator scratch;
-      const mpfr_prec_t p = mpfr_get_prec(t1.backend().data());
-      if (mpfr_get_prec(scratch.value) != p) mpfr_set_prec(scratch.value, p);
+      // The kernels' per-thread scratch value 0 (no kernel runs inside a scale sum).
+      const mpfr_ptr acc =
+          kernels::detail::panel_scratch().at(0, mpfr_get_prec(t1.backend().data()));
       bool first = true;
       auto term = [&](const T1& a, const T1& t) {
         if (first)
-          mpfr_mul(scratch.value, a.backend().data(), t.backend().data(), MPFR_RNDN);
+          mpfr_mul(acc, a.backend().data(), t.backend().data(), MPFR_RNDN);
         else
-          mpfr_fma(scratch.value, a.backend().data(), t.backend().data(), scratch.value,
-                   MPFR_RNDN);
+          mpfr_fma(acc, a.backend().data(), t.backend().data(), acc, MPFR_RNDN);
         first = false;
       };
       (term(std::get<I>(alpha), ts), ...);
-      mpfr_set(t1.backend().data(), scratch.value, MPFR_RNDN);
+      mpfr_set(t1.backend().data(), acc, MPFR_RNDN);
     } else {
       t1 = (... + (std::get<I>(alpha) * ts));
     }
