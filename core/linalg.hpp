@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/scalar.hpp"
+#include "dynamics/kernels.hpp"
 
 namespace fa {
 
@@ -47,11 +48,21 @@ int numerical_rank(const Mat<T>& M, const T& relative_tol);
 /// FA's limit error for r <= rank(Y) (claim A4): ||Y (I - P)||_F^2, P the orthogonal projector onto
 /// row(B^T Y) (B^T Y of full row rank r). At an FA stationary point row(W) = row(B^T Y) and
 /// ZW = Y P, so this is the error FA converges to.
+/// The MPFR types: B^T Y, Y P - Y and the squared norm each by the exact dot products of
+/// dynamics/kernels.hpp, rounded once per entry.
 template <class T>
 T fa_limit_error(const Mat<T>& Y, const Mat<T>& B) {
-  const Mat<T> BtY = B.transpose() * Y;
-  const Mat<T> P = row_space_projector<T>(BtY);
-  return Mat<T>(Y - Y * P).squaredNorm();
+  if constexpr (kernels::is_mpfr_v<T>) {
+    Mat<T> BtY, E;
+    kernels::transpose_times(B, Y, BtY);
+    const Mat<T> P = row_space_projector<T>(BtY);
+    kernels::mpfr_residual(Y, P, Y, E);  // Y P - Y = -(Y (I - P))
+    return kernels::squared_norm(E);
+  } else {
+    const Mat<T> BtY = B.transpose() * Y;
+    const Mat<T> P = row_space_projector<T>(BtY);
+    return Mat<T>(Y - Y * P).squaredNorm();
+  }
 }
 
 #define FA_DECLARE_LINALG(T, EXTERN)                                                          \

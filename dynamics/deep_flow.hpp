@@ -13,15 +13,33 @@
 
 namespace fa {
 
-/// The right-hand side at w: -delta_l P_{l-1}^T for every layer (plain Eigen, so it also runs in
-/// exact rationals).
+/// The right-hand side at w: -delta_l P_{l-1}^T for every layer. Plain Eigen (so it also runs in
+/// exact rationals), except for the MPFR types: there the steps' kernels (deep_signals, each
+/// entry of P_l, E, delta_l and delta_l P_{l-1}^T the exact sum rounded once, then an exact
+/// negation), as flow_rhs does for two layers; Eigen's generic products were a third of a deep
+/// flow in mp.
 template <class T>
 Layers<T> deep_flow_rhs(DeepAlgorithm a, const Layers<T>& w, const Mat<T>& Y,
                         const DeepFeedback<T>& fb) {
   const int L = w.depth();
-  const DeepSignals<T> s = plain_deep_signals(a, w, Y, fb);
   Layers<T> d;
   d.W.resize(static_cast<std::size_t>(L + 1));
+  if constexpr (kernels::is_mpfr_v<T>) {
+    thread_local DeepWorkspace<T> ws;  // reused: a flow evaluates this 13 times per step
+    deep_signals(a, w, Y, fb, ws);
+    for (int l = 1; l <= L; ++l) {
+      const auto i = static_cast<std::size_t>(l);
+      const Mat<T>& delta = l == L ? ws.E : ws.delta[i];
+      if (l == 1)
+        d.W[i] = delta;
+      else
+        kernels::times_transpose(delta, forward_product(w, ws, l - 1), d.W[i]);
+      for (Eigen::Index q = 0; q < d.W[i].size(); ++q)
+        mpfr_neg(d.W[i].data()[q].backend().data(), d.W[i].data()[q].backend().data(), MPFR_RNDN);
+    }
+    return d;
+  }
+  const DeepSignals<T> s = plain_deep_signals(a, w, Y, fb);
   d.W[1] = -s.delta[1];
   for (int l = 2; l <= L; ++l) {
     const auto i = static_cast<std::size_t>(l);

@@ -50,17 +50,38 @@ struct Workspace {
   Mat<T> W_mid;    // r x m, FA* only
 };
 
-/// E = ZW - Y.
+/// E = ZW - Y (the MPFR types: each entry the exact sum rounded once, by the step's kernel; the
+/// runs compute it for their loss checks every few steps, where Eigen's generic product was a
+/// tenth of a small mp run).
 template <class T>
 void residual(const Factors<T>& f, const Mat<T>& Y, Mat<T>& E) {
-  E.noalias() = f.Z * f.W;
-  E -= Y;
+  if constexpr (kernels::is_mpfr_v<T>) {
+    kernels::mpfr_residual(f.Z, f.W, Y, E);
+  } else {
+    E.noalias() = f.Z * f.W;
+    E -= Y;
+  }
+}
+
+/// ||E||_F^2 (the MPFR types: the exact sum of squares rounded once).
+template <class T>
+T squared_norm(const Mat<T>& E) {
+  if constexpr (kernels::is_mpfr_v<T>)
+    return kernels::squared_norm(E);
+  else
+    return E.squaredNorm();
 }
 
 template <class T>
 T loss(const Factors<T>& f, const Mat<T>& Y) {
-  Mat<T> E = f.Z * f.W - Y;
-  return E.squaredNorm() / 2;
+  if constexpr (kernels::is_mpfr_v<T>) {
+    Mat<T> E;
+    residual(f, Y, E);
+    return squared_norm(E) / 2;
+  } else {
+    Mat<T> E = f.Z * f.W - Y;
+    return E.squaredNorm() / 2;
+  }
 }
 
 /// GD: W's update uses Z^T E with the old Z, so G is formed before Z moves.

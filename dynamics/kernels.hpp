@@ -359,6 +359,44 @@ void times(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
   check_result("times", "C", C, p);
 }
 
+/// C = A B^T (A: p x q, B: m x q; an instance's target Y = (U diag(s)) V^T, generators/). Entry
+/// (i, j): the exact sum_k A(i,k) B(j,k), rounded once.
+template <class T>
+void times_transpose(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
+  using namespace detail;
+  eigen_assert(B.cols() == A.cols());
+  const Eigen::Index rows = A.rows(), depth = A.cols(), cols = B.rows();
+  const mpfr_prec_t p = working_precision<T>();
+  check_operand("times_transpose", "A", A, p);
+  check_operand("times_transpose", "B", B, p);
+  prepare_output(C, rows, cols, p);
+  const T *a = A.data(), *b = B.data();
+  T* c = C.data();
+  exact_dots(
+      rows, cols, depth,
+      [&](Eigen::Index i, Eigen::Index k) { return in(a[i + k * rows]); },  // row i of A
+      [&](Eigen::Index j, Eigen::Index k) { return in(b[j + k * cols]); },  // row j of B
+      no_subtrahend, [&](Eigen::Index i, Eigen::Index j) { return out(c[i + j * rows]); },
+      no_update);
+  check_result("times_transpose", "C", C, p);
+}
+
+/// ||M||_F^2: the exact sum of the squared entries, rounded once (a loss, FA's limit error).
+template <class T>
+T squared_norm(const Mat<T>& M) {
+  using namespace detail;
+  const mpfr_prec_t p = working_precision<T>();
+  check_operand("squared_norm", "M", M, p);
+  T result(0);
+  if (M.size() == 0) return result;
+  const T* m = M.data();
+  auto entry = [&](Eigen::Index, Eigen::Index q) { return in(m[q]); };
+  exact_dots(
+      1, 1, M.size(), entry, entry, no_subtrahend,
+      [&](Eigen::Index, Eigen::Index) { return out(result); }, no_update);
+  return result;
+}
+
 /// G = A^T E (A: n x r, E: n x m, G: r x m). Entry (k, j): the exact sum_i A(i,k) E(i,j),
 /// rounded once.
 template <class T>

@@ -59,7 +59,7 @@ Trajectory<T> run_dynamics(const Dynamics<T>& dyn, const Mat<T>& Y, const Mat<T>
   }
 
   residual(f, Y, E);
-  const T initial_loss = E.squaredNorm() / 2;
+  const T initial_loss = squared_norm(E) / 2;
   T divergence_loss = cfg.divergence_loss;
   if (!(divergence_loss > 0)) {
     T scale = initial_loss > Y.squaredNorm() / 2 ? initial_loss : T(Y.squaredNorm() / 2);
@@ -70,7 +70,7 @@ Trajectory<T> run_dynamics(const Dynamics<T>& dyn, const Mat<T>& Y, const Mat<T>
     residual(f, Y, E);
     TraceRow<T> row;
     row.step = t;
-    row.loss = E.squaredNorm() / 2;
+    row.loss = squared_norm(E) / 2;
     Mat<T> BtE = B.transpose() * E;
     Mat<T> ZtE = f.Z.transpose() * E;
     row.feedback_residual = BtE.norm();
@@ -110,7 +110,7 @@ Trajectory<T> run_dynamics(const Dynamics<T>& dyn, const Mat<T>& Y, const Mat<T>
     const long done = t + 1;
     if (done % cfg.check_every == 0 || done == cfg.max_steps) {
       residual(f, Y, E);
-      const T current = E.squaredNorm() / 2;
+      const T current = squared_norm(E) / 2;
       if (!is_finite(current) || current > divergence_loss) {
         out.status = RunStatus::diverged;
         out.diverged_at = done;
@@ -135,7 +135,7 @@ Trajectory<T> run_dynamics(const Dynamics<T>& dyn, const Mat<T>& Y, const Mat<T>
   out.steps_taken = t;
   if (cfg.record_every > 0 && (out.rows.empty() || out.rows.back().step != t)) record(t);
   residual(f, Y, E);
-  out.final_loss = E.squaredNorm() / 2;
+  out.final_loss = squared_norm(E) / 2;
   out.final = std::move(f);
   if (out.message.empty())
     out.message = status_name(out.status) + " after " + std::to_string(out.steps_taken) + " steps";

@@ -35,7 +35,13 @@ Instance<T> materialise(const Recipe& recipe) {
       cast_matrix<T>(gaussian_matrix(recipe.n, k, recipe.seed, Stream::left_basis)));
   inst.V = orthonormal_columns<T>(
       cast_matrix<T>(gaussian_matrix(recipe.m, k, recipe.seed, Stream::right_basis)));
-  inst.Y = inst.U * inst.s.asDiagonal() * inst.V.transpose();
+  if constexpr (kernels::is_mpfr_v<T>) {
+    // Each entry the exact sum of (u_il s_l) v_jl rounded once (Eigen's generic product rounds
+    // every term and partial sum, and was a fifth of building a 24 x 24 mp instance).
+    kernels::times_transpose(Mat<T>(inst.U * inst.s.asDiagonal()), inst.V, inst.Y);
+  } else {
+    inst.Y = inst.U * inst.s.asDiagonal() * inst.V.transpose();
+  }
   using std::sqrt;
   inst.B = cast_matrix<T>(gaussian_matrix(recipe.n, recipe.r, recipe.seed, Stream::feedback)) /
            sqrt(T(recipe.n));

@@ -21,6 +21,7 @@
 #include "dynamics/dynamics.hpp"
 
 #include "certify/exact.hpp"
+#include "core/linalg.hpp"
 #include "dynamics/plain_steps.hpp"
 
 #include <catch2/catch.hpp>
@@ -381,7 +382,19 @@ std::vector<std::string> kernel_exactness(Eigen::Index n, Eigen::Index m, Eigen:
       const T want = mpfr_rounded<T>(Rational(Zq.row(i).dot(Wq.col(j))));
       if (C(i, j) != want) bad.push_back(exact_mismatch("C", i, j, C(i, j), want));
     }
+  Mat<T> Ct;  // an instance's target U diag(s) V^T: times_transpose(A, B) = A B^T
+  kernels::times_transpose(Z, Mat<T>(W.transpose()), Ct);
+  for (Eigen::Index j = 0; j < m; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T want = mpfr_rounded<T>(Rational(Zq.row(i).dot(Wq.col(j))));
+      if (Ct(i, j) != want) bad.push_back(exact_mismatch("ZW^T", i, j, Ct(i, j), want));
+    }
   const Mat<Rational> Eq = exact::to_rational(E);
+  {  // a loss, FA's limit error: the exact sum of squares rounded once
+    const T want = mpfr_rounded<T>(Rational(Eq.squaredNorm()));
+    const T got = kernels::squared_norm(E);
+    if (got != want) bad.push_back(exact_mismatch("||E||^2", 0, 0, got, want));
+  }
   Mat<T> G;
   kernels::transpose_times(Z, E, G);
   for (Eigen::Index j = 0; j < m; ++j)
@@ -568,4 +581,87 @@ TEST_CASE("one-term products (r = 1, or n = 1 / m = 1 in the transposed kernels)
   CHECK_FALSE(signbit(C(1, 1)));
   CHECK(C(0, 0) == mpfr_rounded<Mp>(Rational(exact::to_rational(third) *
                                              exact::to_rational(tenth))));
+}
+
+// orthonormal_columns for the MPFR types runs its own Householder QR on the mpfr_t values (core/
+// linalg_impl.hpp). Q is unique given G (the thin QR with R's diagonal positive), so checking the
+// defining properties checks the value: Q^T Q = I, R = Q^T G upper triangular with a positive
+// diagonal, and Q R = G. Bounds (Higham, Accuracy and Stability, Thm 19.4 and 19.13: the computed
+// Q of Householder QR is within gamma~_{nk} of orthonormal and reproduces G to gamma~_{nk} ||G||,
+// gamma~ = c n k u with a small constant c): 8 n k u entrywise (relative to ||G||_F for Q R - G
+// and for R's lower triangle), c = 8 covering the test's own products (one rounding each: the
+// kernels round each dot product once). The observed errors are a few u; a relative 1e-40 change
+// of one entry of Q breaks the check (the last section).
+namespace {
+
+template <class T>
+std::vector<std::string> qr_violations(const Mat<T>& G, const Mat<T>& Q) {
+  const Eigen::Index n = G.rows(), k = G.cols();
+  const T u = ldexp(T(1), -static_cast<int>(precision_bits<T>()));
+  const T tol = 8 * T(n) * T(k) * u;
+  const T g_norm = G.norm();
+  std::vector<std::string> bad;
+  Mat<T> QtQ, R, QR;
+  kernels::transpose_times(Q, Q, QtQ);
+  kernels::transpose_times(Q, G, R);
+  for (Eigen::Index j = 0; j < k; ++j)
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const T off = abs(T(QtQ(i, j) - (i == j ? T(1) : T(0))));
+      if (off > tol) bad.push_back("Q^T Q - I at " + std::to_string(i) + "," + std::to_string(j) +
+                                   ": " + to_text(off) + " > " + to_text(tol));
+      if (i > j && abs(R(i, j)) > tol * g_norm)
+        bad.push_back("R below the diagonal at " + std::to_string(i) + "," + std::to_string(j));
+    }
+  for (Eigen::Index j = 0; j < k; ++j)
+    if (!(R(j, j) > 0)) bad.push_back("R(" + std::to_string(j) + "," + std::to_string(j) + ") <= 0");
+  Mat<T> Rt = R.template triangularView<Eigen::Upper>();
+  kernels::times(Q, Rt, QR);
+  const T err = Mat<T>(QR - G).cwiseAbs().maxCoeff();
+  if (err > tol * g_norm)
+    bad.push_back("max |QR - G| " + to_text(err) + " > " + to_text(T(tol * g_norm)));
+  return bad;
+}
+
+template <class T>
+void require_qr(Eigen::Index n, Eigen::Index k, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  const Mat<T> G = random_matrix<T>(static_cast<int>(n), static_cast<int>(k), g, 1.0);
+  INFO(scalar_name<T>() << " at " << precision_bits<T>() << " bits, " << n << " x " << k
+                        << ", seed " << seed);
+  const auto bad = qr_violations<T>(G, orthonormal_columns<T>(G));
+  for (const auto& b : bad) WARN(b);
+  CHECK(bad.empty());
+}
+
+}  // namespace
+
+TEST_CASE("orthonormal_columns in MPFR: Q^T Q = I, R = Q^T G upper triangular with a positive "
+          "diagonal, Q R = G, to 8 n k u",
+          "[unit][quick][kernels]") {
+  std::uint64_t seed = 900;
+  for (auto [n, k] : {std::pair<int, int>{1, 1}, {4, 1}, {5, 3}, {8, 8}, {24, 24}, {40, 7}})
+    require_qr<Mp>(n, k, seed++);
+  {  // a column already reduced (zero below the diagonal: H = I) and a zero column
+    Mat<Mp> G = Mat<Mp>::Zero(4, 3);
+    G(0, 0) = Mp(-3);  // negative: the sign fix turns Q's column around
+    G(1, 1) = Mp(2), G(3, 1) = Mp(1) / 3, G(2, 2) = Mp(5);
+    const auto bad = qr_violations<Mp>(G, orthonormal_columns<Mp>(G));
+    for (const auto& b : bad) WARN(b);
+    CHECK(bad.empty());
+  }
+  MpVarPrecisionGuard guard;
+  for (int bits : {53, 200, 1024}) {
+    set_mpvar_bits(bits);
+    require_qr<MpVar>(9, 6, seed++);
+  }
+}
+
+TEST_CASE("the QR check fails on Q changed by a relative 1e-40 in one entry (mp)",
+          "[unit][quick][kernels]") {
+  std::mt19937_64 g(950);
+  const Mat<Mp> G = random_matrix<Mp>(6, 4, g, 1.0);
+  Mat<Mp> Q = orthonormal_columns<Mp>(G);
+  REQUIRE(qr_violations<Mp>(G, Q).empty());
+  Q(2, 1) *= Mp(1) + Mp("1e-40");
+  CHECK_FALSE(qr_violations<Mp>(G, Q).empty());
 }
