@@ -6,11 +6,12 @@
 // Boost.Multiprecision expression, which on these numbers (no expression templates) constructs,
 // copies and rounds a temporary for every product and every partial sum: most of an mp flow's
 // time (perf on F2 in mp: the scale sums ~60%, the right-hand side ~26%).
-// Here, for MPFR numbers: acc = a1 t2 (one rounding), then acc = fma(a_k, t_k, acc) (one
-// rounding each: MPFR's fused multiply-add), then t1 = acc. That is N roundings where the
-// expression had 2N - 1, each of a value no larger, so every rounding bound stated for the
-// flows (checks/flow_checks.hpp) still holds. Other types keep Odeint's expression. Aliasing
-// (t1 also one of the t_k, an in-place update) is safe: t1 is written last.
+// Here, for MPFR numbers: t1 = the exact sum a1 t2 + ... + aN t(N+1) rounded once, by the
+// kernels' exact dot product (dynamics/exact_dot.hpp) of the factors with the terms. One rounding
+// where the expression had 2N - 1 (and a loop of mpfr_fma, tried first, N at ~100 ns each), so
+// every rounding bound stated for the flows (checks/flow_checks.hpp) still holds. Other types keep
+// Odeint's expression. Aliasing (t1 also one of the t_k, an in-place update) is safe: the dot
+// product reads every term before it writes t1.
 #pragma once
 
 #include "dynamics/kernels.hpp"
@@ -42,19 +43,13 @@ struct MpfrScaleSum {
   void apply(std::index_sequence<I...>, T1& t1, const Ts&... ts) const {
     if constexpr (kernels::is_mpfr_v<T1> && (std::is_same_v<Fac, T1> && ...) &&
                   (std::is_same_v<Ts, T1> && ...)) {
-      // The kernels' per-thread scratch value 0 (no kernel runs inside a scale sum).
-      const mpfr_ptr acc =
-          kernels::detail::panel_scratch().at(0, mpfr_get_prec(t1.backend().data()));
-      bool first = true;
-      auto term = [&](const T1& a, const T1& t) {
-        if (first)
-          mpfr_mul(acc, a.backend().data(), t.backend().data(), MPFR_RNDN);
-        else
-          mpfr_fma(acc, a.backend().data(), t.backend().data(), acc, MPFR_RNDN);
-        first = false;
-      };
-      (term(std::get<I>(alpha), ts), ...);
-      mpfr_set(t1.backend().data(), acc, MPFR_RNDN);
+      const mpfr_srcptr factor[] = {std::get<I>(alpha).backend().data()...};
+      const mpfr_srcptr term[] = {ts.backend().data()...};
+      kernels::detail::exact_dots(
+          1, 1, sizeof...(Ts), [&](Eigen::Index, Eigen::Index k) { return factor[k]; },
+          [&](Eigen::Index, Eigen::Index k) { return term[k]; }, kernels::detail::no_subtrahend,
+          [&](Eigen::Index, Eigen::Index) { return t1.backend().data(); },
+          kernels::detail::no_update);
     } else {
       t1 = (... + (std::get<I>(alpha) * ts));
     }

@@ -66,13 +66,13 @@ TEST_CASE("an integration that cannot finish is reported, not hidden", "[unit][f
   CHECK_THAT(run.message, Catch::Contains("no progress"));
 }
 
-TEST_CASE("the fused MPFR scale sums of the flows' Odeint stepper are within their rounding bound "
-          "and safe in place (mp)",
+TEST_CASE("the fused MPFR scale sums of the flows' Odeint stepper are the exact sum rounded once, "
+          "within the old rounding bound, and safe in place (mp)",
           "[unit][flow]") {
-  // dynamics/odeint_mpfr.hpp: t1 = a1 t2 + ... + aN t(N+1) as mpfr_mul then mpfr_fma, N
-  // roundings of values no larger than sum |a_k t_k|: |t1 - exact| <= N u sum |a_k t_k|, u = 2^-p
-  // (the bound below uses Boost's epsilon, 2u: twice as loose, still far below a lost term).
-  // The check is against exact rationals, and fails when a term is dropped.
+  // dynamics/odeint_mpfr.hpp: t1 = a1 t2 + ... + aN t(N+1), the exact sum rounded once (the
+  // kernels' exact dot product): equal (==) to the exact rational sum rounded by MPFR, and so
+  // within the bound the flows' checks assume, N u sum |a_k t_k| (u = 2^-p; below with Boost's
+  // epsilon, 2u). Both checks fail when a term is dropped.
   const Mp a1 = Mp(1) / 3, a2 = -sqrt(Mp(2)), a3 = Mp(5) / 7;
   const Mp t2 = Mp(1) / 11, t3 = exp(Mp(1)), t4 = -Mp(1) / 13;
   const Rational exact = exact::to_rational(a1) * exact::to_rational(t2) +
@@ -86,6 +86,9 @@ TEST_CASE("the fused MPFR scale sums of the flows' Odeint stepper are within the
   Mp t1;
   sum(t1, t2, t3, t4);
   CHECK(abs(Rational(exact::to_rational(t1) - exact)) <= bound);
+  Mp rounded;
+  mpfr_set_q(rounded.backend().data(), exact.backend().data(), MPFR_RNDN);
+  CHECK(t1 == rounded);
   Mp in_place = t2;  // t1 aliases t2: Odeint's in-place updates x = x + dt dxdt
   sum(in_place, in_place, t3, t4);
   CHECK(in_place == t1);
@@ -93,4 +96,19 @@ TEST_CASE("the fused MPFR scale sums of the flows' Odeint stepper are within the
   Mp wrong;
   dropped(wrong, t2, t3, t4);
   CHECK_FALSE(abs(Rational(exact::to_rational(wrong) - exact)) <= bound);
+  CHECK_FALSE(wrong == rounded);
+  // fourteen terms (RKF78's longest combination), spread over 2^-60 .. 2^60
+  MpfrOperations::scale_sum14<Mp, Mp, Mp, Mp, Mp, Mp, Mp, Mp, Mp, Mp, Mp, Mp, Mp, Mp> long_sum(
+      a1, a2, a3, a1, a2, a3, a1, a2, a3, a1, a2, a3, a1, a2);
+  const Mp s[14] = {t2, ldexp(t3, 60), t4, ldexp(t2, -60), t3, t4, t2, t3, ldexp(t4, 30),
+                    t2, t3, t4, t2, -ldexp(t3, 60)};
+  const Mp f[14] = {a1, a2, a3, a1, a2, a3, a1, a2, a3, a1, a2, a3, a1, a2};
+  Rational long_exact = 0;
+  for (int k = 0; k < 14; ++k)
+    long_exact += exact::to_rational(f[k]) * exact::to_rational(s[k]);
+  Mp long_rounded, long_t1;
+  mpfr_set_q(long_rounded.backend().data(), long_exact.backend().data(), MPFR_RNDN);
+  long_sum(long_t1, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11],
+           s[12], s[13]);
+  CHECK(long_t1 == long_rounded);
 }
