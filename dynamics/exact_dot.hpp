@@ -353,6 +353,122 @@ inline Limb limb_of_digits(const Limb* d, long pos) {
   mpfr_custom_init_set(out, negative ? -MPFR_REGULAR_KIND : MPFR_REGULAR_KIND, e, p, M);
 }
 
+/// One term: out = round(x y - c) to nearest (ties to even), for regular x, y, c and out all of
+/// one precision p of three limbs (128 < p <= 192: Mp's 168 bits); `inexact` says whether it
+/// rounded. False, with out untouched, when another case applies (special values or zeros, other
+/// precisions, c more than 192 bits below the product's lowest bit or more than 320 above it, a
+/// result at the ends of the exponent range): the caller then takes mpfr_fms. Why: mpfr_fms
+/// forms the product at twice the precision and subtracts through MPFR's general (unequal
+/// precision) path, ~1.5x the cost of this fixed-size version on the residuals of r = 1.
+/// How: the exact 6-limb product and c, aligned in a 12-limb window (unit 2^(e_x + e_y - 576)),
+/// added or subtracted exactly, then the top p bits kept and rounded as round_columns does.
+inline bool fms_three_limbs(mpfr_ptr out, mpfr_srcptr x, mpfr_srcptr y, mpfr_srcptr c,
+                            const Rounding& rnd, bool& inexact) {
+  const mpfr_prec_t p = mpfr_get_prec(out);
+  if (mpfr_get_prec(x) != p || mpfr_get_prec(y) != p || mpfr_get_prec(c) != p || limbs_of(p) != 3)
+    return false;
+  if (!mpfr_regular_p(x) || !mpfr_regular_p(y) || !mpfr_regular_p(c)) return false;
+  using U = unsigned __int128;
+  const Limb* a = significand(x);
+  const Limb* b = significand(y);
+  // the exact 6-limb product a b, schoolbook
+  Limb P[6] = {0, 0, 0, 0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    Limb carry = 0;
+    for (int j = 0; j < 3; ++j) {
+      const U t = U(a[i]) * b[j] + P[i + j] + carry;
+      P[i + j] = static_cast<Limb>(t);
+      carry = static_cast<Limb>(t >> 64);
+    }
+    P[i + 3] = carry;
+  }
+  // the window: unit 2^(sp - 192), sp = the product's unit, so P sits at limbs 3..8
+  const long sp = long(mpfr_custom_get_exp(x)) + mpfr_custom_get_exp(y) - 384;
+  const long d = long(mpfr_custom_get_exp(c)) - sp;  // c's unit (e_c - 192) in the window
+  if (d < 0 || d > 512) return false;  // so that c's limbs end below the window's top limb
+  Limb A[12] = {0, 0, 0, P[0], P[1], P[2], P[3], P[4], P[5], 0, 0, 0};
+  Limb C[12] = {};
+  const int q = static_cast<int>(d >> 6), r = static_cast<int>(d & 63);
+  {
+    const Limb* m = significand(c);
+    if (r == 0) {
+      C[q] = m[0], C[q + 1] = m[1], C[q + 2] = m[2];
+    } else {
+      C[q] = m[0] << r;
+      C[q + 1] = (m[1] << r) | (m[0] >> (64 - r));
+      C[q + 2] = (m[2] << r) | (m[1] >> (64 - r));
+      C[q + 3] = m[2] >> (64 - r);  // q + 3 <= 10 since d <= 512
+    }
+  }
+  // The limbs either operand occupies, and one above for a sum's carry (at most limb 11).
+  const int first = std::min(3, q), last = std::max(8, r ? q + 3 : q + 2) + 1;
+  const bool neg_p = mpfr_signbit(x) != mpfr_signbit(y), neg_c = mpfr_signbit(c);
+  bool negative = neg_p;
+  if (neg_p != neg_c) {  // |x y| + |c|
+    unsigned char cf = 0;
+    for (int i = first; i <= last; ++i) {
+      const U t = U(A[i]) + C[i] + cf;
+      A[i] = static_cast<Limb>(t);
+      cf = static_cast<unsigned char>(t >> 64);
+    }
+  } else {  // | |x y| - |c| |, in place in A
+    int i = last;
+    while (i >= first && A[i] == C[i]) --i;
+    if (i < first) {
+      mpfr_set_zero(out, 1);
+      return true;
+    }
+    const bool c_larger = A[i] < C[i];
+    if (c_larger) negative = !neg_p;
+    Limb borrow = 0;
+    for (int k = first; k <= last; ++k) {
+      const Limb big = c_larger ? C[k] : A[k], small = c_larger ? A[k] : C[k];
+      const Limb s = small + borrow;
+      borrow = (s < borrow) | (big < s);
+      A[k] = big - s;
+    }
+  }
+  int t = last;
+  while (A[t] == 0) --t;
+  const int lead = __builtin_clzll(A[t]);
+  const long bits = 64L * t + 64 - lead;  // |R| < 2^bits
+  long e = sp - 192 + bits;
+  // M = the top 192 bits of |R| (bits [bits - 192, bits)), then round at p
+  const long lo = bits - 192;
+  Limb M[3];
+  auto bits_at = [&](long pos) -> Limb {  // bits [pos, pos + 64) of A, zero outside
+    if (pos <= -64 || pos >= 768) return 0;
+    if (pos < 0) return A[0] << -pos;
+    const int li = static_cast<int>(pos >> 6), off = static_cast<int>(pos & 63);
+    Limb v = A[li] >> off;
+    if (off && li + 1 < 12) v |= A[li + 1] << (64 - off);
+    return v;
+  };
+  M[0] = bits_at(lo), M[1] = bits_at(lo + 64), M[2] = bits_at(lo + 128);
+  const int unused = static_cast<int>(192 - p);
+  const long round_pos = lo + unused - 1;
+  bool half = false, sticky = false;
+  if (round_pos >= 0) {
+    const int li = static_cast<int>(round_pos >> 6), off = static_cast<int>(round_pos & 63);
+    half = (A[li] >> off) & 1;
+    Limb below = A[li] & ((Limb(1) << off) - 1);
+    for (int k = first; k < li; ++k) below |= A[k];  // A is zero below `first`
+    sticky = below != 0;
+  }
+  const Limb ulp = Limb(1) << unused;
+  M[0] &= ~(ulp - 1);
+  if (half && (sticky || (M[0] & ulp))) {
+    M[0] += ulp;
+    if (M[0] < ulp && ++M[1] == 0 && ++M[2] == 0) M[2] = Limb(1) << 63, ++e;
+  }
+  if (e < rnd.emin || e >= rnd.emax) return false;  // MPFR's overflow and underflow (as round_columns)
+  inexact = half || sticky;
+  Limb* o = static_cast<Limb*>(mpfr_custom_get_significand(out));
+  o[0] = M[0], o[1] = M[1], o[2] = M[2];
+  mpfr_custom_init_set(out, negative ? -MPFR_REGULAR_KIND : MPFR_REGULAR_KIND, e, p, o);
+  return true;
+}
+
 /// The general path (see the header comment) for one dot product; a(k), b(k) -> mpfr_srcptr.
 template <class A, class B>
 int dot_general(mpfr_ptr out, A a, B b, long len, mpfr_srcptr c) {

@@ -665,3 +665,100 @@ TEST_CASE("the QR check fails on Q changed by a relative 1e-40 in one entry (mp)
   Q(2, 1) *= Mp(1) + Mp("1e-40");
   CHECK_FALSE(qr_violations<Mp>(G, Q).empty());
 }
+
+// exact_dot::fms_three_limbs (the one-term residual at Mp's three limbs: every entry of ZW - Y
+// when r = 1) against MPFR's own correctly rounded mpfr_fms, value and inexact flag, on cases
+// built to reach each branch: the operands' signs, c from far below the product to far above it
+// (both ends past the window: the function declines and the kernel takes mpfr_fms), c within a
+// few ulps of fl(x y) (cancellation down to an exact zero), and short significands whose exact
+// products sit on ties and exact results.
+namespace {
+
+Mp random_mp(std::mt19937_64& g, int bits, int exponent) {
+  // a significand of `bits` random bits, then scaled: exact in Mp for bits <= 168
+  Mp v = 0;
+  std::uniform_int_distribution<int> bit(0, 1);
+  for (int i = 0; i < bits; ++i) v = 2 * v + bit(g);
+  if (v == 0) v = 1;
+  return ldexp(v, exponent - bits);
+}
+
+}  // namespace
+
+TEST_CASE("the three-limb one-term residual equals mpfr_fms, value and inexact flag (mp)",
+          "[unit][quick][kernels]") {
+  std::mt19937_64 g(4242);
+  std::uniform_int_distribution<int> coin(0, 1), small(-6, 6), offset(-260, 460), ulps(-3, 3),
+      short_bits(1, 90);
+  long taken = 0, declined = 0, exact_results = 0, ties = 0, mismatches = 0;
+  kernels::exact_dot::Rounding rounding;
+  for (int trial = 0; trial < 60000; ++trial) {
+    const int kind = trial % 3;
+    const int bx = kind == 2 ? short_bits(g) : 168, by = kind == 2 ? short_bits(g) : 168;
+    Mp x = random_mp(g, bx, small(g)), y = random_mp(g, by, small(g));
+    if (coin(g)) x = -x;
+    if (coin(g)) y = -y;
+    Mp c;
+    const Mp xy = x * y;  // rounded
+    const long exy = mpfr_get_exp(xy.backend().data());
+    if (kind == 0) {
+      c = random_mp(g, 168, static_cast<int>(exy) + offset(g) / 2);
+      if (coin(g)) c = -c;
+    } else if (kind == 1) {  // cancellation: c = fl(x y) + k ulp
+      c = xy;
+      const int k = ulps(g);
+      for (int i = 0; i < std::abs(k); ++i)
+        k > 0 ? mpfr_nextabove(c.backend().data()) : mpfr_nextbelow(c.backend().data());
+    } else {  // short operands: an exact product; c short too, near the product's last bits
+      c = random_mp(g, short_bits(g), static_cast<int>(exy) - small(g) - 170 * coin(g));
+      if (coin(g)) c = -c;
+    }
+    Mp want, got;
+    const int ternary = mpfr_fms(want.backend().data(), x.backend().data(), y.backend().data(),
+                                 c.backend().data(), MPFR_RNDN);
+    bool inexact = false;
+    if (kernels::exact_dot::fms_three_limbs(got.backend().data(), x.backend().data(),
+                                            y.backend().data(), c.backend().data(), rounding,
+                                            inexact)) {
+      ++taken;
+      exact_results += ternary == 0;
+      if (ternary != 0) {  // a tie: exact at one bit more, and not at p bits
+        mpfr_t wide;
+        mpfr_init2(wide, mpfr_get_prec(want.backend().data()) + 1);
+        ties += mpfr_fms(wide, x.backend().data(), y.backend().data(), c.backend().data(),
+                         MPFR_RNDN) == 0;
+        mpfr_clear(wide);
+      }
+      const bool same = want == got && (want != 0 || !signbit(got)) && inexact == (ternary != 0);
+      if (!same && ++mismatches <= 5)
+        WARN("x " << to_text(x) << " y " << to_text(y) << " c " << to_text(c) << ": mpfr_fms "
+                  << to_text(want) << " (ternary " << ternary << "), three limbs " << to_text(got)
+                  << " (inexact " << inexact << ")");
+    } else {
+      ++declined;
+    }
+  }
+  INFO("taken " << taken << ", declined " << declined << ", exact results " << exact_results
+                << ", ties " << ties);
+  CHECK(mismatches == 0);
+  CHECK(taken > 40000);         // the fast path is what ran
+  CHECK(declined > 100);        // and c beyond the window reached the fallback
+  CHECK(exact_results > 1000);  // exact results (no rounding) were among the cases
+  CHECK(ties > 100);            // and ties, where only ties-to-even decides
+}
+
+TEST_CASE("the one-term comparison fails on a three-limb result one ulp off (mp)",
+          "[unit][quick][kernels]") {
+  const Mp x = Mp(1) / 3, y = Mp(2) / 7, c = Mp(1) / 11;
+  Mp want, got;
+  mpfr_fms(want.backend().data(), x.backend().data(), y.backend().data(), c.backend().data(),
+           MPFR_RNDN);
+  kernels::exact_dot::Rounding rounding;
+  bool inexact = false;
+  REQUIRE(kernels::exact_dot::fms_three_limbs(got.backend().data(), x.backend().data(),
+                                              y.backend().data(), c.backend().data(), rounding,
+                                              inexact));
+  REQUIRE(got == want);
+  mpfr_nextabove(got.backend().data());
+  CHECK(got != want);
+}
