@@ -220,16 +220,16 @@ inline mpfr_srcptr no_subtrahend(Eigen::Index, Eigen::Index) {
 }
 inline void no_update(Eigen::Index, Eigen::Index) {}
 
-/// out = x y - c for one term (c may be null), rounded once by MPFR's own mpfr_fms or mpfr_mul
-/// (correctly rounded; they raise MPFR's flags); an exact zero result is +0, as on the panel
-/// path. Why: for a one-term product the panels' set-up (two passes over each operand, then a
-/// 128-bit column sum and its rounding per entry) costs about twice the MPFR call, and rank-one
-/// factors (r = 1: every entry of ZW - Y) are common among the claims' small mp instances.
-/// Two-term products through mpfr_fmma, or with a c through mpfr_sum of exact products,
-/// measured no faster than the panels, so they take the panels (fa-bench: the mp rows at the
-/// claims' sizes, 2x2x1 to 8x8x4).
-/// With c, at Mp's three limbs, exact_dot::fms_three_limbs first (the same value, ~1.5x faster
-/// than mpfr_fms; the inexact flag is raised once per call, as on the panel path).
+/// out = x y - c for one term (c may be null), rounded once: with c at Mp's three limbs by
+/// exact_dot::fms_three_limbs (~1.5x faster than mpfr_fms; its inexact flag joins the call's,
+/// raised once at the end as on the panel path), else by MPFR's own mpfr_fms or mpfr_mul (which
+/// raise MPFR's flags themselves); every path correctly rounded, so the same value. An exact zero
+/// result is +0, as on the panel path. Why: for a one-term product the panels' set-up (two passes
+/// over each operand, then a 128-bit column sum and its rounding per entry) costs about twice the
+/// MPFR call, and rank-one factors (r = 1: every entry of ZW - Y) are common among the claims'
+/// small mp instances (A5.family's 8 x 8 steps: 64 of them per step). Two-term products through
+/// mpfr_fmma, or with a c through mpfr_sum of exact products, measured no faster than the panels,
+/// so they take the panels (fa-bench: the mp rows at the claims' sizes, 2x2x1 to 8x8x4).
 inline void one_term(mpfr_ptr o, mpfr_srcptr x, mpfr_srcptr y, mpfr_srcptr c,
                      exact_dot::Rounding& rounding) {
   if (c) {
