@@ -347,49 +347,48 @@ void mpfr_residual(const Mat<T>& Z, const Mat<T>& W, const Mat<T>& Y, Mat<T>& E)
   check_result("mpfr_residual", "E", E, p);
 }
 
+namespace detail {
+
+/// C = A op(B), op(B) = B or B^T (`b_transposed`): entry (i, j) the exact sum_k A(i,k)
+/// op(B)(k,j), rounded once. `kernel` names the public kernel in the precision checks.
+template <class T>
+void times_any(const char* kernel, const Mat<T>& A, const Mat<T>& B, bool b_transposed,
+               Mat<T>& C) {
+  const Eigen::Index rows = A.rows(), depth = A.cols();
+  const Eigen::Index cols = b_transposed ? B.rows() : B.cols();
+  eigen_assert((b_transposed ? B.cols() : B.rows()) == depth);
+  const mpfr_prec_t p = working_precision<T>();
+  check_operand(kernel, "A", A, p);
+  check_operand(kernel, "B", B, p);
+  prepare_output(C, rows, cols, p);
+  // op(B)(k, j) = b[j * stride_j + k * stride_k]: B(k, j) or B(j, k), column-major
+  const Eigen::Index stride_j = b_transposed ? 1 : depth, stride_k = b_transposed ? cols : 1;
+  const T *a = A.data(), *b = B.data();
+  T* c = C.data();
+  exact_dots(
+      rows, cols, depth,
+      [&](Eigen::Index i, Eigen::Index k) { return in(a[i + k * rows]); },  // row i of A
+      [&](Eigen::Index j, Eigen::Index k) { return in(b[j * stride_j + k * stride_k]); },
+      no_subtrahend, [&](Eigen::Index i, Eigen::Index j) { return out(c[i + j * rows]); },
+      no_update);
+  check_result(kernel, "C", C, p);
+}
+
+}  // namespace detail
+
 /// C = A B (A: p x q, B: q x m; the deep networks' forward products P_l = W_l P_{l-1},
 /// dynamics/deep.hpp). Entry (i, j): the exact sum_k A(i,k) B(k,j), rounded once (mpfr_residual
 /// without the subtraction).
 template <class T>
 void times(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
-  using namespace detail;
-  eigen_assert(B.rows() == A.cols());
-  const Eigen::Index rows = A.rows(), depth = A.cols(), cols = B.cols();
-  const mpfr_prec_t p = working_precision<T>();
-  check_operand("times", "A", A, p);
-  check_operand("times", "B", B, p);
-  prepare_output(C, rows, cols, p);
-  const T *a = A.data(), *b = B.data();
-  T* c = C.data();
-  exact_dots(
-      rows, cols, depth,
-      [&](Eigen::Index i, Eigen::Index k) { return in(a[i + k * rows]); },  // row i of A
-      [&](Eigen::Index j, Eigen::Index k) { return in(b[k + j * depth]); },  // column j of B
-      no_subtrahend, [&](Eigen::Index i, Eigen::Index j) { return out(c[i + j * rows]); },
-      no_update);
-  check_result("times", "C", C, p);
+  detail::times_any("times", A, B, false, C);
 }
 
-/// C = A B^T (A: p x q, B: m x q; an instance's target Y = (U diag(s)) V^T, generators/). Entry
-/// (i, j): the exact sum_k A(i,k) B(j,k), rounded once.
+/// C = A B^T (A: p x q, B: m x q; an instance's target Y = (U diag(s)) V^T, generators/; the
+/// deep flows' delta_l P_{l-1}^T). Entry (i, j): the exact sum_k A(i,k) B(j,k), rounded once.
 template <class T>
 void times_transpose(const Mat<T>& A, const Mat<T>& B, Mat<T>& C) {
-  using namespace detail;
-  eigen_assert(B.cols() == A.cols());
-  const Eigen::Index rows = A.rows(), depth = A.cols(), cols = B.rows();
-  const mpfr_prec_t p = working_precision<T>();
-  check_operand("times_transpose", "A", A, p);
-  check_operand("times_transpose", "B", B, p);
-  prepare_output(C, rows, cols, p);
-  const T *a = A.data(), *b = B.data();
-  T* c = C.data();
-  exact_dots(
-      rows, cols, depth,
-      [&](Eigen::Index i, Eigen::Index k) { return in(a[i + k * rows]); },  // row i of A
-      [&](Eigen::Index j, Eigen::Index k) { return in(b[j + k * cols]); },  // row j of B
-      no_subtrahend, [&](Eigen::Index i, Eigen::Index j) { return out(c[i + j * rows]); },
-      no_update);
-  check_result("times_transpose", "C", C, p);
+  detail::times_any("times_transpose", A, B, true, C);
 }
 
 /// ||M||_F^2: the exact sum of the squared entries, rounded once (a loss, FA's limit error).
