@@ -34,8 +34,7 @@ Layers<T> deep_flow_rhs(DeepAlgorithm a, const Layers<T>& w, const Mat<T>& Y,
         d.W[i] = delta;
       else
         kernels::times_transpose(delta, forward_product(w, ws, l - 1), d.W[i]);
-      for (Eigen::Index q = 0; q < d.W[i].size(); ++q)
-        mpfr_neg(d.W[i].data()[q].backend().data(), d.W[i].data()[q].backend().data(), MPFR_RNDN);
+      kernels::negate(d.W[i]);
     }
     return d;
   }

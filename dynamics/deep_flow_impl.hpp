@@ -63,7 +63,8 @@ DeepFlowTrajectory<T> run_deep_flow(const Mat<T>& Y, const DeepFeedback<T>& fb, 
   times.push_back(cfg.end_time);
   std::vector<T> x;
   pack(w, x);
-  // MpfrOperations: Odeint's operations, with the scale sums in MPFR fused (odeint_mpfr.hpp).
+  // MpfrOperations: Odeint's operations, each scale sum in MPFR the exact sum rounded once
+  // (odeint_mpfr.hpp).
   using Stepper = odeint::runge_kutta_fehlberg78<std::vector<T>, T, std::vector<T>, T,
                                                  odeint::range_algebra, MpfrOperations>;
   auto controlled = odeint::make_controlled(cfg.abs_tol, cfg.rel_tol, Stepper());

@@ -435,16 +435,7 @@ inline bool fms_three_limbs(mpfr_ptr out, mpfr_srcptr x, mpfr_srcptr y, mpfr_src
   long e = sp - 192 + bits;
   // M = the top 192 bits of |R| (bits [bits - 192, bits)), then round at p
   const long lo = bits - 192;
-  Limb M[3];
-  auto bits_at = [&](long pos) -> Limb {  // bits [pos, pos + 64) of A, zero outside
-    if (pos <= -64 || pos >= 768) return 0;
-    if (pos < 0) return A[0] << -pos;
-    const int li = static_cast<int>(pos >> 6), off = static_cast<int>(pos & 63);
-    Limb v = A[li] >> off;
-    if (off && li + 1 < 12) v |= A[li + 1] << (64 - off);
-    return v;
-  };
-  M[0] = bits_at(lo), M[1] = bits_at(lo + 64), M[2] = bits_at(lo + 128);
+  Limb M[3] = {limb_at(A, 12, lo), limb_at(A, 12, lo + 64), limb_at(A, 12, lo + 128)};
   const int unused = static_cast<int>(192 - p);
   const long round_pos = lo + unused - 1;
   bool half = false, sticky = false;

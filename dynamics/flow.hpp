@@ -60,8 +60,7 @@ Factors<T> flow_rhs(FlowKind kind, const Mat<T>& Y, const Mat<T>& B, const Facto
     d.Z = Mat<T>::Zero(f.Z.rows(), f.Z.cols());
     kernels::sub_scaled_times_transpose(d.Z, T(1), E, f.W);  // 0 - 1 (E W^T)
     kernels::transpose_times(kind == FlowKind::fa ? B : f.Z, E, d.W);
-    for (Eigen::Index q = 0; q < d.W.size(); ++q)
-      mpfr_neg(d.W.data()[q].backend().data(), d.W.data()[q].backend().data(), MPFR_RNDN);
+    kernels::negate(d.W);
     return d;
   }
   const Mat<T> E = f.Z * f.W - Y;

@@ -92,7 +92,8 @@ FlowTrajectory<T> run_flow(const Mat<T>& Y, const Mat<T>& B, Factors<T> f,
 
   std::vector<T> x;
   layout.pack(f, x);
-  // MpfrOperations: Odeint's operations, with the scale sums in MPFR fused (odeint_mpfr.hpp).
+  // MpfrOperations: Odeint's operations, each scale sum in MPFR the exact sum rounded once
+  // (odeint_mpfr.hpp).
   using Stepper = odeint::runge_kutta_fehlberg78<std::vector<T>, T, std::vector<T>, T,
                                                  odeint::range_algebra, MpfrOperations>;
   auto controlled = odeint::make_controlled(cfg.abs_tol, cfg.rel_tol, Stepper());

@@ -456,6 +456,13 @@ void sub_scaled_times_transpose(Mat<T>& Z, const T& eta, const Mat<T>& E, const 
   check_result("sub_scaled_times_transpose", "Z", Z, p);
 }
 
+/// X <- -X, entrywise (exact: MPFR's negation only flips the sign).
+template <class T>
+void negate(Mat<T>& X) {
+  for (Eigen::Index q = 0; q < X.size(); ++q)
+    mpfr_neg(detail::out(X.data()[q]), detail::in(X.data()[q]), MPFR_RNDN);
+}
+
 /// X <- X - c G, entrywise: X(i,j) - c*G(i,j) with two roundings (as Eigen's plain expression).
 template <class T>
 void sub_scaled(Mat<T>& X, const T& c, const Mat<T>& G) {
